@@ -1,1 +1,3 @@
-return 0;
+using Intercom;
+
+return await IntercomCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+
+namespace Intercom.Configuration;
+
+/// <summary>
+/// Source-generated (de)serialisation of the configuration: no reflection, so it survives NativeAOT trimming.
+/// Unknown members are refused so that a misspelt field is reported instead of silently ignored.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    WriteIndented = true,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Skip,
+    AllowTrailingCommas = true,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(IntercomConfig))]
+internal sealed partial class ConfigJsonContext : JsonSerializerContext;

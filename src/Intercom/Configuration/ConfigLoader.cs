@@ -1,0 +1,100 @@
+using System.Text.Json;
+
+namespace Intercom.Configuration;
+
+/// <summary>Reads a configuration from JSON and validates it; never throws for bad input, it says what is wrong.</summary>
+public static class ConfigLoader
+{
+    /// <summary>Largest configuration file accepted; a real one is a few kilobytes.</summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
+    public static bool TryParse(ReadOnlySpan<byte> json, out IntercomConfig? config, out IReadOnlyList<ConfigError> errors)
+    {
+        config = null;
+        if (json.Length > MaxFileBytes)
+        {
+            errors = [new ConfigError("$", $"file is larger than {MaxFileBytes} bytes")];
+            return false;
+        }
+
+        try
+        {
+            config = JsonSerializer.Deserialize(json, ConfigJsonContext.Default.IntercomConfig);
+        }
+        catch (JsonException e)
+        {
+            errors = [new ConfigError(JsonPathToField(e.Path), DescribeJsonError(e))];
+            return false;
+        }
+
+        if (config is null)
+        {
+            errors = [new ConfigError("$", "the file holds null instead of a configuration object")];
+            return false;
+        }
+
+        errors = ConfigValidator.Validate(config);
+        if (errors.Count > 0)
+        {
+            config = null;
+            return false;
+        }
+
+        return true;
+    }
+
+    public static bool TryLoad(string path, out IntercomConfig? config, out IReadOnlyList<ConfigError> errors)
+    {
+        config = null;
+        byte[] bytes;
+        try
+        {
+            var info = new FileInfo(path);
+            if (info.Exists && info.Length > MaxFileBytes)
+            {
+                errors = [new ConfigError("$", $"{path} is larger than {MaxFileBytes} bytes")];
+                return false;
+            }
+
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors = [new ConfigError("$", $"cannot read {path}: {e.Message}")];
+            return false;
+        }
+
+        return TryParse(bytes, out config, out errors);
+    }
+
+    public static string Serialize(IntercomConfig config) => JsonSerializer.Serialize(config, ConfigJsonContext.Default.IntercomConfig);
+
+    // System.Text.Json reports "$.accounts[0].expires"; installers read "accounts[0].expires".
+    private static string JsonPathToField(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "$" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path;
+
+    private static string DescribeJsonError(JsonException e)
+    {
+        // The exception message repeats the path and position; keep the reason and the line so the installer can find it.
+        var message = e.Message;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            message = "unknown field (misspelt, or not valid at this place)";
+        }
+        else if (message.Contains("could not be converted to System.", StringComparison.Ordinal))
+        {
+            message = message.Contains("System.Int32", StringComparison.Ordinal) ? "expected a whole number"
+                : message.Contains("System.Boolean", StringComparison.Ordinal) ? "expected true or false"
+                : message.Contains("System.String", StringComparison.Ordinal) ? "expected a string"
+                : "has the wrong type";
+        }
+
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        if (cut > 0)
+        {
+            message = message[..cut];
+        }
+
+        return e.LineNumber is { } line ? $"{message} (line {line + 1})" : message;
+    }
+}

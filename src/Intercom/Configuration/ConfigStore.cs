@@ -1,0 +1,140 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Intercom.Configuration;
+
+/// <summary>
+/// The configuration file on disk. Saves are atomic (temp file, fsync, rename, fsync of the directory) so a power cut or
+/// kill -9 leaves either the old or the new file, never a torn one; the file is mode 0600 because it holds SIP passwords.
+/// Every configuration that loads cleanly is also kept as "PATH.good", the copy a corrupt file falls back to at start.
+/// </summary>
+public sealed partial class ConfigStore
+{
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    public ConfigStore(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        Path = System.IO.Path.GetFullPath(path);
+    }
+
+    public string Path { get; }
+
+    public string LastGoodPath => Path + ".good";
+
+    /// <summary>
+    /// Loads the file; when it is corrupt or invalid and a last good copy exists, loads that instead and says so in
+    /// <paramref name="fellBackBecause"/>. Returns false (with the file's own errors) when neither can be used.
+    /// </summary>
+    public bool TryLoad(out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, out IReadOnlyList<ConfigError>? fellBackBecause)
+    {
+        fellBackBecause = null;
+        if (ConfigLoader.TryLoad(Path, out config, out errors))
+        {
+            RememberAsGood(config!);
+            return true;
+        }
+
+        if (File.Exists(LastGoodPath) && ConfigLoader.TryLoad(LastGoodPath, out var good, out _))
+        {
+            fellBackBecause = errors;
+            config = good;
+            errors = [];
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Validates and then atomically replaces the file. A refused configuration leaves the file untouched.</summary>
+    public bool TrySave(IntercomConfig config, out IReadOnlyList<ConfigError> errors)
+    {
+        errors = ConfigValidator.Validate(config);
+        if (errors.Count > 0)
+        {
+            return false;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(ConfigLoader.Serialize(config));
+        WriteAtomically(Path, bytes);
+        WriteAtomically(LastGoodPath, bytes);
+        return true;
+    }
+
+    private void RememberAsGood(IntercomConfig config)
+    {
+        var bytes = Encoding.UTF8.GetBytes(ConfigLoader.Serialize(config));
+        try
+        {
+            // Only write when it changed: the SD card should not be written at every start.
+            if (File.Exists(LastGoodPath) && File.ReadAllBytes(LastGoodPath).AsSpan().SequenceEqual(bytes))
+            {
+                return;
+            }
+
+            WriteAtomically(LastGoodPath, bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only /etc is a legitimate setup; the station runs without a fallback copy then.
+        }
+    }
+
+    /// <summary>Write to a temp file in the same directory, fsync it, rename over the target, fsync the directory.</summary>
+    public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)
+    {
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = OwnerOnly;
+        }
+
+        try
+        {
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+
+        if (!OperatingSystem.IsWindows())
+        {
+            SyncDirectory(directory);
+        }
+    }
+
+    // The rename is only durable once the directory entry is on disk (POSIX: fsync the directory).
+    private static void SyncDirectory(string directory)
+    {
+        // O_RDONLY alone opens a directory on Linux; O_DIRECTORY's value differs between x86-64 and arm64.
+        var fd = Open(directory, ORdOnly);
+        if (fd < 0)
+        {
+            return;
+        }
+
+        _ = Fsync(fd);
+        _ = Close(fd);
+    }
+
+    private const int ORdOnly = 0;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync")]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+}

@@ -1,0 +1,199 @@
+using System.Globalization;
+using System.Net;
+
+namespace Intercom.Configuration;
+
+/// <summary>Checks a configuration as a whole; each error names the field and the reason.</summary>
+public static class ConfigValidator
+{
+    private static readonly string[] Transports = ["udp", "tcp", "tls"];
+    private static readonly string[] SrtpPolicies = ["off", "offered", "required"];
+    private static readonly string[] KeepaliveModes = ["auto", "crlf", "options", "off"];
+    private static readonly string[] KnownCodecs = ["opus", "g722", "pcmu", "pcma"];
+
+    public static IReadOnlyList<ConfigError> Validate(IntercomConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var errors = new List<ConfigError>();
+        if (string.IsNullOrWhiteSpace(config.Name))
+        {
+            errors.Add(new("name", "must not be empty"));
+        }
+
+        ValidateSip(config.Sip, errors);
+        ValidateAccounts(config.Accounts, errors);
+        ValidateMedia(config.Media, errors);
+        return errors;
+    }
+
+    private static void ValidateSip(SipConfig sip, List<ConfigError> errors)
+    {
+        if (sip.Listen.Count == 0)
+        {
+            errors.Add(new("sip.listen", "at least one listening point is needed"));
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < sip.Listen.Count; i++)
+        {
+            var l = sip.Listen[i];
+            var field = $"sip.listen[{i}]";
+            OneOf(l.Transport, Transports, $"{field}.transport", errors);
+            if (!IPAddress.TryParse(l.Address, out _))
+            {
+                errors.Add(new($"{field}.address", $"'{l.Address}' is not an IP address"));
+            }
+
+            if (l.Port is < 0 or > 65535)
+            {
+                errors.Add(new($"{field}.port", $"{l.Port} is not a port number (0-65535)"));
+            }
+
+            var key = $"{l.Transport}/{l.Address}/{l.Port}";
+            if (l.Port != 0 && !seen.Add(key))
+            {
+                errors.Add(new(field, $"{l.Transport} {l.Address}:{l.Port} is listed twice"));
+            }
+
+            if (l.Transport == "tls" && string.IsNullOrEmpty(sip.Tls.CertificateFile))
+            {
+                errors.Add(new("sip.tls.certificateFile", $"a TLS listener ({field}) needs a certificate"));
+            }
+        }
+
+        // RFC 3261 §17.1.1.1: T1 is the RTT estimate, T2 caps non-INVITE retransmission intervals; T2 below T1 makes no sense.
+        Range(sip.Timers.T1Ms, 50, 10_000, "sip.timers.t1Ms", errors);
+        Range(sip.Timers.T2Ms, 500, 60_000, "sip.timers.t2Ms", errors);
+        Range(sip.Timers.T4Ms, 500, 60_000, "sip.timers.t4Ms", errors);
+        if (sip.Timers.T2Ms < sip.Timers.T1Ms)
+        {
+            errors.Add(new("sip.timers.t2Ms", $"must not be smaller than t1Ms ({sip.Timers.T1Ms})"));
+        }
+
+        if (!string.IsNullOrEmpty(sip.Tls.CertificateFile) && string.IsNullOrEmpty(sip.Tls.PrivateKeyFile))
+        {
+            errors.Add(new("sip.tls.privateKeyFile", "a certificate needs its private key"));
+        }
+
+        if (sip.Tls.PinnedFingerprint is { } pin && !IsSha256Fingerprint(pin))
+        {
+            errors.Add(new("sip.tls.pinnedFingerprint", "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"));
+        }
+    }
+
+    private static void ValidateAccounts(List<SipAccountConfig> accounts, List<ConfigError> errors)
+    {
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < accounts.Count; i++)
+        {
+            var a = accounts[i];
+            var field = $"accounts[{i}]";
+            if (string.IsNullOrWhiteSpace(a.Id))
+            {
+                errors.Add(new($"{field}.id", "must not be empty"));
+            }
+            else if (!ids.Add(a.Id))
+            {
+                errors.Add(new($"{field}.id", $"'{a.Id}' is already used by another account"));
+            }
+
+            if (!IsSipUri(a.Aor))
+            {
+                errors.Add(new($"{field}.aor", $"'{a.Aor}' is not a sip: or sips: URI"));
+            }
+
+            if (a.Registrar is { Length: > 0 } registrar && !IsSipUri(registrar))
+            {
+                errors.Add(new($"{field}.registrar", $"'{registrar}' is not a sip: or sips: URI"));
+            }
+
+            if (a.OutboundProxy is { Length: > 0 } proxy && !IsSipUri(proxy))
+            {
+                errors.Add(new($"{field}.outboundProxy", $"'{proxy}' is not a sip: or sips: URI"));
+            }
+
+            OneOf(a.Transport, Transports, $"{field}.transport", errors);
+            OneOf(a.Srtp, SrtpPolicies, $"{field}.srtp", errors);
+            OneOf(a.Keepalive, KeepaliveModes, $"{field}.keepalive", errors);
+            if (a.Srtp != "off" && a.Transport != "tls")
+            {
+                // SDES keys travel in the SDP (RFC 4568 §8.3): over plain UDP/TCP anyone on the path could read them.
+                errors.Add(new($"{field}.srtp", "SRTP keyed by SDES needs transport tls"));
+            }
+
+            // RFC 3261 §10.2.1.1: a registration shorter than a minute is usually refused with 423 anyway.
+            Range(a.ExpiresSeconds, 60, 86_400, $"{field}.expiresSeconds", errors);
+            Range(a.KeepaliveIntervalSeconds, 5, 3600, $"{field}.keepaliveIntervalSeconds", errors);
+            if (a.Register && a.Password is null && a.Username is not null)
+            {
+                errors.Add(new($"{field}.password", "a username without a password cannot answer a digest challenge"));
+            }
+        }
+    }
+
+    private static void ValidateMedia(MediaConfig media, List<ConfigError> errors)
+    {
+        Range(media.RtpPortMin, 1024, 65534, "media.rtpPortMin", errors);
+        Range(media.RtpPortMax, 1025, 65535, "media.rtpPortMax", errors);
+        // RFC 3550 §11: RTP on an even port, RTCP on the next; a call needs at least one pair.
+        if (media.RtpPortMax - media.RtpPortMin < 1)
+        {
+            errors.Add(new("media.rtpPortMax", $"must leave room for at least one RTP/RTCP pair above rtpPortMin ({media.RtpPortMin})"));
+        }
+
+        if (media.Codecs.Count == 0)
+        {
+            errors.Add(new("media.codecs", "at least one codec is needed"));
+        }
+
+        for (var i = 0; i < media.Codecs.Count; i++)
+        {
+            OneOf(media.Codecs[i], KnownCodecs, $"media.codecs[{i}]", errors);
+        }
+
+        if (media.PtimeMs is not (10 or 20 or 30 or 40 or 60))
+        {
+            errors.Add(new("media.ptimeMs", $"{media.PtimeMs} is not one of 10, 20, 30, 40, 60"));
+        }
+
+        Range(media.MediaTimeoutSeconds, 0, 3600, "media.mediaTimeoutSeconds", errors);
+    }
+
+    private static void OneOf(string value, string[] allowed, string field, List<ConfigError> errors)
+    {
+        if (Array.IndexOf(allowed, value) < 0)
+        {
+            errors.Add(new(field, $"'{value}' is not one of {string.Join(", ", allowed)}"));
+        }
+    }
+
+    private static void Range(int value, int min, int max, string field, List<ConfigError> errors)
+    {
+        if (value < min || value > max)
+        {
+            errors.Add(new(field, string.Create(CultureInfo.InvariantCulture, $"{value} is outside {min}-{max}")));
+        }
+    }
+
+    private static bool IsSipUri(string value) =>
+        (value.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && value.Length > 4)
+        || (value.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) && value.Length > 5);
+
+    private static bool IsSha256Fingerprint(string value)
+    {
+        var hex = 0;
+        foreach (var c in value)
+        {
+            if (char.IsAsciiHexDigit(c))
+            {
+                hex++;
+            }
+            else if (c != ':')
+            {
+                return false;
+            }
+        }
+
+        return hex == 64;
+    }
+}

@@ -1,0 +1,18 @@
+namespace Intercom.Configuration;
+
+/// <summary>
+/// The whole station configuration: one JSON file (default /etc/intercom/intercom.json).
+/// Sections are plain classes so System.Text.Json source generation can read and write them without reflection.
+/// </summary>
+public sealed class IntercomConfig
+{
+    /// <summary>Name shown on the web page and used as the SIP display name.</summary>
+    public string Name { get; set; } = "Intercom";
+
+    public SipConfig Sip { get; set; } = new();
+
+    /// <summary>SIP accounts; a station often registers to a PBX and also takes direct IP calls.</summary>
+    public List<SipAccountConfig> Accounts { get; set; } = [];
+
+    public MediaConfig Media { get; set; } = new();
+}

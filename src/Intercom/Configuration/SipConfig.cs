@@ -1,0 +1,14 @@
+namespace Intercom.Configuration;
+
+/// <summary>Signalling settings shared by all accounts: where the station listens and its RFC 3261 timers.</summary>
+public sealed class SipConfig
+{
+    public List<SipListenerConfig> Listen { get; set; } = [new SipListenerConfig()];
+
+    public SipTimersConfig Timers { get; set; } = new();
+
+    public SipTlsConfig Tls { get; set; } = new();
+
+    /// <summary>Sent in User-Agent and Server headers.</summary>
+    public string UserAgent { get; set; } = "Intercom";
+}

@@ -1,0 +1,11 @@
+namespace Intercom;
+
+/// <summary>Process exit codes (DESIGN.md "External interfaces"); systemd and scripts rely on them.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+
+    public const int RuntimeFailure = 1;
+
+    public const int BadArgumentsOrConfig = 2;
+}
