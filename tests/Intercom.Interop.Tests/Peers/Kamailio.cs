@@ -1,0 +1,281 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Intercom.Interop.Tests.Peers;
+
+/// <summary>
+/// Kamailio as registrar and proxy on loopback: UDP, TCP and TLS listeners on free ports, digest authentication against a
+/// file-based user store (db_text; no database server), locations in memory. Started and stopped by the test.
+/// </summary>
+public sealed class Kamailio : IAsyncDisposable
+{
+    private PeerProcess? _process;
+
+    private Kamailio(string directory, TestCertificates certificates)
+    {
+        Directory = directory;
+        Certificates = certificates;
+    }
+
+    public const string Domain = "127.0.0.1";
+
+    public string Directory { get; }
+
+    public TestCertificates Certificates { get; }
+
+    public int UdpPort { get; private set; }
+
+    public int TcpPort { get; private set; }
+
+    public int TlsPort { get; private set; }
+
+    public PeerProcess Process => _process ?? throw new InvalidOperationException("not started");
+
+    /// <summary>Users (name → password) Kamailio authenticates.</summary>
+    public Dictionary<string, string> Users { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Challenge INVITEs from local users with 407 (as PBXs do), not only REGISTER with 401.</summary>
+    public bool AuthenticateInvites { get; init; } = true;
+
+    /// <summary>Digest algorithm offered in challenges: MD5 or SHA-256 (RFC 7616).</summary>
+    public string Algorithm { get; init; } = "MD5";
+
+    public static Kamailio Create(string directory, bool authenticateInvites = true, string algorithm = "MD5")
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var certificates = TestCertificates.Create(Path.Combine(directory, "tls"));
+        return new Kamailio(directory, certificates)
+        {
+            UdpPort = FreePort.Next(),
+            TcpPort = FreePort.Next(),
+            TlsPort = FreePort.Next(),
+            AuthenticateInvites = authenticateInvites,
+            Algorithm = algorithm,
+        };
+    }
+
+    public string Uri(string user, string transport = "udp") => transport switch
+    {
+        "tcp" => $"sip:{user}@{Domain}:{TcpPort};transport=tcp",
+        "tls" => $"sip:{user}@{Domain}:{TlsPort};transport=tls",
+        _ => $"sip:{user}@{Domain}:{UdpPort}",
+    };
+
+    public async Task StartAsync()
+    {
+        WriteUserStore();
+        WriteConfig();
+        _process = PeerProcess.Start("kamailio",
+        [
+            "-DD", "-E",
+            "-f", Path.Combine(Directory, "kamailio.cfg"),
+            "-P", Path.Combine(Directory, "kamailio.pid"),
+            "-Y", Directory,
+            "-m", "64", "-M", "8",
+        ], Directory);
+
+        // Ready when the TCP and TLS listeners accept: the UDP listener is opened before them.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        foreach (var port in new[] { TcpPort, TlsPort })
+        {
+            while (true)
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"kamailio exited ({_process.ExitCode}):\n{_process.Tail()}");
+                }
+
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync(System.Net.IPAddress.Loopback, port).ConfigureAwait(false);
+                    break;
+                }
+                catch (SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync().ConfigureAwait(false);
+            _process = null;
+        }
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        await StartAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+
+    private void WriteUserStore()
+    {
+        var db = Path.Combine(Directory, "db");
+        System.IO.Directory.CreateDirectory(db);
+        File.WriteAllText(Path.Combine(db, "version"), "table_name(str) table_version(int)\nsubscriber:7\n");
+        var sb = new StringBuilder("id(int,auto) username(str) domain(str) password(str) ha1(str,null) ha1b(str,null)\n");
+        var id = 1;
+        foreach (var (user, password) in Users)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"{id++}:{user}:{Domain}:{password}:::\n");
+        }
+
+        File.WriteAllText(Path.Combine(db, "subscriber"), sb.ToString());
+    }
+
+    private void WriteConfig()
+    {
+        var tls = Path.Combine(Directory, "tls.cfg");
+        File.WriteAllText(tls, $"""
+            [server:default]
+            method = TLSv1.2+
+            verify_certificate = no
+            require_certificate = no
+            private_key = {Certificates.PrivateKeyFile}
+            certificate = {Certificates.CertificateFile}
+
+            [client:default]
+            method = TLSv1.2+
+            verify_certificate = no
+            require_certificate = no
+            """);
+
+        var inviteAuth = AuthenticateInvites ? """
+                if (is_method("INVITE|MESSAGE|SUBSCRIBE") && from_uri==myself) {
+                    if (!auth_check("$fd", "subscriber", "1")) {
+                        auth_challenge("$fd", "1");
+                        exit;
+                    }
+                    consume_credentials();
+                }
+            """ : "";
+
+        File.WriteAllText(Path.Combine(Directory, "kamailio.cfg"), $$"""
+            #!KAMAILIO
+            debug=2
+            log_stderror=yes
+            memdbg=5
+            memlog=5
+            children=2
+            tcp_children=2
+            auto_aliases=no
+            alias="{{Domain}}"
+            enable_tls=yes
+            tcp_connection_lifetime=3605
+            listen=udp:127.0.0.1:{{UdpPort}}
+            listen=tcp:127.0.0.1:{{TcpPort}}
+            listen=tls:127.0.0.1:{{TlsPort}}
+
+            loadmodule "tls.so"
+            loadmodule "tm.so"
+            loadmodule "tmx.so"
+            loadmodule "sl.so"
+            loadmodule "rr.so"
+            loadmodule "pv.so"
+            loadmodule "maxfwd.so"
+            loadmodule "usrloc.so"
+            loadmodule "registrar.so"
+            loadmodule "textops.so"
+            loadmodule "siputils.so"
+            loadmodule "xlog.so"
+            loadmodule "sanity.so"
+            loadmodule "db_text.so"
+            loadmodule "auth.so"
+            loadmodule "auth_db.so"
+            loadmodule "nathelper.so"
+
+            modparam("tls", "config", "{{tls}}")
+            modparam("usrloc", "db_mode", 0)
+            modparam("registrar", "max_expires", 3600)
+            modparam("registrar", "min_expires", 60)
+            modparam("auth", "algorithm", "{{Algorithm}}")
+            modparam("auth", "nonce_expire", 300)
+            modparam("auth", "nonce_count", 1)
+            modparam("auth_db", "db_url", "text://{{Path.Combine(Directory, "db")}}")
+            modparam("auth_db", "calculate_ha1", yes)
+            modparam("auth_db", "password_column", "password")
+            modparam("auth_db", "use_domain", 0)
+            modparam("rr", "enable_full_lr", 1)
+            modparam("rr", "enable_double_rr", 1)
+
+            request_route {
+                if (!mf_process_maxfwd_header("10")) {
+                    sl_send_reply("483", "Too Many Hops");
+                    exit;
+                }
+                if (!sanity_check("17895", "7")) {
+                    xlog("L_WARN", "malformed request from $si:$sp\n");
+                    exit;
+                }
+                xlog("L_INFO", "request $rm $ru from $si:$sp ($pr)\n");
+                if (is_method("OPTIONS") && uri==myself && $rU==$null) {
+                    sl_send_reply("200", "Keepalive");
+                    exit;
+                }
+                if (has_totag()) {
+                    if (loose_route()) {
+                        route(RELAY);
+                        exit;
+                    }
+                    if (is_method("ACK")) {
+                        if (t_check_trans()) {
+                            route(RELAY);
+                        }
+                        exit;
+                    }
+                    sl_send_reply("404", "Not here");
+                    exit;
+                }
+                if (is_method("CANCEL")) {
+                    if (t_check_trans()) {
+                        route(RELAY);
+                    }
+                    exit;
+                }
+                t_check_trans();
+                if (is_method("REGISTER")) {
+                    if (!auth_check("$fd", "subscriber", "1")) {
+                        auth_challenge("$fd", "1");
+                        exit;
+                    }
+                    consume_credentials();
+                    if (!save("location")) {
+                        sl_reply_error();
+                    }
+                    exit;
+                }
+            {{inviteAuth}}
+                if (is_method("INVITE|SUBSCRIBE|UPDATE")) {
+                    record_route();
+                }
+                if (uri==myself) {
+                    if (!lookup("location")) {
+                        t_reply("404", "Not Found");
+                        exit;
+                    }
+                }
+                route(RELAY);
+            }
+
+            route[RELAY] {
+                if (!t_relay()) {
+                    sl_reply_error();
+                }
+                exit;
+            }
+
+            onreply_route {
+                xlog("L_INFO", "reply $rs $rr for $rm from $si:$sp\n");
+            }
+            """);
+    }
+}
