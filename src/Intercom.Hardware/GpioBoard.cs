@@ -1,0 +1,132 @@
+using Intercom.Hardware.Devices;
+using System.Device.Gpio;
+using System.Device.Gpio.Drivers;
+
+namespace Intercom.Hardware;
+
+/// <summary>
+/// The board on real pins (BCM numbering) through System.Device.Gpio: one device object per connected part.
+/// Relays are opened at their inactive level and released again on dispose and by <see cref="BoardBase.ReleaseAll"/>.
+/// </summary>
+public sealed class GpioBoard : BoardBase
+{
+    private readonly GpioController _controller;
+    private readonly bool _ownsController;
+    private readonly List<IDisposable> _devices = [];
+    private readonly StatusLed?[] _leds = new StatusLed?[Enum.GetValues<StatusLedKind>().Length];
+
+    /// <summary>Builds the board on <paramref name="controller"/>.</summary>
+    /// <param name="layout">What is wired where.</param>
+    /// <param name="controller">The GPIO controller (tests pass one over their own driver).</param>
+    /// <param name="time">Clock for pulses, debounce of contacts, blinking and supervision.</param>
+    /// <param name="ownsController">True to dispose the controller with the board.</param>
+    public GpioBoard(BoardLayout layout, GpioController controller, TimeProvider time, bool ownsController = false)
+        : base(layout, time)
+    {
+        ArgumentNullException.ThrowIfNull(controller);
+        _controller = controller;
+        _ownsController = ownsController;
+        try
+        {
+            // Outputs first, each opened inactive: a door must never open because the process started.
+            foreach (var relay in layout.Relays)
+            {
+                var device = new DoorRelay(controller, relay.Pin, relay.ActiveLow);
+                _devices.Add(device);
+                AddRelay(relay, device);
+            }
+
+            foreach (var led in layout.Leds)
+            {
+                var device = new StatusLed(controller, led.Pin, led.ActiveLow);
+                _devices.Add(device);
+                _leds[(int)led.Led] = device;
+            }
+
+            foreach (var input in layout.Inputs)
+            {
+                _devices.Add(CreateInput(input));
+            }
+
+            if (layout.Keypad is { } keypad)
+            {
+                var device = new MatrixKeypad(controller, keypad);
+                device.KeyPressed += (_, key) => OnKey(key);
+                _devices.Add(device);
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the board on a GPIO character device through libgpiod (the default on Raspberry Pi OS: the kernel's
+    /// chardev interface, with line release on process exit). Chip 0 on Pi 1–4; the RP1 header is chip 0 on
+    /// current Pi 5 kernels (chip 4 on older ones).
+    /// </summary>
+    public static GpioBoard Open(BoardLayout layout, TimeProvider time, int gpioChip = 0)
+    {
+        var controller = new GpioController(new LibGpiodDriver(gpioChip));
+        try
+        {
+            return new GpioBoard(layout, controller, time, ownsController: true);
+        }
+        catch
+        {
+            controller.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (!disposing)
+        {
+            return;
+        }
+
+        for (var i = _devices.Count - 1; i >= 0; i--)
+        {
+            _devices[i].Dispose();
+        }
+
+        _devices.Clear();
+        if (_ownsController)
+        {
+            _controller.Dispose();
+        }
+    }
+
+    private protected override void DriveLed(StatusLedKind led, bool lit)
+    {
+        if ((uint)led < (uint)_leds.Length)
+        {
+            _leds[(int)led]?.Set(lit);
+        }
+    }
+
+    private IDisposable CreateInput(InputPinLayout input)
+    {
+        if (input.Kind is InputKind.CallButton or InputKind.ExitButton)
+        {
+            var button = new PushButton(_controller, input.Pin, input.ActiveLow, input.Pull, input.Debounce, Layout.DoublePressWindow, Layout.LongPressTime);
+            button.Gesture += (_, gesture) => OnInput(input.Kind, input.Id, gesture);
+            return button;
+        }
+
+        var contact = new ContactSwitch(_controller, input.Pin, input.ActiveLow, input.Pull, input.Debounce, Time);
+        contact.Changed += (_, active) => OnInput(input.Kind, input.Id, active ? InputGesture.Activated : InputGesture.Deactivated);
+        if (contact.IsActive)
+        {
+            // A door already open (or a housing already open) at start is reported like any change.
+            OnInput(input.Kind, input.Id, InputGesture.Activated);
+        }
+
+        return contact;
+    }
+}
