@@ -223,7 +223,7 @@ public sealed class SdpNegotiator
                 continue;
             }
 
-            MediaFormat? match = FindMatch(offered, format);
+            MediaFormat? match = FindOffered(offered, format);
             if (match is null)
             {
                 continue;
@@ -448,19 +448,6 @@ public sealed class SdpNegotiator
         foreach (string token in media.Formats)
         {
             if (TryPayloadType(token, out int pt) && media.GetFormat(pt) is MediaFormat format && format.Matches(wanted))
-            {
-                return format;
-            }
-        }
-
-        return null;
-    }
-
-    private static MediaFormat? FindMatch(MediaDescription offered, MediaFormat answered)
-    {
-        foreach (string token in offered.Formats)
-        {
-            if (TryPayloadType(token, out int pt) && offered.GetFormat(pt) is MediaFormat format && format.Matches(answered))
             {
                 return format;
             }
