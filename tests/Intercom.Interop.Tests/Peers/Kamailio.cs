@@ -168,7 +168,6 @@ public sealed class Kamailio : IAsyncDisposable
             children=2
             tcp_children=2
             auto_aliases=no
-            alias="{{Domain}}"
             enable_tls=yes
             tcp_connection_lifetime=3605
             listen=udp:127.0.0.1:{{UdpPort}}
