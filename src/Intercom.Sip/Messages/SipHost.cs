@@ -71,6 +71,16 @@ internal static class SipHost
             return false;
         }
 
+        int tripleColon = s.IndexOf(":::");
+        if (tripleColon >= 0)
+        {
+            // RFC 5118 §4.10: the IPv6address rule RFC 3261 took from RFC 2373 derives hexseq ":::" IPv4address
+            // ("2001:db8:::192.0.2.1"); such references are accepted (liberal), and nothing else with three colons.
+            return tripleColon > 0 &&
+                TryCountGroups(s[..tripleColon], allowIPv4: false, out int hexGroups) && hexGroups <= 5 &&
+                IsIPv4Address(s[(tripleColon + 3)..]);
+        }
+
         int doubleColon = s.IndexOf("::");
         if (doubleColon >= 0)
         {

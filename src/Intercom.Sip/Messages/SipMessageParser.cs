@@ -286,6 +286,14 @@ public static class SipMessageParser
             bool ok = true;
             while (true)
             {
+                if (pos >= data.Length && pos > 0 && data[pos - 1] == '\n')
+                {
+                    // The datagram ends right after a complete header line: the empty line is missing, but the
+                    // datagram itself frames the message, so it is read as having no body (liberal; RFC 4475
+                    // §3.1.2.15's archived message and RFC 5118 §4.10's end this way).
+                    return ok;
+                }
+
                 if (pos >= data.Length)
                 {
                     return Fail("headers not terminated by an empty line");
