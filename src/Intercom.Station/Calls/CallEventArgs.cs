@@ -1,0 +1,50 @@
+namespace Intercom.Station.Calls;
+
+/// <summary>One event on a call leg, raised by <see cref="ICallControl"/> into the station.</summary>
+public sealed class CallEventArgs : EventArgs
+{
+    private CallEventArgs(CallEventKind kind, CallHandle call)
+    {
+        Kind = kind;
+        Call = call;
+    }
+
+    /// <summary>What happened.</summary>
+    public CallEventKind Kind { get; }
+
+    /// <summary>The leg.</summary>
+    public CallHandle Call { get; }
+
+    /// <summary>For <see cref="CallEventKind.Ended"/>: why.</summary>
+    public CallEndReason EndReason { get; private init; }
+
+    /// <summary>For <see cref="CallEventKind.Ended"/>: the SIP final status if one caused it (486, 603, 408), else 0.</summary>
+    public int SipStatus { get; private init; }
+
+    /// <summary>For <see cref="CallEventKind.Dtmf"/>: 0-9 * # A-D.</summary>
+    public char Digit { get; private init; }
+
+    /// <summary>For <see cref="CallEventKind.Dtmf"/>: how it arrived.</summary>
+    public DtmfSource DtmfSource { get; private init; }
+
+    /// <summary>For <see cref="CallEventKind.Incoming"/>: the caller's URI (From); otherwise the remote target if known.</summary>
+    public string? RemoteUri { get; private init; }
+
+    /// <summary>An outgoing leg rings.</summary>
+    public static CallEventArgs Ringing(CallHandle call) => new(CallEventKind.Ringing, call);
+
+    /// <summary>A leg was answered / confirmed.</summary>
+    public static CallEventArgs Answered(CallHandle call) => new(CallEventKind.Answered, call);
+
+    /// <summary>A leg ended.</summary>
+    public static CallEventArgs Ended(CallHandle call, CallEndReason reason, int sipStatus = 0) =>
+        new(CallEventKind.Ended, call) { EndReason = reason, SipStatus = sipStatus };
+
+    /// <summary>A DTMF digit arrived on a leg.</summary>
+    public static CallEventArgs Dtmf(CallHandle call, char digit, DtmfSource source) =>
+        new(CallEventKind.Dtmf, call) { Digit = digit, DtmfSource = source };
+
+    /// <summary>Someone calls the station.</summary>
+    public static CallEventArgs Incoming(CallHandle call, string callerUri) =>
+        new(CallEventKind.Incoming, call) { RemoteUri = callerUri };
+}
