@@ -396,9 +396,10 @@ public static class StationConfigValidator
         for (var i = 0; i < keypad.LocalCodes.Count; i++)
         {
             var code = keypad.LocalCodes[i].Code ?? "";
-            if (keypad.ClearKey is { Length: 1 } && code.Contains(keypad.ClearKey[0], StringComparison.Ordinal))
+            if ((keypad.ClearKey is { Length: 1 } && code.Contains(keypad.ClearKey[0], StringComparison.Ordinal))
+                || (keypad.CallKey is { Length: 1 } && code.Contains(keypad.CallKey[0], StringComparison.Ordinal)))
             {
-                errors.Add(new($"keypad.localCodes[{i}].code", "contains the clear key, so it can never be typed"));
+                errors.Add(new($"keypad.localCodes[{i}].code", "contains the call or clear key, so it can never be typed"));
             }
         }
 

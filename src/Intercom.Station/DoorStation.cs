@@ -1,0 +1,610 @@
+using Intercom.Hardware;
+using Intercom.Station.Calls;
+using Intercom.Station.Codes;
+using Intercom.Station.Configuration;
+using Intercom.Station.Logging;
+using Intercom.Station.Routing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Intercom.Station;
+
+/// <summary>
+/// The door station: call buttons ring their ring group, residents key DTMF codes to open relays, allowlisted
+/// callers are auto-answered, the keypad opens doors and dials apartments, the exit button opens the door, and
+/// everything is logged. Composes an <see cref="IBoard"/>, an <see cref="ICallControl"/> and a TimeProvider under
+/// a <see cref="StationConfig"/> that has passed <see cref="StationConfigValidator"/>.
+/// <para>
+/// All public members are thread-safe: board events, call events, timers and API calls are serialised on one
+/// internal loop. One call at a time (a door station has one microphone and one loudspeaker); a second incoming
+/// call gets 486 Busy Here.
+/// </para>
+/// </summary>
+public sealed class DoorStation : IDisposable
+{
+    private readonly StationConfig _config;
+    private readonly IBoard _board;
+    private readonly ICallControl _calls;
+    private readonly TimeProvider _time;
+    private readonly StationLoop _loop;
+    private readonly DtmfCodeLock _codeLock;
+    private readonly Dictionary<string, RingGroupConfig> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, WeeklySchedule> _schedules = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ButtonConfig> _buttons = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _dialMap = new(StringComparer.Ordinal);
+    private readonly StationTimer _incomingMaxTimer;
+    private readonly StationTimer _keypadTimer;
+    private readonly char[] _keypadDigits = new char[8];
+    private readonly char _callKey;
+    private readonly char _clearKey;
+    private RingGroupCall? _outgoing;
+    private CallHandle? _incoming;
+    private int _keypadLength;
+    private bool _tamper;
+    private bool _heldOpen;
+    private bool? _registered;
+    private bool _started;
+    private bool _stopped;
+    private volatile StationCallState _state;
+
+    /// <summary>Builds the station; call <see cref="Start"/> to begin handling events.</summary>
+    /// <param name="config">A validated configuration.</param>
+    /// <param name="board">The I/O board (owned by the caller).</param>
+    /// <param name="calls">The call API over the SIP user agent (owned by the caller).</param>
+    /// <param name="time">The clock for every timer.</param>
+    /// <param name="logger">Diagnostics (events also go to <see cref="Events"/>).</param>
+    public DoorStation(StationConfig config, IBoard board, ICallControl calls, TimeProvider time, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(board);
+        ArgumentNullException.ThrowIfNull(calls);
+        ArgumentNullException.ThrowIfNull(time);
+        _config = config;
+        _board = board;
+        _calls = calls;
+        _time = time;
+        logger ??= NullLogger.Instance;
+        _loop = new StationLoop(logger);
+        Events = new EventLog(config.EventLog, time, logger);
+        _codeLock = new DtmfCodeLock(config.CodeLock, config.Codes, config.Keypad.LocalCodes, _loop, time, Events);
+        _incomingMaxTimer = new StationTimer(_loop, time, OnIncomingMaxCallTime);
+        _keypadTimer = new StationTimer(_loop, time, ClearKeypadDigits);
+        _callKey = config.Keypad.CallKey is { Length: 1 } call ? call[0] : '#';
+        _clearKey = config.Keypad.ClearKey is { Length: 1 } clear ? clear[0] : '*';
+
+        foreach (var group in config.RingGroups)
+        {
+            _groups[group.Id] = group;
+        }
+
+        foreach (var schedule in config.Schedules)
+        {
+            if (WeeklySchedule.TryParse(schedule, out var parsed, out _, out _))
+            {
+                _schedules[schedule.Id] = parsed;
+            }
+        }
+
+        foreach (var button in config.Buttons)
+        {
+            _buttons[button.Id] = button;
+        }
+
+        foreach (var entry in config.Keypad.DialMap)
+        {
+            _dialMap[entry.Apartment] = entry.Target;
+        }
+    }
+
+    /// <summary>The event log (bounded, persisted tail).</summary>
+    public EventLog Events { get; }
+
+    /// <summary>What the station is doing on the phone now.</summary>
+    public StationCallState CallState => _state;
+
+    /// <summary>Subscribes to the board and the call API and shows the initial LED states.</summary>
+    public void Start()
+    {
+        Run(() =>
+        {
+            if (_started)
+            {
+                return;
+            }
+
+            _started = true;
+            _board.InputChanged += OnBoardInput;
+            _board.KeyPressed += OnBoardKey;
+            _board.RelayChanged += OnBoardRelay;
+            _board.DoorHeldOpen += OnBoardDoorHeldOpen;
+            _calls.CallEvent += OnCallEvent;
+            _tamper = _board.IsTamperActive;
+            RefreshLeds();
+            Events.Append(StationEventKind.Station, "station started");
+        });
+    }
+
+    /// <summary>Opens a relay for its pulse time on behalf of someone (the web page, the API).</summary>
+    public void OpenRelay(string relayId, string requestedBy) => _loop.Post(() =>
+    {
+        if (_board.OpenRelay(relayId))
+        {
+            Events.Append(StationEventKind.Relay, $"{relayId} opened by {requestedBy}");
+        }
+        else
+        {
+            Events.Append(StationEventKind.Relay, $"{relayId}: open by {requestedBy} refused");
+        }
+    });
+
+    /// <summary>Rings a ring group (by id) or a single SIP URI / extension, as a button or the keypad would.</summary>
+    public void Dial(string target, string requestedBy) => _loop.Post(() => DialTarget(target, requestedBy));
+
+    /// <summary>Ends the current call, if any.</summary>
+    public void HangUp(string requestedBy) => _loop.Post(() => HangUpAll(requestedBy));
+
+    /// <summary>The app reports the SIP registration state (drives the Registered and Fault LEDs).</summary>
+    public void SetRegistered(bool registered, string detail) => _loop.Post(() =>
+    {
+        if (_registered == registered)
+        {
+            return;
+        }
+
+        _registered = registered;
+        Events.Append(StationEventKind.Registration, registered ? $"registered ({detail})" : $"not registered ({detail})");
+        RefreshLeds();
+    });
+
+    /// <summary>Stops handling events, ends calls, releases every relay and writes the event log.</summary>
+    public void Dispose()
+    {
+        Run(() =>
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _stopped = true;
+            if (_started)
+            {
+                _board.InputChanged -= OnBoardInput;
+                _board.KeyPressed -= OnBoardKey;
+                _board.RelayChanged -= OnBoardRelay;
+                _board.DoorHeldOpen -= OnBoardDoorHeldOpen;
+                _calls.CallEvent -= OnCallEvent;
+            }
+
+            HangUpAll("shutdown");
+            _outgoing?.Dispose();
+            _board.ReleaseAll();
+            _codeLock.Dispose();
+            _incomingMaxTimer.Dispose();
+            _keypadTimer.Dispose();
+            Events.Append(StationEventKind.Station, "station stopped");
+        });
+        Events.Dispose();
+    }
+
+    // Runs work on the loop and waits for it (bounded): Start and Dispose must have happened when they return.
+    private void Run(Action work)
+    {
+        using var done = new ManualResetEventSlim();
+        _loop.Post(() =>
+        {
+            try
+            {
+                work();
+            }
+            finally
+            {
+                done.Set();
+            }
+        });
+        done.Wait(TimeSpan.FromSeconds(10));
+    }
+
+    private void OnBoardInput(object? sender, BoardInputEventArgs e) => _loop.Post(() => HandleInput(e));
+
+    private void OnBoardKey(object? sender, KeypadKeyEventArgs e) => _loop.Post(() => HandleKey(e.Key));
+
+    private void OnBoardRelay(object? sender, RelayChangedEventArgs e) => _loop.Post(() =>
+    {
+        Events.Append(StationEventKind.Relay, e.Energised ? $"{e.RelayId} energised" : $"{e.RelayId} released");
+        RefreshLeds();
+    });
+
+    private void OnBoardDoorHeldOpen(object? sender, EventArgs e) => _loop.Post(() =>
+    {
+        _heldOpen = true;
+        Events.Append(StationEventKind.Door, $"door held open longer than {_config.Board.DoorHeldOpenSeconds} s");
+        RefreshLeds();
+    });
+
+    private void OnCallEvent(object? sender, CallEventArgs e) => _loop.Post(() => HandleCallEvent(e));
+
+    private void HandleInput(BoardInputEventArgs e)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        switch (e.Kind, e.Gesture)
+        {
+            case (InputKind.CallButton, InputGesture.Pressed):
+                HandleCallButton(e.InputId);
+                break;
+            case (InputKind.ExitButton, InputGesture.Pressed):
+                var opened = _board.OpenRelay(_config.DoorRelay);
+                Events.Append(StationEventKind.Door, opened ? "exit button: door released" : "exit button: door release refused");
+                break;
+            case (InputKind.DoorContact, InputGesture.Activated):
+                Events.Append(StationEventKind.Door, _board.IsRelayEnergised(_config.DoorRelay)
+                    ? "door opened"
+                    : "door opened without electric release");
+                break;
+            case (InputKind.DoorContact, InputGesture.Deactivated):
+                _heldOpen = false;
+                Events.Append(StationEventKind.Door, "door closed");
+                RefreshLeds();
+                break;
+            case (InputKind.Tamper, InputGesture.Activated):
+                _tamper = true;
+                Events.Append(StationEventKind.Tamper, "tamper switch: housing opened");
+                RefreshLeds();
+                break;
+            case (InputKind.Tamper, InputGesture.Deactivated):
+                _tamper = false;
+                Events.Append(StationEventKind.Tamper, "tamper switch: housing closed");
+                RefreshLeds();
+                break;
+        }
+    }
+
+    private void HandleCallButton(string buttonId)
+    {
+        Events.Append(StationEventKind.Button, $"button {buttonId} pressed");
+        if (_outgoing is { IsActive: true })
+        {
+            _outgoing.OnButton();
+            UpdateState();
+            return;
+        }
+
+        if (_incoming is not null)
+        {
+            Events.Append(StationEventKind.Button, "button ignored during the call");
+            return;
+        }
+
+        if (!_buttons.TryGetValue(buttonId, out var button))
+        {
+            Events.Append(StationEventKind.Button, $"button {buttonId} is not configured");
+            return;
+        }
+
+        var groupId = button.RingGroup;
+        var now = _time.GetLocalNow();
+        foreach (var scheduled in button.Schedules)
+        {
+            if (_schedules.TryGetValue(scheduled.Schedule, out var schedule) && schedule.IsActive(now))
+            {
+                groupId = scheduled.RingGroup;
+                break;
+            }
+        }
+
+        if (_groups.TryGetValue(groupId, out var group))
+        {
+            StartCall(group, $"button {buttonId}");
+        }
+        else
+        {
+            Events.Append(StationEventKind.Call, $"button {buttonId}: ring group {groupId} does not exist");
+            _calls.PlayTone(StationTone.Failure);
+        }
+    }
+
+    private void DialTarget(string target, string origin)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        if (_outgoing is { IsActive: true } || _incoming is not null)
+        {
+            Events.Append(StationEventKind.Call, $"{origin}: cannot dial, a call is in progress");
+            return;
+        }
+
+        if (!_groups.TryGetValue(target, out var group))
+        {
+            if (!CallerMatch.IsPlausibleTarget(target))
+            {
+                Events.Append(StationEventKind.Call, $"{origin}: not a dialable target");
+                return;
+            }
+
+            group = new RingGroupConfig
+            {
+                Id = target,
+                Targets = [target],
+                RingTimeoutSeconds = _config.Keypad.RingTimeoutSeconds,
+            };
+        }
+
+        StartCall(group, origin);
+    }
+
+    private void StartCall(RingGroupConfig group, string origin)
+    {
+        _outgoing?.Dispose();
+        _outgoing = new RingGroupCall(group, origin, _calls, _loop, _time, Events, OnOutgoingFinished);
+        _outgoing.Start();
+        UpdateState();
+    }
+
+    private void OnOutgoingFinished(RingGroupCall call, CallOutcome outcome)
+    {
+        if (call.Connected is { } connected)
+        {
+            _codeLock.EndScope(CodeScope.ForCall(connected));
+        }
+
+        // The finished call stays in _outgoing until the next one, so late events of its legs are absorbed by Owns().
+        // The outcome is already logged and its tone played by the call itself.
+        _ = outcome;
+        UpdateState();
+    }
+
+    private void HandleCallEvent(CallEventArgs e)
+    {
+        if (_stopped)
+        {
+            if (e.Kind == CallEventKind.Incoming)
+            {
+                _calls.Reject(e.Call, 480);
+            }
+
+            return;
+        }
+
+        switch (e.Kind)
+        {
+            case CallEventKind.Incoming:
+                HandleIncoming(e.Call, e.RemoteUri);
+                return;
+            case CallEventKind.Dtmf:
+                HandleDtmf(e.Call, e.Digit, e.DtmfSource);
+                return;
+        }
+
+        if (_outgoing is not null && _outgoing.Owns(e.Call))
+        {
+            switch (e.Kind)
+            {
+                case CallEventKind.Ringing:
+                    _outgoing.OnRinging(e.Call);
+                    break;
+                case CallEventKind.Answered:
+                    _outgoing.OnAnswered(e.Call);
+                    break;
+                case CallEventKind.Ended:
+                    _outgoing.OnEnded(e.Call, e.EndReason, e.SipStatus);
+                    break;
+            }
+
+            UpdateState();
+            return;
+        }
+
+        if (_incoming == e.Call)
+        {
+            if (e.Kind == CallEventKind.Answered && _config.Incoming.AnnouncementBeep)
+            {
+                _calls.PlayTone(StationTone.Announcement);
+            }
+            else if (e.Kind == CallEventKind.Ended)
+            {
+                Events.Append(StationEventKind.Incoming, $"incoming {e.Call} ended ({e.EndReason})");
+                EndIncoming();
+            }
+
+            return;
+        }
+
+        if (e.Kind == CallEventKind.Answered)
+        {
+            // An answer on a leg the station no longer wants (a cancelled target picking up late): end it.
+            _calls.HangUp(e.Call);
+        }
+    }
+
+    private void HandleIncoming(CallHandle call, string? callerUri)
+    {
+        var caller = callerUri ?? "(unknown)";
+        if (!CallerMatch.IsAllowed(_config.Incoming.Allowlist, callerUri))
+        {
+            _calls.Reject(call, 403);
+            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: not on the allowlist (403)");
+            return;
+        }
+
+        if (!_config.Incoming.AutoAnswer)
+        {
+            _calls.Reject(call, 480);
+            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: auto-answer is off (480)");
+            return;
+        }
+
+        if (_incoming is not null || _outgoing is { IsActive: true })
+        {
+            _calls.Reject(call, 486);
+            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: busy (486)");
+            return;
+        }
+
+        _incoming = call;
+        _calls.Answer(call);
+        _incomingMaxTimer.Start(TimeSpan.FromSeconds(_config.Incoming.MaxCallSeconds));
+        Events.Append(StationEventKind.Incoming, $"call from {caller} auto-answered ({call})");
+        UpdateState();
+    }
+
+    private void OnIncomingMaxCallTime()
+    {
+        if (_incoming is { } call)
+        {
+            Events.Append(StationEventKind.Incoming, $"incoming {call}: maximum call time {_config.Incoming.MaxCallSeconds} s reached");
+            _calls.HangUp(call);
+            EndIncoming();
+        }
+    }
+
+    private void EndIncoming()
+    {
+        if (_incoming is { } call)
+        {
+            _codeLock.EndScope(CodeScope.ForCall(call));
+        }
+
+        _incoming = null;
+        _incomingMaxTimer.Stop();
+        UpdateState();
+    }
+
+    private void HandleDtmf(CallHandle call, char digit, DtmfSource source)
+    {
+        // Only the connected call may key codes: a ringing leg's early media or a cancelled leg has no say.
+        var connected = _incoming == call || (_outgoing is { IsActive: true } o && o.Connected == call);
+        if (!connected)
+        {
+            return;
+        }
+
+        var path = source switch
+        {
+            DtmfSource.Rfc4733 => "RFC 4733",
+            DtmfSource.SipInfo => "SIP INFO",
+            _ => "in-band",
+        };
+        var result = _codeLock.Enter(CodeScope.ForCall(call), digit, path, out var relayId);
+        AfterCode(result, relayId);
+    }
+
+    private void HandleKey(char key)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        if (key == _clearKey)
+        {
+            ClearKeypadDigits();
+            _codeLock.Reset(CodeScope.Keypad);
+            return;
+        }
+
+        if (key == _callKey)
+        {
+            var typed = new string(_keypadDigits, 0, _keypadLength);
+            ClearKeypadDigits();
+            if (typed.Length > 0 && _dialMap.TryGetValue(typed, out var target))
+            {
+                _codeLock.Reset(CodeScope.Keypad);
+                Events.Append(StationEventKind.Keypad, $"keypad: apartment {typed} dialled");
+                DialTarget(target, $"keypad apartment {typed}");
+                return;
+            }
+
+            // Not an apartment: the digits were a code attempt (counted if long enough) or a typo. The digits are
+            // not logged: they may be a mistyped code.
+            _codeLock.Abandon(CodeScope.Keypad, "keypad");
+            if (typed.Length > 0)
+            {
+                Events.Append(StationEventKind.Keypad, "keypad: unknown apartment");
+                _calls.PlayTone(StationTone.Rejected);
+            }
+
+            return;
+        }
+
+        if (_keypadLength == _keypadDigits.Length)
+        {
+            ClearKeypadDigits();
+        }
+
+        _keypadDigits[_keypadLength++] = key;
+        _keypadTimer.Start(TimeSpan.FromMilliseconds(_config.CodeLock.InterDigitTimeoutMs));
+        var result = _codeLock.Enter(CodeScope.Keypad, key, "keypad", out var relayId);
+        if (result is CodeResult.Accepted or CodeResult.Rejected or CodeResult.LockedOut)
+        {
+            ClearKeypadDigits();
+        }
+
+        AfterCode(result, relayId);
+    }
+
+    private void AfterCode(CodeResult result, string? relayId)
+    {
+        switch (result)
+        {
+            case CodeResult.Accepted when relayId is not null:
+                _board.OpenRelay(relayId);
+                _calls.PlayTone(StationTone.Accepted);
+                break;
+            case CodeResult.Rejected or CodeResult.LockedOut:
+                _calls.PlayTone(StationTone.Rejected);
+                break;
+        }
+    }
+
+    private void ClearKeypadDigits()
+    {
+        Array.Clear(_keypadDigits);
+        _keypadLength = 0;
+        _keypadTimer.Stop();
+    }
+
+    private void HangUpAll(string by)
+    {
+        _outgoing?.HangUp(by);
+        if (_incoming is { } call)
+        {
+            _calls.HangUp(call);
+            Events.Append(StationEventKind.Incoming, $"incoming {call} hung up by {by}");
+            EndIncoming();
+        }
+
+        UpdateState();
+    }
+
+    private void UpdateState()
+    {
+        var state = StationCallState.Idle;
+        if (_incoming is not null)
+        {
+            state = StationCallState.InCall;
+        }
+        else if (_outgoing is { IsActive: true } call)
+        {
+            state = call.IsRinging ? StationCallState.Calling : StationCallState.InCall;
+        }
+
+        _state = state;
+        RefreshLeds();
+    }
+
+    private void RefreshLeds()
+    {
+        _board.SetLed(StatusLedKind.Calling, _state == StationCallState.Calling ? LedState.Blink : LedState.Off);
+        _board.SetLed(StatusLedKind.InCall, _state == StationCallState.InCall ? LedState.On : LedState.Off);
+        _board.SetLed(StatusLedKind.DoorOpen, _board.IsRelayEnergised(_config.DoorRelay) ? LedState.On : LedState.Off);
+        _board.SetLed(StatusLedKind.Registered, _registered == true ? LedState.On : LedState.Off);
+        _board.SetLed(StatusLedKind.Fault, _tamper || _registered == false ? LedState.On : _heldOpen ? LedState.Blink : LedState.Off);
+    }
+}

@@ -1,0 +1,66 @@
+using Intercom.Station.Calls;
+
+namespace Intercom.Station.Tests;
+
+/// <summary>Records what the station asks of the SIP side and lets a test raise the events a user agent would.</summary>
+internal sealed class FakeCallControl : ICallControl
+{
+    private long _next = 100;
+
+    public event EventHandler<CallEventArgs>? CallEvent;
+
+    public List<(CallHandle Call, string Target)> Dialled { get; } = [];
+
+    public List<CallHandle> HungUp { get; } = [];
+
+    public List<CallHandle> Answered { get; } = [];
+
+    public List<(CallHandle Call, int Status)> Rejected { get; } = [];
+
+    public List<StationTone> Tones { get; } = [];
+
+    public StationTone LastTone => Tones.Count == 0 ? StationTone.None : Tones[^1];
+
+    public CallHandle Dial(string target)
+    {
+        var call = new CallHandle(++_next);
+        Dialled.Add((call, target));
+        return call;
+    }
+
+    public void Answer(CallHandle call) => Answered.Add(call);
+
+    public void Reject(CallHandle call, int sipStatus) => Rejected.Add((call, sipStatus));
+
+    public void HangUp(CallHandle call) => HungUp.Add(call);
+
+    public void PlayTone(StationTone tone) => Tones.Add(tone);
+
+    public CallHandle LegTo(string target) => Dialled.FindLast(d => d.Target == target).Call;
+
+    public void Ring(CallHandle call) => Raise(CallEventArgs.Ringing(call));
+
+    public void Answer(string target) => Raise(CallEventArgs.Answered(LegTo(target)));
+
+    public void Confirm(CallHandle call) => Raise(CallEventArgs.Answered(call));
+
+    public void End(CallHandle call, CallEndReason reason = CallEndReason.RemoteHangUp, int status = 0) =>
+        Raise(CallEventArgs.Ended(call, reason, status));
+
+    public void Keys(CallHandle call, string digits, DtmfSource source = DtmfSource.Rfc4733)
+    {
+        foreach (var digit in digits)
+        {
+            Raise(CallEventArgs.Dtmf(call, digit, source));
+        }
+    }
+
+    public CallHandle Incoming(string callerUri)
+    {
+        var call = new CallHandle(++_next);
+        Raise(CallEventArgs.Incoming(call, callerUri));
+        return call;
+    }
+
+    private void Raise(CallEventArgs e) => CallEvent?.Invoke(this, e);
+}

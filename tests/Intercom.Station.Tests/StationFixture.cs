@@ -1,0 +1,61 @@
+using Intercom.Hardware;
+using Intercom.Station.Configuration;
+using Intercom.Station.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Intercom.Station.Tests;
+
+/// <summary>A door station on a simulated board, a fake call API and a fake clock (Monday 2026-01-05 12:00 UTC).</summary>
+internal sealed class StationFixture : IDisposable
+{
+    public StationFixture(StationConfig config)
+    {
+        var errors = StationConfigValidator.Validate(config);
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Config = config;
+        Board = new SimulatedBoard(BoardLayoutBuilder.Build(config), Time);
+        Station = new DoorStation(config, Board, Calls, Time);
+        Station.Start();
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
+
+    public FakeCallControl Calls { get; } = new();
+
+    public StationConfig Config { get; }
+
+    public SimulatedBoard Board { get; }
+
+    public DoorStation Station { get; }
+
+    public IReadOnlyList<StationEvent> Log => Station.Events.Snapshot();
+
+    /// <summary>A valid configuration: relays door/gate/light, button1 → "residents" (alice, bob in parallel).</summary>
+    public static StationConfig ValidConfig()
+    {
+        var config = new StationConfig();
+        config.RingGroups[0].Targets = ["sip:alice@pbx.example", "sip:bob@pbx.example"];
+        config.Codes = [new() { Code = "1234", Relay = "door" }, new() { Code = "*12#", Relay = "gate" }, new() { Code = "9999", Relay = "gate" }];
+        config.EventLog.PersistPath = null;
+        return config;
+    }
+
+    public static StationFixture Create(Action<StationConfig>? change = null)
+    {
+        var config = ValidConfig();
+        change?.Invoke(config);
+        return new StationFixture(config);
+    }
+
+    public void Advance(TimeSpan by) => Time.Advance(by);
+
+    public void Seconds(double seconds) => Time.Advance(TimeSpan.FromSeconds(seconds));
+
+    public int Energised(string relay) => Board.RelayTransitions.Count(t => t.RelayId == relay && t.Energised);
+
+    public void Dispose()
+    {
+        Station.Dispose();
+        Board.Dispose();
+    }
+}
