@@ -1,0 +1,110 @@
+using Intercom.Hardware;
+using Intercom.Station.Logging;
+
+namespace Intercom.Station.Tests;
+
+public sealed class BoardEventTests
+{
+    [Fact]
+    public void Exit_button_releases_the_door_and_lights_the_door_open_led()
+    {
+        using var f = StationFixture.Create();
+
+        f.Board.PressExitButton();
+
+        Assert.True(f.Board.IsRelayEnergised("door"));
+        Assert.Equal(LedState.On, f.Board.GetLed(StatusLedKind.DoorOpen));
+        f.Seconds(3);
+        Assert.False(f.Board.IsRelayEnergised("door"));
+        Assert.Equal(LedState.Off, f.Board.GetLed(StatusLedKind.DoorOpen));
+    }
+
+    [Fact]
+    public void Tamper_lights_the_fault_led_and_is_logged()
+    {
+        using var f = StationFixture.Create();
+
+        f.Board.SetTamper(true);
+
+        Assert.Equal(LedState.On, f.Board.GetLed(StatusLedKind.Fault));
+        Assert.Contains(f.Log, e => e.Kind == StationEventKind.Tamper);
+        f.Board.SetTamper(false);
+        Assert.Equal(LedState.Off, f.Board.GetLed(StatusLedKind.Fault));
+    }
+
+    [Fact]
+    public void Door_held_open_blinks_the_fault_led_until_it_closes()
+    {
+        using var f = StationFixture.Create(c => c.Board.DoorHeldOpenSeconds = 45);
+
+        f.Board.SetDoorOpen(true);
+        f.Seconds(45);
+        Assert.Equal(LedState.Blink, f.Board.GetLed(StatusLedKind.Fault));
+        Assert.Contains(f.Log, e => e.Message.Contains("held open", StringComparison.Ordinal));
+
+        f.Board.SetDoorOpen(false);
+        Assert.Equal(LedState.Off, f.Board.GetLed(StatusLedKind.Fault));
+    }
+
+    [Fact]
+    public void Door_opened_without_a_release_is_logged_as_such()
+    {
+        using var f = StationFixture.Create();
+
+        f.Board.SetDoorOpen(true);
+
+        Assert.Contains(f.Log, e => e.Message == "door opened without electric release");
+    }
+
+    [Fact]
+    public void Registration_state_drives_the_registered_and_fault_leds()
+    {
+        using var f = StationFixture.Create();
+
+        f.Station.SetRegistered(true, "sip:door@pbx.example");
+        Assert.Equal(LedState.On, f.Board.GetLed(StatusLedKind.Registered));
+        f.Station.SetRegistered(false, "401");
+
+        Assert.Equal(LedState.Off, f.Board.GetLed(StatusLedKind.Registered));
+        Assert.Equal(LedState.On, f.Board.GetLed(StatusLedKind.Fault));
+    }
+
+    [Fact]
+    public void Api_open_pulses_the_relay_and_logs_who_asked()
+    {
+        using var f = StationFixture.Create();
+
+        f.Station.OpenRelay("gate", "web:admin");
+
+        Assert.True(f.Board.IsRelayEnergised("gate"));
+        Assert.Contains(f.Log, e => e.Message == "gate opened by web:admin");
+    }
+
+    [Fact]
+    public void Dispose_hangs_up_and_releases_every_relay()
+    {
+        var f = StationFixture.Create();
+        f.Board.PressButton("button1");
+        f.Calls.Answer("sip:alice@pbx.example");
+        f.Station.OpenRelay("door", "test");
+
+        f.Station.Dispose();
+
+        Assert.Contains(f.Calls.LegTo("sip:alice@pbx.example"), f.Calls.HungUp);
+        Assert.False(f.Board.IsRelayEnergised("door"));
+        Assert.Equal(StationCallState.Idle, f.Station.CallState);
+        f.Board.Dispose();
+    }
+
+    [Fact]
+    public void Events_raised_on_other_threads_are_serialised()
+    {
+        using var f = StationFixture.Create(c => c.RingGroups[0].ButtonDuringCall = Intercom.Station.Configuration.ButtonInCallAction.Ignore);
+
+        Parallel.For(0, 50, _ => f.Board.PressButton("button1"));
+
+        // Exactly one call was started; every other press was ignored during it.
+        Assert.Equal(2, f.Calls.Dialled.Count);
+        Assert.Equal(50, f.Log.Count(e => e.Kind == StationEventKind.Button && e.Message == "button button1 pressed"));
+    }
+}
