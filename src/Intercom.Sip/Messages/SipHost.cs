@@ -35,6 +35,18 @@ internal static class SipHost
             host = host[..^1];
         }
 
+        if (host.IsEmpty || host[^1] == '.')
+        {
+            return false;
+        }
+
+        // toplabel starts with a letter; a name whose last label starts with a digit must be an IPv4 address.
+        int lastDot = host.LastIndexOf('.');
+        if (SipGrammar.IsDigit(host[lastDot + 1]))
+        {
+            return IsIPv4Address(host);
+        }
+
         int labelStart = 0;
         for (int i = 0; i <= host.Length; i++)
         {

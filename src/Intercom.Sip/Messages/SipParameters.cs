@@ -51,14 +51,30 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
     }
 
     /// <summary>Removes every parameter named <paramref name="name"/>; returns how many were removed.</summary>
-    public int Remove(string name) => _items.RemoveAll(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+    public int Remove(string name)
+    {
+        int removed = 0;
+        for (int i = _items.Count - 1; i >= 0; i--)
+        {
+            if (string.Equals(_items[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                _items.RemoveAt(i);
+                removed++;
+            }
+        }
+
+        return removed;
+    }
 
     /// <summary>Index of the first parameter named <paramref name="name"/>, or -1.</summary>
-    public int IndexOf(string name)
+    public int IndexOf(string name) => IndexOf(name, 0);
+
+    /// <summary>Index of the parameter named <paramref name="name"/> that follows <paramref name="skip"/> earlier ones of that name, or -1.</summary>
+    public int IndexOf(string name, int skip)
     {
         for (int i = 0; i < _items.Count; i++)
         {
-            if (string.Equals(_items[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(_items[i].Name, name, StringComparison.OrdinalIgnoreCase) && skip-- == 0)
             {
                 return i;
             }

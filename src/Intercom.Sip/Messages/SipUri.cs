@@ -192,6 +192,14 @@ public sealed class SipUri : IEquatable<SipUri>
         }
 
         // hostport, then ";params", then "?headers".
+        int hostportEnd = s.IndexOfAny(";?");
+        ReadOnlySpan<char> hostport = hostportEnd < 0 ? s : s[..hostportEnd];
+        if (!hostport.IsEmpty && hostport[0] != '[' && hostport.Count(':') > 1)
+        {
+            error = "IPv6 address must be enclosed in [] (RFC 5118 §4.2)";
+            return false;
+        }
+
         int hostEnd;
         if (!s.IsEmpty && s[0] == '[')
         {
@@ -515,9 +523,11 @@ public sealed class SipUri : IEquatable<SipUri>
 
     private static bool ParametersEqual(SipParameters a, SipParameters b)
     {
-        foreach (SipParameter p in a)
+        // A parameter repeated in a URI is compared with the same occurrence in the other URI.
+        for (int i = 0; i < a.Count; i++)
         {
-            int j = b.IndexOf(p.Name);
+            SipParameter p = a[i];
+            int j = b.IndexOf(p.Name, Occurrence(a, i));
             if (j < 0)
             {
                 if (IsMustMatchParameter(p.Name))
@@ -545,6 +555,21 @@ public sealed class SipUri : IEquatable<SipUri>
         return true;
     }
 
+    /// <summary>How many parameters before index <paramref name="i"/> have the same name.</summary>
+    private static int Occurrence(SipParameters list, int i)
+    {
+        int n = 0;
+        for (int k = 0; k < i; k++)
+        {
+            if (string.Equals(list[k].Name, list[i].Name, StringComparison.OrdinalIgnoreCase))
+            {
+                n++;
+            }
+        }
+
+        return n;
+    }
+
     private static bool IsMustMatchParameter(string name) =>
         name.Equals("user", StringComparison.OrdinalIgnoreCase) ||
         name.Equals("ttl", StringComparison.OrdinalIgnoreCase) ||
@@ -559,10 +584,10 @@ public sealed class SipUri : IEquatable<SipUri>
             return false;
         }
 
-        foreach (SipParameter h in a)
+        for (int i = 0; i < a.Count; i++)
         {
-            int j = b.IndexOf(h.Name);
-            if (j < 0 || !string.Equals(h.Value, b[j].Value, StringComparison.OrdinalIgnoreCase))
+            int j = b.IndexOf(a[i].Name, Occurrence(a, i));
+            if (j < 0 || !string.Equals(a[i].Value, b[j].Value, StringComparison.OrdinalIgnoreCase))
             {
                 return false;
             }

@@ -76,7 +76,7 @@ public class TortureMessageTests
 
         // RFC 5118 (IPv6), CRLF versions.
         new("rfc4475/ipv6-good.dat", "5118 §4.1 valid IPv6 reference", null),
-        new("rfc4475/ipv6-bad.dat", "5118 §4.2 invalid IPv6 reference (no brackets)", "Request-URI: invalid port \"db8::10\""),
+        new("rfc4475/ipv6-bad.dat", "5118 §4.2 invalid IPv6 reference (no brackets)", "Request-URI: IPv6 address must be enclosed in [] (RFC 5118 §4.2)"),
         new("rfc4475/port-ambiguous.dat", "5118 §4.3 port ambiguous", null),
         new("rfc4475/port-unambiguous.dat", "5118 §4.4 port unambiguous", null),
         new("rfc4475/via-received-param-no-delim.dat", "5118 §4.5 received without delimiters", null),
@@ -92,7 +92,7 @@ public class TortureMessageTests
         // RFC 5118 appendix archive: the same messages with bare LF line ends (accepted, liberal). Where the LF
         // conversion shortened an SDP body below its Content-Length, the framing error is what must be reported.
         new("rfc5118/ipv6-good", "5118 §4.1 (LF archive)", null),
-        new("rfc5118/ipv6-bad", "5118 §4.2 (LF archive)", "Request-URI: invalid port \"db8::10\""),
+        new("rfc5118/ipv6-bad", "5118 §4.2 (LF archive)", "Request-URI: IPv6 address must be enclosed in [] (RFC 5118 §4.2)"),
         new("rfc5118/port-ambiguous", "5118 §4.3 (LF archive)", null),
         new("rfc5118/port-unambiguous", "5118 §4.4 (LF archive)", null),
         new("rfc5118/via-received-param-no-delim", "5118 §4.5 (LF archive)", null),
