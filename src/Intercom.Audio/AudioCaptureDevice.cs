@@ -1,0 +1,239 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Intercom.Audio;
+
+/// <summary>
+/// A microphone on a dedicated thread: opens the device, reads one period at a time at the device's own rate, resamples
+/// to the call's rate and delivers fixed-size frames. A device that fails to open or disappears (USB card unplugged:
+/// -ENODEV) is retried with backoff (0.25 s doubling to 5 s) while silence keeps flowing at real-time pace, so a call
+/// carries on and hears the microphone again when the card returns. Subclasses only say how to open the device.
+/// </summary>
+public abstract class AudioCaptureDevice : IAudioSource, IDisposable
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    // A device that delivers nothing for this long is treated as lost and reopened.
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(2);
+
+    private readonly Lock gate = new();
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private volatile IAudioFrameReceiver? receiver;
+    private volatile bool stopping;
+    private Thread? thread;
+    private ClockPacer? pacer;
+    private long framesDelivered;
+    private int deviceLosses;
+    private volatile int deviceSampleRate;
+
+    private protected AudioCaptureDevice(string name, int sampleRate, int periodMs, TimeProvider? time, ILogger? logger)
+    {
+        AudioOptions.CheckFormat(sampleRate, periodMs);
+        Name = name;
+        SampleRate = sampleRate;
+        PeriodMs = periodMs;
+        FrameSamples = sampleRate * periodMs / 1000;
+        this.time = time ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The device as named in logs ("ALSA capture device 'default'").</summary>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public int SampleRate { get; }
+
+    /// <inheritdoc/>
+    public int FrameSamples { get; }
+
+    /// <summary>Frame duration in milliseconds (10 or 20).</summary>
+    public int PeriodMs { get; }
+
+    /// <summary>The open device's own rate, 0 while it is closed or absent.</summary>
+    public int DeviceSampleRate => deviceSampleRate;
+
+    /// <summary>Frames handed to the receiver (silence while the device is absent included).</summary>
+    public long FramesDelivered => Interlocked.Read(ref framesDelivered);
+
+    /// <summary>How often the device disappeared while running.</summary>
+    public int DeviceLosses => Volatile.Read(ref deviceLosses);
+
+    /// <inheritdoc/>
+    public void Start(IAudioFrameReceiver receiver)
+    {
+        ArgumentNullException.ThrowIfNull(receiver);
+        lock (gate)
+        {
+            this.receiver = receiver;
+            if (thread is not null)
+            {
+                return;
+            }
+
+            stopping = false;
+            pacer = new ClockPacer(time);
+            thread = new Thread(Run) { IsBackground = true, Name = "audio-capture" };
+            thread.Start();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Stop()
+    {
+        lock (gate)
+        {
+            receiver = null;
+            if (thread is null)
+            {
+                return;
+            }
+
+            stopping = true;
+            pacer!.Cancel();
+
+            // The thread waits at most one device timeout (a few periods) before it sees the flag.
+            thread.Join(TimeSpan.FromSeconds(5));
+            thread = null;
+            pacer.Dispose();
+            pacer = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Opens the device (throws <see cref="AudioDeviceException"/> when it cannot).</summary>
+    internal abstract IPcmInput OpenInput();
+
+    /// <summary>Text for a negative error code returned by the open device.</summary>
+    internal virtual string DescribeError(int error) => System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-error);
+
+    private void Run()
+    {
+        AudioLog.Priority(logger, Name, AudioThreadPriority.TryRaise());
+        var frame = new short[FrameSamples];
+        var appPeriod = TimeSpan.FromMilliseconds(PeriodMs);
+        IPcmInput? input = null;
+        short[] period = [];
+        short[] resampled = [];
+        Resampler? resampler = null;
+        SampleFifo? fifo = null;
+        var backoff = MinBackoff;
+        long nextAttempt = 0;
+        var stalledSince = 0L;
+        var pace = pacer!;
+        try
+        {
+            while (!stopping)
+            {
+                if (input is null)
+                {
+                    if (time.GetTimestamp() >= nextAttempt)
+                    {
+                        try
+                        {
+                            input = OpenInput();
+                            deviceSampleRate = input.SampleRate;
+                            period = new short[input.PeriodFrames];
+                            resampler = new Resampler(input.SampleRate, SampleRate, input.PeriodFrames);
+                            resampled = new short[resampler.MaxOutput(input.PeriodFrames)];
+                            fifo = new SampleFifo((2 * FrameSamples) + resampled.Length);
+                            backoff = MinBackoff;
+                            stalledSince = 0;
+                            pace.Reset();
+                            AudioLog.Opened(logger, Name, input.SampleRate, input.PeriodFrames, input is Native.AlsaPcm alsa ? alsa.BufferFrames : input.PeriodFrames);
+                        }
+                        catch (AudioDeviceException e)
+                        {
+                            AudioLog.OpenFailed(logger, Name, (int)backoff.TotalMilliseconds, e.Message);
+                            nextAttempt = time.GetTimestamp() + (long)(backoff.TotalSeconds * time.TimestampFrequency);
+                            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                        }
+                    }
+
+                    if (input is null)
+                    {
+                        // No device: keep the call's frame clock running with silence.
+                        Array.Clear(frame);
+                        Deliver(frame);
+                        pace.WaitPeriod(appPeriod);
+                        continue;
+                    }
+                }
+
+                var got = input.Read(period, 2 * Math.Max(PeriodMs, 1000 * input.PeriodFrames / input.SampleRate));
+                if (got == 0)
+                {
+                    var now = time.GetTimestamp();
+                    stalledSince = stalledSince == 0 ? now : stalledSince;
+                    if (time.GetElapsedTime(stalledSince, now) < StallLimit)
+                    {
+                        continue;
+                    }
+
+                    got = -5; // EIO: a device that stopped delivering is as good as gone.
+                }
+
+                if (got < 0)
+                {
+                    Interlocked.Increment(ref deviceLosses);
+                    AudioLog.Lost(logger, Name, DescribeError(got));
+                    input.Dispose();
+                    input = null;
+                    deviceSampleRate = 0;
+                    nextAttempt = time.GetTimestamp() + (long)(MinBackoff.TotalSeconds * time.TimestampFrequency);
+                    continue;
+                }
+
+                stalledSince = 0;
+                var produced = resampler!.Process(period, fifo!.GetWriteSpan());
+                fifo.Commit(produced);
+                while (fifo.TryRead(frame))
+                {
+                    Deliver(frame);
+                }
+
+                if (!input.PacesItself)
+                {
+                    pace.WaitPeriod(TimeSpan.FromSeconds((double)input.PeriodFrames / input.SampleRate));
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Never let an audio thread take the process down; the call goes on without a microphone.
+            AudioLog.ThreadError(logger, Name, e);
+        }
+        finally
+        {
+            input?.Dispose();
+            deviceSampleRate = 0;
+        }
+    }
+
+    private void Deliver(short[] frame)
+    {
+        var current = receiver;
+        if (current is null || stopping)
+        {
+            return;
+        }
+
+        try
+        {
+            current.OnFrame(frame);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A faulty receiver loses its frame, not the microphone.
+            AudioLog.ThreadError(logger, Name, e);
+        }
+
+        Interlocked.Increment(ref framesDelivered);
+    }
+}

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Intercom.Audio;
+
+/// <summary>
+/// The door station's audio: one microphone and one speaker, with echo control, noise suppression, live gains and local
+/// sounds, seen by the call as an <see cref="IAudioSource"/> (<see cref="Microphone"/>) and an <see cref="IAudioSink"/>
+/// (<see cref="Speaker"/>). Devices come from <see cref="AudioOptions"/> (ALSA, null or WAV) or are passed in.
+/// </summary>
+public sealed class AudioEngine : IDisposable
+{
+    private const int SpeakerBufferFrames = 4;
+
+    private readonly IAudioSource capture;
+    private readonly IAudioPlayer playback;
+    private readonly MicrophoneProcessor microphone;
+    private readonly SpeakerBuffer speaker;
+    private readonly SpeakerMixer mixer;
+    private double microphoneGainDb;
+    private double speakerVolumeDb;
+
+    /// <summary>Composes an engine over given devices (which must agree on rate and frame size).</summary>
+    public AudioEngine(IAudioSource capture, IAudioPlayer playback, AudioOptions options, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(capture);
+        ArgumentNullException.ThrowIfNull(playback);
+        ArgumentNullException.ThrowIfNull(options);
+        if (capture.SampleRate != playback.SampleRate || capture.FrameSamples != playback.FrameSamples)
+        {
+            throw new ArgumentException("capture and playback must use the same rate and frame size");
+        }
+
+        this.capture = capture;
+        this.playback = playback;
+        var reference = new EchoReference(capture.FrameSamples);
+        microphone = new MicrophoneProcessor(capture.SampleRate, capture.FrameSamples, options, reference, logger ?? NullLogger.Instance);
+        speaker = new SpeakerBuffer(capture.SampleRate, capture.FrameSamples, SpeakerBufferFrames);
+        Sounds = new LocalSoundPlayer(capture.SampleRate, capture.FrameSamples, options.LocalSoundLevelDbfs);
+        mixer = new SpeakerMixer(speaker, Sounds, reference);
+        MicrophoneGainDb = options.MicrophoneGainDb;
+        SpeakerVolumeDb = options.SpeakerVolumeDb;
+    }
+
+    /// <summary>The processed microphone (echo-cancelled, denoised, gain applied): start it with the call's receiver.</summary>
+    public IAudioSource Microphone => microphone;
+
+    /// <summary>Where the call writes the far end's audio.</summary>
+    public IAudioSink Speaker => speaker;
+
+    /// <summary>Ringback, confirmation and error sounds on the speaker.</summary>
+    public LocalSoundPlayer Sounds { get; }
+
+    /// <summary>The echo control in effect (half-duplex when cancellation was configured but speexdsp is missing).</summary>
+    public EchoControl EchoControl => microphone.EchoControl;
+
+    /// <summary>Microphone gain in dB, adjustable while running (clamped to −40 … +40).</summary>
+    public double MicrophoneGainDb
+    {
+        get => Volatile.Read(ref microphoneGainDb);
+        set
+        {
+            var db = Math.Clamp(double.IsNaN(value) ? 0 : value, -40, 40);
+            Volatile.Write(ref microphoneGainDb, db);
+            microphone.LinearGain = Gain.FromDb(db);
+        }
+    }
+
+    /// <summary>Speaker volume in dB, adjustable while running (clamped to −60 … +20).</summary>
+    public double SpeakerVolumeDb
+    {
+        get => Volatile.Read(ref speakerVolumeDb);
+        set
+        {
+            var db = Math.Clamp(double.IsNaN(value) ? 0 : value, -60, 20);
+            Volatile.Write(ref speakerVolumeDb, db);
+            mixer.LinearVolume = Gain.FromDb(db);
+        }
+    }
+
+    /// <summary>Builds the devices <paramref name="options"/> asks for.</summary>
+    /// <exception cref="ArgumentException">The options are invalid; the message names the field.</exception>
+    public static AudioEngine Create(AudioOptions options, TimeProvider? time = null, ILoggerFactory? loggers = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (!options.TryValidate(out var error))
+        {
+            throw new ArgumentException(error, nameof(options));
+        }
+
+        var factory = loggers ?? NullLoggerFactory.Instance;
+        var deviceLogger = factory.CreateLogger("Intercom.Audio.Device");
+        int rate = options.SampleRate, period = options.PeriodMs;
+        AudioCaptureDevice capture = options.Driver switch
+        {
+            AudioDriver.Alsa => new AlsaCapture(options.CaptureDevice, rate, period, options.AlsaConfigPath, time, deviceLogger),
+            AudioDriver.Wav when options.CaptureWavPath is { Length: > 0 } path => new WavFileSource(path, rate, period, loop: true, time, deviceLogger),
+            _ => new NullAudioSource(rate, period, time, deviceLogger),
+        };
+        AudioPlaybackDevice playback = options.Driver switch
+        {
+            AudioDriver.Alsa => new AlsaPlayback(options.PlaybackDevice, rate, period, options.AlsaConfigPath, time, deviceLogger),
+            AudioDriver.Wav when options.PlaybackWavPath is { Length: > 0 } path => new WavFilePlayer(path, rate, period, time, deviceLogger),
+            _ => new NullAudioPlayer(rate, period, time, deviceLogger),
+        };
+        return new AudioEngine(capture, playback, options, factory.CreateLogger("Intercom.Audio"));
+    }
+
+    /// <summary>Starts both device threads (the speaker runs even between calls, for local sounds).</summary>
+    public void Start()
+    {
+        playback.Start(mixer);
+        capture.Start(microphone);
+    }
+
+    /// <summary>Stops both device threads.</summary>
+    public void Stop()
+    {
+        capture.Stop();
+        playback.Stop();
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        (capture as IDisposable)?.Dispose();
+        (playback as IDisposable)?.Dispose();
+        microphone.Dispose();
+    }
+}

@@ -1,0 +1,239 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Intercom.Audio;
+
+/// <summary>
+/// A speaker on a dedicated thread: pulls fixed-size frames at the call's rate from a provider, resamples them to the
+/// device's own rate and writes one period at a time, as the device makes room. A device that fails to open or disappears
+/// is retried with backoff (0.25 s doubling to 5 s); meanwhile frames are still pulled at real-time pace (and discarded), so
+/// buffers and tones move on as if heard. Subclasses only say how to open the device.
+/// </summary>
+public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(2);
+
+    private readonly Lock gate = new();
+    private readonly TimeProvider time;
+    private readonly ILogger logger;
+    private volatile IAudioFrameProvider? provider;
+    private volatile bool stopping;
+    private Thread? thread;
+    private ClockPacer? pacer;
+    private long framesPlayed;
+    private int deviceLosses;
+    private volatile int deviceSampleRate;
+    private volatile int queuedFrames;
+
+    private protected AudioPlaybackDevice(string name, int sampleRate, int periodMs, TimeProvider? time, ILogger? logger)
+    {
+        AudioOptions.CheckFormat(sampleRate, periodMs);
+        Name = name;
+        SampleRate = sampleRate;
+        PeriodMs = periodMs;
+        FrameSamples = sampleRate * periodMs / 1000;
+        this.time = time ?? TimeProvider.System;
+        this.logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>The device as named in logs ("ALSA playback device 'default'").</summary>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public int SampleRate { get; }
+
+    /// <inheritdoc/>
+    public int FrameSamples { get; }
+
+    /// <summary>Frame duration in milliseconds (10 or 20).</summary>
+    public int PeriodMs { get; }
+
+    /// <summary>The open device's own rate, 0 while it is closed or absent.</summary>
+    public int DeviceSampleRate => deviceSampleRate;
+
+    /// <summary>Frames pulled from the provider (including those discarded while the device was absent).</summary>
+    public long FramesPlayed => Interlocked.Read(ref framesPlayed);
+
+    /// <summary>How often the device disappeared while running.</summary>
+    public int DeviceLosses => Volatile.Read(ref deviceLosses);
+
+    /// <summary>Device frames written but not yet heard after the last write (snd_pcm_delay), at <see cref="DeviceSampleRate"/>.</summary>
+    public int QueuedDeviceFrames => queuedFrames;
+
+    /// <inheritdoc/>
+    public void Start(IAudioFrameProvider provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        lock (gate)
+        {
+            this.provider = provider;
+            if (thread is not null)
+            {
+                return;
+            }
+
+            stopping = false;
+            pacer = new ClockPacer(time);
+            thread = new Thread(Run) { IsBackground = true, Name = "audio-playback" };
+            thread.Start();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Stop()
+    {
+        lock (gate)
+        {
+            provider = null;
+            if (thread is null)
+            {
+                return;
+            }
+
+            stopping = true;
+            pacer!.Cancel();
+            thread.Join(TimeSpan.FromSeconds(5));
+            thread = null;
+            pacer.Dispose();
+            pacer = null;
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Opens the device (throws <see cref="AudioDeviceException"/> when it cannot).</summary>
+    internal abstract IPcmOutput OpenOutput();
+
+    /// <summary>Text for a negative error code returned by the open device.</summary>
+    internal virtual string DescribeError(int error) => System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-error);
+
+    private void Run()
+    {
+        AudioLog.Priority(logger, Name, AudioThreadPriority.TryRaise());
+        var frame = new short[FrameSamples];
+        var appPeriod = TimeSpan.FromMilliseconds(PeriodMs);
+        IPcmOutput? output = null;
+        short[] period = [];
+        Resampler? resampler = null;
+        SampleFifo? fifo = null;
+        var backoff = MinBackoff;
+        long nextAttempt = 0;
+        var stalledSince = 0L;
+        var pace = pacer!;
+        try
+        {
+            while (!stopping)
+            {
+                if (output is null)
+                {
+                    if (time.GetTimestamp() >= nextAttempt)
+                    {
+                        try
+                        {
+                            output = OpenOutput();
+                            deviceSampleRate = output.SampleRate;
+                            period = new short[output.PeriodFrames];
+                            resampler = new Resampler(SampleRate, output.SampleRate, FrameSamples);
+                            fifo = new SampleFifo(period.Length + resampler.MaxOutput(FrameSamples));
+                            backoff = MinBackoff;
+                            stalledSince = 0;
+                            pace.Reset();
+                            AudioLog.Opened(logger, Name, output.SampleRate, output.PeriodFrames, output is Native.AlsaPcm alsa ? alsa.BufferFrames : output.PeriodFrames);
+                        }
+                        catch (AudioDeviceException e)
+                        {
+                            AudioLog.OpenFailed(logger, Name, (int)backoff.TotalMilliseconds, e.Message);
+                            nextAttempt = time.GetTimestamp() + (long)(backoff.TotalSeconds * time.TimestampFrequency);
+                            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                        }
+                    }
+
+                    if (output is null)
+                    {
+                        // No device: consume at real-time pace so queued call audio and tones do not pile up.
+                        Pull(frame);
+                        pace.WaitPeriod(appPeriod);
+                        continue;
+                    }
+                }
+
+                while (fifo!.Count < period.Length)
+                {
+                    Pull(frame);
+                    fifo.Commit(resampler!.Process(frame, fifo.GetWriteSpan()));
+                }
+
+                fifo.TryRead(period);
+                var written = output.Write(period, 2 * Math.Max(PeriodMs, 1000 * output.PeriodFrames / output.SampleRate));
+                if (written == 0)
+                {
+                    var now = time.GetTimestamp();
+                    stalledSince = stalledSince == 0 ? now : stalledSince;
+                    if (time.GetElapsedTime(stalledSince, now) < StallLimit)
+                    {
+                        continue;
+                    }
+
+                    written = -5; // EIO: a device that stopped taking audio is as good as gone.
+                }
+
+                if (written < 0)
+                {
+                    Interlocked.Increment(ref deviceLosses);
+                    AudioLog.Lost(logger, Name, DescribeError(written));
+                    output.Dispose();
+                    output = null;
+                    deviceSampleRate = 0;
+                    fifo.Clear();
+                    nextAttempt = time.GetTimestamp() + (long)(MinBackoff.TotalSeconds * time.TimestampFrequency);
+                    continue;
+                }
+
+                stalledSince = 0;
+                queuedFrames = output.QueuedFrames;
+                if (!output.PacesItself)
+                {
+                    pace.WaitPeriod(TimeSpan.FromSeconds((double)output.PeriodFrames / output.SampleRate));
+                }
+            }
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            AudioLog.ThreadError(logger, Name, e);
+        }
+        finally
+        {
+            output?.Dispose();
+            deviceSampleRate = 0;
+        }
+    }
+
+    private void Pull(short[] frame)
+    {
+        var current = provider;
+        if (current is null || stopping)
+        {
+            Array.Clear(frame);
+            return;
+        }
+
+        try
+        {
+            current.ReadFrame(frame);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A faulty provider costs one frame of silence, not the speaker.
+            Array.Clear(frame);
+            AudioLog.ThreadError(logger, Name, e);
+        }
+
+        Interlocked.Increment(ref framesPlayed);
+    }
+}

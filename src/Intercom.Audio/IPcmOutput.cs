@@ -1,0 +1,20 @@
+namespace Intercom.Audio;
+
+/// <summary>An open playback device (ALSA, null, WAV file) at its own rate, written one period at a time.</summary>
+internal interface IPcmOutput : IDisposable
+{
+    /// <summary>The device's actual rate, which may differ from the one asked for.</summary>
+    int SampleRate { get; }
+
+    /// <summary>Frames per period at <see cref="SampleRate"/>.</summary>
+    int PeriodFrames { get; }
+
+    /// <summary>Whether the device consumes periods at real-time pace itself (hardware) or must be paced by the clock.</summary>
+    bool PacesItself { get; }
+
+    /// <summary>Frames written but not yet heard (snd_pcm_delay), for latency figures.</summary>
+    int QueuedFrames { get; }
+
+    /// <summary>Queues <paramref name="period"/>; returns its length, 0 when there was no room in time, or a negative errno (device lost).</summary>
+    int Write(ReadOnlySpan<short> period, int timeoutMs);
+}
