@@ -1,0 +1,324 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading.Channels;
+
+namespace Intercom.Sip.Transport;
+
+/// <summary>
+/// One TCP or TLS connection: a reader that frames messages (RFC 3261 §18.3) and answers keepalive pings (RFC 5626
+/// §3.5.1), and a writer that drains a queue so the SIP loop never blocks on a socket. Lives off the loop; reports
+/// through <see cref="ISipStreamConnectionOwner"/>.
+/// </summary>
+internal sealed class SipStreamConnection
+{
+    private static readonly byte[] Pong = "\r\n"u8.ToArray();
+
+    private readonly ISipStreamConnectionOwner _owner;
+    private readonly SipTransportOptions _options;
+    private readonly SipStreamFramer _framer;
+    private readonly Channel<SipOutgoingSegment> _outgoing =
+        Channel.CreateUnbounded<SipOutgoingSegment>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _closing = new();
+    private readonly TimeProvider _time;
+    private Socket? _socket;
+    private Stream? _stream;
+    private int _closed;
+    private long _lastActivity;
+
+    private SipStreamConnection(
+        ISipStreamConnectionOwner owner,
+        SipTransportOptions options,
+        TimeProvider time,
+        SipTransportProtocol protocol,
+        IPEndPoint remote,
+        string? serverName,
+        bool isInbound)
+    {
+        _owner = owner;
+        _options = options;
+        _time = time;
+        Protocol = protocol;
+        RemoteEndPoint = remote;
+        ServerName = serverName;
+        IsInbound = isInbound;
+        _framer = new SipStreamFramer(options.MaxHeaderBytes, options.MaxBodyBytes);
+        Touch();
+    }
+
+    public SipTransportProtocol Protocol { get; }
+
+    public IPEndPoint RemoteEndPoint { get; }
+
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
+    public string? ServerName { get; }
+
+    public bool IsInbound { get; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>When bytes last went in or out, as a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
+    public long LastActivity => Volatile.Read(ref _lastActivity);
+
+    /// <summary>The flow this connection is, for responses and RFC 5626 keepalives.</summary>
+    public SipFlow? Flow { get; set; }
+
+    public static SipStreamConnection Accept(
+        ISipStreamConnectionOwner owner,
+        SipTransportOptions options,
+        TimeProvider time,
+        SipTransportProtocol protocol,
+        Socket socket)
+    {
+        var remote = Normalize((IPEndPoint)socket.RemoteEndPoint!);
+        var connection = new SipStreamConnection(owner, options, time, protocol, remote, null, isInbound: true)
+        {
+            _socket = socket,
+            LocalEndPoint = Normalize((IPEndPoint)socket.LocalEndPoint!),
+        };
+        _ = connection.RunAsync(connect: false);
+        return connection;
+    }
+
+    public static SipStreamConnection Connect(
+        ISipStreamConnectionOwner owner,
+        SipTransportOptions options,
+        TimeProvider time,
+        SipDestination destination)
+    {
+        var connection = new SipStreamConnection(
+            owner, options, time, destination.Protocol, destination.EndPoint, destination.ServerName, isInbound: false);
+        _ = connection.RunAsync(connect: true);
+        return connection;
+    }
+
+    /// <summary>Queues bytes; thread-safe. Returns false (and releases nothing) if the connection is already closed.</summary>
+    public bool Enqueue(in SipOutgoingSegment segment) => !IsClosed && _outgoing.Writer.TryWrite(segment);
+
+    /// <summary>Closes the connection; queued sends fail with <see cref="SipTransportError.ConnectionClosed"/>.</summary>
+    public void Close() => Close(SipTransportError.ConnectionClosed);
+
+    internal static IPEndPoint Normalize(IPEndPoint endPoint) =>
+        endPoint.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port) : endPoint;
+
+    private void Touch() => Volatile.Write(ref _lastActivity, _time.GetTimestamp());
+
+    private async Task RunAsync(bool connect)
+    {
+        var failure = SipTransportError.ConnectFailed;
+        try
+        {
+            if (connect)
+            {
+                _socket = new Socket(RemoteEndPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token))
+                {
+                    timeout.CancelAfter(_options.ConnectTimeout);
+                    await _socket.ConnectAsync(RemoteEndPoint, timeout.Token).ConfigureAwait(false);
+                }
+
+                LocalEndPoint = Normalize((IPEndPoint)_socket.LocalEndPoint!);
+            }
+            else
+            {
+                _socket!.NoDelay = true;
+            }
+
+            var network = new NetworkStream(_socket!, ownsSocket: true);
+            if (Protocol == SipTransportProtocol.Tls)
+            {
+                failure = SipTransportError.TlsHandshakeFailed;
+                _stream = await AuthenticateAsync(network, connect).ConfigureAwait(false);
+            }
+            else
+            {
+                _stream = network;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or IOException or OperationCanceledException or AuthenticationException or ObjectDisposedException)
+        {
+            Close(failure);
+            return;
+        }
+
+        Touch();
+        _owner.OnConnectionEstablished(this);
+        var writer = WriteLoopAsync();
+        await ReadLoopAsync().ConfigureAwait(false);
+        await writer.ConfigureAwait(false);
+    }
+
+    private async Task<Stream> AuthenticateAsync(NetworkStream network, bool asClient)
+    {
+        var tls = _options.Tls;
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            if (asClient)
+            {
+                var clientOptions = new SslClientAuthenticationOptions
+                {
+                    TargetHost = ServerName ?? RemoteEndPoint.Address.ToString(),
+                    RemoteCertificateValidationCallback = (_, cert, chain, errors) =>
+                        SipCertificateValidator.Validate(tls.ServerValidation, tls, cert, chain, errors, isServerCertificate: true),
+                };
+                if (tls.Certificate is not null)
+                {
+                    clientOptions.ClientCertificates = [tls.Certificate];
+                }
+
+                await ssl.AuthenticateAsClientAsync(clientOptions, timeout.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                var serverOptions = new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = tls.Certificate,
+                    ClientCertificateRequired = tls.ClientValidation != SipTlsPeerValidation.None,
+                    RemoteCertificateValidationCallback = (_, cert, chain, errors) =>
+                        SipCertificateValidator.Validate(tls.ClientValidation, tls, cert, chain, errors, isServerCertificate: false),
+                };
+                await ssl.AuthenticateAsServerAsync(serverOptions, timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        return ssl;
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var stream = _stream!;
+        try
+        {
+            while (!IsClosed)
+            {
+                var memory = _framer.GetWriteMemory();
+                if (memory.IsEmpty)
+                {
+                    _owner.OnMalformedStream(this);
+                    break;
+                }
+
+                var read = await stream.ReadAsync(memory, _closing.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                Touch();
+                _framer.Advance(read);
+                if (!DrainFrames())
+                {
+                    _owner.OnMalformedStream(this);
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer reset or we are closing: both end the flow the same way.
+        }
+
+        Close(SipTransportError.ConnectionClosed);
+    }
+
+    private bool DrainFrames()
+    {
+        while (true)
+        {
+            switch (_framer.TryReadFrame(out var message))
+            {
+                case SipFrameKind.NeedMoreData:
+                    return true;
+                case SipFrameKind.Message:
+                    _owner.OnStreamMessage(this, message);
+                    break;
+                case SipFrameKind.KeepAlivePing:
+                    // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a single CRLF pong.
+                    Enqueue(new SipOutgoingSegment(Pong, Pong.Length, Pooled: false, Handler: null));
+                    break;
+                case SipFrameKind.KeepAlivePong:
+                    _owner.OnKeepAlivePong(this);
+                    break;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var stream = _stream!;
+        var reader = _outgoing.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(_closing.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var segment))
+                {
+                    try
+                    {
+                        await stream.WriteAsync(segment.Buffer.AsMemory(0, segment.Length), _closing.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+                    {
+                        _owner.OnSendFailed(this, segment.Handler, SipTransportError.SendFailed);
+                        segment.Release();
+                        Close(SipTransportError.ConnectionClosed);
+                        return;
+                    }
+
+                    segment.Release();
+                    Touch();
+                }
+
+                await stream.FlushAsync(_closing.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            Close(SipTransportError.ConnectionClosed);
+        }
+    }
+
+    private void Close(SipTransportError queuedError)
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _outgoing.Writer.TryComplete();
+        _closing.Cancel();
+        try
+        {
+            _stream?.Dispose();
+            _socket?.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+        {
+            // Already torn down by the peer.
+        }
+
+        while (_outgoing.Reader.TryRead(out var segment))
+        {
+            if (segment.Handler is not null)
+            {
+                _owner.OnSendFailed(this, segment.Handler, queuedError);
+            }
+
+            segment.Release();
+        }
+
+        _owner.OnConnectionClosed(this);
+    }
+}
