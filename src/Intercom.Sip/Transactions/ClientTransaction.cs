@@ -10,12 +10,8 @@ namespace Intercom.Sip.Transactions;
 /// non-INVITE machine of figure 6. One transaction is one branch sent to one destination; fail-over to the next
 /// destination starts a new transaction (<see cref="ContinuedBy"/>). Lives on the SIP loop only.
 /// </summary>
-public sealed class ClientTransaction : ISipTransportErrorHandler
+public sealed class ClientTransaction : SipTransaction, ISipTransportErrorHandler
 {
-    private readonly TransactionLayer _layer;
-    private readonly SipTimer _retransmitTimer;
-    private readonly SipTimer _timeoutTimer;
-    private readonly SipTimer _waitTimer;
     private readonly IReadOnlyList<SipDestination> _targets;
     private readonly int _targetIndex;
     private TimeSpan _interval;
@@ -24,41 +20,20 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
     private bool _cancelWhenProvisional;
 
     internal ClientTransaction(TransactionLayer layer, SipRequest request, IReadOnlyList<SipDestination> targets, int targetIndex, IClientTransactionUser user)
+        : base(layer, request, request.Method == SipMethods.Invite ? TransactionState.Calling : TransactionState.Trying)
     {
-        _layer = layer;
-        Request = request;
         _targets = targets;
         _targetIndex = targetIndex;
         Destination = targets[targetIndex];
         User = user;
-        IsInvite = request.Method == SipMethods.Invite;
         Branch = request.TopVia?.Branch ?? string.Empty;
-        State = IsInvite ? TransactionState.Calling : TransactionState.Trying;
-        _retransmitTimer = layer.Loop.CreateTimer(static s => ((ClientTransaction)s!).OnRetransmitTimer(), this);
-        _timeoutTimer = layer.Loop.CreateTimer(static s => ((ClientTransaction)s!).OnTimeoutTimer(), this);
-        _waitTimer = layer.Loop.CreateTimer(static s => ((ClientTransaction)s!).Terminate(), this);
     }
-
-    /// <summary>The request as sent, with this transaction's Via.</summary>
-    public SipRequest Request { get; }
-
-    /// <summary>The method that created the transaction (the CSeq method responses must carry, §17.1.3).</summary>
-    public string Method => Request.Method;
 
     /// <summary>The branch parameter of the top Via: the transaction id (§17.1.3).</summary>
     public string Branch { get; }
 
     /// <summary>Where the request went.</summary>
     public SipDestination Destination { get; }
-
-    /// <summary>True for INVITE (figure 5), false for the rest (figure 6).</summary>
-    public bool IsInvite { get; }
-
-    /// <summary>The current state.</summary>
-    public TransactionState State { get; private set; }
-
-    /// <summary>The last provisional or final response received, if any.</summary>
-    public SipResponse? LastResponse { get; private set; }
 
     /// <summary>The transaction that took over after a fail-over to the next destination (RFC 3263 §4.3), or null.</summary>
     public ClientTransaction? ContinuedBy { get; private set; }
@@ -68,7 +43,7 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
 
     internal IClientTransactionUser? User { get; private set; }
 
-    internal bool Reliable => Destination.Protocol.IsReliable();
+    private protected override bool Reliable => Destination.Protocol.IsReliable();
 
     /// <summary>The live end of the fail-over chain: this transaction, or the one that continued it.</summary>
     public ClientTransaction Current
@@ -104,23 +79,23 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
 
     internal void Start()
     {
-        _layer.Transport.SendRequest(Request, Destination, this);
+        Layer.Transport.SendRequest(Request, Destination, this);
         if (State == TransactionState.Terminated)
         {
             // The send failed synchronously and the error handler already finished us.
             return;
         }
 
-        var settings = _layer.Timers;
+        var settings = Layer.Timers;
         if (!Reliable)
         {
             // Timer A (INVITE) / Timer E (non-INVITE) start at T1 (§17.1.1.2, §17.1.2.2).
             _interval = settings.T1;
-            _retransmitTimer.Start(_interval);
+            RetransmitTimer.Start(_interval);
         }
 
         // Timer B / Timer F: 64*T1 on every transport.
-        _timeoutTimer.Start(settings.TransactionTimeout);
+        TimeoutTimer.Start(settings.TransactionTimeout);
     }
 
     /// <summary>Marks an INVITE to be cancelled as soon as a provisional response arrives (RFC 3261 §9.1).</summary>
@@ -153,14 +128,14 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
                 {
                     // §17.1.1.2: a provisional response stops retransmissions, and Timer B does not run in Proceeding.
                     State = TransactionState.Proceeding;
-                    _retransmitTimer.Cancel();
-                    _timeoutTimer.Cancel();
+                    RetransmitTimer.Cancel();
+                    TimeoutTimer.Cancel();
                     LastResponse = response;
                     User?.OnProvisional(this, response);
                     if (_cancelWhenProvisional)
                     {
                         _cancelWhenProvisional = false;
-                        _layer.SendCancelNow(this, _pendingCancelUser);
+                        Layer.SendCancelNow(this, _pendingCancelUser);
                     }
                 }
                 else if (status < 300)
@@ -169,7 +144,7 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
                     State = TransactionState.Accepted;
                     StopRunningTimers();
                     LastResponse = response;
-                    _waitTimer.Start(_layer.Timers.TransactionTimeout);
+                    WaitTimer.Start(Layer.Timers.TransactionTimeout);
                     User?.OnFinal(this, response);
                 }
                 else
@@ -179,15 +154,15 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
                     StopRunningTimers();
                     LastResponse = response;
                     _ack = BuildAck(response);
-                    _layer.Transport.SendRequest(_ack, Destination, this);
+                    Layer.Transport.SendRequest(_ack, Destination, this);
                     if (status == 503 && FailOver())
                     {
-                        StartWait(_layer.Timers.TimerD);
+                        StartWait(Layer.Timers.TimerD);
                         return;
                     }
 
                     User?.OnFinal(this, response);
-                    StartWait(_layer.Timers.TimerD);
+                    StartWait(Layer.Timers.TimerD);
                 }
 
                 break;
@@ -203,7 +178,7 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
                 // §17.1.1.2: a retransmitted final response is answered with the same ACK and not passed up.
                 if (status >= 300 && _ack is not null)
                 {
-                    _layer.Transport.SendRequest(_ack, Destination, this);
+                    Layer.Transport.SendRequest(_ack, Destination, this);
                 }
 
                 break;
@@ -231,41 +206,41 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
         StopRunningTimers();
         if (status == 503 && FailOver())
         {
-            StartWait(_layer.Timers.T4);
+            StartWait(Layer.Timers.T4);
             return;
         }
 
         User?.OnFinal(this, response);
-        StartWait(_layer.Timers.T4);
+        StartWait(Layer.Timers.T4);
     }
 
-    private void OnRetransmitTimer()
+    private protected override void OnRetransmitTimer()
     {
-        var settings = _layer.Timers;
+        var settings = Layer.Timers;
         switch (State)
         {
             case TransactionState.Calling:
                 // Timer A doubles without a cap (§17.1.1.2); Timer B ends it.
-                _layer.Transport.SendRequest(Request, Destination, this);
+                Layer.Transport.SendRequest(Request, Destination, this);
                 _interval *= 2;
-                _retransmitTimer.Start(_interval);
+                RetransmitTimer.Start(_interval);
                 break;
             case TransactionState.Trying:
                 // Timer E doubles up to T2 (§17.1.2.2).
-                _layer.Transport.SendRequest(Request, Destination, this);
+                Layer.Transport.SendRequest(Request, Destination, this);
                 _interval = Min(_interval * 2, settings.T2);
-                _retransmitTimer.Start(_interval);
+                RetransmitTimer.Start(_interval);
                 break;
             case TransactionState.Proceeding when !IsInvite:
                 // In Proceeding, Timer E fires every T2.
-                _layer.Transport.SendRequest(Request, Destination, this);
+                Layer.Transport.SendRequest(Request, Destination, this);
                 _interval = settings.T2;
-                _retransmitTimer.Start(_interval);
+                RetransmitTimer.Start(_interval);
                 break;
         }
     }
 
-    private void OnTimeoutTimer()
+    private protected override void OnTimeoutTimer()
     {
         // Timer B (Calling) / Timer F (Trying, Proceeding): a 408 to the TU (§17.1.1.2, §17.1.2.2).
         if (State is TransactionState.Calling or TransactionState.Trying or TransactionState.Proceeding)
@@ -288,7 +263,7 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
 
         var user = User;
         User = null;
-        ContinuedBy = _layer.StartFailOver(this, _targets, _targetIndex + 1, user);
+        ContinuedBy = Layer.StartFailOver(this, _targets, _targetIndex + 1, user);
         if (_cancelWhenProvisional)
         {
             ContinuedBy.CancelOnProvisional(_pendingCancelUser);
@@ -297,37 +272,15 @@ public sealed class ClientTransaction : ISipTransportErrorHandler
         return true;
     }
 
-    private void StartWait(TimeSpan unreliableWait)
-    {
-        if (Reliable)
-        {
-            Terminate();
-        }
-        else
-        {
-            _waitTimer.Start(unreliableWait);
-        }
-    }
-
     private void StopRunningTimers()
     {
-        _retransmitTimer.Cancel();
-        _timeoutTimer.Cancel();
+        RetransmitTimer.Cancel();
+        TimeoutTimer.Cancel();
     }
 
-    internal void Terminate()
-    {
-        if (State == TransactionState.Terminated)
-        {
-            return;
-        }
+    private protected override void OnWaitTimer() => Terminate();
 
-        State = TransactionState.Terminated;
-        _retransmitTimer.Dispose();
-        _timeoutTimer.Dispose();
-        _waitTimer.Dispose();
-        _layer.Remove(this);
-    }
+    private protected override void RemoveFromLayer() => Layer.Remove(this);
 
     /// <summary>The ACK for a non-2xx final response (RFC 3261 §17.1.1.3).</summary>
     private SipRequest BuildAck(SipResponse response)

@@ -10,51 +10,26 @@ namespace Intercom.Sip.Transactions;
 /// 300–699 responses to INVITE over UDP (Timer G) until the ACK arrives, and sends 100 Trying for an INVITE the TU has
 /// not answered within 200 ms. Lives on the SIP loop only.
 /// </summary>
-public sealed class ServerTransaction : ISipTransportErrorHandler
+public sealed class ServerTransaction : SipTransaction, ISipTransportErrorHandler
 {
-    private readonly TransactionLayer _layer;
-    private readonly SipTimer _retransmitTimer;
-    private readonly SipTimer _timeoutTimer;
-    private readonly SipTimer _waitTimer;
     private TimeSpan _interval;
 
     internal ServerTransaction(TransactionLayer layer, SipRequest request, SipFlow flow, TransactionKey key)
+        : base(layer, request, request.Method == SipMethods.Invite ? TransactionState.Proceeding : TransactionState.Trying)
     {
-        _layer = layer;
-        Request = request;
         Flow = flow;
         Key = key;
-        IsInvite = request.Method == SipMethods.Invite;
-        State = IsInvite ? TransactionState.Proceeding : TransactionState.Trying;
-        _retransmitTimer = layer.Loop.CreateTimer(static s => ((ServerTransaction)s!).OnRetransmitTimer(), this);
-        _timeoutTimer = layer.Loop.CreateTimer(static s => ((ServerTransaction)s!).OnTimeoutTimer(), this);
-        _waitTimer = layer.Loop.CreateTimer(static s => ((ServerTransaction)s!).OnWaitTimer(), this);
     }
-
-    /// <summary>The request that created the transaction.</summary>
-    public SipRequest Request { get; }
-
-    /// <summary>The method of that request.</summary>
-    public string Method => Request.Method;
 
     /// <summary>The flow the request came in on; responses go back over it (RFC 3261 §18.2.2).</summary>
     public SipFlow Flow { get; }
-
-    /// <summary>True for INVITE (figure 7), false for the rest (figure 8).</summary>
-    public bool IsInvite { get; }
-
-    /// <summary>The current state.</summary>
-    public TransactionState State { get; private set; }
-
-    /// <summary>The last response sent, re-sent for retransmitted requests.</summary>
-    public SipResponse? LastResponse { get; private set; }
 
     /// <summary>For a CANCEL: the INVITE server transaction it cancels (RFC 3261 §9.2), or null when none matched.</summary>
     public ServerTransaction? CancelTarget { get; internal set; }
 
     internal TransactionKey Key { get; }
 
-    internal bool Reliable => Flow.Protocol.IsReliable();
+    private protected override bool Reliable => Flow.Protocol.IsReliable();
 
     /// <summary>
     /// Sends a response (the TU's only way to answer). Provisional responses keep the transaction open; a final response
@@ -81,19 +56,19 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
         if (status < 200)
         {
             State = TransactionState.Proceeding;
-            _waitTimer.Cancel(); // The 100 Trying timer: the TU answered.
+            WaitTimer.Cancel(); // The 100 Trying timer: the TU answered.
             Send(response);
             return true;
         }
 
-        var settings = _layer.Timers;
-        _waitTimer.Cancel();
+        var settings = Layer.Timers;
+        WaitTimer.Cancel();
         if (IsInvite && status < 300)
         {
             // RFC 6026 §7.1: Accepted, Timer L; the TU retransmits its 2xx until the ACK (§13.3.1.4).
             State = TransactionState.Accepted;
             Send(response);
-            _timeoutTimer.Start(settings.TransactionTimeout);
+            TimeoutTimer.Start(settings.TransactionTimeout);
             return true;
         }
 
@@ -110,10 +85,10 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
             if (!Reliable)
             {
                 _interval = settings.T1;
-                _retransmitTimer.Start(_interval);
+                RetransmitTimer.Start(_interval);
             }
 
-            _timeoutTimer.Start(settings.TransactionTimeout);
+            TimeoutTimer.Start(settings.TransactionTimeout);
         }
         else
         {
@@ -136,7 +111,7 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
         }
 
         Terminate();
-        _layer.User?.OnServerTransactionFailed(this, ServerTransactionFailure.TransportError);
+        Layer.User?.OnServerTransactionFailed(this, ServerTransactionFailure.TransportError);
     }
 
     internal void StartTryingTimer()
@@ -144,7 +119,7 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
         // §17.2.1: 100 Trying unless the TU answers within 200 ms.
         if (IsInvite && State == TransactionState.Proceeding && LastResponse is null)
         {
-            _waitTimer.Start(_layer.Timers.TryingDelay);
+            WaitTimer.Start(Layer.Timers.TryingDelay);
         }
     }
 
@@ -175,9 +150,9 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
             case TransactionState.Completed:
                 // §17.2.1: Confirmed; Timer I = T4 over UDP, 0 on reliable transports; G and H stop.
                 State = TransactionState.Confirmed;
-                _retransmitTimer.Cancel();
-                _timeoutTimer.Cancel();
-                StartWait(_layer.Timers.T4);
+                RetransmitTimer.Cancel();
+                TimeoutTimer.Cancel();
+                StartWait(Layer.Timers.T4);
                 return false;
             case TransactionState.Accepted:
                 return true;
@@ -186,7 +161,7 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
         }
     }
 
-    private void OnRetransmitTimer()
+    private protected override void OnRetransmitTimer()
     {
         if (State != TransactionState.Completed || LastResponse is null)
         {
@@ -195,17 +170,17 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
 
         // Timer G doubles up to T2 (§17.2.1).
         Send(LastResponse);
-        _interval = _interval * 2 < _layer.Timers.T2 ? _interval * 2 : _layer.Timers.T2;
-        _retransmitTimer.Start(_interval);
+        _interval = _interval * 2 < Layer.Timers.T2 ? _interval * 2 : Layer.Timers.T2;
+        RetransmitTimer.Start(_interval);
     }
 
-    private void OnTimeoutTimer()
+    private protected override void OnTimeoutTimer()
     {
         if (State == TransactionState.Completed)
         {
             // Timer H: the ACK never came.
             Terminate();
-            _layer.User?.OnServerTransactionFailed(this, ServerTransactionFailure.AckTimeout);
+            Layer.User?.OnServerTransactionFailed(this, ServerTransactionFailure.AckTimeout);
         }
         else if (State == TransactionState.Accepted)
         {
@@ -214,7 +189,7 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
         }
     }
 
-    private void OnWaitTimer()
+    private protected override void OnWaitTimer()
     {
         if (State == TransactionState.Proceeding && IsInvite && LastResponse is null)
         {
@@ -230,31 +205,7 @@ public sealed class ServerTransaction : ISipTransportErrorHandler
         }
     }
 
-    private void StartWait(TimeSpan unreliableWait)
-    {
-        if (Reliable)
-        {
-            Terminate();
-        }
-        else
-        {
-            _waitTimer.Start(unreliableWait);
-        }
-    }
+    private void Send(SipResponse response) => Layer.Transport.SendResponse(response, Flow, this);
 
-    private void Send(SipResponse response) => _layer.Transport.SendResponse(response, Flow, this);
-
-    internal void Terminate()
-    {
-        if (State == TransactionState.Terminated)
-        {
-            return;
-        }
-
-        State = TransactionState.Terminated;
-        _retransmitTimer.Dispose();
-        _timeoutTimer.Dispose();
-        _waitTimer.Dispose();
-        _layer.Remove(this);
-    }
+    private protected override void RemoveFromLayer() => Layer.Remove(this);
 }

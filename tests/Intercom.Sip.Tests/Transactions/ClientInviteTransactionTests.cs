@@ -17,15 +17,7 @@ public class ClientInviteTransactionTests
 
         // Timer A: T1, 2T1, 4T1, ... → sends at 0.5, 1.5, 3.5, 7.5, 15.5 and 31.5 s.
         int[] retransmitAt = [500, 1500, 3500, 7500, 15500, 31500];
-        var now = 0;
-        for (var i = 0; i < retransmitAt.Length; i++)
-        {
-            bench.StepMs(retransmitAt[i] - 1 - now);
-            Assert.Equal(i + 1, bench.SentCount("INVITE"));
-            bench.StepMs(1);
-            Assert.Equal(i + 2, bench.SentCount("INVITE"));
-            now = retransmitAt[i];
-        }
+        var now = bench.AssertSendsAt(retransmitAt, () => bench.SentCount("INVITE"));
 
         // Timer B = 64*T1 = 32 s.
         bench.StepMs(32000 - 1 - now);

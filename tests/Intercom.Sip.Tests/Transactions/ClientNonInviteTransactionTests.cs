@@ -15,15 +15,7 @@ public class ClientNonInviteTransactionTests
 
         // E: 500, 1000, 2000, then 4000 (T2) each time.
         int[] retransmitAt = [500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500];
-        var now = 0;
-        for (var i = 0; i < retransmitAt.Length; i++)
-        {
-            bench.StepMs(retransmitAt[i] - 1 - now);
-            Assert.Equal(i + 1, bench.SentCount("OPTIONS"));
-            bench.StepMs(1);
-            Assert.Equal(i + 2, bench.SentCount("OPTIONS"));
-            now = retransmitAt[i];
-        }
+        var now = bench.AssertSendsAt(retransmitAt, () => bench.SentCount("OPTIONS"));
 
         bench.StepMs(32000 - 1 - now);
         Assert.Empty(bench.Client.Events);

@@ -58,15 +58,7 @@ public class ServerInviteTransactionTests
 
         // G: 500, 1000, 2000, 4000, 4000, ...
         int[] retransmitAt = [500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500];
-        var now = 0;
-        for (var i = 0; i < retransmitAt.Length; i++)
-        {
-            bench.StepMs(retransmitAt[i] - 1 - now);
-            Assert.Equal(i + 1, bench.SentResponses(486));
-            bench.StepMs(1);
-            Assert.Equal(i + 2, bench.SentResponses(486));
-            now = retransmitAt[i];
-        }
+        var now = bench.AssertSendsAt(retransmitAt, () => bench.SentResponses(486));
 
         // H = 64*T1.
         bench.StepMs(32000 - 1 - now);

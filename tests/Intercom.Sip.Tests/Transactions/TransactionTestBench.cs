@@ -91,5 +91,25 @@ internal sealed class TransactionTestBench : IDisposable
 
     public void StepMs(int milliseconds) => Time.StepMs(milliseconds);
 
+    /// <summary>
+    /// Steps the clock through each time in <paramref name="sendTimesMs"/> (milliseconds from now) and checks that
+    /// <paramref name="count"/> grows by one exactly at each, not a millisecond before. Returns the last time.
+    /// </summary>
+    public int AssertSendsAt(int[] sendTimesMs, Func<int> count)
+    {
+        var now = 0;
+        var before = count();
+        for (var i = 0; i < sendTimesMs.Length; i++)
+        {
+            StepMs(sendTimesMs[i] - 1 - now);
+            Assert.Equal(before + i, count());
+            StepMs(1);
+            Assert.Equal(before + i + 1, count());
+            now = sendTimesMs[i];
+        }
+
+        return now;
+    }
+
     public void Dispose() => Loop.Dispose();
 }
