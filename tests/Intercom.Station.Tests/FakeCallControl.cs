@@ -19,12 +19,20 @@ internal sealed class FakeCallControl : ICallControl
 
     public List<StationTone> Tones { get; } = [];
 
+    /// <summary>Targets whose Dial reports Ended(Failed) synchronously, from inside Dial (an unroutable URI).</summary>
+    public HashSet<string> Unroutable { get; } = [];
+
     public StationTone LastTone => Tones.Count == 0 ? StationTone.None : Tones[^1];
 
     public CallHandle Dial(string target)
     {
         var call = new CallHandle(++_next);
         Dialled.Add((call, target));
+        if (Unroutable.Contains(target))
+        {
+            Raise(CallEventArgs.Ended(call, CallEndReason.Failed, 404));
+        }
+
         return call;
     }
 

@@ -268,4 +268,29 @@ public sealed class RingGroupTests
 
         Assert.Equal(["sip:office@pbx.example"], f.Calls.Dialled.Select(x => x.Target));
     }
+
+    [Fact]
+    public void Failure_raised_from_inside_Dial_moves_to_the_next_target()
+    {
+        using var f = StationFixture.Create(c => c.RingGroups[0].Mode = RingMode.Sequential);
+        f.Calls.Unroutable.Add(Alice);
+
+        f.Board.PressButton("button1");
+
+        Assert.Equal([Alice, Bob], f.Calls.Dialled.Select(d => d.Target));
+        Assert.Equal(StationCallState.Calling, f.Station.CallState);
+    }
+
+    [Fact]
+    public void Every_target_unroutable_ends_with_the_failure_tone()
+    {
+        using var f = StationFixture.Create();
+        f.Calls.Unroutable.Add(Alice);
+        f.Calls.Unroutable.Add(Bob);
+
+        f.Board.PressButton("button1");
+
+        Assert.Equal(StationTone.Failure, f.Calls.LastTone);
+        Assert.Equal(StationCallState.Idle, f.Station.CallState);
+    }
 }

@@ -4,6 +4,8 @@ namespace Intercom.Station.Configuration;
 /// The door-station part of the configuration file. Plain settable properties with working defaults (the default
 /// pin map, three relays, one button), so the app embeds it in its JSON and System.Text.Json's source generator
 /// reads it without reflection (enums as strings: set UseStringEnumConverter on the app's JsonSerializerContext).
+/// A null optional part (exit button, door contact, tamper, an LED, the keypad, the event log path) means "not
+/// fitted": write nulls (do not use JsonIgnoreCondition.WhenWritingNull), or they read back as the defaults.
 /// Validate with <see cref="StationConfigValidator"/> before use.
 /// </summary>
 public sealed class StationConfig
