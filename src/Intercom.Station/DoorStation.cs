@@ -28,18 +28,11 @@ public sealed class DoorStation : IDisposable
     private readonly TimeProvider _time;
     private readonly StationLoop _loop;
     private readonly DtmfCodeLock _codeLock;
-    private readonly Dictionary<string, RingGroupConfig> _groups = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, WeeklySchedule> _schedules = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ButtonConfig> _buttons = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _dialMap = new(StringComparer.Ordinal);
+    private readonly RingGroupSelector _routing;
+    private readonly KeypadEntry _keypad;
     private readonly StationTimer _incomingMaxTimer;
-    private readonly StationTimer _keypadTimer;
-    private readonly char[] _keypadDigits = new char[8];
-    private readonly char _callKey;
-    private readonly char _clearKey;
     private RingGroupCall? _outgoing;
     private CallHandle? _incoming;
-    private int _keypadLength;
     private bool _tamper;
     private bool _heldOpen;
     private bool? _registered;
@@ -68,32 +61,8 @@ public sealed class DoorStation : IDisposable
         Events = new EventLog(config.EventLog, time, logger);
         _codeLock = new DtmfCodeLock(config.CodeLock, config.Codes, config.Keypad.LocalCodes, _loop, time, Events);
         _incomingMaxTimer = new StationTimer(_loop, time, OnIncomingMaxCallTime);
-        _keypadTimer = new StationTimer(_loop, time, ClearKeypadDigits);
-        _callKey = config.Keypad.CallKey is { Length: 1 } call ? call[0] : '#';
-        _clearKey = config.Keypad.ClearKey is { Length: 1 } clear ? clear[0] : '*';
-
-        foreach (var group in config.RingGroups)
-        {
-            _groups[group.Id] = group;
-        }
-
-        foreach (var schedule in config.Schedules)
-        {
-            if (WeeklySchedule.TryParse(schedule, out var parsed, out _, out _))
-            {
-                _schedules[schedule.Id] = parsed;
-            }
-        }
-
-        foreach (var button in config.Buttons)
-        {
-            _buttons[button.Id] = button;
-        }
-
-        foreach (var entry in config.Keypad.DialMap)
-        {
-            _dialMap[entry.Apartment] = entry.Target;
-        }
+        _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, time, Events);
+        _routing = new RingGroupSelector(config);
     }
 
     /// <summary>The event log (bounded, persisted tail).</summary>
@@ -181,7 +150,7 @@ public sealed class DoorStation : IDisposable
             _board.ReleaseAll();
             _codeLock.Dispose();
             _incomingMaxTimer.Dispose();
-            _keypadTimer.Dispose();
+            _keypad.Dispose();
             Events.Append(StationEventKind.Station, "station stopped");
         });
         Events.Dispose();
@@ -279,30 +248,13 @@ public sealed class DoorStation : IDisposable
             return;
         }
 
-        if (!_buttons.TryGetValue(buttonId, out var button))
-        {
-            Events.Append(StationEventKind.Button, $"button {buttonId} is not configured");
-            return;
-        }
-
-        var groupId = button.RingGroup;
-        var now = _time.GetLocalNow();
-        foreach (var scheduled in button.Schedules)
-        {
-            if (_schedules.TryGetValue(scheduled.Schedule, out var schedule) && schedule.IsActive(now))
-            {
-                groupId = scheduled.RingGroup;
-                break;
-            }
-        }
-
-        if (_groups.TryGetValue(groupId, out var group))
+        if (_routing.TrySelect(buttonId, _time.GetLocalNow(), out var group, out var reason))
         {
             StartCall(group, $"button {buttonId}");
         }
         else
         {
-            Events.Append(StationEventKind.Call, $"button {buttonId}: ring group {groupId} does not exist");
+            Events.Append(StationEventKind.Call, reason);
             _calls.PlayTone(StationTone.Failure);
         }
     }
@@ -320,7 +272,8 @@ public sealed class DoorStation : IDisposable
             return;
         }
 
-        if (!_groups.TryGetValue(target, out var group))
+        var group = _routing.Group(target);
+        if (group is null)
         {
             if (!CallerMatch.IsPlausibleTarget(target))
             {
@@ -502,51 +455,18 @@ public sealed class DoorStation : IDisposable
             return;
         }
 
-        if (key == _clearKey)
+        switch (_keypad.Press(key, out var value))
         {
-            ClearKeypadDigits();
-            _codeLock.Reset(CodeScope.Keypad);
-            return;
-        }
-
-        if (key == _callKey)
-        {
-            var typed = new string(_keypadDigits, 0, _keypadLength);
-            ClearKeypadDigits();
-            if (typed.Length > 0 && _dialMap.TryGetValue(typed, out var target))
-            {
-                _codeLock.Reset(CodeScope.Keypad);
-                Events.Append(StationEventKind.Keypad, $"keypad: apartment {typed} dialled");
-                DialTarget(target, $"keypad apartment {typed}");
-                return;
-            }
-
-            // Not an apartment: the digits were a code attempt (counted if long enough) or a typo. The digits are
-            // not logged: they may be a mistyped code.
-            _codeLock.Abandon(CodeScope.Keypad, "keypad");
-            if (typed.Length > 0)
-            {
-                Events.Append(StationEventKind.Keypad, "keypad: unknown apartment");
+            case KeypadOutcome.Dial when value is not null:
+                DialTarget(value, "keypad");
+                break;
+            case KeypadOutcome.OpenRelay when value is not null:
+                AfterCode(CodeResult.Accepted, value);
+                break;
+            case KeypadOutcome.Rejected:
                 _calls.PlayTone(StationTone.Rejected);
-            }
-
-            return;
+                break;
         }
-
-        if (_keypadLength == _keypadDigits.Length)
-        {
-            ClearKeypadDigits();
-        }
-
-        _keypadDigits[_keypadLength++] = key;
-        _keypadTimer.Start(TimeSpan.FromMilliseconds(_config.CodeLock.InterDigitTimeoutMs));
-        var result = _codeLock.Enter(CodeScope.Keypad, key, "keypad", out var relayId);
-        if (result is CodeResult.Accepted or CodeResult.Rejected or CodeResult.LockedOut)
-        {
-            ClearKeypadDigits();
-        }
-
-        AfterCode(result, relayId);
     }
 
     private void AfterCode(CodeResult result, string? relayId)
@@ -561,13 +481,6 @@ public sealed class DoorStation : IDisposable
                 _calls.PlayTone(StationTone.Rejected);
                 break;
         }
-    }
-
-    private void ClearKeypadDigits()
-    {
-        Array.Clear(_keypadDigits);
-        _keypadLength = 0;
-        _keypadTimer.Stop();
     }
 
     private void HangUpAll(string by)

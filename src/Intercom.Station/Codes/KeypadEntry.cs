@@ -1,0 +1,102 @@
+using Intercom.Station.Configuration;
+using Intercom.Station.Logging;
+
+namespace Intercom.Station.Codes;
+
+/// <summary>
+/// What is typed at the keypad: every key goes to the code lock (local codes) and to the apartment number being
+/// typed. The clear key forgets both; the call key dials the typed apartment, or ends the attempt as a wrong code
+/// when it is not an apartment and at least a code's minimum length was typed — otherwise the call key would let
+/// anyone try every code without ever being locked out. Typed digits are never logged. Loop thread only.
+/// </summary>
+internal sealed class KeypadEntry : IDisposable
+{
+    private readonly DtmfCodeLock _codeLock;
+    private readonly EventLog _log;
+    private readonly Dictionary<string, string> _dialMap = new(StringComparer.Ordinal);
+    private readonly StationTimer _timer;
+    private readonly TimeSpan _interDigitTimeout;
+    private readonly char[] _digits = new char[8];
+    private readonly char _callKey;
+    private readonly char _clearKey;
+    private int _length;
+
+    public KeypadEntry(KeypadConfig config, TimeSpan interDigitTimeout, DtmfCodeLock codeLock, StationLoop loop, TimeProvider time, EventLog log)
+    {
+        _codeLock = codeLock;
+        _log = log;
+        _interDigitTimeout = interDigitTimeout;
+        _timer = new StationTimer(loop, time, Clear);
+        _callKey = config.CallKey is { Length: 1 } call ? call[0] : '#';
+        _clearKey = config.ClearKey is { Length: 1 } clear ? clear[0] : '*';
+        foreach (var entry in config.DialMap)
+        {
+            _dialMap[entry.Apartment] = entry.Target;
+        }
+    }
+
+    /// <summary>Handles one key.</summary>
+    /// <param name="key">The key's character.</param>
+    /// <param name="value">For <see cref="KeypadOutcome.Dial"/> the target, for <see cref="KeypadOutcome.OpenRelay"/> the relay id.</param>
+    public KeypadOutcome Press(char key, out string? value)
+    {
+        value = null;
+        if (key == _clearKey)
+        {
+            Clear();
+            _codeLock.Reset(CodeScope.Keypad);
+            return KeypadOutcome.None;
+        }
+
+        if (key == _callKey)
+        {
+            var typed = new string(_digits, 0, _length);
+            Clear();
+            if (typed.Length > 0 && _dialMap.TryGetValue(typed, out var target))
+            {
+                _codeLock.Reset(CodeScope.Keypad);
+                _log.Append(StationEventKind.Keypad, $"keypad: apartment {typed} dialled");
+                value = target;
+                return KeypadOutcome.Dial;
+            }
+
+            _codeLock.Abandon(CodeScope.Keypad, "keypad");
+            if (typed.Length == 0)
+            {
+                return KeypadOutcome.None;
+            }
+
+            _log.Append(StationEventKind.Keypad, "keypad: unknown apartment");
+            return KeypadOutcome.Rejected;
+        }
+
+        if (_length == _digits.Length)
+        {
+            Clear();
+        }
+
+        _digits[_length++] = key;
+        _timer.Start(_interDigitTimeout);
+        switch (_codeLock.Enter(CodeScope.Keypad, key, "keypad", out var relayId))
+        {
+            case CodeResult.Accepted:
+                Clear();
+                value = relayId;
+                return KeypadOutcome.OpenRelay;
+            case CodeResult.Rejected or CodeResult.LockedOut:
+                Clear();
+                return KeypadOutcome.Rejected;
+            default:
+                return KeypadOutcome.None;
+        }
+    }
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Clear()
+    {
+        Array.Clear(_digits);
+        _length = 0;
+        _timer.Stop();
+    }
+}
