@@ -399,7 +399,7 @@ public static class SipMessageParser
             ReadOnlySpan<byte> valueBytes = line[(colon + 1)..].Trim(" \t"u8);
             if (!TryDecodeText(valueBytes, out string? value, out string? why))
             {
-                _headers.AddParsed(name, Encoding.UTF8.GetString(valueBytes));
+                // The line is not kept: an error response must never copy control characters back (RFC 3261 §8.2.6).
                 return Fail($"{SipHeaderNames.Canonical(name)}: value {why}", SipHeaderNames.Canonical(name));
             }
 

@@ -1,0 +1,27 @@
+using SharpFuzz;
+
+namespace Intercom.Fuzz;
+
+/// <summary>The fuzz targets by name; add SDP, RTP or config targets here (one file per target).</summary>
+internal static class FuzzTargets
+{
+    private static readonly (string Name, ReadOnlySpanAction Run)[] Targets =
+    [
+        ("sip", SipFuzzTarget.Run),
+    ];
+
+    public static IEnumerable<string> Names => Targets.Select(t => t.Name);
+
+    public static ReadOnlySpanAction? Find(string name)
+    {
+        foreach ((string n, ReadOnlySpanAction run) in Targets)
+        {
+            if (string.Equals(n, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return run;
+            }
+        }
+
+        return null;
+    }
+}
