@@ -179,9 +179,10 @@ public static class SipMessageParser
             }
 
             _statusCode = ((rest[0] - '0') * 100) + ((rest[1] - '0') * 10) + (rest[2] - '0');
-            if (_statusCode < 100)
+            if (_statusCode is < 100 or > 699)
             {
-                return Fail($"status line: status code {_statusCode} is below 100");
+                // RFC 3261 §7.2 defines the classes 1xx–6xx; RFC 4475 §3.1.2.19: anything else is dropped.
+                return Fail($"status line: status code {_statusCode} is outside 100-699");
             }
 
             // Reason-Phrase may be empty, and then the SP before it may be missing too (RFC 4475 §3.1.1.13).
