@@ -1,0 +1,289 @@
+using System.Security.Cryptography;
+using Intercom.Sip.Core;
+using Intercom.Sip.Dialogs;
+using Intercom.Sip.Messages;
+using Intercom.Sip.Transactions;
+using Intercom.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace Intercom.Sip.UserAgent;
+
+/// <summary>
+/// The user agent core (RFC 3261 §8, §12–§15): sits on the transaction layer, routes requests that arrive to the call or
+/// dialog they belong to, answers what belongs to no call (OPTIONS, unknown dialogs, unsupported methods), and places
+/// outgoing calls. Everything runs on the <see cref="SipLoop"/>; public methods may be called from any thread and are
+/// posted there.
+/// </summary>
+public sealed partial class SipUserAgent : ITransactionUser
+{
+    private readonly Dictionary<DialogId, SipCall> _dialogs = [];
+    private readonly Dictionary<ServerTransaction, SipCall> _pendingInvites = [];
+    private readonly HashSet<SipCall> _calls = [];
+    private readonly SipServerLocator? _locator;
+    private readonly ILogger _log;
+
+    public SipUserAgent(TransactionLayer transactions, SipUserAgentOptions? options = null, SipServerLocator? locator = null, ILogger? log = null)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        Transactions = transactions;
+        Options = options ?? new SipUserAgentOptions();
+        _locator = locator;
+        _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        transactions.User = this;
+    }
+
+    public TransactionLayer Transactions { get; }
+
+    public SipLoop Loop => Transactions.Loop;
+
+    public SipUserAgentOptions Options { get; }
+
+    /// <summary>
+    /// Decides, before anything else happens, whether an incoming INVITE may become a call: false answers 403 Forbidden
+    /// with no media set up (the station's allowlist).
+    /// </summary>
+    public Func<SipRequest, bool>? AcceptIncoming { get; set; }
+
+    /// <summary>A new incoming call, raised on the loop; the handler answers, rings or rejects it. Without a handler: 480.</summary>
+    public event Action<SipCall>? IncomingCall;
+
+    /// <summary>Calls not yet ended.</summary>
+    public int ActiveCalls => _calls.Count;
+
+    /// <summary>Places a call to <paramref name="target"/>; the returned call reports its progress through its events.</summary>
+    public SipCall Dial(SipUri target, DialOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(options);
+        var call = SipCall.CreateOutgoing(this, target, options);
+        Loop.Post(static s => ((SipCall)s!).Start(), call);
+        return call;
+    }
+
+    internal ILogger Log => _log;
+
+    /// <summary>A new Call-ID (§8.1.1.4): random, globally unique.</summary>
+    internal static string NewCallId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(12)) + "@intercom";
+
+    /// <summary>A new tag (§19.3): at least 32 bits of randomness.</summary>
+    internal static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+    internal void Track(SipCall call) => _calls.Add(call);
+
+    internal void Forget(SipCall call)
+    {
+        _calls.Remove(call);
+        foreach (var id in call.DialogIds)
+        {
+            if (_dialogs.TryGetValue(id, out var owner) && owner == call)
+            {
+                _dialogs.Remove(id);
+            }
+        }
+
+        if (call.InviteTransaction is { } tx)
+        {
+            _pendingInvites.Remove(tx);
+        }
+    }
+
+    internal void RegisterDialog(DialogId id, SipCall call) => _dialogs[id] = call;
+
+    internal void UnregisterDialog(DialogId id) => _dialogs.Remove(id);
+
+    internal void UnregisterPendingInvite(ServerTransaction tx) => _pendingInvites.Remove(tx);
+
+    /// <summary>Our Contact for messages to or from <paramref name="destination"/>: the address the transport sends from (§8.1.1.8).</summary>
+    internal SipNameAddress CreateContact(SipDestination destination, bool secure)
+    {
+        var via = Transactions.Transport.CreateVia(destination, "z9hG4bKcontact");
+        var uri = new SipUri(secure ? "sips" : "sip", Options.ContactUser, via.Host, via.Port);
+        if (destination.Protocol != SipTransportProtocol.Udp && !secure)
+        {
+            uri.Parameters.Set("transport", destination.Protocol.ToViaToken().ToLowerInvariant());
+        }
+
+        return new SipNameAddress(uri);
+    }
+
+    /// <summary>
+    /// Finds where to send a request whose next hop is <paramref name="uri"/> (RFC 3263), and continues on the loop with the
+    /// destinations (empty when nothing resolves).
+    /// </summary>
+    internal void Locate(SipUri uri, Action<IReadOnlyList<SipDestination>> then)
+    {
+        var host = uri.MAddr ?? uri.Host;
+        SipTransportProtocol? transport = uri.Transport is { } t && SipTransportProtocolExtensions.TryParseSipTransport(t, out var p) ? p : null;
+        var numeric = host.Trim('[', ']');
+        if (System.Net.IPAddress.TryParse(numeric, out var address))
+        {
+            // A numeric host needs no DNS (RFC 3263 §4.2): answer synchronously and stay on the loop.
+            var protocol = uri.IsSecure ? SipTransportProtocol.Tls : transport ?? SipTransportProtocol.Udp;
+            then([new SipDestination(protocol, new System.Net.IPEndPoint(address, uri.Port ?? protocol.DefaultPort()))]);
+            return;
+        }
+
+        if (_locator is null)
+        {
+            then([]);
+            return;
+        }
+
+        var lookup = _locator.LocateAsync(host, uri.Port, transport, uri.IsSecure);
+        lookup.ContinueWith(
+            task => Loop.Post(() => then(task.IsCompletedSuccessfully ? task.Result : [])),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    internal void AddCommonHeaders(SipMessage message, bool isResponse)
+    {
+        message.Headers.Set(isResponse ? SipHeaderNames.Server : SipHeaderNames.UserAgent, Options.Product);
+    }
+
+    void ITransactionUser.OnRequest(ServerTransaction transaction, SipRequest request)
+    {
+        if (request.To?.Parameters.Get("tag") is { } toTag && request.Method != SipMethods.Cancel)
+        {
+            var id = new DialogId(request.CallId ?? "", toTag, request.From?.Parameters.Get("tag") ?? "");
+            if (_dialogs.TryGetValue(id, out var call))
+            {
+                call.OnInDialogRequest(transaction, request);
+                return;
+            }
+
+            // §12.2.2: a request for a dialog we do not know.
+            Respond(transaction, request, 481, "Call/Transaction Does Not Exist");
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethods.Invite:
+                OnNewInvite(transaction, request);
+                break;
+            case SipMethods.Cancel:
+                OnCancel(transaction, request);
+                break;
+            case SipMethods.Options:
+                Respond(transaction, request, 200, null, CapabilityHeaders);
+                break;
+            case SipMethods.Bye or SipMethods.Prack or SipMethods.Update or SipMethods.Info:
+                Respond(transaction, request, 481, "Call/Transaction Does Not Exist");
+                break;
+            default:
+                // §8.2.1: a method we do not implement outside a dialog.
+                Respond(transaction, request, 405, "Method Not Allowed", r => r.Headers.Set(SipHeaderNames.Allow, Options.Allow));
+                break;
+        }
+    }
+
+    void ITransactionUser.OnAck(SipRequest ack, SipFlow flow)
+    {
+        if (ack.To?.Parameters.Get("tag") is { } toTag
+            && _dialogs.TryGetValue(new DialogId(ack.CallId ?? "", toTag, ack.From?.Parameters.Get("tag") ?? ""), out var call))
+        {
+            call.OnAck(ack);
+        }
+    }
+
+    void ITransactionUser.OnStrayResponse(SipResponse response, SipFlow flow)
+    {
+        // A 2xx retransmitted after the INVITE transaction ended (RFC 6026 §8.4): the call re-sends its ACK.
+        if (response.CSeq?.Method == SipMethods.Invite && response.StatusCode is >= 200 and < 300
+            && response.From?.Parameters.Get("tag") is { } fromTag && response.To?.Parameters.Get("tag") is { } toTag
+            && _dialogs.TryGetValue(new DialogId(response.CallId ?? "", fromTag, toTag), out var call))
+        {
+            call.OnStray2xx(response);
+        }
+    }
+
+    void ITransactionUser.OnServerTransactionFailed(ServerTransaction transaction, ServerTransactionFailure failure)
+    {
+        if (_pendingInvites.TryGetValue(transaction, out var call))
+        {
+            call.OnServerTransactionFailed();
+        }
+    }
+
+    private void OnNewInvite(ServerTransaction transaction, SipRequest request)
+    {
+        // §8.2.2.3: an extension the caller requires and we do not support.
+        if (UnsupportedRequirement(request) is { } unsupported)
+        {
+            Respond(transaction, request, 420, "Bad Extension", r => r.Headers.Set("Unsupported", unsupported));
+            return;
+        }
+
+        if (request.Contacts.Count == 0 || request.From?.Parameters.Get("tag") is null)
+        {
+            Respond(transaction, request, 400, "Missing Contact or From tag");
+            return;
+        }
+
+        if (AcceptIncoming is { } accept && !accept(request))
+        {
+            LogRefused(_log, request.From?.Uri.ToString() ?? "?");
+            Respond(transaction, request, 403, "Forbidden");
+            return;
+        }
+
+        var handler = IncomingCall;
+        if (handler is null)
+        {
+            Respond(transaction, request, 480, "Temporarily Unavailable");
+            return;
+        }
+
+        var call = SipCall.CreateIncoming(this, transaction, request);
+        _pendingInvites[transaction] = call;
+        handler(call);
+    }
+
+    private void OnCancel(ServerTransaction transaction, SipRequest request)
+    {
+        // §9.2: 200 for the CANCEL itself, then 487 for the INVITE it cancels.
+        if (transaction.CancelTarget is { } invite && _pendingInvites.TryGetValue(invite, out var call))
+        {
+            Respond(transaction, request, 200, null);
+            call.OnCancelled();
+            return;
+        }
+
+        Respond(transaction, request, 481, "Call/Transaction Does Not Exist");
+    }
+
+    private string? UnsupportedRequirement(SipRequest request)
+    {
+        foreach (var option in request.Headers.GetAll(SipHeaderNames.Require))
+        {
+            var token = option.Trim();
+            if (!Options.Supported.Split(',', StringSplitOptions.TrimEntries).Contains(token, StringComparer.OrdinalIgnoreCase))
+            {
+                return token;
+            }
+        }
+
+        return null;
+    }
+
+    private void CapabilityHeaders(SipResponse response)
+    {
+        // §11.2: what we can do, so a PBX's or phone's OPTIONS probe learns it.
+        response.Headers.Set(SipHeaderNames.Allow, Options.Allow);
+        response.Headers.Set(SipHeaderNames.Accept, "application/sdp");
+        response.Headers.Set(SipHeaderNames.Supported, Options.Supported);
+    }
+
+    internal void Respond(ServerTransaction transaction, SipRequest request, int status, string? reason, Action<SipResponse>? decorate = null, string? toTag = null)
+    {
+        var response = SipResponseFactory.Create(request, status, reason, toTag ?? (status > 100 && request.To?.Parameters.Get("tag") is null ? NewTag() : null));
+        AddCommonHeaders(response, isResponse: true);
+        decorate?.Invoke(response);
+        transaction.Respond(response);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} refused: not on the allowlist")]
+    private static partial void LogRefused(ILogger logger, string caller);
+}
