@@ -12,6 +12,9 @@ public readonly record struct RtcpSenderInfo(ulong NtpTimestamp, uint RtpTimesta
     /// <summary>The middle 32 bits of the NTP timestamp, as echoed in LSR (§6.4.1).</summary>
     public uint CompactNtp => (uint)(NtpTimestamp >> 16);
 
+    /// <summary>The middle 32 bits of the NTP form of <paramref name="time"/> (the unit of LSR and of RTT arithmetic).</summary>
+    public static uint CompactNtpOf(DateTimeOffset time) => (uint)(ToNtp(time) >> 16);
+
     /// <summary>Converts a wallclock instant to the 64-bit NTP format (seconds since 1900 . fraction).</summary>
     public static ulong ToNtp(DateTimeOffset time)
     {
