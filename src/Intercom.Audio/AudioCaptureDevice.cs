@@ -126,6 +126,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
         var backoff = MinBackoff;
         long nextAttempt = 0;
         var stalledSince = 0L;
+        var primeFifo = false;
         var pace = pacer!;
         try
         {
@@ -145,6 +146,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                             fifo = new SampleFifo((2 * FrameSamples) + resampled.Length);
                             backoff = MinBackoff;
                             stalledSince = 0;
+                            primeFifo = true;
                             pace.Reset();
                             AudioLog.Opened(logger, Name, input.SampleRate, input.PeriodFrames, input is Native.AlsaPcm alsa ? alsa.BufferFrames : input.PeriodFrames);
                         }
@@ -191,7 +193,18 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                 }
 
                 stalledSince = 0;
-                var produced = resampler!.Process(period, fifo!.GetWriteSpan());
+                var produced = resampler!.Process(period, resampled);
+                if (primeFifo)
+                {
+                    // The resampler's look-ahead makes its first output short; without these zeros every frame would wait
+                    // for the next period, a whole period of latency for nothing.
+                    primeFifo = false;
+                    var pad = Math.Max(0, FrameSamples - produced);
+                    fifo!.GetWriteSpan()[..pad].Clear();
+                    fifo.Commit(pad);
+                }
+
+                resampled.AsSpan(0, produced).CopyTo(fifo!.GetWriteSpan());
                 fifo.Commit(produced);
                 while (fifo.TryRead(frame))
                 {

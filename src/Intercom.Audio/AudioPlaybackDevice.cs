@@ -125,6 +125,9 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
         var backoff = MinBackoff;
         long nextAttempt = 0;
         var stalledSince = 0L;
+        var primeFifo = false;
+        var havePeriod = false;
+        short[] resampled = [];
         var pace = pacer!;
         try
         {
@@ -140,9 +143,11 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                             deviceSampleRate = output.SampleRate;
                             period = new short[output.PeriodFrames];
                             resampler = new Resampler(SampleRate, output.SampleRate, FrameSamples);
-                            fifo = new SampleFifo(period.Length + resampler.MaxOutput(FrameSamples));
+                            resampled = new short[resampler.MaxOutput(FrameSamples)];
+                            fifo = new SampleFifo((2 * period.Length) + resampled.Length);
                             backoff = MinBackoff;
                             stalledSince = 0;
+                            primeFifo = true;
                             pace.Reset();
                             AudioLog.Opened(logger, Name, output.SampleRate, output.PeriodFrames, output is Native.AlsaPcm alsa ? alsa.BufferFrames : output.PeriodFrames);
                         }
@@ -163,15 +168,38 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                     }
                 }
 
-                while (fifo!.Count < period.Length)
+                var timeoutMs = 2 * Math.Max(PeriodMs, 1000 * output.PeriodFrames / output.SampleRate);
+                var status = havePeriod ? 1 : output.WaitReady(timeoutMs);
+                if (status > 0 && !havePeriod)
                 {
-                    Pull(frame);
-                    fifo.Commit(resampler!.Process(frame, fifo.GetWriteSpan()));
+                    // Pull only now that the device has room: the frame goes straight into its queue.
+                    while (fifo!.Count < period.Length)
+                    {
+                        Pull(frame);
+                        var produced = resampler!.Process(frame, resampled);
+                        if (primeFifo)
+                        {
+                            // As for capture: zeros for the resampler's look-ahead, so one pulled frame fills one device period.
+                            primeFifo = false;
+                            var pad = Math.Max(0, period.Length - produced);
+                            fifo.GetWriteSpan()[..pad].Clear();
+                            fifo.Commit(pad);
+                        }
+
+                        resampled.AsSpan(0, produced).CopyTo(fifo.GetWriteSpan());
+                        fifo.Commit(produced);
+                    }
+
+                    havePeriod = fifo.TryRead(period);
                 }
 
-                fifo.TryRead(period);
-                var written = output.Write(period, 2 * Math.Max(PeriodMs, 1000 * output.PeriodFrames / output.SampleRate));
-                if (written == 0)
+                if (status > 0)
+                {
+                    status = output.Write(period, timeoutMs);
+                    havePeriod = status == 0; // a period the device did not take is offered again
+                }
+
+                if (status == 0)
                 {
                     var now = time.GetTimestamp();
                     stalledSince = stalledSince == 0 ? now : stalledSince;
@@ -180,17 +208,18 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                         continue;
                     }
 
-                    written = -5; // EIO: a device that stopped taking audio is as good as gone.
+                    status = -5; // EIO: a device that stopped taking audio is as good as gone.
                 }
 
-                if (written < 0)
+                if (status < 0)
                 {
                     Interlocked.Increment(ref deviceLosses);
-                    AudioLog.Lost(logger, Name, DescribeError(written));
+                    AudioLog.Lost(logger, Name, DescribeError(status));
                     output.Dispose();
                     output = null;
                     deviceSampleRate = 0;
-                    fifo.Clear();
+                    fifo!.Clear();
+                    havePeriod = false;
                     nextAttempt = time.GetTimestamp() + (long)(MinBackoff.TotalSeconds * time.TimestampFrequency);
                     continue;
                 }

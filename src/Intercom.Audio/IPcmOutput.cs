@@ -15,6 +15,13 @@ internal interface IPcmOutput : IDisposable
     /// <summary>Frames written but not yet heard (snd_pcm_delay), for latency figures.</summary>
     int QueuedFrames { get; }
 
+    /// <summary>
+    /// Waits until the device has room for a period (poll, snd_pcm_wait), so the next frame is pulled from the call as late as
+    /// possible: pulled earlier, it would wait a whole period in the program before entering the device's queue.
+    /// Returns 1 when ready, 0 on timeout, or a negative errno (device lost).
+    /// </summary>
+    int WaitReady(int timeoutMs);
+
     /// <summary>Queues <paramref name="period"/>; returns its length, 0 when there was no room in time, or a negative errno (device lost).</summary>
     int Write(ReadOnlySpan<short> period, int timeoutMs);
 }

@@ -17,6 +17,8 @@ internal sealed class NullPcm(int sampleRate, int periodFrames) : IPcmInput, IPc
         return period.Length;
     }
 
+    public int WaitReady(int timeoutMs) => 1;
+
     public int Write(ReadOnlySpan<short> period, int timeoutMs) => period.Length;
 
     public void Dispose()

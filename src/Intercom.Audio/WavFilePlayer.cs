@@ -32,6 +32,8 @@ public sealed class WavFilePlayer(string path, int sampleRate, int periodMs, Tim
 
         public int QueuedFrames => 0;
 
+        public int WaitReady(int timeoutMs) => 1;
+
         public int Write(ReadOnlySpan<short> period, int timeoutMs)
         {
             try

@@ -15,7 +15,7 @@ public sealed class DeviceReconnectTests
         var start = time.GetUtcNow();
 
         // Open 1 works and fails after 50 periods; opens 2 and 3 fail (card absent); open 4 works.
-        using var device = new ScriptedCapture(time, () =>
+        using var device = new TestCapture(time, () =>
         {
             opens.Add(time.GetUtcNow() - start);
             return opens.Count switch
@@ -50,7 +50,7 @@ public sealed class DeviceReconnectTests
     {
         var time = new FakeTimeProvider();
         var opens = 0;
-        using var device = new ScriptedPlayback(time, () => ++opens switch
+        using var device = new TestPlayback(time, () => ++opens switch
         {
             1 => new ScriptedOutput(failAfter: 10),
             2 => throw new AudioDeviceException("ALSA playback device 'test': cannot open: No such device", Enodev),
@@ -64,18 +64,6 @@ public sealed class DeviceReconnectTests
 
         Assert.Equal(3, opens);
         Assert.Equal(1, device.DeviceLosses);
-    }
-
-    private sealed class ScriptedCapture(TimeProvider time, Func<IPcmInput> open)
-        : AudioCaptureDevice("test capture", 16000, 20, time, logger: null)
-    {
-        internal override IPcmInput OpenInput() => open();
-    }
-
-    private sealed class ScriptedPlayback(TimeProvider time, Func<IPcmOutput> open)
-        : AudioPlaybackDevice("test playback", 16000, 20, time, logger: null)
-    {
-        internal override IPcmOutput OpenOutput() => open();
     }
 
     private sealed class ScriptedInput(int failAfter) : IPcmInput
@@ -115,6 +103,8 @@ public sealed class DeviceReconnectTests
         public bool PacesItself => false;
 
         public int QueuedFrames => 0;
+
+        public int WaitReady(int timeoutMs) => 1;
 
         public int Write(ReadOnlySpan<short> period, int timeoutMs) => ++writes > failAfter ? Enodev : period.Length;
 

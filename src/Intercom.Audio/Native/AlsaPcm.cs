@@ -160,6 +160,28 @@ internal sealed unsafe class AlsaPcm : IPcmInput, IPcmOutput
     }
 
     /// <inheritdoc/>
+    public int WaitReady(int timeoutMs)
+    {
+        while (true)
+        {
+            var rc = LibAsound.snd_pcm_wait(handle, timeoutMs);
+            if (rc is not (-Epipe or -Estrpipe))
+            {
+                return rc < 0 ? rc : Math.Min(rc, 1);
+            }
+
+            // An underrun reported by the wait itself: recover and wait again (the next write restarts the stream).
+            var recovered = LibAsound.snd_pcm_recover(handle, rc, 1);
+            if (recovered < 0)
+            {
+                return recovered;
+            }
+
+            Xruns++;
+        }
+    }
+
+    /// <inheritdoc/>
     public int QueuedFrames
     {
         get
