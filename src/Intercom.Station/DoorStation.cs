@@ -35,7 +35,7 @@ public sealed class DoorStation : IDisposable
     private CallHandle? _incoming;
     private bool _tamper;
     private bool _heldOpen;
-    private bool? _registered;
+    private volatile RegistrationState _registered;
     private bool _started;
     private bool _stopped;
     private volatile StationCallState _state;
@@ -70,6 +70,26 @@ public sealed class DoorStation : IDisposable
 
     /// <summary>What the station is doing on the phone now.</summary>
     public StationCallState CallState => _state;
+
+    /// <summary>A snapshot for the page and the API; any thread.</summary>
+    public StationStatus GetStatus()
+    {
+        var energised = new List<string>();
+        foreach (var relay in _board.RelayIds)
+        {
+            if (_board.IsRelayEnergised(relay))
+            {
+                energised.Add(relay);
+            }
+        }
+
+        return new StationStatus(_state, _registered switch
+        {
+            RegistrationState.Registered => true,
+            RegistrationState.NotRegistered => false,
+            _ => null,
+        }, _board.IsDoorOpen, _board.IsTamperActive, _codeLock.IsStationLockedOut, energised);
+    }
 
     /// <summary>Subscribes to the board and the call API and shows the initial LED states.</summary>
     public void Start()
@@ -115,12 +135,13 @@ public sealed class DoorStation : IDisposable
     /// <summary>The app reports the SIP registration state (drives the Registered and Fault LEDs).</summary>
     public void SetRegistered(bool registered, string detail) => _loop.Post(() =>
     {
-        if (_registered == registered)
+        var state = registered ? RegistrationState.Registered : RegistrationState.NotRegistered;
+        if (_registered == state)
         {
             return;
         }
 
-        _registered = registered;
+        _registered = state;
         Events.Append(StationEventKind.Registration, registered ? $"registered ({detail})" : $"not registered ({detail})");
         RefreshLeds();
     });
@@ -517,7 +538,14 @@ public sealed class DoorStation : IDisposable
         _board.SetLed(StatusLedKind.Calling, _state == StationCallState.Calling ? LedState.Blink : LedState.Off);
         _board.SetLed(StatusLedKind.InCall, _state == StationCallState.InCall ? LedState.On : LedState.Off);
         _board.SetLed(StatusLedKind.DoorOpen, _board.IsRelayEnergised(_config.DoorRelay) ? LedState.On : LedState.Off);
-        _board.SetLed(StatusLedKind.Registered, _registered == true ? LedState.On : LedState.Off);
-        _board.SetLed(StatusLedKind.Fault, _tamper || _registered == false ? LedState.On : _heldOpen ? LedState.Blink : LedState.Off);
+        _board.SetLed(StatusLedKind.Registered, _registered == RegistrationState.Registered ? LedState.On : LedState.Off);
+        _board.SetLed(StatusLedKind.Fault, _tamper || _registered == RegistrationState.NotRegistered ? LedState.On : _heldOpen ? LedState.Blink : LedState.Off);
+    }
+
+    private enum RegistrationState
+    {
+        Unknown,
+        Registered,
+        NotRegistered,
     }
 }

@@ -107,4 +107,32 @@ public sealed class BoardEventTests
         Assert.Equal(2, f.Calls.Dialled.Count);
         Assert.Equal(50, f.Log.Count(e => e.Kind == StationEventKind.Button && e.Message == "button button1 pressed"));
     }
+
+    [Fact]
+    public void Status_snapshot_reflects_board_call_and_lockout_state()
+    {
+        using var f = StationFixture.Create(c =>
+        {
+            c.CodeLock.MaxFailures = 2;
+            c.CodeLock.StationMaxFailures = 2;
+        });
+        Assert.Null(f.Station.GetStatus().Registered);
+
+        f.Station.SetRegistered(true, "ok");
+        f.Board.SetDoorOpen(true);
+        f.Station.OpenRelay("gate", "test");
+        var call = f.Calls.Incoming("sip:x@y");
+        f.Board.PressButton("button1");
+        f.Calls.Answer("sip:alice@pbx.example");
+        f.Calls.Keys(f.Calls.LegTo("sip:alice@pbx.example"), "0000" + "0001");
+
+        var status = f.Station.GetStatus();
+        Assert.Equal(StationCallState.InCall, status.CallState);
+        Assert.True(status.Registered);
+        Assert.True(status.DoorOpen);
+        Assert.False(status.TamperActive);
+        Assert.True(status.CodeEntryLockedOut);
+        Assert.Equal(["gate"], status.EnergisedRelays);
+        Assert.Equal([(call, 403)], f.Calls.Rejected);
+    }
 }

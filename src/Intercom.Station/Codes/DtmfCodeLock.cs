@@ -33,7 +33,7 @@ internal sealed class DtmfCodeLock : IDisposable
     private readonly EventLog _log;
     private readonly Dictionary<CodeScope, ScopeState> _scopes = [];
     private int _stationFailures;
-    private DateTimeOffset _stationLockedUntil;
+    private long _stationLockedUntilTicks;
 
     public DtmfCodeLock(CodeLockConfig config, IReadOnlyList<CodeConfig> callCodes, IReadOnlyList<CodeConfig> keypadCodes,
         StationLoop loop, TimeProvider time, EventLog log)
@@ -46,8 +46,8 @@ internal sealed class DtmfCodeLock : IDisposable
         _log = log;
     }
 
-    /// <summary>True while the station-wide lockout lasts.</summary>
-    public bool IsStationLockedOut => _time.GetUtcNow() < _stationLockedUntil;
+    /// <summary>True while the station-wide lockout lasts. Any thread (the status page reads it).</summary>
+    public bool IsStationLockedOut => _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _stationLockedUntilTicks);
 
     /// <summary>True while <paramref name="scope"/> is locked out (its own or the station's lockout).</summary>
     public bool IsLockedOut(CodeScope scope) =>
@@ -69,7 +69,7 @@ internal sealed class DtmfCodeLock : IDisposable
 
         var state = State(scope);
         var now = _time.GetUtcNow();
-        if (now < _stationLockedUntil || now < state.LockedUntil)
+        if (IsStationLockedOut || now < state.LockedUntil)
         {
             if (!state.LockoutNoticed)
             {
@@ -221,7 +221,7 @@ internal sealed class DtmfCodeLock : IDisposable
         if (_stationFailures >= _config.StationMaxFailures)
         {
             _stationFailures = 0;
-            _stationLockedUntil = now + TimeSpan.FromSeconds(_config.StationLockoutSeconds);
+            Interlocked.Exchange(ref _stationLockedUntilTicks, (now + TimeSpan.FromSeconds(_config.StationLockoutSeconds)).UtcTicks);
             foreach (var s in _scopes.Values)
             {
                 s.LockoutNoticed = false;

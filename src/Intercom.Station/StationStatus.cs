@@ -1,0 +1,16 @@
+namespace Intercom.Station;
+
+/// <summary>A snapshot of the station for the web page and the API (GET /api/status).</summary>
+/// <param name="CallState">Idle, calling or in a call.</param>
+/// <param name="Registered">SIP registration as last reported by the app; null before the first report.</param>
+/// <param name="DoorOpen">The door contact reports the door open.</param>
+/// <param name="TamperActive">The tamper switch is active.</param>
+/// <param name="CodeEntryLockedOut">The station-wide code lockout is in force.</param>
+/// <param name="EnergisedRelays">Ids of the relays energised now.</param>
+public sealed record StationStatus(
+    StationCallState CallState,
+    bool? Registered,
+    bool DoorOpen,
+    bool TamperActive,
+    bool CodeEntryLockedOut,
+    IReadOnlyList<string> EnergisedRelays);
