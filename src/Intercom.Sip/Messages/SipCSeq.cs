@@ -37,7 +37,7 @@ public readonly record struct SipCSeq(uint Number, string Method)
             return false;
         }
 
-        cseq = new SipCSeq((uint)number, method.ToString());
+        cseq = new SipCSeq((uint)number, SipMethods.Known(method) ?? method.ToString());
         error = null;
         return true;
     }

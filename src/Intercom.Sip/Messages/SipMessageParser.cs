@@ -114,7 +114,8 @@ public static class SipMessageParser
             SipMessage message = _isRequest
                 ? new SipRequest(_method!, _requestUri!, _headers, bodyBytes)
                 : new SipResponse(_statusCode, _reasonPhrase, _headers, bodyBytes);
-            message.SetParsed(parsed.Vias, parsed.From, parsed.To, parsed.CSeq, parsed.Contacts, parsed.RecordRoutes, parsed.Routes);
+            message.SetParsed(parsed.Vias, parsed.From, parsed.To, parsed.CSeq,
+                parsed.Contacts ?? (IReadOnlyList<SipNameAddress>)[], parsed.RecordRoutes ?? (IReadOnlyList<SipNameAddress>)[], parsed.Routes ?? (IReadOnlyList<SipNameAddress>)[]);
             return message;
         }
 
@@ -523,13 +524,13 @@ public static class SipMessageParser
                             break;
                         }
 
-                        error = ParseAddresses(header.Value, elements, parsed.Contacts);
+                        error = ParseAddresses(header.Value, elements, ref parsed.Contacts);
                         break;
                     case SipHeaderNames.Route:
-                        error = ParseAddresses(header.Value, elements, parsed.Routes);
+                        error = ParseAddresses(header.Value, elements, ref parsed.Routes);
                         break;
                     case SipHeaderNames.RecordRoute:
-                        error = ParseAddresses(header.Value, elements, parsed.RecordRoutes);
+                        error = ParseAddresses(header.Value, elements, ref parsed.RecordRoutes);
                         break;
                     case SipHeaderNames.CSeq:
                         if (!SipCSeq.TryParse(header.Value, out SipCSeq? cseq, out string? cseqError))
@@ -597,7 +598,7 @@ public static class SipMessageParser
             return null;
         }
 
-        private string? ParseAddresses(string value, List<string> elements, List<SipNameAddress> into)
+        private string? ParseAddresses(string value, List<string> elements, ref List<SipNameAddress>? into)
         {
             string? error = SplitElements(value, elements);
             if (error is not null)
@@ -612,7 +613,7 @@ public static class SipMessageParser
                     return error;
                 }
 
-                into.Add(address);
+                (into ??= []).Add(address);
             }
 
             return null;
@@ -711,10 +712,10 @@ public static class SipMessageParser
     private sealed class ParsedHeaders
     {
         public List<SipVia> Vias { get; } = [];
-        public List<SipNameAddress> Contacts { get; } = [];
-        public List<SipNameAddress> Routes { get; } = [];
-        public List<SipNameAddress> RecordRoutes { get; } = [];
-#pragma warning disable SA1401, CA1051 // Fields so the parser can pass them by reference.
+#pragma warning disable SA1401, CA1051 // Fields so the parser can pass them by reference; lists are made when needed.
+        public List<SipNameAddress>? Contacts;
+        public List<SipNameAddress>? Routes;
+        public List<SipNameAddress>? RecordRoutes;
         public SipNameAddress? From;
         public SipNameAddress? To;
 #pragma warning restore SA1401, CA1051

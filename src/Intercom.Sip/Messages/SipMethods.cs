@@ -36,6 +36,26 @@ public static class SipMethods
     public static bool IsKnown(string method) => method is Invite or Ack or Bye or Cancel or Options or Register or Prack or Update or Info
         or Subscribe or Notify or Refer or Message or Publish;
 
+    /// <summary>Returns the constant for a known method (as chars), so parsed messages share the string.</summary>
+    internal static string? Known(ReadOnlySpan<char> method) => method switch
+    {
+        Invite => Invite,
+        Ack => Ack,
+        Bye => Bye,
+        Cancel => Cancel,
+        Options => Options,
+        Register => Register,
+        Prack => Prack,
+        Update => Update,
+        Info => Info,
+        Subscribe => Subscribe,
+        Notify => Notify,
+        Refer => Refer,
+        Message => Message,
+        Publish => Publish,
+        _ => null,
+    };
+
     /// <summary>Returns the interned constant for a known method so parsed messages share the string.</summary>
     internal static string? Known(ReadOnlySpan<byte> method) => method switch
     {

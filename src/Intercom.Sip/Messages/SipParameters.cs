@@ -10,13 +10,18 @@ namespace Intercom.Sip.Messages;
 /// </summary>
 public sealed class SipParameters : IReadOnlyList<SipParameter>
 {
-    private readonly List<SipParameter> _items = [];
+    private static readonly List<SipParameter> Empty = [];
+
+    // Most URIs and header elements carry no or few parameters: the list is made on the first Add.
+    private List<SipParameter>? _list;
+
+    private List<SipParameter> Items => _list ?? Empty;
 
     /// <inheritdoc/>
-    public int Count => _items.Count;
+    public int Count => Items.Count;
 
     /// <inheritdoc/>
-    public SipParameter this[int index] => _items[index];
+    public SipParameter this[int index] => Items[index];
 
     /// <summary>True when a parameter named <paramref name="name"/> is present (with or without a value).</summary>
     public bool Contains(string name) => IndexOf(name) >= 0;
@@ -25,14 +30,14 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
     public string? Get(string name)
     {
         int i = IndexOf(name);
-        return i < 0 ? null : _items[i].Value;
+        return i < 0 ? null : Items[i].Value;
     }
 
     /// <summary>Appends a parameter, even when one of that name exists.</summary>
     public void Add(string name, string? value = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        _items.Add(new SipParameter(name, value));
+        (_list ??= []).Add(new SipParameter(name, value));
     }
 
     /// <summary>Replaces the value of the first parameter named <paramref name="name"/>, or appends it.</summary>
@@ -42,11 +47,11 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
         int i = IndexOf(name);
         if (i < 0)
         {
-            _items.Add(new SipParameter(name, value));
+            (_list ??= []).Add(new SipParameter(name, value));
         }
         else
         {
-            _items[i] = new SipParameter(_items[i].Name, value);
+            Items[i] = new SipParameter(Items[i].Name, value);
         }
     }
 
@@ -54,11 +59,11 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
     public int Remove(string name)
     {
         int removed = 0;
-        for (int i = _items.Count - 1; i >= 0; i--)
+        for (int i = Items.Count - 1; i >= 0; i--)
         {
-            if (string.Equals(_items[i].Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(Items[i].Name, name, StringComparison.OrdinalIgnoreCase))
             {
-                _items.RemoveAt(i);
+                Items.RemoveAt(i);
                 removed++;
             }
         }
@@ -72,9 +77,9 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
     /// <summary>Index of the parameter named <paramref name="name"/> that follows <paramref name="skip"/> earlier ones of that name, or -1.</summary>
     public int IndexOf(string name, int skip)
     {
-        for (int i = 0; i < _items.Count; i++)
+        for (int i = 0; i < Items.Count; i++)
         {
-            if (string.Equals(_items[i].Name, name, StringComparison.OrdinalIgnoreCase) && skip-- == 0)
+            if (string.Equals(Items[i].Name, name, StringComparison.OrdinalIgnoreCase) && skip-- == 0)
             {
                 return i;
             }
@@ -87,19 +92,23 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
     public SipParameters Clone()
     {
         var copy = new SipParameters();
-        copy._items.AddRange(_items);
+        if (_list is { Count: > 0 })
+        {
+            copy._list = [.. _list];
+        }
+
         return copy;
     }
 
     /// <inheritdoc/>
-    public IEnumerator<SipParameter> GetEnumerator() => _items.GetEnumerator();
+    public IEnumerator<SipParameter> GetEnumerator() => Items.GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Writes <c>;name=value</c> for each header parameter; values are written as stored (tokens or quoted strings).</summary>
     internal void AppendTo(StringBuilder sb)
     {
-        foreach (SipParameter p in _items)
+        foreach (SipParameter p in Items)
         {
             sb.Append(';').Append(p.Name);
             if (p.Value is not null)
@@ -138,7 +147,7 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
                 return false;
             }
 
-            string name = s[..nameEnd].ToString();
+            string name = InternName(s[..nameEnd]);
             s = SipGrammar.TrimLws(s[nameEnd..]);
             string? value = null;
             if (!s.IsEmpty && s[0] == '=')
@@ -180,11 +189,29 @@ public sealed class SipParameters : IReadOnlyList<SipParameter>
                 return false;
             }
 
-            into._items.Add(new SipParameter(name, value));
+            (into._list ??= []).Add(new SipParameter(name, value));
         }
 
         return true;
     }
+
+    /// <summary>Shares the strings of the parameter names nearly every message carries.</summary>
+    internal static string InternName(ReadOnlySpan<char> name) => name switch
+    {
+        "branch" => "branch",
+        "tag" => "tag",
+        "rport" => "rport",
+        "received" => "received",
+        "lr" => "lr",
+        "transport" => "transport",
+        "maddr" => "maddr",
+        "ttl" => "ttl",
+        "user" => "user",
+        "expires" => "expires",
+        "q" => "q",
+        "method" => "method",
+        _ => name.ToString(),
+    };
 
     internal static string Excerpt(ReadOnlySpan<char> s) => s.Length <= 32 ? s.ToString() : string.Concat(s[..32], "...");
 }

@@ -11,12 +11,33 @@ namespace Intercom.Sip.Messages;
 /// </summary>
 public sealed class SipUri : IEquatable<SipUri>
 {
-    /// <summary>Creates a sip: URI for <paramref name="host"/>.</summary>
+    /// <summary>
+    /// Creates a URI. For sip/sips the host must be a host name, IPv4 address or IPv6 address (a bare IPv6 address
+    /// is put in brackets) and the port 0–65535: what this element sends must be well-formed.
+    /// </summary>
     public SipUri(string scheme, string? user, string host, int? port = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(scheme);
         ArgumentNullException.ThrowIfNull(host);
         Scheme = scheme.ToLowerInvariant();
+        if (IsSip)
+        {
+            if (host.Contains(':', StringComparison.Ordinal) && !host.StartsWith('[') && SipHost.IsIPv6Address(host))
+            {
+                host = $"[{host}]";
+            }
+
+            if (!SipHost.IsValid(host))
+            {
+                throw new ArgumentException($"\"{host}\" is not a valid host (RFC 3261 §25.1).", nameof(host));
+            }
+
+            if (port is < 0 or > 65535)
+            {
+                throw new ArgumentOutOfRangeException(nameof(port), port, "A port is 0-65535.");
+            }
+        }
+
         User = user;
         Host = host;
         Port = port;
@@ -332,7 +353,8 @@ public sealed class SipUri : IEquatable<SipUri>
             ReadOnlySpan<char> item = semi < 0 ? s : s[..semi];
             int eq = item.IndexOf('=');
             ReadOnlySpan<char> rawName = eq < 0 ? item : item[..eq];
-            if (rawName.IsEmpty || !SipGrammar.TryUnescape(rawName, SipGrammar.UriComponent.Parameter, out string name))
+            string name = string.Empty;
+            if (rawName.IsEmpty || (rawName.Contains('%') ? !SipGrammar.TryUnescape(rawName, SipGrammar.UriComponent.Parameter, out name) : !IsParamText(rawName, out name)))
             {
                 error = $"invalid URI parameter \"{SipParameters.Excerpt(item)}\"";
                 return false;
@@ -359,6 +381,21 @@ public sealed class SipUri : IEquatable<SipUri>
 
             s = s[(semi + 1)..];
         }
+    }
+
+    private static bool IsParamText(ReadOnlySpan<char> s, out string name)
+    {
+        foreach (char c in s)
+        {
+            if (!SipGrammar.IsAllowed(c, SipGrammar.UriComponent.Parameter))
+            {
+                name = string.Empty;
+                return false;
+            }
+        }
+
+        name = SipParameters.InternName(s);
+        return true;
     }
 
     private static bool TryParseUriHeaders(ReadOnlySpan<char> s, SipParameters into, int maxCount, [NotNullWhen(false)] out string? error)

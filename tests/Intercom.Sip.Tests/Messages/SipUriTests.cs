@@ -103,4 +103,13 @@ public class SipUriTests
         Assert.Equal("tcp", original.Transport);
         Assert.NotEqual(original, copy);
     }
+
+    [Fact]
+    public void Constructed_uris_are_well_formed()
+    {
+        Assert.Equal("sip:door@[2001:db8::5]:5062", new SipUri("sip", "door", "2001:db8::5", 5062).ToString());
+        Assert.Equal("sips:door@example.com", new SipUri("SIPS", "door", "example.com").ToString());
+        Assert.Throws<ArgumentException>(() => new SipUri("sip", "door", "bad host"));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new SipUri("sip", "door", "example.com", 70000));
+    }
 }
