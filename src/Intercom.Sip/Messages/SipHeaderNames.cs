@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Intercom.Sip.Messages;
 
 /// <summary>Canonical header names and the compact forms of RFC 3261 §7.3.3 and its extensions.</summary>
@@ -113,19 +115,47 @@ public static class SipHeaderNames
         };
     }
 
-    /// <summary>The canonical spelling of a known header (e.g. "call-id" or "i" → "Call-ID"); unknown names are returned as given.</summary>
-    public static string Canonical(string name)
+    // Any spelling of a known long name or compact form → canonical long name; built once, looked up per header line.
+    private static readonly FrozenDictionary<string, string> CanonicalByName = BuildCanonical();
+
+    // Long and compact names of list headers.
+    private static readonly FrozenSet<string> ListNames = BuildLists();
+
+    private static FrozenDictionary<string, string> BuildCanonical()
     {
-        string expanded = Expand(name);
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (string known in Known)
         {
-            if (string.Equals(known, expanded, StringComparison.OrdinalIgnoreCase))
+            map[known] = known;
+        }
+
+        foreach (char c in "imftvlckesorbxu")
+        {
+            map[c.ToString()] = Expand(c.ToString());
+        }
+
+        return map.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private static FrozenSet<string> BuildLists()
+    {
+        var set = new HashSet<string>(Lists, StringComparer.OrdinalIgnoreCase);
+        foreach (char c in "imftvlckesorbxu")
+        {
+            if (set.Contains(Expand(c.ToString())))
             {
-                return known;
+                set.Add(c.ToString());
             }
         }
 
-        return expanded;
+        return set.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The canonical spelling of a known header (e.g. "call-id" or "i" → "Call-ID"); unknown names are returned as given.</summary>
+    public static string Canonical(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return CanonicalByName.TryGetValue(name, out string? canonical) ? canonical : name;
     }
 
     /// <summary>True when <paramref name="headerName"/> (as received) names the header <paramref name="wanted"/> (long or compact, any case).</summary>
@@ -145,16 +175,8 @@ public static class SipHeaderNames
     /// <summary>True when the header's values form a comma-separated list that may be split and joined (RFC 3261 §7.3.1).</summary>
     public static bool IsList(string name)
     {
-        string expanded = Expand(name);
-        foreach (string list in Lists)
-        {
-            if (string.Equals(list, expanded, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        ArgumentNullException.ThrowIfNull(name);
+        return ListNames.Contains(name);
     }
 
     /// <summary>Returns the constant for a received name spelled exactly as a known name or compact form, else null.</summary>
