@@ -11,12 +11,6 @@ namespace Intercom.Audio;
 /// </summary>
 public abstract class AudioCaptureDevice : IAudioSource, IDisposable
 {
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-
-    // A device that delivers nothing for this long is treated as lost and reopened.
-    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(2);
-
     private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -123,9 +117,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
         short[] resampled = [];
         Resampler? resampler = null;
         SampleFifo? fifo = null;
-        var backoff = MinBackoff;
-        long nextAttempt = 0;
-        var stalledSince = 0L;
+        var schedule = new ReopenSchedule(time);
         var primeFifo = false;
         var pace = pacer!;
         try
@@ -134,7 +126,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
             {
                 if (input is null)
                 {
-                    if (time.GetTimestamp() >= nextAttempt)
+                    if (schedule.Due)
                     {
                         try
                         {
@@ -144,17 +136,14 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                             resampler = new Resampler(input.SampleRate, SampleRate, input.PeriodFrames);
                             resampled = new short[resampler.MaxOutput(input.PeriodFrames)];
                             fifo = new SampleFifo((2 * FrameSamples) + resampled.Length);
-                            backoff = MinBackoff;
-                            stalledSince = 0;
+                            schedule.Opened();
                             primeFifo = true;
                             pace.Reset();
-                            AudioLog.Opened(logger, Name, input.SampleRate, input.PeriodFrames, input is Native.AlsaPcm alsa ? alsa.BufferFrames : input.PeriodFrames);
+                            AudioLog.Opened(logger, Name, input.SampleRate, input.PeriodFrames, input.BufferFrames);
                         }
                         catch (AudioDeviceException e)
                         {
-                            AudioLog.OpenFailed(logger, Name, (int)backoff.TotalMilliseconds, e.Message);
-                            nextAttempt = time.GetTimestamp() + (long)(backoff.TotalSeconds * time.TimestampFrequency);
-                            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                            AudioLog.OpenFailed(logger, Name, (int)schedule.OpenFailed().TotalMilliseconds, e.Message);
                         }
                     }
 
@@ -171,9 +160,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                 var got = input.Read(period, 2 * Math.Max(PeriodMs, 1000 * input.PeriodFrames / input.SampleRate));
                 if (got == 0)
                 {
-                    var now = time.GetTimestamp();
-                    stalledSince = stalledSince == 0 ? now : stalledSince;
-                    if (time.GetElapsedTime(stalledSince, now) < StallLimit)
+                    if (!schedule.Stalled())
                     {
                         continue;
                     }
@@ -188,11 +175,11 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                     input.Dispose();
                     input = null;
                     deviceSampleRate = 0;
-                    nextAttempt = time.GetTimestamp() + (long)(MinBackoff.TotalSeconds * time.TimestampFrequency);
+                    schedule.Lost();
                     continue;
                 }
 
-                stalledSince = 0;
+                schedule.Progressed();
                 var produced = resampler!.Process(period, resampled);
                 if (primeFifo)
                 {

@@ -11,10 +11,6 @@ namespace Intercom.Audio;
 /// </summary>
 public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
 {
-    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(250);
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(2);
-
     private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly ILogger logger;
@@ -122,9 +118,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
         short[] period = [];
         Resampler? resampler = null;
         SampleFifo? fifo = null;
-        var backoff = MinBackoff;
-        long nextAttempt = 0;
-        var stalledSince = 0L;
+        var schedule = new ReopenSchedule(time);
         var primeFifo = false;
         var havePeriod = false;
         short[] resampled = [];
@@ -135,7 +129,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
             {
                 if (output is null)
                 {
-                    if (time.GetTimestamp() >= nextAttempt)
+                    if (schedule.Due)
                     {
                         try
                         {
@@ -145,17 +139,14 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                             resampler = new Resampler(SampleRate, output.SampleRate, FrameSamples);
                             resampled = new short[resampler.MaxOutput(FrameSamples)];
                             fifo = new SampleFifo((2 * period.Length) + resampled.Length);
-                            backoff = MinBackoff;
-                            stalledSince = 0;
+                            schedule.Opened();
                             primeFifo = true;
                             pace.Reset();
-                            AudioLog.Opened(logger, Name, output.SampleRate, output.PeriodFrames, output is Native.AlsaPcm alsa ? alsa.BufferFrames : output.PeriodFrames);
+                            AudioLog.Opened(logger, Name, output.SampleRate, output.PeriodFrames, output.BufferFrames);
                         }
                         catch (AudioDeviceException e)
                         {
-                            AudioLog.OpenFailed(logger, Name, (int)backoff.TotalMilliseconds, e.Message);
-                            nextAttempt = time.GetTimestamp() + (long)(backoff.TotalSeconds * time.TimestampFrequency);
-                            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+                            AudioLog.OpenFailed(logger, Name, (int)schedule.OpenFailed().TotalMilliseconds, e.Message);
                         }
                     }
 
@@ -201,9 +192,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
 
                 if (status == 0)
                 {
-                    var now = time.GetTimestamp();
-                    stalledSince = stalledSince == 0 ? now : stalledSince;
-                    if (time.GetElapsedTime(stalledSince, now) < StallLimit)
+                    if (!schedule.Stalled())
                     {
                         continue;
                     }
@@ -220,11 +209,11 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                     deviceSampleRate = 0;
                     fifo!.Clear();
                     havePeriod = false;
-                    nextAttempt = time.GetTimestamp() + (long)(MinBackoff.TotalSeconds * time.TimestampFrequency);
+                    schedule.Lost();
                     continue;
                 }
 
-                stalledSince = 0;
+                schedule.Progressed();
                 queuedFrames = output.QueuedFrames;
                 if (!output.PacesItself)
                 {

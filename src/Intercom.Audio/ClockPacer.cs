@@ -2,7 +2,7 @@ namespace Intercom.Audio;
 
 /// <summary>
 /// Paces a device thread by the clock (<see cref="TimeProvider"/>) when the device itself does not block: the null and
-/// WAV devices, ALSA's "null" plugin in tests, and the silence delivered while a card is unplugged. Deadlines are absolute
+/// WAV devices, ALSA's "null" plugin in tests, and the frames delivered while a card is unplugged. Deadlines are absolute
 /// (start + n × period), so waking late never accumulates drift; more than a few periods behind, it re-anchors instead of bursting.
 /// </summary>
 internal sealed class ClockPacer : IDisposable
@@ -40,13 +40,6 @@ internal sealed class ClockPacer : IDisposable
         return WaitUntil(nextDeadline);
     }
 
-    /// <summary>Waits for <paramref name="delay"/> from now (reconnect backoff). False once cancelled.</summary>
-    public bool WaitFor(TimeSpan delay)
-    {
-        anchored = false;
-        return WaitUntil(time.GetTimestamp() + (long)(delay.TotalSeconds * time.TimestampFrequency));
-    }
-
     /// <summary>Wakes the waiting thread for good (stop).</summary>
     public void Cancel()
     {
@@ -72,7 +65,14 @@ internal sealed class ClockPacer : IDisposable
 
             timer.Change(TimeSpan.FromSeconds((double)remaining / time.TimestampFrequency), Timeout.InfiniteTimeSpan);
 
-            // The timer may have fired for an earlier deadline; the loop re-checks the clock, so a stale release is harmless.
+            // The clock may have moved between reading it and arming the timer (the timer then counts from the later instant):
+            // look again before sleeping, or that wake-up could come a whole step late.
+            if (time.GetTimestamp() >= deadline)
+            {
+                return !cancelled;
+            }
+
+            // A release left over from an earlier deadline only costs one more turn of the loop, which re-checks the clock.
             wake.Wait();
         }
 

@@ -9,6 +9,9 @@ internal interface IPcmOutput : IDisposable
     /// <summary>Frames per period at <see cref="SampleRate"/>.</summary>
     int PeriodFrames { get; }
 
+    /// <summary>The device's ring buffer in frames (for the log); devices without one report a period.</summary>
+    int BufferFrames => PeriodFrames;
+
     /// <summary>Whether the device consumes periods at real-time pace itself (hardware) or must be paced by the clock.</summary>
     bool PacesItself { get; }
 

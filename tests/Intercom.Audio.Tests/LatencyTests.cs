@@ -74,7 +74,7 @@ public sealed class LatencyTests(ITestOutputHelper output)
                 engine.Speaker.Write(frame);
             }
 
-            time.Advance(TimeSpan.FromMilliseconds(1));
+            card.Advance(TimeSpan.FromMilliseconds(1));
             WaitBlocked(card);
         }
 

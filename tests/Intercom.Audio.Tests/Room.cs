@@ -29,6 +29,19 @@ internal sealed class Room
         noiseAmplitude = 32767 * Math.Pow(10, noiseDbfs / 20) * Math.Sqrt(3); // uniform noise of that RMS
     }
 
+    /// <summary>What the microphone hears at hardware sample <paramref name="index"/> of the speaker's output <paramref name="air"/>.</summary>
+    public double EchoAt(ReadOnlySpan<short> air, long index)
+    {
+        double acc = 0;
+        var taps = (int)Math.Min(impulse.Length, index + 1);
+        for (var k = 0; k < taps; k++)
+        {
+            acc += impulse[k] * air[(int)(index - k)];
+        }
+
+        return acc + (noiseAmplitude * ((random.NextDouble() * 2) - 1));
+    }
+
     /// <summary>The echo of all of <paramref name="played"/> as the microphone hears it, noise included.</summary>
     public short[] Echo(ReadOnlySpan<short> played)
     {

@@ -7,7 +7,7 @@ namespace Intercom.Audio.Tests;
 /// hardware has recorded all of it; playback starts when two periods are queued, plays one sample per 1/rate, and a write
 /// waits until the queue is down to one period (start threshold 2 periods, avail_min = buffer − period, buffer 4 periods).
 /// What plays goes into the "air" at its hardware instant; the microphone hears the air through <see cref="Acoustics"/>.
-/// Every wait is on the fake clock and counted, so a test can step the clock once both audio threads are blocked.
+/// Every wait is on the fake clock (woken by <see cref="Advance"/>) and counted, so a test can step the clock once both audio threads are blocked.
 /// </summary>
 internal sealed class SimulatedCard
 {
@@ -15,6 +15,7 @@ internal sealed class SimulatedCard
     private readonly long origin;
     private readonly short[] air;
     private readonly short[] written;
+    private readonly List<(long Index, SemaphoreSlim Wake)> waiters = [];
     private int waiting;
     private volatile bool shutDown;
 
@@ -48,7 +49,19 @@ internal sealed class SimulatedCard
     public Func<ReadOnlyMemory<short>, long, short>? Acoustics { get; set; }
 
     /// <summary>Releases every wait, for good (before stopping the engine).</summary>
-    public void Shutdown() => shutDown = true;
+    public void Shutdown()
+    {
+        shutDown = true;
+        lock (waiters)
+        {
+            foreach (var (_, wake) in waiters)
+            {
+                wake.Release();
+            }
+
+            waiters.Clear();
+        }
+    }
 
     public long HardwareIndex => (long)((double)(time.GetTimestamp() - origin) * SampleRate / time.TimestampFrequency);
 
@@ -61,35 +74,42 @@ internal sealed class SimulatedCard
 
     public IPcmInput OpenInput() => new Input(this);
 
+    /// <summary>Moves the fake clock on and wakes the audio threads whose instant has come.</summary>
+    public void Advance(TimeSpan step)
+    {
+        time.Advance(step);
+        lock (waiters)
+        {
+            for (var i = waiters.Count - 1; i >= 0; i--)
+            {
+                if (waiters[i].Index <= HardwareIndex)
+                {
+                    waiters[i].Wake.Release();
+                    waiters.RemoveAt(i);
+                    Interlocked.Decrement(ref waiting);
+                }
+            }
+        }
+    }
+
     /// <summary>Blocks the calling audio thread until the hardware index reaches <paramref name="index"/>.</summary>
     private bool WaitForIndex(long index)
     {
         using var wake = new SemaphoreSlim(0);
-        while (!shutDown && HardwareIndex < index)
+        lock (waiters)
         {
-            var remaining = TimeSpan.FromSeconds((double)(index - HardwareIndex) / SampleRate);
-            Interlocked.Increment(ref waiting);
-            using var timer = time.CreateTimer(
-                _ =>
-                {
-                    // Counted as running from the moment the clock releases it, so the test never steps past it.
-                    Interlocked.Decrement(ref waiting);
-                    wake.Release();
-                },
-                null,
-                remaining,
-                Timeout.InfiniteTimeSpan);
-            while (!wake.Wait(50))
+            // Checked under the lock Advance takes after moving the clock, so no wake-up is lost.
+            if (HardwareIndex >= index || shutDown)
             {
-                if (shutDown)
-                {
-                    Interlocked.Decrement(ref waiting);
-                    return false;
-                }
+                return !shutDown;
             }
+
+            waiters.Add((index, wake));
+            Interlocked.Increment(ref waiting);
         }
 
-        return !shutDown;
+        // Bounded: a test that stops stepping the clock fails instead of hanging.
+        return wake.Wait(TimeSpan.FromSeconds(30)) && !shutDown;
     }
 
     private sealed class Output(SimulatedCard card) : IPcmOutput

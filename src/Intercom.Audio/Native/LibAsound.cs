@@ -88,9 +88,6 @@ internal static unsafe partial class LibAsound
     internal static partial int snd_pcm_sw_params(SafePcmHandle pcm, nint parameters);
 
     [LibraryImport(Library)]
-    internal static partial int snd_pcm_prepare(SafePcmHandle pcm);
-
-    [LibraryImport(Library)]
     internal static partial int snd_pcm_start(SafePcmHandle pcm);
 
     [LibraryImport(Library)]

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace Intercom.Audio.Native;
 
-/// <summary>glibc calls for audio thread priority (sched(7), setpriority(2)).</summary>
+/// <summary>glibc calls for audio thread priority (sched(7), setpriority(2)) and for freeing strings alsa-lib allocates.</summary>
 internal static unsafe partial class LibC
 {
     private const string Library = "libc.so.6";
