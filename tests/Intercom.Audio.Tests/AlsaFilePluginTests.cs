@@ -129,6 +129,42 @@ public sealed class AlsaFilePluginTests : IDisposable
     }
 
     [Fact]
+    public void A_card_fixed_at_48_kHz_is_used_at_its_own_rate_and_resampled_both_ways()
+    {
+        var input = directory.File("sine48k.raw");
+        File.WriteAllBytes(input, Signals.ToRaw(Signals.Sine(1000, -10, 48000, 48000 * 4)));
+        var output = directory.File("out48k.raw");
+        var collector = new FrameCollector(Rate * 3);
+        using var capture = new AlsaCapture($"infile48k:INFILE={input}", Rate, 20, config, time) { PaceByClock = true };
+        using var playback = new AlsaPlayback($"file48k:FILE={output}", Rate, 20, config, time) { PaceByClock = true };
+        var tone = Signals.Sine(1000, -10, Rate, Rate * 4);
+        var provider = new SampleProvider(tone);
+        var openRates = (Capture: 0, Playback: 0);
+
+        capture.Start(collector);
+        playback.Start(provider);
+        ClockDriver.RunUntil(
+            time,
+            TimeSpan.FromMilliseconds(20),
+            () => collector.Frames >= 150 && playback.FramesPlayed >= 150,
+            () => collector.Frames + playback.FramesPlayed,
+            beforeStep: () => openRates = (Math.Max(openRates.Capture, capture.DeviceSampleRate), Math.Max(openRates.Playback, playback.DeviceSampleRate)));
+        capture.Stop();
+        playback.Stop();
+
+        Assert.Equal((48000, 48000), openRates);
+        var captured = collector.Samples[(Rate / 10)..];
+        Assert.Equal(1000, Signals.ZeroCrossingFrequency(captured, Rate), 0.5);
+        Assert.Equal(-10, Signals.LevelDbfs(captured), 0.2);
+
+        var played = Signals.FromRaw(File.ReadAllBytes(output));
+        Assert.InRange(played.Length, 48000 * 2, 48000 * 4);
+        var steady = played.AsSpan(4800, 48000);
+        Assert.Equal(1000, Signals.ZeroCrossingFrequency(steady, 48000), 0.5);
+        Assert.Equal(-10, Signals.LevelDbfs(steady), 0.2);
+    }
+
+    [Fact]
     public void A_missing_device_is_reported_with_its_name_and_ALSAs_reason()
     {
         var exception = Assert.Throws<AudioDeviceException>(() =>
@@ -140,6 +176,17 @@ public sealed class AlsaFilePluginTests : IDisposable
         Assert.Contains("'nosuchdevice'", exception.Message, StringComparison.Ordinal);
         Assert.Contains("cannot open", exception.Message, StringComparison.Ordinal);
         Assert.True(exception.ErrorCode < 0);
+    }
+
+    private sealed class SampleProvider(short[] samples) : IAudioFrameProvider
+    {
+        private int position;
+
+        public void ReadFrame(Span<short> frame)
+        {
+            samples.AsSpan(position, frame.Length).CopyTo(frame);
+            position = (position + frame.Length) % (samples.Length - frame.Length);
+        }
     }
 
     private sealed class RampProvider : IAudioFrameProvider
