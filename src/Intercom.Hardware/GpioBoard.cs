@@ -63,13 +63,15 @@ public sealed class GpioBoard : BoardBase
     }
 
     /// <summary>
-    /// Opens the board on a GPIO character device through libgpiod (the default on Raspberry Pi OS: the kernel's
-    /// chardev interface, with line release on process exit). Chip 0 on Pi 1–4; the RP1 header is chip 0 on
-    /// current Pi 5 kernels (chip 4 on older ones).
+    /// Opens the board on a GPIO character device through libgpiod (the kernel's chardev interface, whose lines are
+    /// released when the process exits). libgpiod 1.x (Raspberry Pi OS Bookworm: package libgpiod2) is tried
+    /// first, then libgpiod 2.x (Debian Trixie: libgpiod3). Chip 0 on Pi 1–4; the RP1 header is chip 0 on current
+    /// Pi 5 kernels (chip 4 on older ones).
     /// </summary>
+    /// <exception cref="InvalidOperationException">Neither libgpiod version could open the chip.</exception>
     public static GpioBoard Open(BoardLayout layout, TimeProvider time, int gpioChip = 0)
     {
-        var controller = new GpioController(new LibGpiodDriver(gpioChip));
+        var controller = OpenController(gpioChip);
         try
         {
             return new GpioBoard(layout, controller, time, ownsController: true);
@@ -80,6 +82,34 @@ public sealed class GpioBoard : BoardBase
             throw;
         }
     }
+
+    private static GpioController OpenController(int gpioChip)
+    {
+        Exception v1Failure;
+        try
+        {
+            return new GpioController(new LibGpiodDriver(gpioChip));
+        }
+        catch (Exception e) when (IsMissingLibrary(e))
+        {
+            v1Failure = e;
+        }
+
+        try
+        {
+            return new GpioController(new LibGpiodV2Driver(gpioChip));
+        }
+        catch (Exception e) when (IsMissingLibrary(e))
+        {
+            throw new InvalidOperationException(
+                $"cannot open gpiochip{gpioChip} through libgpiod (install libgpiod2 or libgpiod3; is /dev/gpiochip{gpioChip} readable?): "
+                + $"v1: {v1Failure.Message}; v2: {e.Message}", e);
+        }
+    }
+
+    private static bool IsMissingLibrary(Exception e) =>
+        e is DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException or GpiodException
+            or TypeInitializationException or IOException or UnauthorizedAccessException;
 
     /// <inheritdoc/>
     protected override void Dispose(bool disposing)
