@@ -152,6 +152,14 @@ public sealed class SipHeaders : IReadOnlyList<SipHeader>
         return removed;
     }
 
+    /// <summary>Replaces the value of the line at <paramref name="index"/>, keeping its name and place.</summary>
+    public void SetAt(int index, string value)
+    {
+        Validate(_items[index].Name, value);
+        _items[index] = new SipHeader(_items[index].Name, value);
+        Version++;
+    }
+
     /// <summary>Removes the line at <paramref name="index"/>.</summary>
     public void RemoveAt(int index)
     {

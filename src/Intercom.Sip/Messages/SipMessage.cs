@@ -55,6 +55,25 @@ public abstract class SipMessage
     /// <summary>The topmost Via, which names the transaction (RFC 3261 §17.2.3); null when absent.</summary>
     public SipVia? TopVia => Vias.Count > 0 ? Vias[0] : null;
 
+    /// <summary>
+    /// Rewrites the topmost Via element, e.g. after a server added received and rport (RFC 3261 §18.2.1, RFC 3581 §4);
+    /// other elements on the same line and other Via lines stay as they are. Adds a Via when there is none.
+    /// </summary>
+    public void SetTopVia(SipVia via)
+    {
+        ArgumentNullException.ThrowIfNull(via);
+        int i = Headers.IndexOf(SipHeaderNames.Via, 0);
+        if (i < 0)
+        {
+            Headers.Insert(0, SipHeaderNames.Via, via.ToString());
+            return;
+        }
+
+        string line = Headers[i].Value;
+        int comma = SipGrammar.IndexOfUnquoted(line, ',');
+        Headers.SetAt(i, comma < 0 ? via.ToString() : string.Concat(via.ToString(), line.AsSpan(comma)));
+    }
+
     /// <summary>The From header (RFC 3261 §20.20).</summary>
     public SipNameAddress? From
     {

@@ -87,10 +87,11 @@ public sealed class SipNameAddress
             ReadOnlySpan<char> name = SipGrammar.TrimLws(s[..laquot]);
             if (!name.IsEmpty)
             {
-                // display-name = *(token LWS) / quoted-string
+                // display-name = *(token LWS) / quoted-string; UTF-8 letters outside quotes are tolerated (liberal),
+                // separators such as ',' are not (RFC 4475 §3.1.2.15).
                 foreach (char c in name)
                 {
-                    if (!SipGrammar.IsTokenChar(c) && !SipGrammar.IsWhitespace(c))
+                    if (!SipGrammar.IsTokenChar(c) && !SipGrammar.IsWhitespace(c) && c < 0x80)
                     {
                         error = $"character '{c}' not allowed in an unquoted display name";
                         return false;

@@ -68,6 +68,14 @@ public sealed class SipVia
     /// <summary>The rport value filled in by a server, or null when absent or written without a value.</summary>
     public int? Rport => Parameters.Get("rport") is { } v && SipHost.TryParsePort(v, out int p) ? p : null;
 
+    /// <summary>Fills in rport with the source port the request came from (RFC 3581 §4), adding the parameter if absent.</summary>
+    public void SetRport(int port)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        Parameters.Set("rport", port.ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>The maddr parameter, or null.</summary>
     public string? MAddr => Parameters.Get("maddr");
 

@@ -83,4 +83,14 @@ public class SipMessageParserTests
         Assert.Equal("x1", response.To!.Tag);
         Assert.Equal("z9hG4bK776asdhds", response.TopVia!.Branch);
     }
+
+    [Fact]
+    public void Unquoted_utf8_display_name_is_tolerated_and_written_quoted()
+    {
+        SipMessage message = Parse(Invite.Replace("To: Bob <sip:", "To: Türöffner  Haus <sip:", StringComparison.Ordinal));
+        Assert.Equal("Türöffner Haus", message.To!.DisplayName);
+        Assert.Equal("\"Türöffner Haus\" <sip:bob@biloxi.example.com>", message.To.ToString());
+        Assert.Equal("To: character ',' not allowed in an unquoted display name",
+            Reject(Invite.Replace("To: Bob <sip:", "To: Bob, Jr <sip:", StringComparison.Ordinal)).Reason);
+    }
 }
