@@ -143,7 +143,15 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                         }
                         catch (AudioDeviceException e)
                         {
-                            AudioLog.OpenFailed(logger, Name, (int)schedule.OpenFailed().TotalMilliseconds, e.Message);
+                            var retryMs = (int)schedule.OpenFailed().TotalMilliseconds;
+                            if (schedule.Failures == 1)
+                            {
+                                AudioLog.OpenFailed(logger, Name, retryMs, e.Message);
+                            }
+                            else
+                            {
+                                AudioLog.StillUnavailable(logger, Name, retryMs, e.Message);
+                            }
                         }
                     }
 

@@ -20,7 +20,7 @@ public sealed class AudioEngine : IDisposable
     private double microphoneGainDb;
     private double speakerVolumeDb;
 
-    /// <summary>Composes an engine over given devices (which must agree on rate and frame size).</summary>
+    /// <summary>Composes an engine over given devices (which must agree on rate and frame size); it owns them from now on and disposes them.</summary>
     public AudioEngine(IAudioSource capture, IAudioPlayer playback, AudioOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(capture);

@@ -11,6 +11,9 @@ internal static partial class AudioLog
     [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "{Device}: unavailable, retrying in {RetryMs} ms: {Reason}")]
     public static partial void OpenFailed(ILogger logger, string device, int retryMs, string reason);
 
+    [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "{Device}: still unavailable, retrying in {RetryMs} ms: {Reason}")]
+    public static partial void StillUnavailable(ILogger logger, string device, int retryMs, string reason);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Device}: lost ({Reason}); playing on with silence until it returns")]
     public static partial void Lost(ILogger logger, string device, string reason);
 

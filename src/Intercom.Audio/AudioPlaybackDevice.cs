@@ -146,7 +146,15 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                         }
                         catch (AudioDeviceException e)
                         {
-                            AudioLog.OpenFailed(logger, Name, (int)schedule.OpenFailed().TotalMilliseconds, e.Message);
+                            var retryMs = (int)schedule.OpenFailed().TotalMilliseconds;
+                            if (schedule.Failures == 1)
+                            {
+                                AudioLog.OpenFailed(logger, Name, retryMs, e.Message);
+                            }
+                            else
+                            {
+                                AudioLog.StillUnavailable(logger, Name, retryMs, e.Message);
+                            }
                         }
                     }
 

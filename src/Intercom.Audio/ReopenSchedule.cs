@@ -12,8 +12,12 @@ internal sealed class ReopenSchedule(TimeProvider time)
     private static readonly TimeSpan StallLimit = TimeSpan.FromSeconds(2);
 
     private TimeSpan backoff = MinBackoff;
+    private int failures;
     private long nextAttempt;
     private long stalledSince;
+
+    /// <summary>Failed opens since the device last worked: the first is worth a warning, the rest only a debug line.</summary>
+    public int Failures => failures;
 
     /// <summary>Whether an open may be tried now.</summary>
     public bool Due => time.GetTimestamp() >= nextAttempt;
@@ -22,6 +26,7 @@ internal sealed class ReopenSchedule(TimeProvider time)
     public void Opened()
     {
         backoff = MinBackoff;
+        failures = 0;
         stalledSince = 0;
     }
 
@@ -29,6 +34,7 @@ internal sealed class ReopenSchedule(TimeProvider time)
     public TimeSpan OpenFailed()
     {
         var wait = backoff;
+        failures++;
         nextAttempt = time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);
         backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
         return wait;

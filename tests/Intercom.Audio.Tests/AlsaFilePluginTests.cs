@@ -15,7 +15,11 @@ public sealed class AlsaFilePluginTests : IDisposable
     private readonly FakeTimeProvider time = new();
     private readonly string config;
 
-    public AlsaFilePluginTests() => config = AlsaTestConfiguration.Write(directory);
+    public AlsaFilePluginTests()
+    {
+        NativeLibraries.RequireAlsa();
+        config = AlsaTestConfiguration.Write(directory);
+    }
 
     public void Dispose() => directory.Dispose();
 

@@ -18,6 +18,7 @@ public sealed class EchoCancellationTests(ITestOutputHelper output)
     [InlineData(80, 3)]
     public void Speex_cancels_a_room_echo_by_20_dB_and_lets_the_near_end_through(int delayMs, double attenuationDb)
     {
+        NativeLibraries.RequireSpeexDsp();
         var seconds = 14;
         var total = seconds * Rate;
         var far = Room.Speech(Rate, total, -12, seed: 1);

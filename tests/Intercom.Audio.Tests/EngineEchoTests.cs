@@ -17,6 +17,7 @@ public sealed class EngineEchoTests(ITestOutputHelper output)
     [InlineData(10)]
     public void The_engine_cancels_the_room_echo_by_20_dB_and_passes_the_visitor(int periodMs)
     {
+        NativeLibraries.RequireSpeexDsp();
         const int Seconds = 14;
         var frameSamples = Rate * periodMs / 1000;
         var time = new FakeTimeProvider();

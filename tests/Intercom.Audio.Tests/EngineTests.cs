@@ -59,6 +59,7 @@ public sealed class EngineTests : IDisposable
     [Fact]
     public void The_per_frame_path_does_not_allocate()
     {
+        NativeLibraries.RequireSpeexDsp();
         var reference = new EchoReference(Frame);
         var options = new AudioOptions { SampleRate = Rate, PeriodMs = 20 };
         using var processor = new MicrophoneProcessor(Rate, Frame, options, reference, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
@@ -98,6 +99,7 @@ public sealed class EngineTests : IDisposable
     [Fact]
     public void Device_listing_works_without_sound_cards()
     {
+        NativeLibraries.RequireAlsa();
         var cards = AlsaDeviceCatalog.ListCards();
         var devices = AlsaDeviceCatalog.ListDevices();
 
