@@ -1,3 +1,5 @@
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using Intercom.Interop.Tests.Peers;
 
 namespace Intercom.Interop.Tests.Harness;
@@ -60,6 +62,27 @@ public sealed class LinphoneHarnessTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// liblinphone guesses a local address from the default route unless told otherwise: no SIP header, SDP line or socket
+    /// in its log may name one of the machine's real interface addresses. The one line that reports the guess is skipped: the
+    /// next one ("Found media local-ip from configuration file") shows [rtp] bind_address replacing it.
+    /// </summary>
+    private static void AssertOnlyLoopback(Linphone linphone)
+    {
+        var addresses = NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .Where(a => !System.Net.IPAddress.IsLoopback(a) && !(a.AddressFamily == AddressFamily.InterNetworkV6 && a.IsIPv6LinkLocal));
+        var lines = linphone.ReadLog().Split('\n').Where(l => !l.Contains("Media local-ip for streams advertised in SDP", StringComparison.Ordinal)).ToList();
+        Assert.Contains(lines, l => l.StartsWith("c=IN IP4 127.0.0.1", StringComparison.Ordinal));
+        foreach (var address in addresses)
+        {
+            var text = address.ToString();
+            var used = lines.FirstOrDefault(l => l.Contains(text, StringComparison.Ordinal));
+            Assert.True(used is null, $"linphone used {address}: {used}");
+        }
+    }
+
     [Fact]
     public async Task Starts_on_loopback_only_and_removes_its_socket()
     {
@@ -103,6 +126,7 @@ public sealed class LinphoneHarnessTests : IAsyncLifetime
         await bob.WaitForEventAsync("CALL_CLOSED", Wait);
         await linphone.WaitForCallStateAsync("Released", Wait, call);
         await _kamailio.Process.WaitForLineAsync(@"request BYE .* from 127\.0\.0\.1:" + linphone.SipPort, Wait);
+        AssertOnlyLoopback(linphone);
     }
 
     [Fact]
@@ -119,6 +143,7 @@ public sealed class LinphoneHarnessTests : IAsyncLifetime
 
         await bob.CommandAsync("hangup");
         await linphone.WaitForCallStateAsync("Released", Wait, call);
+        AssertOnlyLoopback(linphone);
     }
 
     [Fact]

@@ -281,35 +281,25 @@ public sealed class Linphone : IAsyncDisposable
         }
     }
 
-    /// <summary>The last lines of the daemon's log (its stdout is empty when --log is given).</summary>
-    public string Tail(int lines = 60)
+    /// <summary>The daemon's log so far (its stdout is empty when --log is given); empty before the file exists.</summary>
+    public string ReadLog()
     {
         try
         {
             using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var reader = new StreamReader(stream);
-            var all = reader.ReadToEnd().Split('\n');
-            return string.Join('\n', all.TakeLast(lines));
-        }
-        catch (IOException e)
-        {
-            return $"(no log: {e.Message}) {_process?.Tail()}";
-        }
-    }
-
-    public bool LogContains(string text)
-    {
-        try
-        {
-            using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(stream);
-            return reader.ReadToEnd().Contains(text, StringComparison.Ordinal);
+            return reader.ReadToEnd();
         }
         catch (IOException)
         {
-            return false;
+            return "";
         }
     }
+
+    public bool LogContains(string text) => ReadLog().Contains(text, StringComparison.Ordinal);
+
+    /// <summary>The last lines of the daemon's log, for failure messages.</summary>
+    public string Tail(int lines = 60) => string.Join('\n', ReadLog().Split('\n').TakeLast(lines)) + "\n" + _process?.Tail(10);
 
     public async ValueTask DisposeAsync()
     {
