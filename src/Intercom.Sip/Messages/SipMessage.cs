@@ -6,6 +6,9 @@ namespace Intercom.Sip.Messages;
 /// A SIP request or response (RFC 3261 §7): start line, header fields and body. Typed views of the headers the
 /// stack uses (Via, From, To, Call-ID, CSeq, ...) are parsed on first use and cached until the headers change;
 /// the parser fills that cache as it validates, so a received message is never parsed twice.
+/// The typed values are read-only views: changing one (say <c>To.Tag</c>) does not change the message; change
+/// the header through <see cref="Headers"/> (e.g. <c>Headers.Set("To", to.ToString())</c>) or <see cref="SetTopVia"/>.
+/// Like all SIP state, a message belongs to the SIP loop's thread (DESIGN.md "Threading").
 /// </summary>
 public abstract class SipMessage
 {
