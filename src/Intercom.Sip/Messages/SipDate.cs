@@ -10,18 +10,17 @@ internal static class SipDate
     internal static string? Check(string value)
     {
         ReadOnlySpan<char> s = value;
-        if (s.Length != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ')
-        {
-            // Report the zone when only the zone is wrong (RFC 4475 §3.1.2.12), else the shape.
-            int lastSpace = s.LastIndexOf(' ');
-            return lastSpace > 0 && s.Length - lastSpace - 1 != 3 && s[..lastSpace].Length == 25 && !s[(lastSpace + 1)..].SequenceEqual("GMT")
-                ? $"time zone \"{s[(lastSpace + 1)..]}\" is not GMT"
-                : "not an RFC 1123 date";
-        }
 
-        if (!s[26..].SequenceEqual("GMT"))
+        // Report the zone when only the zone is wrong (RFC 4475 §3.1.2.12: "EST", "UT", "UTC" are all invalid).
+        int lastSpace = s.LastIndexOf(' ');
+        if (lastSpace == 25 && !s[26..].SequenceEqual("GMT"))
         {
             return $"time zone \"{s[26..]}\" is not GMT";
+        }
+
+        if (s.Length != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' || s[22] != ':' || s[25] != ' ')
+        {
+            return "not an RFC 1123 date";
         }
 
         if (Array.IndexOf(Days, s[..3].ToString()) < 0 || Array.IndexOf(Months, s[8..11].ToString()) < 0 ||

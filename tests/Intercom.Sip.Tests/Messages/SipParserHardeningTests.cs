@@ -98,11 +98,20 @@ public class SipParserHardeningTests
     [InlineData("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;ttl=300\r\n\r\n", "Via: ttl must be 0-255")]
     [InlineData("INVITE sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP h;received=host.example.com\r\n\r\n", "Via: received must be an IP address")]
     [InlineData("INVITE sip:a@b SIP/2.0\r\nContent-Length: 5\r\n\r\nabc", "Content-Length: 5 is larger than the 3 bytes of body received")]
+    [InlineData("INVITE sip:a@b SIP/2.0\r\nDate: Sat, 13 Nov 2010 23:29:00 UT\r\n\r\n", "Date: time zone \"UT\" is not GMT")]
+    [InlineData("INVITE sip:a@b SIP/2.0\r\nDate: yesterday\r\n\r\n", "Date: not an RFC 1123 date")]
     public void Malformed_messages_get_precise_reasons(string text, string reason)
     {
         Assert.False(SipMessageParser.TryParse(Encoding.UTF8.GetBytes(text), out SipMessage? message, out SipParseError error));
         Assert.Null(message);
         Assert.Equal(reason, error.Reason);
+    }
+
+    [Fact]
+    public void Gmt_date_is_accepted()
+    {
+        SipMessage message = SipMessageParserTests.Parse(Head + "Date: Sat, 13 Nov 2010 23:29:00 GMT\r\n\r\n");
+        Assert.Equal("Sat, 13 Nov 2010 23:29:00 GMT", message.Headers.Get(SipHeaderNames.Date));
     }
 
     [Fact]
