@@ -416,17 +416,34 @@ public static class SipMessageParser
         private static bool TryDecodeText(ReadOnlySpan<byte> bytes, [NotNullWhen(true)] out string? text, [NotNullWhen(false)] out string? why)
         {
             text = null;
-            for (int i = 0; i < bytes.Length; i++)
+
+            // Vectorised search for the rare control characters; each hit is then judged on its own.
+            // Both searches only move forward, so a value full of tabs stays linear.
+            int offset = 0;
+            int del = bytes.IndexOf((byte)0x7F);
+            while (offset < bytes.Length)
             {
-                byte b = bytes[i];
-                if ((b < 0x20 && b != '\t') || b == 0x7F)
+                if (del >= 0 && del < offset)
                 {
-                    if (i == 0 || bytes[i - 1] != '\\' || b is (byte)'\r' or (byte)'\n')
-                    {
-                        why = $"contains control character 0x{b:X2}";
-                        return false;
-                    }
+                    int next = bytes[offset..].IndexOf((byte)0x7F);
+                    del = next < 0 ? -1 : offset + next;
                 }
+
+                int control = bytes[offset..].IndexOfAnyInRange((byte)0x00, (byte)0x1F);
+                int i = control < 0 ? del : (del >= 0 && del < offset + control ? del : offset + control);
+                if (i < 0)
+                {
+                    break;
+                }
+
+                byte b = bytes[i];
+                if (b != '\t' && (i == 0 || bytes[i - 1] != '\\' || b is (byte)'\r' or (byte)'\n'))
+                {
+                    why = $"contains control character 0x{b:X2}";
+                    return false;
+                }
+
+                offset = i + 1;
             }
 
             if (!Utf8.IsValid(bytes))

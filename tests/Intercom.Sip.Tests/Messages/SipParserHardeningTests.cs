@@ -50,6 +50,19 @@ public class SipParserHardeningTests
     }
 
     [Fact]
+    public void Values_full_of_tabs_and_escaped_controls_stay_linear()
+    {
+        string tabs = "X-Tabs: a" + new string('\t', 16_000) + "b\u007F";
+        (bool ok, SipParseError error, TimeSpan elapsed) = Time(Encoding.ASCII.GetBytes(Head + tabs + "\r\n\r\n"));
+        Assert.False(ok);
+        Assert.Equal("X-Tabs: value contains control character 0x7F", error.Reason);
+        Assert.True(elapsed < TimeSpan.FromMilliseconds(200), elapsed.ToString());
+
+        SipMessage escaped = SipMessageParserTests.Parse(Head + "X-Quoted: \"\\\u0001\\\u007F\"\r\n\r\n");
+        Assert.Equal("\"\\\u0001\\\u007F\"", escaped.Headers.Get("X-Quoted"));
+    }
+
+    [Fact]
     public void Huge_folded_header_is_refused_by_length()
     {
         string folded = "X-Fold: a" + string.Concat(Enumerable.Repeat("\r\n b", 10_000));
