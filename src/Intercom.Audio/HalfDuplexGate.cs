@@ -9,6 +9,7 @@ internal sealed class HalfDuplexGate(int frameSamples, int sampleRate, double th
 {
     private readonly int hangoverFrames = Math.Max(1, hangoverMs * sampleRate / 1000 / frameSamples);
     private int remaining;
+    private float level = 1f;
 
     /// <summary>True while the microphone is muted.</summary>
     public bool Muted => remaining > 0;
@@ -21,10 +22,29 @@ internal sealed class HalfDuplexGate(int frameSamples, int sampleRate, double th
             remaining = hangoverFrames + 1;
         }
 
+        var target = remaining > 0 ? 0f : 1f;
         if (remaining > 0)
         {
             remaining--;
-            microphone.Clear();
         }
+
+        if (target == level)
+        {
+            if (target == 0)
+            {
+                microphone.Clear();
+            }
+
+            return;
+        }
+
+        // Fade over the frame instead of switching: a hard mute or unmute clicks.
+        for (var i = 0; i < microphone.Length; i++)
+        {
+            var gain = level + ((target - level) * (i + 1) / microphone.Length);
+            microphone[i] = (short)(microphone[i] * gain);
+        }
+
+        level = target;
     }
 }

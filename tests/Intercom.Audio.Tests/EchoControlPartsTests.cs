@@ -17,10 +17,11 @@ public sealed class EchoControlPartsTests
 
         mic.AsSpan().Fill(1000);
         gate.Process(loud, mic);
-        Assert.All(mic, s => Assert.Equal(0, s)); // far end talks: muted
+        Assert.True(mic[0] > mic[80] && mic[80] > mic[159], "fades out over the frame");
+        Assert.Equal(0, mic[159]); // far end talks: muted by the frame's end
         Assert.True(gate.Muted);
 
-        // 200 ms of hangover = 10 frames of 20 ms stay muted, then the microphone opens.
+        // 200 ms of hangover = 10 frames of 20 ms stay muted, then the microphone opens again.
         for (var i = 0; i < 10; i++)
         {
             mic.AsSpan().Fill(1000);
@@ -30,8 +31,12 @@ public sealed class EchoControlPartsTests
 
         mic.AsSpan().Fill(1000);
         gate.Process(quiet, mic);
-        Assert.All(mic, s => Assert.Equal(1000, s));
+        Assert.True(mic[0] < mic[80] && mic[159] == 1000, "fades back in over the frame");
         Assert.False(gate.Muted);
+
+        mic.AsSpan().Fill(1000);
+        gate.Process(quiet, mic);
+        Assert.All(mic, s => Assert.Equal(1000, s));
     }
 
     [Fact]

@@ -10,6 +10,8 @@ internal sealed unsafe class AlsaPcm : IPcmInput, IPcmOutput
     private const int Epipe = 32;
     private const int Estrpipe = 86;
     private const int Eagain = 11;
+    private const int Eio = 5;
+    private const int MaxTimeoutsMidPeriod = 3;
 
     private readonly SafePcmHandle handle;
     private readonly bool capture;
@@ -206,13 +208,25 @@ internal sealed unsafe class AlsaPcm : IPcmInput, IPcmOutput
     private int Transfer(short* buffer, int frames, int timeoutMs)
     {
         int done = 0;
+        int timeouts = 0;
         while (done < frames)
         {
             var waited = LibAsound.snd_pcm_wait(handle, timeoutMs);
             if (waited == 0)
             {
-                // A device that stalls mid-period is treated like one that delivered nothing; the caller decides when it is lost.
-                return 0;
+                // Nothing moved: the caller decides when a silent device is lost. Part of a period moved: finish it rather than
+                // drop (capture) or repeat (playback) that part, unless the device has stopped for good in mid-period.
+                if (done == 0)
+                {
+                    return 0;
+                }
+
+                if (++timeouts >= MaxTimeoutsMidPeriod)
+                {
+                    return -Eio;
+                }
+
+                continue;
             }
 
             nint moved = waited < 0
