@@ -233,7 +233,7 @@ public static class SipMessageParser
             bool ok = true;
             if (!Ascii.EqualsIgnoreCase(version, "SIP/2.0"u8))
             {
-                // A well-formed other version gets 505 (RFC 3261 §8.2.2... §21.5.6, RFC 4475 §3.1.2.16).
+                // A well-formed other version gets 505 Version Not Supported (RFC 3261 §21.5.6, RFC 4475 §3.1.2.16).
                 ok = IsSipVersion(version)
                     ? Fail($"unsupported SIP version {Printable(version)}", status: 505)
                     : Fail($"request line: malformed SIP version \"{Printable(version)}\"");

@@ -45,6 +45,27 @@ public sealed class SipNameAddress
         }
     }
 
+    /// <summary>
+    /// The expires parameter of a Contact in seconds (RFC 3261 §10.2.1.1, §20.10), or null when absent or not a
+    /// number; values above 2**32-1 read as 2**32-1 (RFC 4475 §3.1.2.4 asks not to fail on them).
+    /// </summary>
+    public uint? Expires
+    {
+        get
+        {
+            string? value = Parameters.Get("expires");
+            if (string.IsNullOrEmpty(value) || value.AsSpan().IndexOfAnyExceptInRange('0', '9') >= 0)
+            {
+                return null;
+            }
+
+            ReadOnlySpan<char> digits = value.AsSpan().TrimStart('0');
+            return digits.Length > 10 || (digits.Length > 0 && ulong.Parse(digits, System.Globalization.CultureInfo.InvariantCulture) > uint.MaxValue)
+                ? uint.MaxValue
+                : digits.Length == 0 ? 0 : uint.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+
     /// <summary>Parses one name-addr or addr-spec with its parameters.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, [NotNullWhen(true)] out SipNameAddress? value) => TryParse(text, SipLimits.Default, out value, out _);
 

@@ -100,4 +100,16 @@ public class SipHeadersTests
         request.Headers.Set("Expires", "3600");
         Assert.Equal(3600u, request.Expires);
     }
+
+    [Theory]
+    [InlineData("<sip:a@b>;expires=3600", 3600u)]
+    [InlineData("<sip:a@b>;expires=0", 0u)]
+    [InlineData("<sip:a@b>;expires=280297596632815", uint.MaxValue)]
+    [InlineData("<sip:a@b>;expires=soon", null)]
+    [InlineData("<sip:a@b;expires=60>", null)]
+    public void Contact_expires_parameter(string contact, uint? expires)
+    {
+        Assert.True(SipNameAddress.TryParse(contact, out SipNameAddress? address));
+        Assert.Equal(expires, address.Expires);
+    }
 }
