@@ -202,4 +202,35 @@ public class DigestAuthenticatorTests
         Assert.Equal(DigestCalculator.Hash(DigestAlgorithm.Sha256, "door:example.com"), Sent(retry).Username);
         Assert.True(Sent(retry).UserHash);
     }
+
+    [Fact]
+    public void Auth_int_only_challenge_hashes_the_body_and_session_algorithms_use_the_cnonce()
+    {
+        var auth = NewAuthenticator();
+        var request = Register();
+        auth.HandleChallenge(request, Challenge(request, 401, "Digest realm=\"example.com\", nonce=\"n\", algorithm=SHA-256-sess, qop=\"auth-int\""));
+        var retry = Next(request);
+        retry.Body = "hello"u8.ToArray();
+        auth.Authorize(retry);
+        var a = Sent(retry);
+        Assert.Equal(("auth-int", "SHA-256-sess", "0a4f113b"), (a.Qop, a.AlgorithmName, a.CNonce));
+        var ha1 = DigestCalculator.ComputeHa1(DigestAlgorithm.Sha256Sess, "door", "example.com", "door-secret", "n", "0a4f113b");
+        Assert.Equal(DigestCalculator.ComputeResponse(DigestAlgorithm.Sha256Sess, ha1, "n", "auth-int", "00000001", "0a4f113b", "REGISTER", "sip:example.com", "hello"u8), a.Response);
+    }
+
+    [Fact]
+    public void Authorize_replaces_old_credentials_of_a_cached_realm_and_keeps_foreign_ones()
+    {
+        var auth = NewAuthenticator();
+        var request = Register();
+        auth.HandleChallenge(request, Challenge(request, 401, "Digest realm=\"example.com\", nonce=\"n\", qop=\"auth\""));
+        var retry = Next(request);
+        retry.Headers.Add(SipHeaderNames.Authorization, "Digest username=\"x\", realm=\"example.com\", nonce=\"old\", uri=\"sip:example.com\", response=\"00\"");
+        retry.Headers.Add(SipHeaderNames.Authorization, "Digest username=\"y\", realm=\"elsewhere\", nonce=\"e\", uri=\"sip:example.com\", response=\"00\"");
+        auth.Authorize(retry);
+        var lines = retry.Headers.GetLines(SipHeaderNames.Authorization);
+        Assert.Equal(2, lines.Count);
+        Assert.Contains(lines, l => l.Contains("realm=\"elsewhere\"", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("nonce=\"n\"", StringComparison.Ordinal));
+    }
 }

@@ -1,0 +1,21 @@
+using Intercom.Sip.Messages;
+using Intercom.Sip.Transport;
+
+namespace Intercom.Sip.UserAgent.Registration;
+
+/// <summary>An immutable snapshot of a registration, safe to read from any thread (web page, event log).</summary>
+/// <param name="State">The state.</param>
+/// <param name="Reason">Why, in words: "200 OK", "408 no answer from UDP:192.0.2.7:5060", "403 Forbidden after credentials", ...</param>
+/// <param name="ExpiresAt">When the binding runs out, while one is held; null otherwise.</param>
+/// <param name="StatusCode">The status code of the last final response, or null (none yet, timeout, transport error).</param>
+/// <param name="Contact">The Contact URI registered (or being registered).</param>
+/// <param name="Registrar">The destination the last REGISTER went to.</param>
+/// <param name="NextAttemptAt">When the next REGISTER (refresh or retry) is due, or null.</param>
+public sealed record RegistrationStatus(
+    RegistrationState State,
+    string Reason,
+    DateTimeOffset? ExpiresAt = null,
+    int? StatusCode = null,
+    SipUri? Contact = null,
+    SipDestination? Registrar = null,
+    DateTimeOffset? NextAttemptAt = null);
