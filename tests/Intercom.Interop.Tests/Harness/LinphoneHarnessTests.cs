@@ -163,4 +163,23 @@ public sealed class LinphoneHarnessTests : IAsyncLifetime
         await linphone.TerminateAsync(call);
         await bob.WaitForEventAsync("CALL_CLOSED", Wait);
     }
+
+    [Fact]
+    public async Task Sends_dtmf_as_rtp_telephone_events_by_default()
+    {
+        await using var bob = await StartBobAsync("auto");
+        await using var linphone = await StartRegisteredLinphoneAsync(autoAnswer: false);
+
+        var call = await linphone.CallAsync($"sip:bob@127.0.0.1:{_kamailio.UdpPort}");
+        await linphone.WaitForCallStateAsync("StreamsRunning", Wait, call);
+        await bob.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+
+        await linphone.SendDtmfAsync('7');
+        // baresip decodes the RFC 4733 events from the RTP stream and reports the digit.
+        var dtmf = await bob.WaitForEventAsync("CALL_DTMF_START", Wait);
+        Assert.Equal("7", dtmf.GetProperty("param").GetString());
+        Assert.DoesNotContain(_kamailio.Process.Lines, l => l.Contains("request INFO", StringComparison.Ordinal));
+        await linphone.TerminateAsync(call);
+        await bob.WaitForEventAsync("CALL_CLOSED", Wait);
+    }
 }
