@@ -9,6 +9,9 @@ internal interface ISipStreamConnectionOwner
     /// <summary>A complete framed message; the span is only valid during the call.</summary>
     void OnStreamMessage(SipStreamConnection connection, ReadOnlySpan<byte> message);
 
+    /// <summary>An RFC 5626 §3.5.1 ping, already answered with a pong by the connection.</summary>
+    void OnKeepAlivePing(SipStreamConnection connection);
+
     /// <summary>An RFC 5626 §3.5.1 pong (the ping was already answered by the connection).</summary>
     void OnKeepAlivePong(SipStreamConnection connection);
 

@@ -245,6 +245,7 @@ internal sealed class SipStreamConnection
                 case SipFrameKind.KeepAlivePing:
                     // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a single CRLF pong.
                     Enqueue(new SipOutgoingSegment(Pong, Pong.Length, Pooled: false, Handler: null));
+                    _owner.OnKeepAlivePing(this);
                     break;
                 case SipFrameKind.KeepAlivePong:
                     _owner.OnKeepAlivePong(this);
