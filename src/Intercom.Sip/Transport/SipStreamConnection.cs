@@ -25,6 +25,9 @@ internal sealed class SipStreamConnection
     private Socket? _socket;
     private Stream? _stream;
     private int _closed;
+    private int _started;
+    private int _closeReason = (int)SipTransportError.ConnectionClosed;
+    private bool _connectOnStart;
     private long _lastActivity;
 
     private SipStreamConnection(
@@ -78,7 +81,7 @@ internal sealed class SipStreamConnection
             _socket = socket,
             LocalEndPoint = Normalize((IPEndPoint)socket.LocalEndPoint!),
         };
-        _ = connection.RunAsync(connect: false);
+        connection.EnsureStarted();
         return connection;
     }
 
@@ -88,11 +91,26 @@ internal sealed class SipStreamConnection
         TimeProvider time,
         SipDestination destination)
     {
-        var connection = new SipStreamConnection(
-            owner, options, time, destination.Protocol, destination.EndPoint, destination.ServerName, isInbound: false);
-        _ = connection.RunAsync(connect: true);
-        return connection;
+        // Not started: the caller queues its first message, then calls EnsureStarted, so a connect that fails at once
+        // still reports that message's failure with the right reason.
+        return new SipStreamConnection(
+            owner, options, time, destination.Protocol, destination.EndPoint, destination.ServerName, isInbound: false)
+        {
+            _connectOnStart = true,
+        };
     }
+
+    /// <summary>Starts connecting (outbound connections); later calls do nothing.</summary>
+    public void EnsureStarted()
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 0)
+        {
+            _ = RunAsync(_connectOnStart);
+        }
+    }
+
+    /// <summary>Why the connection closed (meaningful once <see cref="IsClosed"/>).</summary>
+    public SipTransportError CloseReason => (SipTransportError)Volatile.Read(ref _closeReason);
 
     /// <summary>Queues bytes; thread-safe. Returns false (and releases nothing) if the connection is already closed.</summary>
     public bool Enqueue(in SipOutgoingSegment segment) => !IsClosed && _outgoing.Writer.TryWrite(segment);
@@ -293,6 +311,13 @@ internal sealed class SipStreamConnection
 
     private void Close(SipTransportError queuedError)
     {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        // Written before the close is visible, so whoever sees IsClosed reads a true reason (of one of the racing closers).
+        Volatile.Write(ref _closeReason, (int)queuedError);
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
             return;

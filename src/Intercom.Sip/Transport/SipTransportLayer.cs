@@ -176,6 +176,7 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
         var connection = GetOrOpenConnection(destination);
         connection.Enqueue(new SipOutgoingSegment(KeepAlivePing, KeepAlivePing.Length, Pooled: false, Handler: null));
+        connection.EnsureStarted();
     }
 
     /// <summary>
@@ -433,11 +434,12 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
         if (connection.Enqueue(new SipOutgoingSegment(buffer, length, Pooled: true, errors)))
         {
             Counters.MessageSent();
+            connection.EnsureStarted();
             return;
         }
 
         ArrayPool<byte>.Shared.Return(buffer);
-        Report(errors, new SipDestination(connection.Protocol, connection.RemoteEndPoint, connection.ServerName), SipTransportError.ConnectionClosed);
+        Report(errors, new SipDestination(connection.Protocol, connection.RemoteEndPoint, connection.ServerName), connection.CloseReason);
     }
 
     private SipStreamConnection GetOrOpenConnection(SipDestination destination)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Intercom.Sip.Core;
 using Intercom.Sip.Messages;
+using Intercom.Sip.Tests.Core;
 using Intercom.Sip.Transactions;
 using Intercom.Sip.Transport;
 
@@ -90,27 +91,5 @@ public sealed class SipsakInteropTests : IDisposable, ITransactionUser
         }
     }
 
-    private T OnLoop<T>(Func<T> action)
-    {
-        using var done = new ManualResetEventSlim();
-        T result = default!;
-        Exception? failure = null;
-        _loop.Post(() =>
-        {
-            try
-            {
-                result = action();
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
-            }
-            finally
-            {
-                done.Set();
-            }
-        });
-        Assert.True(done.Wait(TimeSpan.FromSeconds(10)));
-        return failure is null ? result : throw new InvalidOperationException("loop action failed", failure);
-    }
+    private T OnLoop<T>(Func<T> action) => _loop.Invoke(action);
 }

@@ -5,6 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Intercom.Sip.Core;
 using Intercom.Sip.Messages;
+using Intercom.Sip.Tests.Core;
 using Intercom.Sip.Transport;
 
 namespace Intercom.Sip.Tests.Transport;
@@ -63,35 +64,9 @@ internal sealed class TransportPeer : ISipTransportUser, ISipTransportErrorHandl
     }
 
     /// <summary>Runs <paramref name="action"/> on the loop and waits for it.</summary>
-    public T OnLoop<T>(Func<T> action)
-    {
-        using var done = new ManualResetEventSlim();
-        T result = default!;
-        Exception? failure = null;
-        Loop.Post(() =>
-        {
-            try
-            {
-                result = action();
-            }
-            catch (Exception ex)
-            {
-                failure = ex;
-            }
-            finally
-            {
-                done.Set();
-            }
-        });
-        Assert.True(done.Wait(Wait), "the SIP loop did not run the action");
-        return failure is null ? result : throw new InvalidOperationException("Loop action failed", failure);
-    }
+    public T OnLoop<T>(Func<T> action) => Loop.Invoke(action);
 
-    public void OnLoop(Action action) => OnLoop(() =>
-    {
-        action();
-        return 0;
-    });
+    public void OnLoop(Action action) => Loop.Invoke(action);
 
     public static T Take<T>(BlockingCollection<T> collection, string what)
     {
