@@ -60,6 +60,51 @@ public sealed partial class SipUserAgent : ITransactionUser
         return call;
     }
 
+    /// <summary>
+    /// Sends an out-of-dialog request such as OPTIONS (§11) to <paramref name="target"/>, through
+    /// <paramref name="outboundProxy"/> when given, and completes with its final response (408/503 on timeout or transport
+    /// failure).
+    /// </summary>
+    public Task<SipResponse> SendRequestAsync(string method, SipUri target, SipNameAddress from, SipUri? outboundProxy = null)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(from);
+        var completion = new RequestCompletion();
+        Loop.Post(() =>
+        {
+            var headers = new SipHeaders();
+            var fromWithTag = from.Clone();
+            fromWithTag.Parameters.Set("tag", NewTag());
+            if (outboundProxy is { } proxy)
+            {
+                var route = proxy.Clone();
+                route.Parameters.Set("lr");
+                headers.Add(SipHeaderNames.Route, $"<{route}>");
+            }
+
+            headers.Add(SipHeaderNames.MaxForwards, "70");
+            headers.Add(SipHeaderNames.From, fromWithTag.ToString());
+            headers.Add(SipHeaderNames.To, new SipNameAddress(target.Clone()).ToString());
+            headers.Add(SipHeaderNames.CallId, NewCallId());
+            headers.Add(SipHeaderNames.CSeq, $"1 {method}");
+            var request = new SipRequest(method, target.Clone(), headers);
+            AddCommonHeaders(request, isResponse: false);
+            Locate(outboundProxy ?? target, destinations =>
+            {
+                if (destinations.Count == 0)
+                {
+                    completion.Fail(503, "Service Unavailable (no destination)");
+                    return;
+                }
+
+                request.Headers.Set(SipHeaderNames.Contact, CreateContact(destinations[0], target.IsSecure).ToString());
+                Transactions.SendRequest(request, destinations, completion);
+            });
+        });
+        return completion.Task;
+    }
+
     internal ILogger Log => _log;
 
     /// <summary>A new Call-ID (§8.1.1.4): random, globally unique.</summary>
