@@ -49,8 +49,9 @@ public sealed class SdpOfferAnswer(SdpNegotiator negotiator) : IOfferAnswer
             MediaChanged?.Invoke(media);
         }
 
-        // RFC 3264 §8.4: the peer holds us when it stops sending to us; our side of the agreement then cannot receive.
-        var peerHolds = media is not null && !Negotiator.IsOnHold && (media.Direction & MediaDirection.ReceiveOnly) == 0;
+        // RFC 3264 §8.4: a peer that holds us stops receiving (it offers sendonly or inactive), so the agreement leaves us
+        // nothing to send; when we asked for the hold ourselves it is ours, not the peer's.
+        var peerHolds = media is not null && !Negotiator.IsOnHold && (media.Direction & MediaDirection.SendOnly) == 0;
         return OfferAnswerOutcome.Accepted(answer, peerHolds);
     }
 }
