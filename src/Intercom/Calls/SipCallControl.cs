@@ -1,0 +1,216 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text;
+using Intercom.Media.Dtmf;
+using Intercom.Sip.Messages;
+using Intercom.Sip.UserAgent;
+using Intercom.Station.Calls;
+using SipEnd = Intercom.Sip.UserAgent.CallEndReason;
+using StationEnd = Intercom.Station.Calls.CallEndReason;
+
+namespace Intercom.Calls;
+
+/// <summary>
+/// The station's call API over the SIP user agent: door-station call legs (handles) onto SIP calls, their events into the
+/// station's terms, and DTMF from every path (RFC 4733 on RTP, SIP INFO) reported once.
+/// </summary>
+public sealed class SipCallControl : ICallControl, IDisposable
+{
+    private readonly SipUserAgent _agent;
+    private readonly CallAccount _account;
+    private readonly Func<CallMediaSession> _mediaFactory;
+    private readonly Action<StationTone> _tones;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<long, Leg> _legs = new();
+    private long _nextId;
+
+    public SipCallControl(SipUserAgent agent, CallAccount account, Func<CallMediaSession> mediaFactory, Action<StationTone> tones, TimeProvider time)
+    {
+        _agent = agent ?? throw new ArgumentNullException(nameof(agent));
+        _account = account ?? throw new ArgumentNullException(nameof(account));
+        _mediaFactory = mediaFactory ?? throw new ArgumentNullException(nameof(mediaFactory));
+        _tones = tones ?? throw new ArgumentNullException(nameof(tones));
+        _time = time ?? throw new ArgumentNullException(nameof(time));
+        agent.IncomingCall += OnIncoming;
+    }
+
+    public event EventHandler<CallEventArgs>? CallEvent;
+
+    /// <summary>Calls in progress (for status and leak checks).</summary>
+    public int ActiveLegs => _legs.Count;
+
+    public CallHandle Dial(string target)
+    {
+        var handle = new CallHandle(Interlocked.Increment(ref _nextId));
+        if (!TryTargetUri(target, out var uri))
+        {
+            Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
+            return handle;
+        }
+
+        CallMediaSession media;
+        try
+        {
+            media = _mediaFactory();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // No RTP port left in the range: the call cannot carry audio.
+            Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
+            return handle;
+        }
+
+        var call = _agent.Dial(uri, new DialOptions
+        {
+            From = _account.Identity,
+            Media = media.OfferAnswer,
+            OutboundProxy = _account.OutboundProxy,
+            Authorize = _account.Authorize,
+        });
+        Track(handle, call, media);
+        return handle;
+    }
+
+    public void Answer(CallHandle call)
+    {
+        if (_legs.TryGetValue(call.Id, out var leg) && leg.Media is null)
+        {
+            try
+            {
+                leg.Media = _mediaFactory();
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                leg.Call.Reject(503, "Service Unavailable");
+                return;
+            }
+
+            AttachDigits(leg);
+            leg.Call.Answer(leg.Media.OfferAnswer);
+        }
+    }
+
+    public void Reject(CallHandle call, int sipStatus)
+    {
+        if (_legs.TryGetValue(call.Id, out var leg))
+        {
+            leg.Call.Reject(sipStatus);
+        }
+    }
+
+    public void HangUp(CallHandle call)
+    {
+        if (_legs.TryGetValue(call.Id, out var leg))
+        {
+            leg.Call.Hangup();
+        }
+    }
+
+    public void PlayTone(StationTone tone) => _tones(tone);
+
+    public void Dispose()
+    {
+        _agent.IncomingCall -= OnIncoming;
+        foreach (var leg in _legs.Values)
+        {
+            leg.Call.Hangup();
+            leg.Media?.Dispose();
+        }
+    }
+
+    private void OnIncoming(SipCall call)
+    {
+        var handle = new CallHandle(Interlocked.Increment(ref _nextId));
+        Track(handle, call, null);
+        Raise(CallEventArgs.Incoming(handle, call.RemoteUri.ToString()));
+    }
+
+    private void Track(CallHandle handle, SipCall call, CallMediaSession? media)
+    {
+        var leg = new Leg(handle, call, new DtmfDeduplicator(_time)) { Media = media };
+        _legs[handle.Id] = leg;
+        if (media is not null)
+        {
+            AttachDigits(leg);
+        }
+
+        call.Ringing += (_, _) => Raise(CallEventArgs.Ringing(handle));
+        call.Answered += _ => Raise(CallEventArgs.Answered(handle));
+        call.InfoReceived += (_, type, body) =>
+        {
+            if (DtmfInfoBody.TryParse(type, Encoding.UTF8.GetString(body.Span), out var digit, out _))
+            {
+                ReportDigit(leg, digit, Media.Dtmf.DtmfSource.SipInfo);
+            }
+        };
+        call.Ended += ended =>
+        {
+            _legs.TryRemove(handle.Id, out _);
+            leg.Media?.Dispose();
+            Raise(CallEventArgs.Ended(handle, MapEnd(ended.EndReason, ended.EndStatus), ended.EndStatus ?? 0));
+        };
+    }
+
+    private void AttachDigits(Leg leg) => leg.Media!.DigitReceived += digit => ReportDigit(leg, digit, Media.Dtmf.DtmfSource.Rfc4733);
+
+    private void ReportDigit(Leg leg, char digit, Media.Dtmf.DtmfSource source)
+    {
+        bool report;
+        lock (leg.Deduplicator)
+        {
+            report = leg.Deduplicator.ShouldReport(digit, source);
+        }
+
+        if (report)
+        {
+            Raise(CallEventArgs.Dtmf(leg.Handle, digit, source switch
+            {
+                Media.Dtmf.DtmfSource.SipInfo => Station.Calls.DtmfSource.SipInfo,
+                Media.Dtmf.DtmfSource.Rfc4733 => Station.Calls.DtmfSource.Rfc4733,
+                _ => Station.Calls.DtmfSource.Inband,
+            }));
+        }
+    }
+
+    private void Raise(CallEventArgs e) => CallEvent?.Invoke(this, e);
+
+    /// <summary>A SIP URI as given, or an extension on the account's domain ("12" → sip:12@pbx.example).</summary>
+    private bool TryTargetUri(string target, out SipUri uri)
+    {
+        var text = target.Contains(':', StringComparison.Ordinal) ? target : $"sip:{target}@{_account.Domain}";
+        if (SipUri.TryParse(text, out var parsed) && parsed.IsSip)
+        {
+            uri = parsed;
+            return true;
+        }
+
+        uri = null!;
+        return false;
+    }
+
+    internal static StationEnd MapEnd(SipEnd? reason, int? status) => reason switch
+    {
+        SipEnd.RemoteHangup or SipEnd.RemoteCancelled => StationEnd.RemoteHangUp,
+        SipEnd.LocalHangup or SipEnd.Cancelled or SipEnd.LocalRejected => StationEnd.LocalHangUp,
+        SipEnd.Timeout => StationEnd.NoAnswer,
+        SipEnd.Rejected => status switch
+        {
+            486 or 600 => StationEnd.Busy,
+            408 or 480 => StationEnd.NoAnswer,
+            >= 400 and < 500 or 603 => StationEnd.Declined,
+            _ => StationEnd.Failed,
+        },
+        _ => StationEnd.Failed,
+    };
+
+    private sealed class Leg(CallHandle handle, SipCall call, DtmfDeduplicator deduplicator)
+    {
+        public CallHandle Handle { get; } = handle;
+
+        public SipCall Call { get; } = call;
+
+        public DtmfDeduplicator Deduplicator { get; } = deduplicator;
+
+        public CallMediaSession? Media { get; set; }
+    }
+}
