@@ -1,5 +1,6 @@
 using System.Text;
 using Intercom.Configuration;
+using Intercom.Station.Configuration;
 
 namespace Intercom.Tests;
 
@@ -23,7 +24,7 @@ public class ConfigLoaderTests
     [Fact]
     public void Defaults_apply_to_an_empty_object()
     {
-        Assert.True(ConfigLoader.TryParse("{}"u8, out var config, out _));
+        Assert.True(ConfigLoader.TryParse(System.Text.Encoding.UTF8.GetBytes(TestConfigs.MinimalJson), out var config, out var errors), string.Join("\n", errors));
         Assert.Equal(500, config!.Sip.Timers.T1Ms);
         Assert.Equal(5060, config.Sip.Listen[0].Port);
         Assert.Equal(["opus", "g722", "pcmu", "pcma"], config.Media.Codecs);
@@ -33,7 +34,7 @@ public class ConfigLoaderTests
     public void A_misspelt_field_is_refused_by_name()
     {
         var e = Assert.Single(Errors("""{ "accounts": [ { "id": "a", "aor": "sip:a@b", "pasword": "x" } ] }"""));
-        Assert.Equal("accounts[0].pasword", e.Field);
+        Assert.Equal("accounts[0].pasword", e.Path);
         Assert.StartsWith("unknown field", e.Reason, StringComparison.Ordinal);
     }
 
@@ -41,7 +42,7 @@ public class ConfigLoaderTests
     public void A_wrong_type_names_the_field_and_the_expected_type()
     {
         var e = Assert.Single(Errors("""{ "accounts": [ { "id": "a", "aor": "sip:a@b", "expiresSeconds": "ten" } ] }"""));
-        Assert.Equal("accounts[0].expiresSeconds", e.Field);
+        Assert.Equal("accounts[0].expiresSeconds", e.Path);
         Assert.StartsWith("expected a whole number", e.Reason, StringComparison.Ordinal);
     }
 
@@ -50,6 +51,13 @@ public class ConfigLoaderTests
     {
         var e = Assert.Single(Errors("{ \"name\": \"x\",\n"));
         Assert.Contains("(line", e.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_empty_configuration_is_refused_because_the_button_would_ring_nobody()
+    {
+        var e = Assert.Single(Errors("{}"));
+        Assert.Equal("station.ringGroups[0].targets", e.Path);
     }
 
     [Fact]
@@ -81,7 +89,7 @@ public class ConfigLoaderTests
     [Fact]
     public void Serialised_configuration_reads_back_equal()
     {
-        var config = new IntercomConfig { Name = "Gate" };
+        var config = TestConfigs.Minimal("Gate");
         config.Accounts.Add(new SipAccountConfig { Id = "pbx", Aor = "sip:door@pbx.example", Password = "s3cret", Transport = "tls", Srtp = "required" });
         var json = ConfigLoader.Serialize(config);
         Assert.True(ConfigLoader.TryParse(Encoding.UTF8.GetBytes(json), out var back, out var errors), string.Join("\n", errors));

@@ -1,4 +1,5 @@
 using Intercom.Configuration;
+using Intercom.Station.Configuration;
 
 namespace Intercom.Tests;
 
@@ -19,7 +20,7 @@ public sealed class ConfigStoreTests : IDisposable
     public void Save_replaces_the_file_with_mode_0600_and_leaves_no_temp_file()
     {
         var store = new ConfigStore(Path.Combine(_dir, "intercom.json"));
-        var config = new IntercomConfig { Name = "Back gate" };
+        var config = TestConfigs.Minimal("Back gate");
         Assert.True(store.TrySave(config, out _));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.Path));
         Assert.Equal(["intercom.json", "intercom.json.good"], Directory.GetFiles(_dir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
@@ -31,20 +32,20 @@ public sealed class ConfigStoreTests : IDisposable
     [Fact]
     public void A_refused_configuration_leaves_the_file_untouched()
     {
-        var path = Write("intercom.json", """{ "name": "Front" }""");
+        var path = Write("intercom.json", TestConfigs.MinimalJson.Replace("{ \"station\"", "{ \"name\": \"Front\", \"station\"", StringComparison.Ordinal));
         var before = File.ReadAllText(path);
         var store = new ConfigStore(path);
-        var bad = new IntercomConfig();
+        var bad = TestConfigs.Minimal();
         bad.Accounts.Add(new SipAccountConfig { Id = "x", Aor = "mailto:x" });
         Assert.False(store.TrySave(bad, out var errors));
-        Assert.Equal("accounts[0].aor", Assert.Single(errors).Field);
+        Assert.Equal("accounts[0].aor", Assert.Single(errors).Path);
         Assert.Equal(before, File.ReadAllText(path));
     }
 
     [Fact]
     public void A_corrupt_file_falls_back_to_the_last_good_copy_and_says_why()
     {
-        var path = Write("intercom.json", """{ "name": "Front" }""");
+        var path = Write("intercom.json", TestConfigs.MinimalJson.Replace("{ \"station\"", "{ \"name\": \"Front\", \"station\"", StringComparison.Ordinal));
         var store = new ConfigStore(path);
         Assert.True(store.TryLoad(out _, out _, out _));
         File.WriteAllText(path, """{ "name": "Fro""");

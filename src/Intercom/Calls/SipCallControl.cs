@@ -136,7 +136,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
         call.Ringing += (_, _) => Raise(CallEventArgs.Ringing(handle));
         call.Answered += _ => Raise(CallEventArgs.Answered(handle));
-        call.InfoReceived += (_, type, body) =>
+        call.InfoReceived += (sender, type, body) =>
         {
             if (DtmfInfoBody.TryParse(type, Encoding.UTF8.GetString(body.Span), out var digit, out _))
             {
@@ -151,7 +151,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
         };
     }
 
-    private void AttachDigits(Leg leg) => leg.Media!.DigitReceived += digit => ReportDigit(leg, digit, Media.Dtmf.DtmfSource.Rfc4733);
+    private void AttachDigits(Leg leg) => leg.Media!.DigitReceived += digit => ReportDigit(leg, digit, Media.Dtmf.DtmfSource.RtpEvent);
 
     private void ReportDigit(Leg leg, char digit, Media.Dtmf.DtmfSource source)
     {
@@ -166,7 +166,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
             Raise(CallEventArgs.Dtmf(leg.Handle, digit, source switch
             {
                 Media.Dtmf.DtmfSource.SipInfo => Station.Calls.DtmfSource.SipInfo,
-                Media.Dtmf.DtmfSource.Rfc4733 => Station.Calls.DtmfSource.Rfc4733,
+                Media.Dtmf.DtmfSource.RtpEvent => Station.Calls.DtmfSource.Rfc4733,
                 _ => Station.Calls.DtmfSource.Inband,
             }));
         }

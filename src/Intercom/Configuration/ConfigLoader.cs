@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Intercom.Station.Configuration;
 
 namespace Intercom.Configuration;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Intercom.Station.Configuration;
 
 namespace Intercom.Configuration;
 
@@ -23,6 +24,11 @@ public static class ConfigValidator
         ValidateSip(config.Sip, errors);
         ValidateAccounts(config.Accounts, errors);
         ValidateMedia(config.Media, errors);
+        foreach (var e in StationConfigValidator.Validate(config.Station))
+        {
+            errors.Add(new ConfigError("station." + e.Path, e.Reason));
+        }
+
         return errors;
     }
 

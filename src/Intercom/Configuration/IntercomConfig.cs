@@ -1,3 +1,4 @@
+using Intercom.Station.Configuration;
 namespace Intercom.Configuration;
 
 /// <summary>
@@ -15,4 +16,7 @@ public sealed class IntercomConfig
     public List<SipAccountConfig> Accounts { get; set; } = [];
 
     public MediaConfig Media { get; set; } = new();
+
+    /// <summary>The door station itself: board pins, relays, buttons, ring groups, codes, incoming calls, event log.</summary>
+    public StationConfig Station { get; set; } = new();
 }
