@@ -40,12 +40,41 @@ public static partial class StationHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         LogStarting(log, IntercomCli.Version, config!.Name, commandLine.Simulate ? "simulated" : "GPIO");
+        StationApp app;
         try
         {
+            app = StationApp.Start(config, commandLine.Simulate, loggerFactory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException
+            or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            LogStartFailed(log, e.Message);
+            return ExitCodes.RuntimeFailure;
+        }
+
+        // A crash or an unhandled exception still leaves the door locked: the relays are released on the way out.
+        EventHandler releaseOnExit = (_, _) => app.Board.ReleaseAll();
+        AppDomain.CurrentDomain.ProcessExit += releaseOnExit;
+        UnhandledExceptionEventHandler releaseOnCrash = (_, _) => app.Board.ReleaseAll();
+        AppDomain.CurrentDomain.UnhandledException += releaseOnCrash;
+        try
+        {
+            foreach (var listener in app.Sip.Transport.Listeners)
+            {
+                LogListening(log, listener.Protocol.ToString().ToLowerInvariant(), listener.LocalEndPoint.ToString());
+            }
+
+            LogReady(log);
             await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            app.Dispose();
+            AppDomain.CurrentDomain.ProcessExit -= releaseOnExit;
+            AppDomain.CurrentDomain.UnhandledException -= releaseOnCrash;
         }
 
         LogStopped(log);
@@ -67,6 +96,15 @@ public static partial class StationHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "intercom {Version} starting: {Name}, {Board} board")]
     private static partial void LogStarting(ILogger logger, string version, string name, string board);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "cannot start: {Reason}")]
+    private static partial void LogStartFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIP listening on {Transport} {EndPoint}")]
+    private static partial void LogListening(ILogger logger, string transport, string endPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "ready")]
+    private static partial void LogReady(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "stopped")]
     private static partial void LogStopped(ILogger logger);
