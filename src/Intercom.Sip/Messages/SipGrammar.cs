@@ -300,13 +300,20 @@ internal static class SipGrammar
         return sb.ToString();
     }
 
-    /// <summary>Quotes a display name or parameter value, escaping '"' and '\' (RFC 3261 §25.1 quoted-pair).</summary>
+    /// <summary>Quotes a display name, escaping '"', '\' and control characters (RFC 3261 §25.1 quoted-pair).</summary>
     internal static void AppendQuoted(StringBuilder sb, string value)
     {
         sb.Append('"');
         foreach (char c in value)
         {
-            if (c is '"' or '\\')
+            if (c is '\r' or '\n')
+            {
+                // CR and LF cannot even be quoted (quoted-pair excludes them): sent as a space.
+                sb.Append(' ');
+                continue;
+            }
+
+            if (c is '"' or '\\' || (c < 0x20 && c != '\t') || c == 0x7F)
             {
                 sb.Append('\\');
             }

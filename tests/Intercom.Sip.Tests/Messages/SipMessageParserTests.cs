@@ -93,4 +93,14 @@ public class SipMessageParserTests
         Assert.Equal("To: character ',' not allowed in an unquoted display name",
             Reject(Invite.Replace("To: Bob <sip:", "To: Bob, Jr <sip:", StringComparison.Ordinal)).Reason);
     }
+
+    [Fact]
+    public void Display_names_with_controls_are_written_as_quoted_pairs()
+    {
+        var address = new SipNameAddress(SipUri.Parse("sip:a@example.com"), "BEL\a NUL\0 \"q\" \\ CR\rLF\n");
+        string text = address.ToString();
+        Assert.Equal("\"BEL\\\a NUL\\\0 \\\"q\\\" \\\\ CR LF \" <sip:a@example.com>", text);
+        SipMessage message = Parse(Invite.Replace("To: Bob <sip:bob@biloxi.example.com>", "To: " + text, StringComparison.Ordinal));
+        Assert.Equal("BEL\a NUL\0 \"q\" \\ CR LF ", message.To!.DisplayName);
+    }
 }

@@ -255,4 +255,40 @@ public class SipRoundTripPropertyTests
             Assert.Contains($"\r\nContent-Length: {m.Body.Length}\r\n", text, StringComparison.Ordinal);
         }, iter: 1000);
     }
+
+    [Fact]
+    public void Component_parsers_never_throw_on_arbitrary_text()
+    {
+        Gen<string> text = Gen.Char["sip:@;=?&<>\"\\[]:,/%0aZ9 \t.-_~*é\u0000"].Array[0, 40].Select(c => new string(c));
+        text.Sample(s =>
+        {
+            bool uri = SipUri.TryParse(s, SipLimits.Default, out SipUri? u, out string? uriError);
+            Assert.True(uri ? u is not null : uriError is not null);
+            if (uri)
+            {
+                Assert.True(SipUri.TryParse(u!.ToString(), out SipUri? again), u.ToString());
+                Assert.Equal(u, again);
+            }
+
+            bool address = SipNameAddress.TryParse(s, SipLimits.Default, out SipNameAddress? a, out string? addressError);
+            Assert.True(address ? a is not null : addressError is not null);
+            if (address)
+            {
+                Assert.True(SipNameAddress.TryParse(a!.ToString(), SipLimits.Default, out SipNameAddress? again, out string? againError), $"{a} ({againError})");
+                Assert.Equal(a.ToString(), again.ToString());
+                Assert.Equal(a.DisplayName, again.DisplayName);
+            }
+
+            bool via = SipVia.TryParse(s, SipLimits.Default, out SipVia? v, out string? viaError);
+            Assert.True(via ? v is not null : viaError is not null);
+            if (via)
+            {
+                Assert.True(SipVia.TryParse(v!.ToString(), out SipVia? again), v.ToString());
+                Assert.Equal(v.ToString(), again.ToString());
+            }
+
+            bool cseq = SipCSeq.TryParse(s, out SipCSeq? c, out string? cseqError);
+            Assert.True(cseq ? c is not null : cseqError is not null);
+        }, iter: 20_000);
+    }
 }
