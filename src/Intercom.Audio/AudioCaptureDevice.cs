@@ -118,6 +118,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
         Resampler? resampler = null;
         SampleFifo? fifo = null;
         var schedule = new ReopenSchedule(time);
+        RealTimeGuard? guard = null;
         var primeFifo = false;
         var pace = pacer!;
         try
@@ -137,6 +138,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                             resampled = new short[resampler.MaxOutput(input.PeriodFrames)];
                             fifo = new SampleFifo((2 * FrameSamples) + resampled.Length);
                             schedule.Opened();
+                            guard = new RealTimeGuard(time, input.SampleRate, input.BufferFrames);
                             primeFifo = true;
                             pace.Reset();
                             AudioLog.Opened(logger, Name, input.SampleRate, input.PeriodFrames, input.BufferFrames);
@@ -206,8 +208,14 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                     Deliver(frame);
                 }
 
-                if (!input.PacesItself)
+                var wasTripped = guard!.Tripped;
+                if (!input.PacesItself || guard.Moved(input.PeriodFrames))
                 {
+                    if (!wasTripped && guard.Tripped)
+                    {
+                        AudioLog.NotRealTime(logger, Name);
+                    }
+
                     pace.WaitPeriod(TimeSpan.FromSeconds((double)input.PeriodFrames / input.SampleRate));
                 }
             }

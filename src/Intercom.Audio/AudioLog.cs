@@ -14,6 +14,9 @@ internal static partial class AudioLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "{Device}: still unavailable, retrying in {RetryMs} ms: {Reason}")]
     public static partial void StillUnavailable(ILogger logger, string device, int retryMs, string reason);
 
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "{Device}: runs faster than real time (no sound card behind it?); pacing it by the clock")]
+    public static partial void NotRealTime(ILogger logger, string device);
+
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "{Device}: lost ({Reason}); playing on with silence until it returns")]
     public static partial void Lost(ILogger logger, string device, string reason);
 

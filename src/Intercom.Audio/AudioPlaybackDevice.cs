@@ -119,6 +119,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
         Resampler? resampler = null;
         SampleFifo? fifo = null;
         var schedule = new ReopenSchedule(time);
+        RealTimeGuard? guard = null;
         var primeFifo = false;
         var havePeriod = false;
         short[] resampled = [];
@@ -140,6 +141,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                             resampled = new short[resampler.MaxOutput(FrameSamples)];
                             fifo = new SampleFifo((2 * period.Length) + resampled.Length);
                             schedule.Opened();
+                            guard = new RealTimeGuard(time, output.SampleRate, output.BufferFrames);
                             primeFifo = true;
                             pace.Reset();
                             AudioLog.Opened(logger, Name, output.SampleRate, output.PeriodFrames, output.BufferFrames);
@@ -223,8 +225,14 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
 
                 schedule.Progressed();
                 queuedFrames = output.QueuedFrames;
-                if (!output.PacesItself)
+                var wasTripped = guard!.Tripped;
+                if (!output.PacesItself || guard.Moved(output.PeriodFrames))
                 {
+                    if (!wasTripped && guard.Tripped)
+                    {
+                        AudioLog.NotRealTime(logger, Name);
+                    }
+
                     pace.WaitPeriod(TimeSpan.FromSeconds((double)output.PeriodFrames / output.SampleRate));
                 }
             }

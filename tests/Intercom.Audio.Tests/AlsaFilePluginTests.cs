@@ -169,6 +169,25 @@ public sealed class AlsaFilePluginTests : IDisposable
     }
 
     [Fact]
+    public void A_device_that_does_not_keep_time_is_paced_by_the_clock_instead_of_spinning()
+    {
+        // ALSA's "null" PCM gives zeros as fast as asked; the device thread must notice and fall back to the clock.
+        var collector = new FrameCollector(Rate * 4);
+        using var capture = new AlsaCapture("null", Rate, 20, config, time);
+
+        capture.Start(collector);
+        Assert.True(SpinWait.SpinUntil(() => collector.Frames >= 25, TimeSpan.FromSeconds(10)));
+
+        // With the clock standing still, it stops after half a second and one buffer of audio, however long we wait.
+        Assert.False(SpinWait.SpinUntil(() => collector.Frames > 25 + 4 + 1, TimeSpan.FromMilliseconds(500)));
+        var stalled = collector.Frames;
+
+        ClockDriver.RunUntil(time, TimeSpan.FromMilliseconds(20), () => collector.Frames >= stalled + 50, () => collector.Frames);
+        capture.Stop();
+        Assert.InRange(collector.Frames, stalled + 50, stalled + 52);
+    }
+
+    [Fact]
     public void A_missing_device_is_reported_with_its_name_and_ALSAs_reason()
     {
         var exception = Assert.Throws<AudioDeviceException>(() =>
