@@ -138,7 +138,7 @@ public class TortureMessageTests
         byte[] data = Load(file);
         var clock = Stopwatch.StartNew();
         bool ok = SipMessageParser.TryParse(data, out SipMessage? message, out SipParseError error);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), "parsing took too long");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), "parsing took too long");
         if (expected.Reason is null)
         {
             Assert.True(ok, $"{expected.Section}: {error.Reason}");
