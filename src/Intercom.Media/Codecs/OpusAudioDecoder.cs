@@ -3,12 +3,14 @@ using Concentus;
 namespace Intercom.Media.Codecs;
 
 /// <summary>
-/// Mono Opus decoder through Concentus at 16 or 48 kHz. A lost frame is rebuilt from the next packet's in-band FEC when
-/// that packet is already buffered, else by Opus's own concealment (decode with no data).
+/// Mono Opus decoder at 16 or 48 kHz (system libopus when present, else Concentus's managed port). A lost frame is
+/// rebuilt from the next packet's in-band FEC when that packet is already buffered, else by Opus's own concealment.
+/// Corrupt packets decode to nothing rather than throwing.
 /// </summary>
 public sealed class OpusAudioDecoder : IAudioDecoder
 {
-    private readonly IOpusDecoder _decoder;
+    private readonly IOpusDecoder? _managed;
+    private IntPtr _native;
 
     /// <summary>Creates a decoder; <paramref name="useNativeLibrary"/> = false forces the managed codec.</summary>
     public OpusAudioDecoder(int sampleRate, bool useNativeLibrary = true)
@@ -19,21 +21,82 @@ public sealed class OpusAudioDecoder : IAudioDecoder
         }
 
         SampleRate = sampleRate;
-// The direct constructor is marked obsolete only to steer users to native code; forcing managed is the intent here.
-#pragma warning disable CS0618
-        _decoder = useNativeLibrary ? OpusCodecFactory.CreateDecoder(sampleRate, 1) : new Concentus.Structs.OpusDecoder(sampleRate, 1);
+        if (useNativeLibrary && LibOpus.IsAvailable)
+        {
+            _native = LibOpus.CreateDecoder(sampleRate, 1);
+        }
+
+        if (_native == IntPtr.Zero)
+        {
+#pragma warning disable CS0618 // see OpusAudioEncoder
+            _managed = new Concentus.Structs.OpusDecoder(sampleRate, 1);
 #pragma warning restore CS0618
+        }
     }
 
     /// <inheritdoc />
     public int SampleRate { get; }
 
+    /// <summary>True when the system libopus does the work.</summary>
+    public bool IsNative => _native != IntPtr.Zero;
+
     /// <inheritdoc />
-    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm)
+    public int Decode(ReadOnlySpan<byte> payload, Span<short> pcm) => payload.IsEmpty ? 0 : Run(payload, pcm, fec: false);
+
+    /// <inheritdoc />
+    public int Conceal(ReadOnlySpan<byte> nextPayload, Span<short> pcm)
     {
+        int samples = Run(nextPayload, pcm, fec: !nextPayload.IsEmpty);
+        if (samples <= 0 && !nextPayload.IsEmpty)
+        {
+            samples = Run(default, pcm, fec: false);
+        }
+
+        if (samples <= 0)
+        {
+            pcm.Clear();
+            return pcm.Length;
+        }
+
+        return samples;
+    }
+
+    /// <inheritdoc />
+    public void Reset()
+    {
+        if (_native != IntPtr.Zero)
+        {
+            LibOpus.ResetDecoder(_native);
+        }
+        else
+        {
+            _managed!.ResetState();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_native != IntPtr.Zero)
+        {
+            LibOpus.DestroyDecoder(_native);
+            _native = IntPtr.Zero;
+        }
+
+        (_managed as IDisposable)?.Dispose();
+    }
+
+    private int Run(ReadOnlySpan<byte> payload, Span<short> pcm, bool fec)
+    {
+        if (_native != IntPtr.Zero)
+        {
+            int samples = LibOpus.Decode(_native, payload, pcm, fec);
+            return samples > 0 ? samples : 0;
+        }
+
         try
         {
-            int samples = _decoder.Decode(payload, pcm, pcm.Length, false);
+            int samples = _managed!.Decode(payload, pcm, pcm.Length, fec);
             return samples > 0 ? samples : 0;
         }
         catch (Exception e) when (e is OpusException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
@@ -42,30 +105,4 @@ public sealed class OpusAudioDecoder : IAudioDecoder
             return 0;
         }
     }
-
-    /// <inheritdoc />
-    public int Conceal(ReadOnlySpan<byte> nextPayload, Span<short> pcm)
-    {
-        try
-        {
-            int samples = _decoder.Decode(nextPayload, pcm, pcm.Length, !nextPayload.IsEmpty);
-            if (samples > 0)
-            {
-                return samples;
-            }
-        }
-        catch (Exception e) when (e is OpusException or ArgumentException or IndexOutOfRangeException or InvalidOperationException)
-        {
-            // Fall through to silence.
-        }
-
-        pcm.Clear();
-        return pcm.Length;
-    }
-
-    /// <inheritdoc />
-    public void Reset() => _decoder.ResetState();
-
-    /// <inheritdoc />
-    public void Dispose() => (_decoder as IDisposable)?.Dispose();
 }

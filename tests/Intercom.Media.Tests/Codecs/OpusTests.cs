@@ -96,6 +96,44 @@ public sealed class OpusTests
     }
 
     [Fact]
+    public void System_libopus_decodes_what_the_managed_port_encodes_and_the_reverse()
+    {
+        Assert.True(LibOpus.IsAvailable, "libopus.so.0 not found: install the Debian package libopus0");
+        const int rate = 48000;
+        const int frame = 960;
+        short[] input = Signal.Tone(523, rate, frame * 30, amplitude: 9000);
+        using var managedEncoder = new OpusAudioEncoder(rate, bitrate: 32000, useNativeLibrary: false);
+        using var nativeEncoder = new OpusAudioEncoder(rate, bitrate: 32000);
+        using var managedDecoder = new OpusAudioDecoder(rate, useNativeLibrary: false);
+        using var nativeDecoder = new OpusAudioDecoder(rate);
+        Assert.True(nativeEncoder.IsNative);
+        Assert.True(nativeDecoder.IsNative);
+        Assert.False(managedDecoder.IsNative);
+        var viaNative = new short[input.Length];
+        var viaManaged = new short[input.Length];
+        var payload = new byte[400];
+        for (int i = 0; i < 30; i++)
+        {
+            int length = managedEncoder.Encode(input.AsSpan(i * frame, frame), payload);
+            Assert.Equal(frame, nativeDecoder.Decode(payload.AsSpan(0, length), viaNative.AsSpan(i * frame, frame)));
+            length = nativeEncoder.Encode(input.AsSpan(i * frame, frame), payload);
+            Assert.Equal(frame, managedDecoder.Decode(payload.AsSpan(0, length), viaManaged.AsSpan(i * frame, frame)));
+        }
+
+        foreach (short[] output in new[] { viaNative, viaManaged })
+        {
+            Assert.Equal(520, Signal.PeakFrequency(output.AsSpan(frame * 10, 4800), rate, from: 300, to: 1000));
+            Assert.InRange(Signal.Rms(output.AsSpan(frame * 10)) / Signal.Rms(input.AsSpan(frame * 10)), 0.7, 1.3);
+        }
+
+        nativeDecoder.Reset();
+        var garbage = new byte[80];
+        new Random(5).NextBytes(garbage);
+        Assert.InRange(nativeDecoder.Decode(garbage, new short[frame]), 0, frame);
+        Assert.Equal(frame, nativeDecoder.Conceal(default, new short[frame]));
+    }
+
+    [Fact]
     public void Factory_maps_negotiated_formats()
     {
         Assert.IsType<G711Encoder>(AudioCodecs.CreateEncoder(MediaFormat.Pcma));
