@@ -4,14 +4,16 @@ using Intercom.Interop.Tests.Peers;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
+using Intercom.Sip.UserAgent.Authentication;
+using Intercom.Sip.UserAgent.Registration;
 
 // Not "...Tests.Linphone": a namespace of that name would hide the Peers.Linphone type from every test namespace.
 namespace Intercom.Interop.Tests.Calls;
 
 /// <summary>
 /// Calls between the door station's user agent and liblinphone (linphone-daemon registered at Kamailio, auto-answering,
-/// sending DTMF as SIP INFO): we call it and hang up, it calls us and we answer, its digits reach us as INFO requests
-/// with an application/dtmf-relay body (the form SIP phones use when RFC 4733 events are not negotiated).
+/// sending DTMF as SIP INFO): we call it and hang up; it calls us, at our URI or at the address-of-record we registered,
+/// and we answer; its digits reach us as INFO requests with an application/dtmf-relay body.
 /// </summary>
 public sealed class LinphoneCallTests : IAsyncLifetime
 {
@@ -25,6 +27,7 @@ public sealed class LinphoneCallTests : IAsyncLifetime
     {
         _kamailio = Kamailio.Create(Path.Combine(_dir, "kamailio"), authenticateInvites: false);
         _kamailio.Users["dave"] = "dave-secret";
+        _kamailio.Users["door"] = "door-secret";
         await _kamailio.StartAsync();
         _door = TestStacks.Create(_kamailio.Certificates, "door", SipTransportProtocol.Udp);
         _dave = Linphone.Create(Path.Combine(_dir, "dave"), "dave", autoAnswer: true, Linphone.DtmfMethod.SipInfo);
@@ -104,6 +107,50 @@ public sealed class LinphoneCallTests : IAsyncLifetime
         await probe.WaitForAsync("ended", Wait);
         Assert.Equal(CallEndReason.RemoteHangup, probe.Call.EndReason);
         await _dave.WaitForCallStateAsync("Released", Wait, call);
+    }
+
+    [Fact]
+    public async Task Linphone_calls_the_address_we_registered_and_we_answer()
+    {
+        using var registration = new RegistrationClient(_door.Transactions, _door.Locator, new RegistrationOptions
+        {
+            AddressOfRecord = SipUri.Parse($"sip:door@127.0.0.1:{_kamailio.UdpPort}"),
+            Credentials = new DigestCredentials("door", "door-secret"),
+            ContactUser = "door",
+            Expires = TimeSpan.FromMinutes(10),
+        });
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        registration.StatusChanged += (_, status) =>
+        {
+            if (status.State == RegistrationState.Registered)
+            {
+                registered.TrySetResult();
+            }
+        };
+        registration.Start();
+        try
+        {
+            await registered.Task.WaitAsync(Wait);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"not registered: {registration.Status.State}{FailureContext()}", e);
+        }
+
+        var answered = AnswerNextIncomingCall();
+        // The address-of-record, not our contact: Kamailio finds us through the binding (RFC 3261 §10.3, §16.5).
+        var call = await _dave.CallAsync($"sip:door@127.0.0.1:{_kamailio.UdpPort}");
+        var probe = await answered;
+        await probe.WaitForAsync("answered", Wait);
+        await _dave.WaitForCallStateAsync("StreamsRunning", Wait, call);
+        await _kamailio.Process.WaitForLineAsync($@"request INVITE sip:door@127\.0\.0\.1:{_kamailio.UdpPort} from 127\.0\.0\.1:{_dave.SipPort}", Wait);
+        // Kamailio retargeted the request to the contact we registered.
+        Assert.Equal(_door.Port(SipTransportProtocol.Udp), probe.Call.IncomingRequest?.RequestUri.Port);
+
+        probe.Call.Hangup();
+        await probe.WaitForAsync("ended", Wait);
+        await _dave.WaitForCallStateAsync("Released", Wait, call);
+        await registration.StopAsync().WaitAsync(Wait);
     }
 
     [Fact]
