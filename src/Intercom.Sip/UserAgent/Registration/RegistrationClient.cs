@@ -86,7 +86,8 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     /// <param name="locator">RFC 3263 location of the registrar or outbound proxy.</param>
     /// <param name="options">The account.</param>
     /// <param name="keepAliveSender">
-    /// Sends CRLF keepalives on flows (an adapter over the transport layer); without it keepalives are OPTIONS requests.
+    /// Sends CRLF keepalives on flows; by default the <see cref="SipTransportLayer"/> under <paramref name="layer"/>. With
+    /// neither, keepalives are OPTIONS requests.
     /// </param>
     /// <param name="random">Jitter source (seeded in tests).</param>
     public RegistrationClient(TransactionLayer layer, SipServerLocator locator, RegistrationOptions options,
@@ -105,7 +106,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         _time = _loop.TimeProvider;
         _locator = locator;
         _options = options;
-        _keepAliveSender = keepAliveSender;
+        _keepAliveSender = keepAliveSender ?? (layer.Transport is SipTransportLayer transport ? new TransportKeepAlive(transport) : null);
         _random = random ?? Random.Shared;
         _authenticator = options.Credentials is { } credentials ? new DigestAuthenticator(credentials) : null;
         _timer = _loop.CreateTimer(static s => ((RegistrationClient)s!).OnTimer(), this);
@@ -150,7 +151,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     public void Reregister() => _loop.Post(static s => ((RegistrationClient)s!).ReregisterOnLoop(), this);
 
     /// <summary>
-    /// Tells the client a TCP/TLS flow closed (wire the transport layer's connection-closed callback here): when it is the
+    /// Tells the client a TCP/TLS flow closed (wire <see cref="SipTransportLayer.ConnectionClosed"/> here): when it is the
     /// flow of the registration, register again at once over a new one (RFC 5626 §4.4).
     /// </summary>
     public void OnFlowClosed(SipDestination destination) =>
@@ -832,6 +833,16 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
 
         Volatile.Write(ref _status, status);
         StatusChanged?.Invoke(this, status);
+    }
+
+    /// <summary>CRLF keepalives through the transport layer, which opens the connection again if it has gone.</summary>
+    private sealed class TransportKeepAlive(SipTransportLayer transport) : ISipKeepAliveSender
+    {
+        public bool SendKeepAlive(SipDestination destination)
+        {
+            transport.SendKeepAlive(destination);
+            return true;
+        }
     }
 
     /// <summary>Receives the outcome of keepalive OPTIONS: any answer is a live flow; silence or a transport error is not.</summary>
