@@ -12,8 +12,9 @@ namespace Intercom.Interop.Tests.Calls;
 
 /// <summary>
 /// Calls between the door station's user agent and liblinphone (linphone-daemon registered at Kamailio, auto-answering,
-/// sending DTMF as SIP INFO): we call it and hang up; it calls us, at our URI or at the address-of-record we registered,
-/// and we answer; its digits reach us as INFO requests with an application/dtmf-relay body.
+/// sending DTMF as SIP INFO): we call it and either side hangs up; it calls us, at our URI or at the address-of-record we
+/// registered, and we answer, or it cancels while we ring; its digits reach us as INFO requests with an
+/// application/dtmf-relay body.
 /// </summary>
 public sealed class LinphoneCallTests : IAsyncLifetime
 {
@@ -88,6 +89,41 @@ public sealed class LinphoneCallTests : IAsyncLifetime
         Assert.Equal(CallEndReason.LocalHangup, probe.Call.EndReason);
         await _dave.WaitForCallStateAsync("Released", Wait, call);
         await _kamailio.Process.WaitForLineAsync(@"request BYE sip:dave@127\.0\.0\.1:" + _dave.SipPort, Wait);
+    }
+
+    [Fact]
+    public async Task We_call_linphone_and_it_hangs_up()
+    {
+        var probe = DialDave();
+        await probe.WaitForAsync("answered", Wait);
+        var call = await _dave.WaitForCallStateAsync("StreamsRunning", Wait);
+
+        await _dave.TerminateAsync();
+        await probe.WaitForAsync("ended", Wait);
+        Assert.Equal(CallEndReason.RemoteHangup, probe.Call.EndReason);
+        await _dave.WaitForCallStateAsync("Released", Wait, call);
+    }
+
+    [Fact]
+    public async Task Linphone_cancels_while_we_ring()
+    {
+        var ringing = new TaskCompletionSource<CallProbe>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _door.Agent.IncomingCall += call =>
+        {
+            var probe = new CallProbe(call);
+            call.Ring();
+            ringing.TrySetResult(probe);
+        };
+        var call = await _dave.CallAsync($"sip:door@127.0.0.1:{_door.Port(SipTransportProtocol.Udp)}");
+        var probe = await ringing.Task.WaitAsync(Wait);
+        await _dave.WaitForCallStateAsync("OutgoingRinging", Wait, call);
+
+        await _dave.TerminateAsync(call);
+        await probe.WaitForAsync("ended", Wait);
+        Assert.Equal(CallEndReason.RemoteCancelled, probe.Call.EndReason);
+        Assert.DoesNotContain("answered", probe.Events);
+        await _dave.WaitForCallStateAsync("Released", Wait, call);
+        await _kamailio.Process.WaitForLineAsync(@"request CANCEL sip:door@", Wait);
     }
 
     [Fact]
