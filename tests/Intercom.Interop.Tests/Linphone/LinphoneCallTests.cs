@@ -82,6 +82,7 @@ public sealed class LinphoneCallTests : IAsyncLifetime
         }
 
         var call = await _dave.WaitForCallStateAsync("StreamsRunning", Wait);
+        Assert.True(call > 0, $"linphone call id {call}");
         Assert.Equal(CallState.Established, probe.Call.State);
 
         probe.Call.Hangup();

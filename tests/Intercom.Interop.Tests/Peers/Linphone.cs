@@ -15,6 +15,7 @@ public sealed class Linphone : IAsyncDisposable
 {
     private readonly SemaphoreSlim _commandLock = new(1, 1);
     private readonly List<CallEvent> _events = [];
+    private int? _lastCallId;
     private readonly byte[] _receiveBuffer = new byte[64 * 1024];
     private PeerProcess? _process;
     private Socket? _control;
@@ -233,9 +234,16 @@ public sealed class Linphone : IAsyncDisposable
 
             var status = await CommandAsync(callId is null ? "call-status" : $"call-status {callId.Value.ToString(CultureInfo.InvariantCulture)}")
                 .ConfigureAwait(false);
-            if (status.Ok && status.Field("State") == "LinphoneCall" + state)
+            // call-status without an id reports the current call but not its id: the newest call-state event names it.
+            int? knownId;
+            lock (_events)
             {
-                return callId ?? -1;
+                knownId = callId ?? _lastCallId;
+            }
+
+            if (status.Ok && status.Field("State") == "LinphoneCall" + state && knownId is not null)
+            {
+                return knownId.Value;
             }
 
             if (!status.Ok && callId is not null && state is "Released" or "End")
@@ -276,6 +284,7 @@ public sealed class Linphone : IAsyncDisposable
                 lock (_events)
                 {
                     _events.Add(new CallEvent(response.IntField("Id"), name["LinphoneCall".Length..]));
+                    _lastCallId = response.IntField("Id");
                 }
             }
         }
