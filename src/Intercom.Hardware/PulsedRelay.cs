@@ -135,10 +135,18 @@ internal sealed class PulsedRelay : IDisposable
         bool raised = false;
         lock (_gate)
         {
-            // A callback can race with an extension that moved the end further out: only release when due.
-            if (_energised && _time.GetUtcNow() >= _releaseAt)
+            // A callback can race with an extension that moved the end further out, and a system timer can fire a little
+            // before the wall clock reaches the end: only release when due, and otherwise wait again for the rest —
+            // returning without re-arming would leave the door unlocked for good.
+            var now = _time.GetUtcNow();
+            if (_energised && now >= _releaseAt)
             {
                 raised = ReleaseLocked(cutOff: _wantedUntil > _releaseAt);
+            }
+            else if (_energised)
+            {
+                var rest = _releaseAt - now;
+                _timer.Change(rest > TimeSpan.FromMilliseconds(1) ? rest : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
             }
         }
 

@@ -16,6 +16,7 @@ namespace Intercom.Sip.UserAgent;
 public sealed class SipCall : IClientTransactionUser
 {
     private const string SdpType = "application/sdp";
+    private const int MaxAuthAttempts = 3;
     private readonly SipUserAgent _ua;
     private readonly Dictionary<string, Dialog> _earlyDialogs = new(StringComparer.Ordinal);
     private readonly HashSet<DialogId> _dialogIds = [];
@@ -32,7 +33,7 @@ public sealed class SipCall : IClientTransactionUser
     private SipTimer? _sessionTimer;
     private TimeSpan _retransmitInterval;
     private TimeSpan _retransmitElapsed;
-    private bool _authTried;
+    private int _authAttempts;
     private bool _hangupRequested;
     private bool _localHold;
     private bool _reinviteInProgress;
@@ -246,10 +247,11 @@ public sealed class SipCall : IClientTransactionUser
             return;
         }
 
-        if (status is 401 or 407 && !_authTried && State != CallState.Ended && !_hangupRequested && _dial!.Authorize is { } authorize)
+        if (status is 401 or 407 && _authAttempts < MaxAuthAttempts && State != CallState.Ended && !_hangupRequested && _dial!.Authorize is { } authorize)
         {
-            // §22.2: re-send with credentials in a new transaction; same Call-ID and From tag, CSeq + 1.
-            _authTried = true;
+            // §22.2: re-send with credentials in a new transaction; same Call-ID and From tag, CSeq + 1. The authorizer
+            // refuses a challenge to credentials it just sent (wrong password); a stale nonce is answered again.
+            _authAttempts++;
             var retry = CloneForRetry(_invite!);
             if (authorize(retry, response))
             {

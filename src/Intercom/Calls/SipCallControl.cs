@@ -16,6 +16,7 @@ namespace Intercom.Calls;
 /// </summary>
 public sealed class SipCallControl : ICallControl, IDisposable
 {
+    private const int MaxEarlyDigits = 32;
     private readonly SipUserAgent _agent;
     private readonly CallAccount _account;
     private readonly Func<CallMediaSession> _mediaFactory;
@@ -135,7 +136,24 @@ public sealed class SipCallControl : ICallControl, IDisposable
         }
 
         call.Ringing += (_, _) => Raise(CallEventArgs.Ringing(handle));
-        call.Answered += _ => Raise(CallEventArgs.Answered(handle));
+        call.Answered += _ =>
+        {
+            // Digits the peer sent right after answering can overtake its 200 (RTP goes direct, the 200 through the
+            // proxy): they were held back until now, and count only because the answer really came.
+            List<(char Digit, Media.Dtmf.DtmfSource Source)> early;
+            lock (leg)
+            {
+                leg.Answered = true;
+                early = [.. leg.EarlyDigits];
+                leg.EarlyDigits.Clear();
+            }
+
+            Raise(CallEventArgs.Answered(handle));
+            foreach (var (digit, source) in early)
+            {
+                ReportDigit(leg, digit, source);
+            }
+        };
         call.InfoReceived += (sender, type, body) =>
         {
             if (DtmfInfoBody.TryParse(type, Encoding.UTF8.GetString(body.Span), out var digit, out _))
@@ -156,8 +174,19 @@ public sealed class SipCallControl : ICallControl, IDisposable
     private void ReportDigit(Leg leg, char digit, Media.Dtmf.DtmfSource source)
     {
         bool report;
-        lock (leg.Deduplicator)
+        lock (leg)
         {
+            if (!leg.Answered)
+            {
+                // Bounded: a peer cannot queue unlimited digits before answering.
+                if (leg.EarlyDigits.Count < MaxEarlyDigits)
+                {
+                    leg.EarlyDigits.Add((digit, source));
+                }
+
+                return;
+            }
+
             report = leg.Deduplicator.ShouldReport(digit, source);
         }
 
@@ -212,5 +241,10 @@ public sealed class SipCallControl : ICallControl, IDisposable
         public DtmfDeduplicator Deduplicator { get; } = deduplicator;
 
         public CallMediaSession? Media { get; set; }
+
+        /// <summary>True once the call is answered (2xx for ours, ACK for theirs); before that digits wait.</summary>
+        public bool Answered { get; set; }
+
+        public List<(char Digit, Media.Dtmf.DtmfSource Source)> EarlyDigits { get; } = [];
     }
 }

@@ -9,6 +9,8 @@ using Intercom.Sip.Messages;
 using Intercom.Sip.Transactions;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
+using Intercom.Sip.UserAgent.Authentication;
+using Intercom.Sip.UserAgent.Registration;
 using Intercom.Station;
 using Intercom.Station.Calls;
 using Intercom.Station.Configuration;
@@ -26,9 +28,11 @@ public sealed class StationApp : IDisposable
     private readonly ILogger _log;
     private bool _disposed;
 
-    private StationApp(IntercomConfig config, SipStack sip, IBoard board, SipCallControl calls, DoorStation station, ILogger log)
+    private StationApp(IntercomConfig config, SipStack sip, IBoard board, SipCallControl calls, DoorStation station,
+        IReadOnlyList<RegistrationClient> registrations, ILogger log)
     {
         Config = config;
+        Registrations = registrations;
         Sip = sip;
         Board = board;
         Calls = calls;
@@ -48,6 +52,9 @@ public sealed class StationApp : IDisposable
     public SipCallControl Calls { get; }
 
     public DoorStation Station { get; }
+
+    /// <summary>One per account that registers, in configuration order.</summary>
+    public IReadOnlyList<RegistrationClient> Registrations { get; }
 
     public static StationApp Start(IntercomConfig config, bool simulate, ILoggerFactory logs, TimeProvider? time = null)
     {
@@ -76,7 +83,8 @@ public sealed class StationApp : IDisposable
                 time);
             var station = new DoorStation(config.Station, board, calls, time, logs.CreateLogger("station"));
             station.Start();
-            return new StationApp(config, sip, board, calls, station, log);
+            var registrations = StartRegistrations(config, sip, station);
+            return new StationApp(config, sip, board, calls, station, registrations, log);
         }
         catch
         {
@@ -90,6 +98,13 @@ public sealed class StationApp : IDisposable
     /// <summary>The port a listener got (useful with port 0).</summary>
     public int SipPort(SipTransportProtocol protocol) => Sip.Transport.Listeners.First(l => l.Protocol == protocol).LocalEndPoint.Port;
 
+    /// <summary>Unregisters every account (RFC 3261 §10.2.2, Expires: 0), waiting at most <paramref name="timeout"/>.</summary>
+    public async Task UnregisterAsync(TimeSpan timeout)
+    {
+        var all = Task.WhenAll(Registrations.Select(r => r.StopAsync()));
+        await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false);
+    }
+
     public void Dispose()
     {
         if (_disposed)
@@ -98,6 +113,11 @@ public sealed class StationApp : IDisposable
         }
 
         _disposed = true;
+        foreach (var registration in Registrations)
+        {
+            registration.Dispose();
+        }
+
         // Order matters: no new calls, end the calls, then the relays go to their released level whatever happened.
         Station.Dispose();
         Calls.Dispose();
@@ -178,12 +198,69 @@ public sealed class StationApp : IDisposable
 
         var account = config.Accounts[0];
         var aor = SipUri.Parse(account.Aor);
+        Func<SipRequest, SipResponse, bool>? authorize = null;
+        if (Credentials(account) is { } credentials)
+        {
+            // §22.2/§22.3: one authenticator per account caches the realm's nonce; it refuses a second challenge for
+            // fresh credentials (wrong password) so a call never loops on 407.
+            var authenticator = new DigestAuthenticator(credentials);
+            authorize = (request, challenge) =>
+                authenticator.HandleChallenge(request, challenge) == DigestChallengeOutcome.Authorized && authenticator.Authorize(request) > 0;
+        }
+
         return new CallAccount
         {
             Identity = new SipNameAddress(aor, account.DisplayName ?? config.Name),
             Domain = aor.Port is int port ? $"{aor.Host}:{port}" : aor.Host,
             OutboundProxy = account.OutboundProxy is { Length: > 0 } proxy ? SipUri.Parse(proxy) : null,
+            Authorize = authorize,
         };
+    }
+
+    private static DigestCredentials? Credentials(SipAccountConfig account) =>
+        account.Password is { } password ? new DigestCredentials(account.Username ?? SipUri.Parse(account.Aor).User ?? "", password) : null;
+
+    private static List<RegistrationClient> StartRegistrations(IntercomConfig config, SipStack sip, DoorStation station)
+    {
+        var clients = new List<RegistrationClient>();
+        foreach (var account in config.Accounts.Where(a => a.Register))
+        {
+            var transport = account.Transport switch
+            {
+                "tcp" => SipTransportProtocol.Tcp,
+                "tls" => SipTransportProtocol.Tls,
+                _ => SipTransportProtocol.Udp,
+            };
+            var client = new RegistrationClient(sip.Transactions, sip.Locator, new RegistrationOptions
+            {
+                AddressOfRecord = SipUri.Parse(account.Aor),
+                Registrar = account.Registrar is { Length: > 0 } registrar ? SipUri.Parse(registrar) : null,
+                OutboundProxy = account.OutboundProxy is { Length: > 0 } proxy ? SipUri.Parse(proxy) : null,
+                Transport = transport,
+                Credentials = Credentials(account),
+                DisplayName = account.DisplayName ?? config.Name,
+                ContactUser = sip.Agent.Options.ContactUser,
+                Expires = TimeSpan.FromSeconds(account.ExpiresSeconds),
+                KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
+                UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
+                UserAgent = sip.Agent.Options.Product,
+            }, new TransportKeepAliveSender(sip.Transport));
+            var id = account.Id;
+            client.StatusChanged += (_, status) =>
+                station.SetRegistered(status.State == RegistrationState.Registered, $"{id}: {status.State} {status.Reason}");
+            client.Start();
+            clients.Add(client);
+        }
+
+        // A lost TCP/TLS flow re-registers at once (RFC 5626 §4.4.1) instead of waiting for the next refresh.
+        sip.Transport.ConnectionClosed = destination =>
+        {
+            foreach (var client in clients)
+            {
+                client.OnFlowClosed(destination);
+            }
+        };
+        return clients;
     }
 
     /// <summary>Codecs the media layer can carry today, in the configured order; G.711 is always the last resort.</summary>

@@ -72,6 +72,7 @@ public static partial class StationHost
         }
         finally
         {
+            await app.UnregisterAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
             app.Dispose();
             AppDomain.CurrentDomain.ProcessExit -= releaseOnExit;
             AppDomain.CurrentDomain.UnhandledException -= releaseOnCrash;

@@ -196,6 +196,7 @@ public sealed class Kamailio : IAsyncDisposable
             modparam("usrloc", "db_mode", 0)
             modparam("registrar", "max_expires", 3600)
             modparam("registrar", "min_expires", 60)
+            modparam("registrar", "gruu_enabled", 0)
             modparam("auth", "algorithm", "{{Algorithm}}")
             modparam("auth", "nonce_expire", 300)
             modparam("auth", "nonce_count", 1)
@@ -258,7 +259,7 @@ public sealed class Kamailio : IAsyncDisposable
                 }
                 if (uri==myself) {
                     if (!lookup("location")) {
-                        t_reply("404", "Not Found");
+                        sl_send_reply("404", "Not Found");
                         exit;
                     }
                 }

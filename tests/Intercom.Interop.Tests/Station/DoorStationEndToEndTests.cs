@@ -9,7 +9,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Intercom.Interop.Tests.Station;
 
 /// <summary>
-/// The station's whole job against real peers: a simulated button press calls baresip through Kamailio, baresip answers
+/// The station's whole job against real peers: the station registers at Kamailio (digest auth, INVITEs challenged with
+/// 407 too), a simulated button press calls baresip through Kamailio, baresip answers
 /// and keys 1234 as RFC 4733, the door relay pulses for its configured time; wrong codes lock the code lock out; a caller
 /// not on the allowlist is refused with 403.
 /// </summary>
@@ -25,7 +26,8 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _kamailio = Kamailio.Create(Path.Combine(_dir, "kamailio"), authenticateInvites: false);
+        _kamailio = Kamailio.Create(Path.Combine(_dir, "kamailio"));
+        _kamailio.Users["door"] = "door-secret";
         _kamailio.Users["resident"] = "resident-secret";
         _kamailio.Users["stranger"] = "stranger-secret";
         await _kamailio.StartAsync();
@@ -37,7 +39,10 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
         var domain = $"127.0.0.1:{_kamailio.UdpPort}";
         var config = new IntercomConfig { Name = "Front door" };
         config.Sip.Listen = [new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = 0 }];
-        config.Accounts.Add(new SipAccountConfig { Id = "pbx", Aor = $"sip:door@{domain}", OutboundProxy = $"sip:{domain}", Register = false });
+        config.Accounts.Add(new SipAccountConfig
+        {
+            Id = "pbx", Aor = $"sip:door@{domain}", OutboundProxy = $"sip:{domain}", Password = "door-secret", ExpiresSeconds = 300,
+        });
         config.Station.RingGroups = [new RingGroupConfig { Id = "residents", Targets = [$"sip:resident@{domain}"] }];
         config.Station.Relays.First(r => r.Id == "door").PulseMs = PulseMs;
         config.Station.Codes = [new CodeConfig { Code = "1234", Relay = "door" }];
@@ -47,6 +52,7 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
         Assert.Empty(ConfigValidator.Validate(config));
         _app = StationApp.Start(config, simulate: true, NullLoggerFactory.Instance);
         _app.Station.Events.Appended += (_, e) => _events.Enqueue(e);
+        await WaitUntil(() => _app.Registrations[0].Status.State == Intercom.Sip.UserAgent.Registration.RegistrationState.Registered, "registration at Kamailio");
     }
 
     public async Task DisposeAsync()
@@ -116,7 +122,8 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
             $"<sip:stranger@127.0.0.1:{_kamailio.UdpPort}>;auth_pass=stranger-secret;answermode=manual;regint=600;audio_codecs=PCMU");
         await stranger.StartAsync();
         await stranger.WaitForRegistrationAsync(Wait);
-        await stranger.CommandAsync("dial", $"sip:door@127.0.0.1:{_app.SipPort(Intercom.Sip.Transport.SipTransportProtocol.Udp)}");
+        // Through Kamailio's location service: the station is reachable by its registered address-of-record.
+        await stranger.CommandAsync("dial", $"sip:door@127.0.0.1:{_kamailio.UdpPort}");
         var closed = await stranger.WaitForEventAsync("CALL_CLOSED", Wait);
         Assert.Contains("403", closed.GetProperty("param").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(_app.SimulatedBoard!.RelayTransitions, t => t.Energised);

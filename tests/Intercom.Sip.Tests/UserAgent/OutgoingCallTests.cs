@@ -97,10 +97,11 @@ public sealed class OutgoingCallTests : IDisposable
         var asked = 0;
         Dial((request, challenge) =>
         {
+            // Like the digest authenticator: the first challenge is answered, a second one means wrong credentials.
             asked++;
             Assert.Equal(407, challenge.StatusCode);
             request.Headers.Set(SipHeaderNames.ProxyAuthorization, "Digest username=\"door\"");
-            return true;
+            return asked == 1;
         });
         var first = Invite;
         _bench.Receive(UserAgentTestBench.ResponseTo(first, 407, "proxy1", "Proxy-Authenticate: Digest realm=\"example.com\", nonce=\"n1\""));
@@ -112,9 +113,10 @@ public sealed class OutgoingCallTests : IDisposable
         Assert.NotEqual(first.TopVia!.Branch, second.TopVia!.Branch);
         Assert.Equal("Digest username=\"door\"", second.Headers.Get(SipHeaderNames.ProxyAuthorization));
 
-        // A second challenge means the credentials are wrong: no loop, the call ends with the status.
+        // A second challenge the authorizer refuses (wrong credentials): no loop, the call ends with the status.
         _bench.Receive(UserAgentTestBench.ResponseTo(second, 407, "proxy1", "Proxy-Authenticate: Digest realm=\"example.com\", nonce=\"n2\""));
-        Assert.Equal(1, asked);
+        Assert.Equal(2, asked);
+        Assert.Single(_bench.Sent("INVITE").Skip(1));
         Assert.Equal(["ended Rejected 407"], _events);
     }
 
