@@ -58,6 +58,12 @@ public sealed class TransactionLayer : ISipTransportUser
     /// <summary>Server transactions alive.</summary>
     public int ServerTransactionCount => _servers.Count;
 
+    /// <summary>
+    /// Requests to a UDP destination larger than this many bytes are sent over TCP first (RFC 3261 §18.1.1: 1300 when
+    /// the path MTU is unknown); 0 turns the rule off.
+    /// </summary>
+    public int UdpSizeThreshold { get; set; } = 1300;
+
     /// <summary>Responses dropped because they carried more than one Via (RFC 3261 §8.1.3.3).</summary>
     public long MisroutedResponses { get; private set; }
 
@@ -92,9 +98,21 @@ public sealed class TransactionLayer : ISipTransportUser
             throw new ArgumentException("ACK is not sent in a transaction; use SendAck.", nameof(request));
         }
 
-        if (request.TopVia is not { IsRfc3261Branch: true })
+        var ownVia = request.TopVia is not { IsRfc3261Branch: true };
+        if (ownVia)
         {
-            SipTopVia.Set(request, Transport.CreateVia(targets[0], NewBranch()));
+            request.SetTopVia(Transport.CreateVia(targets[0], NewBranch()));
+        }
+
+        if (ownVia && targets[0].Protocol == SipTransportProtocol.Udp && UdpSizeThreshold > 0
+            && SipMessageWriter.ToBytes(request).Length > UdpSizeThreshold)
+        {
+            // §18.1.1: a request larger than 1300 bytes (path MTU unknown) goes over TCP to the same place; if TCP
+            // fails, the fail-over below retries over UDP as the RFC allows.
+            var viaTcp = new List<SipDestination>(targets.Count + 1) { targets[0] with { Protocol = SipTransportProtocol.Tcp } };
+            viaTcp.AddRange(targets);
+            targets = viaTcp;
+            request.SetTopVia(Transport.CreateVia(targets[0], NewBranch()));
         }
 
         return Start(request, targets, 0, user);
@@ -109,7 +127,7 @@ public sealed class TransactionLayer : ISipTransportUser
         ArgumentNullException.ThrowIfNull(ack);
         if (ack.TopVia is not { IsRfc3261Branch: true })
         {
-            SipTopVia.Set(ack, Transport.CreateVia(destination, NewBranch()));
+            ack.SetTopVia(Transport.CreateVia(destination, NewBranch()));
         }
 
         Transport.SendRequest(ack, destination, null);
@@ -216,7 +234,7 @@ public sealed class TransactionLayer : ISipTransportUser
         // RFC 3263 §4.3: a new transaction with a new branch (the failed one may still absorb retransmissions).
         var old = failed.Request;
         var request = new SipRequest(old.Method, old.RequestUri, old.Headers.Clone(), old.Body);
-        SipTopVia.Set(request, Transport.CreateVia(targets[index], NewBranch()));
+        request.SetTopVia(Transport.CreateVia(targets[index], NewBranch()));
         return Start(request, targets, index, user);
     }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using DnsClient;
 using DnsClient.Protocol;
+using Intercom.Sip.Messages;
 
 namespace Intercom.Sip.Transport;
 
@@ -27,6 +28,29 @@ public sealed class SipServerLocator
         _dns = dns;
         _options = options ?? new SipServerLocatorOptions();
         _random = random ?? Random.Shared;
+    }
+
+    /// <summary>
+    /// Locates the servers for a SIP or SIPS URI (RFC 3263 §4): maddr wins over the host, the transport parameter and port
+    /// are honoured, and sips allows only TLS.
+    /// </summary>
+    /// <returns>Destinations in the order to try; empty when nothing resolves or the transport is unknown.</returns>
+    public Task<IReadOnlyList<SipDestination>> LocateAsync(SipUri uri, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        SipTransportProtocol? transport = null;
+        if (uri.Transport is { } token)
+        {
+            if (!SipTransportProtocolExtensions.TryParseSipTransport(token, out var parsed))
+            {
+                return Task.FromResult<IReadOnlyList<SipDestination>>([]);
+            }
+
+            // sips with transport=tcp means TLS over TCP (RFC 3261 §26.2.2).
+            transport = uri.IsSecure && parsed == SipTransportProtocol.Tcp ? SipTransportProtocol.Tls : parsed;
+        }
+
+        return LocateAsync(uri.MAddr ?? uri.Host, uri.Port, transport, uri.IsSecure, cancellationToken);
     }
 
     /// <summary>

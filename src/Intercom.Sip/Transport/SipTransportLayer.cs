@@ -303,13 +303,13 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
         if (via.HasRport)
         {
-            via.Parameters.Set("rport", source.Port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            via.SetRport(source.Port);
             changed = true;
         }
 
         if (changed)
         {
-            SipTopVia.Set(request, via);
+            request.SetTopVia(via);
         }
     }
 

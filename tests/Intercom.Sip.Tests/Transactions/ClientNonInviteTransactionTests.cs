@@ -122,4 +122,27 @@ public class ClientNonInviteTransactionTests
         Assert.Empty(bench.Client.Events);
         Assert.Single(bench.Core.StrayResponses);
     }
+
+    [Fact]
+    public void A_request_over_1300_bytes_goes_over_TCP_first_and_back_to_UDP_if_TCP_fails()
+    {
+        using var bench = new TransactionTestBench();
+        var request = TransactionTestBench.NewRequest("MESSAGE");
+        request.Headers.Add("Content-Type", "text/plain");
+        request.Body = new byte[1400];
+        var tcp = TransactionTestBench.UdpTarget with { Protocol = SipTransportProtocol.Tcp };
+        bench.Transport.FailingDestinations[tcp] = SipTransportError.ConnectFailed;
+
+        var first = bench.Layer.SendRequest(request, [TransactionTestBench.UdpTarget], bench.Client);
+
+        Assert.Equal(tcp, first.Destination);
+        Assert.Equal("TCP", first.Request.TopVia!.Transport);
+        var retry = first.ContinuedBy!;
+        Assert.Equal(TransactionTestBench.UdpTarget, retry.Destination);
+        Assert.Equal("UDP", retry.Request.TopVia!.Transport);
+        Assert.Equal(2, bench.SentCount("MESSAGE"));
+
+        var small = bench.Layer.SendRequest(TransactionTestBench.NewRequest("OPTIONS"), [TransactionTestBench.UdpTarget], bench.Client);
+        Assert.Equal(TransactionTestBench.UdpTarget, small.Destination);
+    }
 }

@@ -180,4 +180,16 @@ public class SipServerLocatorTests
         var targets = await Locator(dns).LocateAsync("nowhere.example", null, null, secure: false);
         Assert.Empty(targets);
     }
+
+    [Theory]
+    [InlineData("sip:door@192.0.2.5:5070;transport=tcp", SipTransportProtocol.Tcp, 5070)]
+    [InlineData("sips:door@192.0.2.5;transport=tcp", SipTransportProtocol.Tls, 5061)]
+    [InlineData("sip:door@example.com;maddr=192.0.2.5", SipTransportProtocol.Udp, 5060)]
+    public async Task A_SIP_URI_supplies_host_maddr_port_and_transport(string uri, SipTransportProtocol transport, int port)
+    {
+        using var dns = new LoopbackDnsServer();
+        var targets = await Locator(dns).LocateAsync(Intercom.Sip.Messages.SipUri.Parse(uri));
+        Assert.Equal([new SipDestination(transport, new IPEndPoint(IPAddress.Parse("192.0.2.5"), port))], targets);
+        Assert.Equal(0, dns.QueryCount);
+    }
 }

@@ -185,7 +185,7 @@ public class SipTransportLayerTests
         client.OnLoop(() =>
         {
             var request = TransportPeer.Options("ignored");
-            SipTopVia.Set(request, client.Layer.CreateVia(destination, "z9hG4bKl2l"));
+            request.SetTopVia(client.Layer.CreateVia(destination, "z9hG4bKl2l"));
             client.Layer.SendRequest(request, destination, client);
         });
 
