@@ -34,6 +34,8 @@ public static class IntercomCli
             case "version":
                 await stdout.WriteLineAsync($"intercom {Version} ({RuntimeInformation.RuntimeIdentifier}, {RuntimeInformation.FrameworkDescription})").ConfigureAwait(false);
                 return ExitCodes.Ok;
+            case "demo":
+                return await Demo.RunAsync(stdout, stderr).ConfigureAwait(false);
             case "check-config":
                 return await CheckConfigAsync(commandLine.ConfigPath, stdout, stderr).ConfigureAwait(false);
             default:

@@ -11,7 +11,7 @@ public sealed class SignalShutdownTests
         var app = Path.Combine(AppContext.BaseDirectory, "intercom.dll");
         var config = Path.Combine(Directory.CreateTempSubdirectory("intercom-sig-").FullName, "intercom.json");
         File.WriteAllText(config, """{ "name": "Signal test", "sip": { "listen": [ { "transport": "udp", "address": "127.0.0.1", "port": 0 } ] }, "station": { "ringGroups": [ { "id": "residents", "targets": [ "sip:resident@127.0.0.1" ] } ], "eventLog": { "persistPath": null } } }""");
-        var psi = new ProcessStartInfo("dotnet", [app, "run", "--config", config])
+        var psi = new ProcessStartInfo("dotnet", [app, "run", "--simulate", "--config", config])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -136,17 +136,28 @@ public sealed class SipCall : IClientTransactionUser
         SendReinvite();
     });
 
-    /// <summary>Sends an INFO in the dialog (e.g. DTMF as application/dtmf-relay for peers that want it).</summary>
-    public void SendInfo(string contentType, ReadOnlyMemory<byte> body) => Loop.Post(() =>
+    /// <summary>
+    /// Sends an INFO in the dialog (e.g. DTMF as application/dtmf-relay for peers that want it) and completes with its
+    /// final response. Send the next one after this completes: §12.2.2 lets the peer refuse a lower CSeq that overtook.
+    /// </summary>
+    public Task<SipResponse> SendInfo(string contentType, ReadOnlyMemory<byte> body)
     {
-        if (_dialog is { State: DialogState.Confirmed } dialog)
+        var completion = new RequestCompletion();
+        Loop.Post(() =>
         {
+            if (_dialog is not { State: DialogState.Confirmed } dialog)
+            {
+                completion.Fail(481, "No confirmed dialog");
+                return;
+            }
+
             var info = dialog.CreateRequest(SipMethods.Info, Contact(dialog));
             info.Headers.Set(SipHeaderNames.ContentType, contentType);
             info.Body = body;
-            SendInDialog(info, new InDialogRequestUser(this));
-        }
-    });
+            SendInDialog(info, completion);
+        });
+        return completion.Task;
+    }
 
     // ---------------------------------------------------------------- outgoing (UAC)
 
@@ -473,6 +484,8 @@ public sealed class SipCall : IClientTransactionUser
         SetBody(ok, body);
         _answer = ok;
         State = CallState.Answering;
+        // §12.1.1: sending the 2xx confirms the UAS's dialog.
+        _dialog?.Confirm();
         tx.Respond(ok);
         _ua.UnregisterPendingInvite(tx);
         Start2xxRetransmission(ok);

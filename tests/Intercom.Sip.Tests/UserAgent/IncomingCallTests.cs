@@ -255,4 +255,20 @@ public sealed class IncomingCallTests : IDisposable
         Assert.Equal("res1", bye.To!.Parameters.Get("tag"));
         Assert.Equal(CallEndReason.LocalHangup, call.EndReason);
     }
+
+    [Fact]
+    public async Task Info_sent_by_the_callee_goes_in_the_confirmed_dialog()
+    {
+        var call = AnsweredCall();
+        var tag = LocalTag();
+        _bench.Receive(UserAgentTestBench.InDialog("ACK", 10, tag, "z9hG4bKack1"));
+        var pending = call.SendInfo("application/dtmf-relay", "Signal=1\r\nDuration=160\r\n"u8.ToArray());
+        var info = Assert.Single(_bench.Sent("INFO"));
+        Assert.Equal(tag, info.From!.Parameters.Get("tag"));
+        Assert.Equal("res1", info.To!.Parameters.Get("tag"));
+        Assert.Equal("sip:resident@198.51.100.7:5060", info.RequestUri.ToString());
+        _bench.Receive(UserAgentTestBench.ResponseTo(info, 200, null));
+        Assert.True(pending.IsCompletedSuccessfully);
+        Assert.Equal(200, (await pending).StatusCode);
+    }
 }
