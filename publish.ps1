@@ -41,7 +41,7 @@ if ($runtimes -contains 'linux-arm64') {
     if (-not (Test-Command 'ld.lld')) { Fail 'the arm64 cross-build links with lld: apt-get install lld' }
     $sysroot = '/usr/aarch64-linux-gnu/lib'
     if (-not (Test-Path (Join-Path $sysroot 'libc.so.6'))) {
-        Fail "no arm64 C library in $sysroot: apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+        Fail "no arm64 C library in ${sysroot}: apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
     }
 }
 
