@@ -46,7 +46,7 @@ if ($runtimes -contains 'linux-arm64') {
 }
 
 $propsFile = Join-Path $PSScriptRoot 'Directory.Build.props'
-$version = ([xml](Get-Content $propsFile)).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+$version = Select-Xml -Path $propsFile -XPath '//Version' | Select-Object -First 1 | ForEach-Object { $_.Node.InnerText }
 if (-not $version) { Fail "no <Version> in $propsFile" }
 
 if (-not $SkipTests) {
