@@ -30,6 +30,9 @@ public sealed class SipCall : IClientTransactionUser
     private Dialog? _dialog;
     private SipResponse? _answer;
     private SipTimer? _retransmit2xx;
+    private SipResponse? _pending2xx;
+    private ServerTransaction? _pending2xxTransaction;
+    private IOfferAnswer? _answerMedia;
     private SipTimer? _sessionTimer;
     private TimeSpan _retransmitInterval;
     private TimeSpan _retransmitElapsed;
@@ -421,7 +424,7 @@ public sealed class SipCall : IClientTransactionUser
     {
         if (_lastAck is { } ack && _dialog is { } dialog)
         {
-            // A fresh Via branch each time is fine for ACK to 2xx (§17.1.1.3 does not apply); keep it simple: same request.
+            // §13.2.2.4: the same ACK again, for every retransmission of the 2xx.
             SendAck(ack, dialog);
         }
     }
@@ -490,8 +493,6 @@ public sealed class SipCall : IClientTransactionUser
         _ua.UnregisterPendingInvite(tx);
         Start2xxRetransmission(ok);
     }
-
-    private IOfferAnswer? _answerMedia;
 
     private IOfferAnswer? Media => _media ?? _answerMedia;
 
@@ -577,9 +578,6 @@ public sealed class SipCall : IClientTransactionUser
         _retransmit2xx.Start(_retransmitInterval);
         _pending2xx = ok;
     }
-
-    private SipResponse? _pending2xx;
-    private ServerTransaction? _pending2xxTransaction;
 
     private void On2xxTimer()
     {
@@ -701,7 +699,7 @@ public sealed class SipCall : IClientTransactionUser
         tx.Respond(ok);
         _pending2xxTransaction = tx;
         Start2xxRetransmission(ok);
-        RestartSessionTimerAfterRefresh(request);
+        RestartSessionTimerAfterRefresh();
         if (heldBefore != IsHeldByPeer)
         {
             HoldChanged?.Invoke(this, IsHeldByPeer);
@@ -731,7 +729,7 @@ public sealed class SipCall : IClientTransactionUser
         dialog.RefreshTarget(request);
         AddSessionTimerToAnswer(request, ok);
         tx.Respond(ok);
-        RestartSessionTimerAfterRefresh(request);
+        RestartSessionTimerAfterRefresh();
         if (heldBefore != IsHeldByPeer)
         {
             HoldChanged?.Invoke(this, IsHeldByPeer);
@@ -796,7 +794,7 @@ public sealed class SipCall : IClientTransactionUser
                 Media?.ApplyAnswer(BodyText(response));
             }
 
-            RestartSessionTimerAfterRefresh(response);
+            RestartSessionTimerAfterRefresh();
         }
         else if (status == 491)
         {
@@ -834,11 +832,7 @@ public sealed class SipCall : IClientTransactionUser
     {
         dialog ??= _dialog!;
         _ua.AddCommonHeaders(request, isResponse: false);
-        LocateInDialog(dialog, destination =>
-        {
-            var tx = _ua.Transactions.SendRequest(request, [destination], user);
-            _ = tx;
-        });
+        LocateInDialog(dialog, destination => _ua.Transactions.SendRequest(request, [destination], user));
     }
 
     /// <summary>The next hop for an in-dialog request: the first Route, else the remote target (§12.2.1.1, §8.1.2).</summary>
@@ -938,7 +932,7 @@ public sealed class SipCall : IClientTransactionUser
         ArmSessionTimer();
     }
 
-    private void RestartSessionTimerAfterRefresh(SipMessage message)
+    private void RestartSessionTimerAfterRefresh()
     {
         if (_sessionExpires > 0)
         {

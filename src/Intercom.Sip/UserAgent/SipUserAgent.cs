@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using DnsClient;
 using Intercom.Sip.Core;
 using Intercom.Sip.Dialogs;
 using Intercom.Sip.Messages;
@@ -19,7 +20,8 @@ public sealed partial class SipUserAgent : ITransactionUser
     private readonly Dictionary<DialogId, SipCall> _dialogs = [];
     private readonly Dictionary<ServerTransaction, SipCall> _pendingInvites = [];
     private readonly HashSet<SipCall> _calls = [];
-    private readonly SipServerLocator? _locator;
+    private readonly SipServerLocator _locator;
+    private readonly HashSet<string> _supported;
     private readonly ILogger _log;
 
     public SipUserAgent(TransactionLayer transactions, SipUserAgentOptions? options = null, SipServerLocator? locator = null, ILogger? log = null)
@@ -27,7 +29,9 @@ public sealed partial class SipUserAgent : ITransactionUser
         ArgumentNullException.ThrowIfNull(transactions);
         Transactions = transactions;
         Options = options ?? new SipUserAgentOptions();
-        _locator = locator;
+        // Without a locator of the caller's, the system's resolver (/etc/resolv.conf); numeric targets never query it.
+        _locator = locator ?? new SipServerLocator(new LookupClient());
+        _supported = new HashSet<string>(Options.Supported.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
         _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         transactions.User = this;
     }
@@ -153,28 +157,18 @@ public sealed partial class SipUserAgent : ITransactionUser
 
     /// <summary>
     /// Finds where to send a request whose next hop is <paramref name="uri"/> (RFC 3263), and continues on the loop with the
-    /// destinations (empty when nothing resolves).
+    /// destinations (empty when nothing resolves). A numeric host needs no DNS (§4.2): the locator answers at once and
+    /// the continuation runs synchronously, still on the loop.
     /// </summary>
     internal void Locate(SipUri uri, Action<IReadOnlyList<SipDestination>> then)
     {
-        var host = uri.MAddr ?? uri.Host;
-        SipTransportProtocol? transport = uri.Transport is { } t && SipTransportProtocolExtensions.TryParseSipTransport(t, out var p) ? p : null;
-        var numeric = host.Trim('[', ']');
-        if (System.Net.IPAddress.TryParse(numeric, out var address))
+        var lookup = _locator.LocateAsync(uri);
+        if (lookup.IsCompleted)
         {
-            // A numeric host needs no DNS (RFC 3263 §4.2): answer synchronously and stay on the loop.
-            var protocol = uri.IsSecure ? SipTransportProtocol.Tls : transport ?? SipTransportProtocol.Udp;
-            then([new SipDestination(protocol, new System.Net.IPEndPoint(address, uri.Port ?? protocol.DefaultPort()))]);
+            then(lookup.IsCompletedSuccessfully ? lookup.Result : []);
             return;
         }
 
-        if (_locator is null)
-        {
-            then([]);
-            return;
-        }
-
-        var lookup = _locator.LocateAsync(host, uri.Port, transport, uri.IsSecure);
         lookup.ContinueWith(
             task => Loop.Post(() => then(task.IsCompletedSuccessfully ? task.Result : [])),
             CancellationToken.None,
@@ -304,7 +298,7 @@ public sealed partial class SipUserAgent : ITransactionUser
         foreach (var option in request.Headers.GetAll(SipHeaderNames.Require))
         {
             var token = option.Trim();
-            if (!Options.Supported.Split(',', StringSplitOptions.TrimEntries).Contains(token, StringComparer.OrdinalIgnoreCase))
+            if (!_supported.Contains(token))
             {
                 return token;
             }

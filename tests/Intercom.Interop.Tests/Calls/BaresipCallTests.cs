@@ -57,14 +57,21 @@ public sealed class BaresipCallTests : IAsyncLifetime
         return new CallProbe(call);
     }
 
+    /// <summary>Bob (auto-answer) is called; both sides agree the call is established.</summary>
+    private async Task<CallProbe> AnsweredCallToBob(string transport = "udp")
+    {
+        var probe = Dial("bob", transport);
+        await probe.WaitForAsync("answered", Wait);
+        await _bob.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        return probe;
+    }
+
     [Theory]
     [InlineData("udp")]
     [InlineData("tls")]
     public async Task We_call_baresip_it_answers_and_we_hang_up(string transport)
     {
-        var probe = Dial("bob", transport);
-        await probe.WaitForAsync("answered", Wait);
-        await _bob.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var probe = await AnsweredCallToBob(transport);
         probe.Call.Hangup();
         await _bob.WaitForEventAsync("CALL_CLOSED", Wait);
         await probe.WaitForAsync("ended", Wait);
@@ -75,9 +82,7 @@ public sealed class BaresipCallTests : IAsyncLifetime
     [Fact]
     public async Task We_call_baresip_and_baresip_hangs_up()
     {
-        var probe = Dial("bob");
-        await probe.WaitForAsync("answered", Wait);
-        await _bob.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var probe = await AnsweredCallToBob();
         await _bob.CommandAsync("hangup");
         await probe.WaitForAsync("ended", Wait);
         Assert.Equal(CallEndReason.RemoteHangup, probe.Call.EndReason);
@@ -121,9 +126,7 @@ public sealed class BaresipCallTests : IAsyncLifetime
     [Fact]
     public async Task Baresip_puts_us_on_hold_and_resumes()
     {
-        var probe = Dial("bob");
-        await probe.WaitForAsync("answered", Wait);
-        await _bob.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var probe = await AnsweredCallToBob();
         await _bob.CommandAsync("hold");
         await probe.WaitForAsync("held", Wait);
         Assert.True(probe.Call.IsHeldByPeer);
