@@ -49,12 +49,35 @@ public sealed class Baresip : IAsyncDisposable
         return new Baresip(directory) { Account = account, ToneHz = toneHz, CaFile = caFile, SipPort = FreePort.Next(), ControlPort = FreePort.Next() };
     }
 
+    /// <summary>
+    /// Starts baresip. A free port can be taken by a parallel test between choosing it and baresip binding it; baresip
+    /// then exits with EADDRINUSE (98) and is started again on new ports.
+    /// </summary>
     public async Task StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync().ConfigureAwait(false);
+                return;
+            }
+            catch (PortTakenException) when (attempt < 3)
+            {
+                await _process!.DisposeAsync().ConfigureAwait(false);
+                SipPort = FreePort.Next();
+                ControlPort = FreePort.Next();
+            }
+        }
+    }
+
+    private async Task StartOnceAsync()
     {
         System.IO.Directory.CreateDirectory(RecordingDirectory);
         File.WriteAllText(Path.Combine(Directory, "accounts"), Account + "\n");
         File.WriteAllText(Path.Combine(Directory, "contacts"), "");
-        var rtpBase = 20000 + (SipPort % 200) * 100;
+        // Below Linux's ephemeral range (32768+), so no socket the system hands out lands in it.
+        var rtpBase = 20000 + (SipPort % 120) * 100;
         var config = new StringBuilder();
         config.Append(CultureInfo.InvariantCulture, $"""
             poll_method epoll
@@ -104,7 +127,8 @@ public sealed class Baresip : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"baresip exited ({_process.ExitCode}):\n{_process.Tail()}");
+                var message = $"baresip exited ({_process.ExitCode}):\n{_process.Tail()}";
+                throw _process.ExitCode == AddressInUse ? new PortTakenException(message) : new InvalidOperationException(message);
             }
 
             try
@@ -301,4 +325,8 @@ public sealed class Baresip : IAsyncDisposable
             await _process.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private const int AddressInUse = 98;
+
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
 }
