@@ -14,4 +14,4 @@ namespace Intercom.Configuration;
     UseStringEnumConverter = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(IntercomConfig))]
-internal sealed partial class ConfigJsonContext : JsonSerializerContext;
+public sealed partial class ConfigJsonContext : JsonSerializerContext;

@@ -2,7 +2,7 @@ using System.Text;
 using Intercom.Configuration;
 using Intercom.Station.Configuration;
 
-namespace Intercom.Tests;
+namespace Intercom.Configuration.Tests;
 
 public class ConfigLoaderTests
 {

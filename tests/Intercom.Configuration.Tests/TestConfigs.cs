@@ -1,6 +1,6 @@
 using Intercom.Configuration;
 
-namespace Intercom.Tests;
+namespace Intercom.Configuration.Tests;
 
 /// <summary>The smallest valid configurations: the defaults plus someone for the call button to ring.</summary>
 internal static class TestConfigs

@@ -1,7 +1,7 @@
 using Intercom.Configuration;
 using Intercom.Station.Configuration;
 
-namespace Intercom.Tests;
+namespace Intercom.Configuration.Tests;
 
 public sealed class ConfigStoreTests : IDisposable
 {
