@@ -29,6 +29,8 @@ public static class ConfigValidator
             errors.Add(new ConfigError("station." + e.Path, e.Reason));
         }
 
+        IntegrationsConfigValidator.Validate(config, errors);
+
         return errors;
     }
 

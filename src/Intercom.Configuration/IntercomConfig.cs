@@ -19,4 +19,10 @@ public sealed class IntercomConfig
 
     /// <summary>The door station itself: board pins, relays, buttons, ring groups, codes, incoming calls, event log.</summary>
     public StationConfig Station { get; set; } = new();
+
+    /// <summary>MQTT publishing, commands and Home Assistant discovery.</summary>
+    public MqttConfig Mqtt { get; set; } = new();
+
+    /// <summary>JSON POSTs to other systems on chosen events.</summary>
+    public WebhooksConfig Webhooks { get; set; } = new();
 }

@@ -71,6 +71,12 @@ public sealed class DoorStation : IDisposable
     /// <summary>What the station is doing on the phone now.</summary>
     public StationCallState CallState => _state;
 
+    /// <summary>
+    /// Raised on the station's loop when <see cref="CallState"/> changes, after the event that caused it was logged
+    /// (for MQTT, webhooks and the page). Handlers must return at once: they hold up the station.
+    /// </summary>
+    public event EventHandler<StationCallState>? CallStateChanged;
+
     /// <summary>A snapshot for the page and the API; any thread.</summary>
     public StationStatus GetStatus()
     {
@@ -529,8 +535,13 @@ public sealed class DoorStation : IDisposable
             state = call.IsRinging ? StationCallState.Calling : StationCallState.InCall;
         }
 
+        var changed = _state != state;
         _state = state;
         RefreshLeds();
+        if (changed)
+        {
+            CallStateChanged?.Invoke(this, state);
+        }
     }
 
     private void RefreshLeds()

@@ -59,6 +59,7 @@ public static partial class StationHost
         AppDomain.CurrentDomain.UnhandledException += releaseOnCrash;
         try
         {
+            await using var integrations = IntegrationsHosting.Start(app, loggerFactory);
             foreach (var listener in app.Sip.Transport.Listeners)
             {
                 LogListening(log, listener.Protocol.ToString().ToLowerInvariant(), listener.LocalEndPoint.ToString());

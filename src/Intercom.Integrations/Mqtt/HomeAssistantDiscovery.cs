@@ -1,0 +1,139 @@
+using System.Text.Json;
+using Intercom.Configuration;
+
+namespace Intercom.Integrations.Mqtt;
+
+/// <summary>
+/// Home Assistant MQTT discovery documents for the station: a doorbell event entity, a lock per relay (a read-only
+/// binary sensor when commands are off), a call-state sensor, a connectivity sensor per registering account and a
+/// hang-up button, all under one device and following the station's availability topic.
+/// </summary>
+public static class HomeAssistantDiscovery
+{
+    /// <summary>Values of PREFIX/call_state, in the order of <see cref="Station.StationCallState"/>.</summary>
+    public static IReadOnlyList<string> CallStates { get; } = ["idle", "calling", "in_call"];
+
+    /// <summary>The documents to publish (retained); entities that do not apply are removed with an empty payload.</summary>
+    public static IReadOnlyList<DiscoveryDocument> Build(MqttTopics topics, string stationName, string version,
+        IReadOnlyList<string> relayIds, IReadOnlyList<string> accountIds, bool acceptCommands)
+    {
+        ArgumentNullException.ThrowIfNull(topics);
+        ArgumentNullException.ThrowIfNull(relayIds);
+        ArgumentNullException.ThrowIfNull(accountIds);
+        var node = topics.NodeId;
+        var device = new HomeAssistantDevice { Identifiers = [node], Name = stationName, SwVersion = version };
+        var origin = new HomeAssistantOrigin { SwVersion = version };
+        var documents = new List<DiscoveryDocument>();
+
+        Add("event", "doorbell", new HomeAssistantEntity
+        {
+            Name = "Doorbell",
+            UniqueId = $"{node}_doorbell",
+            Device = device,
+            Origin = origin,
+            AvailabilityTopic = topics.Availability,
+            StateTopic = topics.Event(IntegrationEventNames.Doorbell),
+            DeviceClass = "doorbell",
+            EventTypes = [IntegrationEventNames.Doorbell],
+        });
+
+        Add("sensor", "call_state", new HomeAssistantEntity
+        {
+            Name = "Call state",
+            UniqueId = $"{node}_call_state",
+            Device = device,
+            Origin = origin,
+            AvailabilityTopic = topics.Availability,
+            StateTopic = topics.CallState,
+            DeviceClass = "enum",
+            Options = CallStates,
+            Icon = "mdi:phone-classic",
+        });
+
+        foreach (var relay in relayIds)
+        {
+            var objectId = "relay_" + relay;
+            if (acceptCommands)
+            {
+                // A relay pulses and releases by itself: unlocked while energised, locked again at the pulse end.
+                Add("lock", objectId, new HomeAssistantEntity
+                {
+                    Name = $"Relay {relay}",
+                    UniqueId = $"{node}_relay_{MqttTopics.Level(relay)}",
+                    Device = device,
+                    Origin = origin,
+                    AvailabilityTopic = topics.Availability,
+                    StateTopic = topics.Relay(relay),
+                    CommandTopic = topics.RelaySet(relay),
+                    StateLocked = StationMqttBridge.RelayOff,
+                    StateUnlocked = StationMqttBridge.RelayOn,
+                    PayloadLock = "LOCK",
+                    PayloadUnlock = "UNLOCK",
+                    PayloadOpen = "OPEN",
+                });
+                Remove("binary_sensor", objectId);
+            }
+            else
+            {
+                Add("binary_sensor", objectId, new HomeAssistantEntity
+                {
+                    Name = $"Relay {relay}",
+                    UniqueId = $"{node}_relay_{MqttTopics.Level(relay)}",
+                    Device = device,
+                    Origin = origin,
+                    AvailabilityTopic = topics.Availability,
+                    StateTopic = topics.Relay(relay),
+                    DeviceClass = "lock",
+                    // binary_sensor "lock": on means unlocked.
+                    PayloadOn = StationMqttBridge.RelayOn,
+                    PayloadOff = StationMqttBridge.RelayOff,
+                });
+                Remove("lock", objectId);
+            }
+        }
+
+        foreach (var account in accountIds)
+        {
+            Add("binary_sensor", "registration_" + account, new HomeAssistantEntity
+            {
+                Name = $"SIP registration {account}",
+                UniqueId = $"{node}_registration_{MqttTopics.Level(account)}",
+                Device = device,
+                Origin = origin,
+                AvailabilityTopic = topics.Availability,
+                StateTopic = topics.Registration(account),
+                DeviceClass = "connectivity",
+                EntityCategory = "diagnostic",
+                PayloadOn = StationMqttBridge.Registered,
+                PayloadOff = StationMqttBridge.NotRegistered,
+            });
+        }
+
+        if (acceptCommands)
+        {
+            Add("button", "hang_up", new HomeAssistantEntity
+            {
+                Name = "Hang up",
+                UniqueId = $"{node}_hang_up",
+                Device = device,
+                Origin = origin,
+                AvailabilityTopic = topics.Availability,
+                CommandTopic = topics.CommandHangUp,
+                PayloadPress = "hangup",
+                Icon = "mdi:phone-hangup",
+            });
+        }
+        else
+        {
+            Remove("button", "hang_up");
+        }
+
+        return documents;
+
+        void Add(string component, string objectId, HomeAssistantEntity entity) =>
+            documents.Add(new DiscoveryDocument(topics.Discovery(component, objectId),
+                JsonSerializer.Serialize(entity, IntegrationsJsonContext.Default.HomeAssistantEntity)));
+
+        void Remove(string component, string objectId) => documents.Add(new DiscoveryDocument(topics.Discovery(component, objectId), ""));
+    }
+}

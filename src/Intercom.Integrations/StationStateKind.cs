@@ -1,0 +1,14 @@
+namespace Intercom.Integrations;
+
+/// <summary>The parts of the station's state that are published (retained) and can change.</summary>
+public enum StationStateKind
+{
+    /// <summary>Idle, calling or in a call.</summary>
+    CallState,
+
+    /// <summary>One relay energised or released.</summary>
+    Relay,
+
+    /// <summary>One account registered or not.</summary>
+    Registration,
+}

@@ -1,0 +1,4 @@
+namespace Intercom.Integrations.Tests.Broker;
+
+/// <summary>One message the probe received.</summary>
+internal sealed record ProbeMessage(string Topic, string Payload, bool Retain);

@@ -1,0 +1,319 @@
+using System.Text.Json;
+using Intercom.Integrations.Mqtt;
+using Intercom.Integrations.Tests.Broker;
+using Intercom.Interop.Tests.Peers;
+using MQTTnet;
+
+namespace Intercom.Integrations.Tests;
+
+/// <summary>The MQTT bridge against Debian's mosquitto on loopback, started per test and stopped by PID.</summary>
+public sealed class MqttBrokerTests
+{
+    private const string Prefix = BridgeRig.Prefix;
+
+    [Fact]
+    public async Task Doorbell_press_is_published_as_an_event_with_its_button()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]);
+
+        rig.Station.Board.PressButton("button1");
+
+        var doorbell = await probe.WaitForAsync(Prefix + "/event/doorbell");
+        Assert.False(doorbell.Retain);
+        using var json = JsonDocument.Parse(doorbell.Payload);
+        Assert.Equal("doorbell", json.RootElement.GetProperty("event_type").GetString());
+        Assert.Equal("button1", json.RootElement.GetProperty("subject").GetString());
+        Assert.Equal("Front door", json.RootElement.GetProperty("station").GetString());
+        Assert.Equal(rig.Station.Time.GetUtcNow(), json.RootElement.GetProperty("at").GetDateTimeOffset());
+        var started = await probe.WaitForAsync(Prefix + "/event/call_started");
+        Assert.Contains("calling ring group residents", started.Payload, StringComparison.Ordinal);
+        await probe.WaitForAsync(Prefix + "/call_state", m => m.Payload == "calling");
+    }
+
+    [Fact]
+    public async Task Home_Assistant_discovery_describes_the_station_as_one_device()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        // Subscribed after the bridge published: discovery documents are retained, as Home Assistant needs them.
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, ["homeassistant/#"]);
+        var node = rig.Bridge.Topics.NodeId;
+        Assert.Equal("intercom-front_door", node);
+
+        var doorbell = await probe.WaitForAsync($"homeassistant/event/{node}/doorbell/config");
+        Assert.True(doorbell.Retain);
+        using (var json = JsonDocument.Parse(doorbell.Payload))
+        {
+            var root = json.RootElement;
+            Assert.Equal("doorbell", root.GetProperty("device_class").GetString());
+            Assert.Equal(Prefix + "/event/doorbell", root.GetProperty("state_topic").GetString());
+            Assert.Equal(["doorbell"], root.GetProperty("event_types").EnumerateArray().Select(e => e.GetString()));
+            Assert.Equal(Prefix + "/availability", root.GetProperty("availability_topic").GetString());
+            Assert.Equal(node + "_doorbell", root.GetProperty("unique_id").GetString());
+            var device = root.GetProperty("device");
+            Assert.Equal(node, device.GetProperty("identifiers")[0].GetString());
+            Assert.Equal("Front door", device.GetProperty("name").GetString());
+            Assert.Equal("0.1.0-test", device.GetProperty("sw_version").GetString());
+        }
+
+        var door = await probe.WaitForAsync($"homeassistant/lock/{node}/relay_door/config");
+        using (var json = JsonDocument.Parse(door.Payload))
+        {
+            var root = json.RootElement;
+            Assert.Equal(Prefix + "/relay/door/set", root.GetProperty("command_topic").GetString());
+            Assert.Equal(Prefix + "/relay/door", root.GetProperty("state_topic").GetString());
+            Assert.Equal("OFF", root.GetProperty("state_locked").GetString());
+            Assert.Equal("ON", root.GetProperty("state_unlocked").GetString());
+        }
+
+        var callState = await probe.WaitForAsync($"homeassistant/sensor/{node}/call_state/config");
+        using (var json = JsonDocument.Parse(callState.Payload))
+        {
+            Assert.Equal(["idle", "calling", "in_call"], json.RootElement.GetProperty("options").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        var registration = await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/registration_pbx/config");
+        using (var json = JsonDocument.Parse(registration.Payload))
+        {
+            Assert.Equal("connectivity", json.RootElement.GetProperty("device_class").GetString());
+            Assert.Equal(Prefix + "/registration/pbx", json.RootElement.GetProperty("state_topic").GetString());
+        }
+
+        await probe.WaitForAsync($"homeassistant/button/{node}/hang_up/config", m => m.Payload.Contains(Prefix + "/command/hangup", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task State_is_retained_so_a_late_subscriber_sees_it()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        rig.Feed.ReportRegistration("pbx", registered: true);
+        rig.Station.Board.PressButton("button1");
+        await using (var first = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]))
+        {
+            await first.WaitForAsync(Prefix + "/call_state", m => m.Payload == "calling");
+            await first.WaitForAsync(Prefix + "/registration/pbx", m => m.Payload == "registered");
+        }
+
+        await using var late = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]);
+
+        Assert.True((await late.WaitForAsync(Prefix + "/availability")).Retain);
+        Assert.Equal("online", (await late.WaitForAsync(Prefix + "/availability")).Payload);
+        Assert.Equal("calling", (await late.WaitForAsync(Prefix + "/call_state")).Payload);
+        Assert.Equal("registered", (await late.WaitForAsync(Prefix + "/registration/pbx")).Payload);
+        Assert.Equal("OFF", (await late.WaitForAsync(Prefix + "/relay/door")).Payload);
+        // Events are not retained: the late subscriber never hears of the old ring.
+        Assert.DoesNotContain(late.Messages, m => m.Topic.StartsWith(Prefix + "/event/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Open_command_pulses_the_relay_and_its_state_follows()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]);
+        var energised = WaitForRelay(rig, "door", energised: true);
+
+        await probe.PublishAsync(Prefix + "/command/open", "door");
+
+        await energised.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains(rig.Station.Board.RelayTransitions, t => t.RelayId == "door" && t.Energised);
+        await probe.WaitForAsync(Prefix + "/relay/door", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/door_opened", m => m.Payload.Contains("\"subject\":\"door\"", StringComparison.Ordinal));
+
+        // The pulse ends on the station's clock (3 s for the door) and the retained state says so.
+        var released = WaitForRelay(rig, "door", energised: false);
+        rig.Station.Seconds(3);
+        await released.WaitAsync(TimeSpan.FromSeconds(10));
+        await probe.WaitForAsync(Prefix + "/relay/door", m => m.Payload == "OFF");
+        Assert.Equal(1, rig.Station.Energised("door"));
+        Assert.Equal(1, rig.Bridge.Commands);
+    }
+
+    [Fact]
+    public async Task Home_Assistant_lock_unlock_pulses_its_relay_and_lock_does_nothing()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]);
+        var energised = WaitForRelay(rig, "gate", energised: true);
+
+        await probe.PublishAsync(Prefix + "/relay/gate/set", "LOCK");
+        await probe.PublishAsync(Prefix + "/relay/gate/set", "UNLOCK");
+
+        await energised.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, rig.Station.Energised("gate"));
+        Assert.Equal(0, rig.Station.Energised("door"));
+        Assert.Equal(["relays release by themselves at the end of their pulse"], rig.Refusals);
+    }
+
+    [Fact]
+    public async Task A_retained_open_command_does_not_open_the_door_at_connection()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using (var attacker = await MqttProbe.ConnectAsync(broker.Port, []))
+        {
+            await attacker.PublishAsync(Prefix + "/command/open", "door", retain: true);
+        }
+
+        await using var rig = BridgeRig.Start(BridgeRig.Config(broker.Port));
+        var refused = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Bridge.CommandRefused += (_, reason) => refused.TrySetResult(reason);
+        await rig.WaitConnectedAsync();
+
+        Assert.Equal("retained commands are ignored", await refused.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, rig.Station.Energised("door"));
+        Assert.Equal(0, rig.Bridge.Commands);
+    }
+
+    [Fact]
+    public async Task Hang_up_and_dial_commands_reach_the_station()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]);
+
+        await probe.PublishAsync(Prefix + "/command/dial", "residents");
+        await probe.WaitForAsync(Prefix + "/call_state", m => m.Payload == "calling");
+        Assert.Contains(rig.Station.Calls.Dialled, d => d.Target == "sip:alice@pbx.example");
+
+        await probe.PublishAsync(Prefix + "/command/hangup", "");
+        await probe.WaitForAsync(Prefix + "/event/call_ended");
+        await probe.WaitForAsync(Prefix + "/call_state", m => m.Payload == "idle" && !m.Retain);
+        Assert.Equal(2, rig.Station.Calls.HungUp.Count);
+    }
+
+    [Fact]
+    public async Task Broker_publishes_the_last_will_when_the_station_vanishes_and_it_comes_back_online()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var proxy = new DroppingTcpProxy(broker.Port);
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(proxy.Port));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/availability"]);
+        await probe.WaitForAsync(Prefix + "/availability", m => m.Payload == "online");
+
+        proxy.DropAll();
+
+        var will = await probe.WaitForAsync(Prefix + "/availability", m => m.Payload == "offline");
+        Assert.False(will.Retain); // delivered live to an existing subscription (MQTT 3.1.1 §3.3.1.3), retained on the broker
+        await rig.WaitReconnectScheduledAsync();
+        Assert.Equal(TimeSpan.FromSeconds(1), rig.LastReconnectDelay); // the minimum: jitter never goes below it
+
+        rig.Station.Advance(rig.LastReconnectDelay);
+        await rig.WaitConnectedAsync();
+        await probe.WaitForAsync(Prefix + "/availability", m => m.Payload == "online" && probe.Messages.Count(x => x.Payload == "online") >= 2);
+        Assert.Equal(2, rig.Bridge.Connections);
+        Assert.Equal(2, proxy.Accepted);
+    }
+
+    [Fact]
+    public async Task Clean_stop_publishes_offline_itself()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/availability"]);
+        await probe.WaitForAsync(Prefix + "/availability", m => m.Payload == "online");
+
+        await rig.DisposeAsync();
+
+        await probe.WaitForAsync(Prefix + "/availability", m => m.Payload == "offline");
+        Assert.False(rig.Bridge.IsConnected);
+    }
+
+    [Fact]
+    public async Task Tls_with_the_brokers_CA_and_a_password_connects()
+    {
+        var certificates = TestCertificates.Create(Path.Combine(Path.GetTempPath(), "intercom-mqtt-tls-" + Guid.NewGuid().ToString("N")[..8]));
+        await using var broker = await Mosquitto.StartAsync(certificates, ("door", "s3cret-door-password"));
+        var config = BridgeRig.Config(broker.Port);
+        config.Host = "localhost";
+        config.Username = "door";
+        config.Password = "s3cret-door-password";
+        config.Tls.Enabled = true;
+        config.Tls.CaFile = certificates.CaFile;
+        await using var rig = await BridgeRig.StartConnectedAsync(config);
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/availability"], o => o
+            .WithCredentials("door", "s3cret-door-password")
+            .WithTlsOptions(t => t.UseTls().WithCertificateValidationHandler(_ => true)));
+
+        Assert.Equal("online", (await probe.WaitForAsync(Prefix + "/availability")).Payload);
+        Assert.True(rig.Bridge.IsConnected);
+    }
+
+    [Fact]
+    public async Task Wrong_password_or_an_untrusted_broker_is_refused_and_retried()
+    {
+        var certificates = TestCertificates.Create(Path.Combine(Path.GetTempPath(), "intercom-mqtt-tls-" + Guid.NewGuid().ToString("N")[..8]));
+        var stranger = TestCertificates.Create(Path.Combine(Path.GetTempPath(), "intercom-mqtt-tls-" + Guid.NewGuid().ToString("N")[..8]));
+        await using var broker = await Mosquitto.StartAsync(certificates, ("door", "s3cret-door-password"));
+
+        var wrongPassword = BridgeRig.Config(broker.Port);
+        wrongPassword.Host = "localhost";
+        wrongPassword.Username = "door";
+        wrongPassword.Password = "not-the-password";
+        wrongPassword.Tls.Enabled = true;
+        wrongPassword.Tls.CaFile = certificates.CaFile;
+        await using (var rig = BridgeRig.Start(wrongPassword))
+        {
+            await rig.WaitReconnectScheduledAsync();
+            Assert.Equal(0, rig.Bridge.Connections);
+        }
+
+        var wrongCa = BridgeRig.Config(broker.Port);
+        wrongCa.Host = "localhost";
+        wrongCa.Username = "door";
+        wrongCa.Password = "s3cret-door-password";
+        wrongCa.Tls.Enabled = true;
+        wrongCa.Tls.CaFile = stranger.CaFile;
+        await using (var rig = BridgeRig.Start(wrongCa))
+        {
+            await rig.WaitReconnectScheduledAsync();
+            Assert.Equal(0, rig.Bridge.Connections);
+        }
+
+        // The same untrusted broker with verification off (a lab setup) is accepted.
+        wrongCa.Tls.VerifyPeer = false;
+        await using (var rig = await BridgeRig.StartConnectedAsync(wrongCa))
+        {
+            Assert.Equal(1, rig.Bridge.Connections);
+        }
+    }
+
+    [Fact]
+    public async Task Unreachable_broker_backs_off_and_the_station_is_never_held_up()
+    {
+        var port = FreePort.Next(); // nobody listens here
+        var config = BridgeRig.Config(port);
+        config.QueueCapacity = 16;
+        await using var rig = BridgeRig.Start(config);
+        await rig.WaitReconnectScheduledAsync();
+        Assert.Equal(TimeSpan.FromSeconds(1), rig.LastReconnectDelay); // the minimum: jitter never goes below it
+        rig.Station.Advance(rig.LastReconnectDelay);
+        await rig.WaitReconnectScheduledAsync();
+        Assert.InRange(rig.LastReconnectDelay, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(2));
+
+        // Thirty presses with a 16-message queue and no broker: every press is handled, the excess is dropped and counted.
+        for (var i = 0; i < 30; i++)
+        {
+            rig.Station.Board.PressButton("button1");
+        }
+
+        Assert.Equal(30, rig.Station.Log.Count(e => e.Message == "button button1 pressed"));
+        Assert.True(rig.Bridge.Dropped > 0);
+    }
+
+    private static Task WaitForRelay(BridgeRig rig, string relay, bool energised)
+    {
+        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rig.Station.Board.RelayChanged += (_, e) =>
+        {
+            if (e.RelayId == relay && e.Energised == energised)
+            {
+                seen.TrySetResult();
+            }
+        };
+        return seen.Task;
+    }
+}
