@@ -1,0 +1,137 @@
+using Intercom.Configuration;
+using Intercom.Station;
+using Intercom.Station.Logging;
+using Intercom.Station.Tests;
+
+namespace Intercom.Integrations.Tests;
+
+/// <summary>The station's log, call state and relays turned into named events and state changes (no network).</summary>
+public sealed class StationFeedTests
+{
+    private const string Alice = "sip:alice@pbx.example";
+
+    [Fact]
+    public void A_visitors_call_is_doorbell_started_answered_door_opened_and_ended_in_order()
+    {
+        using var f = StationFixture.Create();
+        using var feed = Started(f, out var events, out var states);
+
+        f.Board.PressButton("button1");
+        f.Calls.Answer(Alice);
+        f.Calls.Keys(f.Calls.LegTo(Alice), "1234");
+        f.Calls.End(f.Calls.LegTo(Alice));
+
+        Assert.Equal(
+            [IntegrationEventNames.Doorbell, IntegrationEventNames.CallStarted, IntegrationEventNames.CallAnswered,
+             IntegrationEventNames.CodeAccepted, IntegrationEventNames.DoorOpened, IntegrationEventNames.CallEnded],
+            events.Select(e => e.Name));
+        Assert.Equal([1L, 2, 3, 4, 5, 6], events.Select(e => e.Sequence));
+        Assert.Equal("button1", events[0].Subject);
+        Assert.Equal("door", events[3].Subject);
+        Assert.Equal("door", events[4].Subject);
+        Assert.Contains("calling ring group residents", events[1].Message, StringComparison.Ordinal);
+        Assert.Contains("answered", events[2].Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(events, e => e.Message.Contains("1234", StringComparison.Ordinal));
+        Assert.All(events, e => Assert.Equal(f.Time.GetUtcNow(), e.At));
+        Assert.Equal(StationCallState.Idle, feed.CallState);
+        Assert.True(feed.IsRelayEnergised("door"));
+        Assert.Contains(new StationStateChange(StationStateKind.Relay, "door"), states);
+        Assert.Equal(3, states.Count(s => s.Kind == StationStateKind.CallState)); // calling, in call, idle
+    }
+
+    [Fact]
+    public void An_auto_answered_incoming_call_starts_and_is_answered_at_once()
+    {
+        using var f = StationFixture.Create(c => c.Incoming.Allowlist = [Alice]);
+        using var feed = Started(f, out var events, out _);
+
+        var call = f.Calls.Incoming(Alice);
+        f.Calls.End(call);
+
+        Assert.Equal([IntegrationEventNames.CallStarted, IntegrationEventNames.CallAnswered, IntegrationEventNames.CallEnded], events.Select(e => e.Name));
+    }
+
+    [Fact]
+    public void Wrong_codes_are_refused_and_then_locked_out()
+    {
+        using var f = StationFixture.Create(c => c.CodeLock.MaxFailures = 2);
+        using var feed = Started(f, out var events, out _);
+        f.Board.PressButton("button1");
+        f.Calls.Answer(Alice);
+
+        f.Calls.Keys(f.Calls.LegTo(Alice), "0000" + "1111");
+
+        Assert.Equal(2, events.Count(e => e.Name == IntegrationEventNames.CodeRefused));
+        Assert.Single(events, e => e.Name == IntegrationEventNames.Lockout);
+    }
+
+    [Fact]
+    public void Relay_state_follows_the_pulse_and_its_end()
+    {
+        using var f = StationFixture.Create();
+        using var feed = Started(f, out var events, out var states);
+
+        f.Station.OpenRelay("gate", "test");
+        Assert.True(feed.IsRelayEnergised("gate"));
+        f.Seconds(1);
+
+        Assert.False(feed.IsRelayEnergised("gate"));
+        Assert.Equal([new StationStateChange(StationStateKind.Relay, "gate"), new StationStateChange(StationStateKind.Relay, "gate")], states);
+        Assert.Single(events, e => e.Name == IntegrationEventNames.DoorOpened && e.Subject == "gate");
+    }
+
+    [Fact]
+    public void Registration_reports_change_state_only_when_they_change_and_only_for_known_accounts()
+    {
+        using var f = StationFixture.Create();
+        using var feed = new StationFeed(f.Station, f.Board, ["pbx"], f.Time);
+        var states = new List<StationStateChange>();
+        feed.StateChanged += (_, s) => states.Add(s);
+        feed.Start();
+
+        Assert.False(feed.IsRegistered("pbx"));
+        feed.ReportRegistration("pbx", registered: true);
+        feed.ReportRegistration("pbx", registered: true);
+        feed.ReportRegistration("other", registered: true);
+
+        Assert.True(feed.IsRegistered("pbx"));
+        Assert.False(feed.IsRegistered("other"));
+        Assert.Equal([new StationStateChange(StationStateKind.Registration, "pbx")], states);
+    }
+
+    [Theory]
+    [InlineData(StationEventKind.Button, "button ignored during the call")]
+    [InlineData(StationEventKind.Button, "button  pressed")]
+    [InlineData(StationEventKind.Door, "door opened")]
+    [InlineData(StationEventKind.Relay, "door energised")]
+    [InlineData(StationEventKind.Station, "station started")]
+    public void Other_log_lines_are_not_events(StationEventKind kind, string message) =>
+        Assert.False(StationFeed.TryClassify(new StationEvent(1, DateTimeOffset.UnixEpoch, kind, message), out _, out _));
+
+    [Fact]
+    public void Nothing_is_raised_after_dispose()
+    {
+        using var f = StationFixture.Create();
+        var feed = Started(f, out var events, out var states);
+        feed.Dispose();
+
+        f.Board.PressButton("button1");
+        f.Station.OpenRelay("door", "test");
+
+        Assert.Empty(events);
+        Assert.Empty(states);
+    }
+
+    private static StationFeed Started(StationFixture f, out List<IntegrationEvent> events, out List<StationStateChange> states)
+    {
+        var feed = new StationFeed(f.Station, f.Board, [], f.Time);
+        var e = new List<IntegrationEvent>();
+        var s = new List<StationStateChange>();
+        feed.EventRaised += (_, x) => e.Add(x);
+        feed.StateChanged += (_, x) => s.Add(x);
+        feed.Start();
+        events = e;
+        states = s;
+        return feed;
+    }
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Threading.Channels;
+using Intercom.Configuration;
+using Intercom.Integrations.Tests.Http;
+using Intercom.Integrations.Webhooks;
+using Intercom.Station.Tests;
+
+namespace Intercom.Integrations.Tests;
+
+/// <summary>Webhooks POSTed to an HttpListener on loopback; retry waits and timeouts run on the station's fake clock.</summary>
+public sealed class WebhookTests
+{
+    private const string Secret = "a-shared-secret-of-32-characters";
+
+    [Fact]
+    public async Task Doorbell_is_posted_as_signed_json_with_the_configured_headers()
+    {
+        await using var receiver = new WebhookReceiver();
+        await using var rig = Rig.Start(new WebhookEndpointConfig
+        {
+            Url = receiver.Url,
+            Secret = Secret,
+            Headers = new() { ["Authorization"] = "Bearer token-123" },
+        });
+
+        rig.Station.Board.PressButton("button1");
+
+        var request = await receiver.NextAsync();
+        Assert.Equal("POST", request.Method);
+        Assert.Equal("/api/webhook/secret-webhook-id", request.Path);
+        Assert.StartsWith("application/json", request.Headers["Content-Type"], StringComparison.Ordinal);
+        Assert.Equal("doorbell", request.Headers["X-Intercom-Event"]);
+        Assert.Equal("Bearer token-123", request.Headers["Authorization"]);
+        var stamp = long.Parse(request.Headers["X-Intercom-Timestamp"], CultureInfo.InvariantCulture);
+        Assert.Equal(rig.Station.Time.GetUtcNow().ToUnixTimeSeconds(), stamp);
+        Assert.True(WebhookSignature.Verify(Secret, stamp, request.Body, request.Headers["X-Intercom-Signature"]));
+        Assert.False(WebhookSignature.Verify(Secret, stamp + 1, request.Body, request.Headers["X-Intercom-Signature"]));
+        using var json = JsonDocument.Parse(request.Body);
+        Assert.Equal("doorbell", json.RootElement.GetProperty("event_type").GetString());
+        Assert.Equal("button1", json.RootElement.GetProperty("subject").GetString());
+        Assert.Equal("Front door", json.RootElement.GetProperty("station").GetString());
+        Assert.Equal(1, json.RootElement.GetProperty("sequence").GetInt64());
+        var attempt = await rig.NextAttemptAsync();
+        Assert.Equal(WebhookAttemptOutcome.Delivered, attempt.Outcome);
+        Assert.Equal(200, attempt.Status);
+    }
+
+    [Fact]
+    public async Task Only_the_chosen_event_kinds_are_sent()
+    {
+        await using var receiver = new WebhookReceiver();
+        await using var rig = Rig.Start(new WebhookEndpointConfig { Url = receiver.Url, Events = [IntegrationEventNames.DoorOpened] });
+
+        rig.Station.Board.PressButton("button1"); // doorbell and call_started: not wanted
+        rig.Station.Station.OpenRelay("gate", "test");
+
+        var request = await receiver.NextAsync();
+        Assert.Equal("door_opened", request.Headers["X-Intercom-Event"]);
+        using var json = JsonDocument.Parse(request.Body);
+        Assert.Equal("gate", json.RootElement.GetProperty("subject").GetString());
+        await rig.NextAttemptAsync();
+        Assert.False(receiver.TryNext(out _));
+    }
+
+    [Fact]
+    public async Task A_500_is_retried_after_the_delay_and_then_delivered()
+    {
+        await using var receiver = new WebhookReceiver(500);
+        await using var rig = Rig.Start(new WebhookEndpointConfig { Url = receiver.Url, RetryDelaySeconds = 2, Events = [IntegrationEventNames.Doorbell] });
+
+        rig.Station.Board.PressButton("button1");
+
+        var first = await receiver.NextAsync();
+        var failed = await rig.NextAttemptAsync();
+        Assert.Equal((WebhookAttemptOutcome.Retrying, 500, 1), (failed.Outcome, failed.Status, failed.Attempt));
+        Assert.False(receiver.TryNext(out _));
+        rig.Station.Seconds(1.9);
+        Assert.False(receiver.TryNext(out _));
+
+        rig.Station.Seconds(0.1);
+
+        var second = await receiver.NextAsync();
+        Assert.Equal(first.Body, second.Body);
+        var delivered = await rig.NextAttemptAsync();
+        Assert.Equal((WebhookAttemptOutcome.Delivered, 200, 2), (delivered.Outcome, delivered.Status, delivered.Attempt));
+        Assert.Equal(1, rig.Dispatcher.Endpoints[0].Delivered);
+        Assert.Equal(2, rig.Dispatcher.Endpoints[0].Attempts);
+    }
+
+    [Fact]
+    public async Task Retries_stop_after_max_attempts_and_a_400_is_not_retried()
+    {
+        await using var receiver = new WebhookReceiver(503, 503, 400);
+        await using var rig = Rig.Start(new WebhookEndpointConfig
+        {
+            Url = receiver.Url, MaxAttempts = 2, RetryDelaySeconds = 1, Events = [IntegrationEventNames.DoorOpened],
+        });
+
+        rig.Station.Station.OpenRelay("door", "test");
+        Assert.Equal(WebhookAttemptOutcome.Retrying, (await rig.NextAttemptAsync()).Outcome);
+        rig.Station.Seconds(1);
+        var gaveUp = await rig.NextAttemptAsync();
+        Assert.Equal((WebhookAttemptOutcome.Failed, 503, 2), (gaveUp.Outcome, gaveUp.Status, gaveUp.Attempt));
+
+        rig.Station.Station.OpenRelay("gate", "test");
+        var refused = await rig.NextAttemptAsync();
+        Assert.Equal((WebhookAttemptOutcome.Failed, 400, 1), (refused.Outcome, refused.Status, refused.Attempt));
+        Assert.Equal(2, rig.Dispatcher.Endpoints[0].Failed);
+    }
+
+    [Fact]
+    public async Task A_receiver_that_never_answers_times_out_without_holding_up_the_station_or_other_webhooks()
+    {
+        await using var hanging = new WebhookReceiver(0);
+        await using var healthy = new WebhookReceiver();
+        await using var rig = Rig.Start(
+            new WebhookEndpointConfig { Url = hanging.Url, TimeoutSeconds = 5, MaxAttempts = 2, RetryDelaySeconds = 1, Events = [IntegrationEventNames.Doorbell] },
+            new WebhookEndpointConfig { Url = healthy.Url, Events = [IntegrationEventNames.Doorbell] });
+
+        var press = Stopwatch.StartNew();
+        rig.Station.Board.PressButton("button1");
+        press.Stop();
+
+        await hanging.NextAsync();
+        await healthy.NextAsync();
+        var delivered = await rig.NextAttemptAsync();
+        Assert.Equal((1, WebhookAttemptOutcome.Delivered), (delivered.Endpoint, delivered.Outcome));
+        Assert.True(press.Elapsed < TimeSpan.FromSeconds(1), $"the press took {press.Elapsed}");
+
+        rig.Station.Seconds(5);
+
+        var timedOut = await rig.NextAttemptAsync();
+        Assert.Equal((0, WebhookAttemptOutcome.Retrying, (int?)null), (timedOut.Endpoint, timedOut.Outcome, timedOut.Status));
+        rig.Station.Seconds(1);
+        await hanging.NextAsync();
+    }
+
+    [Fact]
+    public async Task A_full_queue_drops_and_counts_instead_of_waiting()
+    {
+        await using var hanging = new WebhookReceiver(0);
+        await using var rig = Rig.Start(new WebhookEndpointConfig { Url = hanging.Url, TimeoutSeconds = 60, Events = [IntegrationEventNames.DoorOpened] });
+        rig.Station.Station.OpenRelay("door", "test");
+        await hanging.NextAsync(); // the worker holds this one; the queue behind it is empty
+
+        var relays = new[] { "door", "gate", "light" };
+        for (var i = 0; i < WebhookEndpoint.QueueCapacity + 10; i++)
+        {
+            rig.Station.Seconds(61); // every relay has released, so each open is a new door_opened
+            rig.Station.Station.OpenRelay(relays[i % 3], "test");
+        }
+
+        Assert.Equal(10, rig.Dispatcher.Endpoints[0].Dropped);
+    }
+
+    /// <summary>A station with its feed and a started webhook dispatcher on the station's fake clock.</summary>
+    private sealed class Rig : IAsyncDisposable
+    {
+        private readonly Channel<WebhookAttempt> _attempts = Channel.CreateUnbounded<WebhookAttempt>();
+
+        private Rig(WebhookEndpointConfig[] endpoints)
+        {
+            Station = StationFixture.Create();
+            Feed = new StationFeed(Station.Station, Station.Board, [], Station.Time);
+            Dispatcher = new WebhookDispatcher(new WebhooksConfig { Endpoints = [.. endpoints] }, "Front door", Feed, Station.Time);
+            Dispatcher.AttemptCompleted += (_, a) => _attempts.Writer.TryWrite(a);
+        }
+
+        public StationFixture Station { get; }
+
+        public StationFeed Feed { get; }
+
+        public WebhookDispatcher Dispatcher { get; }
+
+        public static Rig Start(params WebhookEndpointConfig[] endpoints)
+        {
+            var rig = new Rig(endpoints);
+            rig.Feed.Start();
+            rig.Dispatcher.Start();
+            return rig;
+        }
+
+        public async Task<WebhookAttempt> NextAttemptAsync(double seconds = 10)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+            return await _attempts.Reader.ReadAsync(timeout.Token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Dispatcher.DisposeAsync();
+            Feed.Dispose();
+            Station.Dispose();
+        }
+    }
+}
