@@ -2,12 +2,17 @@ using SharpFuzz;
 
 namespace Intercom.Fuzz;
 
-/// <summary>The fuzz targets by name; add SDP, RTP or config targets here (one file per target).</summary>
+/// <summary>The fuzz targets by name; one file per target.</summary>
 internal static class FuzzTargets
 {
     private static readonly (string Name, ReadOnlySpanAction Run)[] Targets =
     [
         ("sip", SipFuzzTarget.Run),
+        ("sdp", SdpFuzzTarget.Run),
+        ("rtp", RtpFuzzTarget.Run),
+        ("srtp", SrtpFuzzTarget.Run),
+        ("dtmf", DtmfFuzzTarget.Run),
+        ("config", ConfigFuzzTarget.Run),
     ];
 
     public static IEnumerable<string> Names => Targets.Select(t => t.Name);

@@ -127,7 +127,13 @@ public readonly ref struct RtcpPacket
         return false;
     }
 
-    /// <summary>Returns source <paramref name="index"/> of a BYE.</summary>
+    /// <summary>
+    /// Number of SSRCs a BYE lists that fit in the packet (never more than it holds): the source count is the sender's
+    /// claim, and a short packet must not make a reader walk past its end (found by fuzzing).
+    /// </summary>
+    public int GoodbyeSourceCount => Type == RtcpPacketType.Goodbye ? Math.Min(Count, (_packet.Length - 4) / 4) : 0;
+
+    /// <summary>Returns source <paramref name="index"/> of a BYE (0 ≤ index &lt; <see cref="GoodbyeSourceCount"/>).</summary>
     public uint GetGoodbyeSource(int index)
     {
         int offset = 4 + (4 * index);

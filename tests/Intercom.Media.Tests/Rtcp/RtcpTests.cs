@@ -52,6 +52,23 @@ public sealed class RtcpTests
     }
 
     [Fact]
+    public void A_bye_claiming_more_sources_than_it_holds_lists_only_those_it_holds()
+    {
+        // Found by the "rtp" fuzz target: RR, then a BYE whose count says 2 SSRCs in a packet with room for 1, then an
+        // APP-range packet; a reader looping to Count walked past the BYE.
+        byte[] datagram = Convert.FromBase64String("gMkAAQAAAJmCywABEAAA54DZAAGxAACZ");
+        Assert.True(RtcpCompoundPacket.TryParse(datagram, out RtcpCompoundPacket compound));
+        Assert.True(compound.MoveNext());
+        Assert.True(compound.MoveNext());
+        RtcpPacket bye = compound.Current;
+        Assert.Equal(RtcpPacketType.Goodbye, bye.Type);
+        Assert.Equal(2, bye.Count);
+        Assert.Equal(1, bye.GoodbyeSourceCount);
+        Assert.Equal(0x100000E7u, bye.GetGoodbyeSource(0));
+        Assert.Equal(0, compound.Current.ReportBlockCount);
+    }
+
+    [Fact]
     public void Sdes_chunk_is_null_terminated_and_32_bit_aligned()
     {
         var buffer = new byte[64];
