@@ -70,6 +70,7 @@ public static class ConfigValidator
         }
 
         // RFC 3261 §17.1.1.1: T1 is the RTT estimate, T2 caps non-INVITE retransmission intervals; T2 below T1 makes no sense.
+        ValidateRateLimit(sip.RateLimit, errors);
         Range(sip.Timers.T1Ms, 50, 10_000, "sip.timers.t1Ms", errors);
         Range(sip.Timers.T2Ms, 500, 60_000, "sip.timers.t2Ms", errors);
         Range(sip.Timers.T4Ms, 500, 60_000, "sip.timers.t4Ms", errors);
@@ -86,6 +87,21 @@ public static class ConfigValidator
         if (sip.Tls.PinnedFingerprint is { } pin && !IsSha256Fingerprint(pin))
         {
             errors.Add(new("sip.tls.pinnedFingerprint", "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"));
+        }
+    }
+
+    private static void ValidateRateLimit(SipRateLimitConfig limit, List<ConfigError> errors)
+    {
+        Range(limit.MessagesPerSecond, 1, 100_000, "sip.rateLimit.messagesPerSecond", errors);
+        Range(limit.Burst, 1, 1_000_000, "sip.rateLimit.burst", errors);
+        Range(limit.RefusalBurst, 0, 1_000_000, "sip.rateLimit.refusalBurst", errors);
+        Range(limit.BlockSeconds, 0, 86_400, "sip.rateLimit.blockSeconds", errors);
+        for (var i = 0; i < limit.Exempt.Count; i++)
+        {
+            if (!System.Net.IPAddress.TryParse(limit.Exempt[i], out _))
+            {
+                errors.Add(new($"sip.rateLimit.exempt[{i}]", $"'{limit.Exempt[i]}' is not an IP address"));
+            }
         }
     }
 

@@ -9,6 +9,8 @@ public sealed class SipConfig
 
     public SipTlsConfig Tls { get; set; } = new();
 
+    public SipRateLimitConfig RateLimit { get; set; } = new();
+
     /// <summary>Sent in User-Agent and Server headers.</summary>
     public string UserAgent { get; set; } = "Intercom";
 }

@@ -28,6 +28,7 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
     private readonly Dictionary<IPAddress, IPAddress> _localAddressFor = [];
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly SipTimer _idleSweep;
+    private readonly SipSourceRateLimiter? _limiter;
     private ISipTransportUser? _user;
     private bool _disposed;
 
@@ -38,7 +39,11 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
         _loop = loop;
         _options = options ?? new SipTransportOptions();
         _idleSweep = loop.CreateTimer(static s => ((SipTransportLayer)s!).SweepIdleConnections(), this);
+        _limiter = _options.RateLimit is { Enabled: true } limits ? new SipSourceRateLimiter(limits, loop.TimeProvider) : null;
     }
+
+    /// <summary>The per-source limiter, when <see cref="SipTransportOptions.RateLimit"/> enables one.</summary>
+    public SipSourceRateLimiter? RateLimiter => _limiter;
 
     /// <summary>What the layer counted.</summary>
     public SipTransportCounters Counters { get; } = new();
@@ -227,8 +232,16 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
     void ISipStreamConnectionOwner.OnStreamMessage(SipStreamConnection connection, ReadOnlySpan<byte> message)
     {
+        var verdict = _limiter?.Admit(connection.RemoteEndPoint.Address) ?? SipRateLimitVerdict.Accept;
+        if (verdict == SipRateLimitVerdict.Drop)
+        {
+            // A blocked source loses its connection: silence over a stream is a closed stream.
+            connection.Close();
+            return;
+        }
+
         var flow = connection.Flow ??= new SipFlow(connection.Protocol, connection.LocalEndPoint!, connection.RemoteEndPoint, connection, null);
-        Receive(message, flow);
+        Receive(message, flow, verdict == SipRateLimitVerdict.Refuse);
     }
 
     void ISipStreamConnectionOwner.OnKeepAlivePing(SipStreamConnection connection) => Counters.KeepAlivePingAnswered();
@@ -313,8 +326,14 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
         }
     }
 
-    private void Receive(ReadOnlySpan<byte> data, SipFlow flow)
+    private void Receive(ReadOnlySpan<byte> data, SipFlow flow, bool refuse)
     {
+        if (refuse)
+        {
+            Refuse(data, flow);
+            return;
+        }
+
         if (SipMessageParser.TryParse(data, out var message, out var error))
         {
             Counters.MessageReceived();
@@ -342,11 +361,47 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
             return;
         }
 
-        Receive(span, new SipFlow(SipTransportProtocol.Udp, channel.LocalEndPoint, remote, null, channel));
+        var verdict = _limiter?.Admit(remote.Address) ?? SipRateLimitVerdict.Accept;
+        if (verdict == SipRateLimitVerdict.Drop)
+        {
+            // The cheapest refusal: not even parsed.
+            return;
+        }
+
+        Receive(span, new SipFlow(SipTransportProtocol.Udp, channel.LocalEndPoint, remote, null, channel), verdict == SipRateLimitVerdict.Refuse);
+    }
+
+    /// <summary>
+    /// A message over its source's budget: a request other than ACK is answered 503 with Retry-After (RFC 3261 §21.5.4)
+    /// statelessly, without reaching the transaction layer; responses, ACKs and unparseable bytes are dropped.
+    /// </summary>
+    private void Refuse(ReadOnlySpan<byte> data, SipFlow flow)
+    {
+        if (data.StartsWith("SIP/"u8) || !SipMessageParser.TryParse(data, out var message, out _)
+            || message is not SipRequest request || request.Method == SipMethods.Ack)
+        {
+            return;
+        }
+
+        _loop.Post(static s => ((Refusal)s!).Send(), new Refusal(this, request, flow));
+    }
+
+    private void SendRefusal(SipRequest request, SipFlow flow)
+    {
+        StampReceived(request, flow.RemoteEndPoint);
+        var response = SipResponseFactory.Create(request, 503, toTag: "rate-limited");
+        response.Headers.Set(SipHeaderNames.RetryAfter, (_limiter?.Options.RetryAfterSeconds ?? 5).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        SendResponse(response, flow, null);
     }
 
     private void OnAccepted(SipStreamListener listener, Socket socket)
     {
+        if (_limiter is { } limiter && socket.RemoteEndPoint is IPEndPoint peer && limiter.IsBlocked(peer.Address))
+        {
+            socket.Dispose();
+            return;
+        }
+
         var connection = SipStreamConnection.Accept(this, _options, _loop.TimeProvider, listener.Protocol, socket);
         _loop.Post(static s =>
         {
@@ -574,6 +629,11 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
         _localAddressFor[remote] = local;
         return local;
+    }
+
+    private sealed class Refusal(SipTransportLayer layer, SipRequest request, SipFlow flow)
+    {
+        public void Send() => layer.SendRefusal(request, flow);
     }
 
     private sealed class Incoming(SipTransportLayer layer, SipMessage? message, SipParseError? error, SipFlow flow)

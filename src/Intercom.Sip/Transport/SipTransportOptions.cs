@@ -18,6 +18,9 @@ public sealed class SipTransportOptions
     /// </summary>
     public TimeSpan ConnectionIdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Per-source limits on received messages; null (the default for the library) admits everything.</summary>
+    public SipRateLimitOptions? RateLimit { get; init; }
+
     /// <summary>TLS certificates and peer validation; needed for TLS listeners and TLS destinations.</summary>
     public SipTlsOptions Tls { get; init; } = new();
 }

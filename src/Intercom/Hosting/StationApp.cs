@@ -157,6 +157,7 @@ public sealed class StationApp : IDisposable
             },
             Transport = new SipTransportOptions
             {
+                RateLimit = SipRateLimiting.FromConfig(config.Sip.RateLimit),
                 Tls = new SipTlsOptions
                 {
                     Certificate = certificate,

@@ -1,0 +1,25 @@
+namespace Intercom.Configuration;
+
+/// <summary>
+/// Per-source limits on received SIP messages: a source over its budget gets 503 with Retry-After, one that keeps on is
+/// ignored for a while. The defaults are far above what a phone, PBX or registrar sends to a door station.
+/// </summary>
+public sealed class SipRateLimitConfig
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Sustained messages per second from one address (an IPv6 /64).</summary>
+    public int MessagesPerSecond { get; set; } = 20;
+
+    /// <summary>Messages one address may send at once.</summary>
+    public int Burst { get; set; } = 60;
+
+    /// <summary>503 answers in a row before the source is ignored.</summary>
+    public int RefusalBurst { get; set; } = 10;
+
+    /// <summary>How long an ignored source stays ignored.</summary>
+    public int BlockSeconds { get; set; } = 60;
+
+    /// <summary>Addresses never limited (e.g. the PBX), as IP literals.</summary>
+    public List<string> Exempt { get; set; } = [];
+}

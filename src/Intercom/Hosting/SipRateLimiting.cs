@@ -1,0 +1,20 @@
+using System.Net;
+using Intercom.Configuration;
+using Intercom.Sip.Transport;
+
+namespace Intercom.Hosting;
+
+/// <summary>The configuration's <c>sip.rateLimit</c> section as the transport layer's per-source limits.</summary>
+internal static class SipRateLimiting
+{
+    public static SipRateLimitOptions? FromConfig(SipRateLimitConfig config) => config.Enabled
+        ? new SipRateLimitOptions
+        {
+            MessagesPerSecond = config.MessagesPerSecond,
+            Burst = config.Burst,
+            RefusalBurst = config.RefusalBurst,
+            BlockDuration = TimeSpan.FromSeconds(config.BlockSeconds),
+            Exempt = [.. config.Exempt.Select(IPAddress.Parse)],
+        }
+        : null;
+}

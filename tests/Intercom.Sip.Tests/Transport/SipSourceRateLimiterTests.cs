@@ -1,0 +1,159 @@
+using System.Net;
+using Intercom.Sip.Transport;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Intercom.Sip.Tests.Transport;
+
+public sealed class SipSourceRateLimiterTests
+{
+    private static readonly IPAddress Flooder = IPAddress.Parse("192.0.2.66");
+    private static readonly IPAddress Phone = IPAddress.Parse("192.0.2.10");
+
+    private static (SipSourceRateLimiter Limiter, FakeTimeProvider Time) Create(SipRateLimitOptions? options = null)
+    {
+        var time = new FakeTimeProvider();
+        return (new SipSourceRateLimiter(options ?? new SipRateLimitOptions { MessagesPerSecond = 10, Burst = 5, RefusalBurst = 3 }, time), time);
+    }
+
+    private static List<SipRateLimitVerdict> Send(SipSourceRateLimiter limiter, IPAddress source, int count)
+    {
+        var verdicts = new List<SipRateLimitVerdict>();
+        for (var i = 0; i < count; i++)
+        {
+            verdicts.Add(limiter.Admit(source));
+        }
+
+        return verdicts;
+    }
+
+    [Fact]
+    public void A_burst_is_accepted_then_refused_with_503_then_the_source_is_ignored_until_the_block_ends()
+    {
+        var (limiter, time) = Create(new SipRateLimitOptions { MessagesPerSecond = 10, Burst = 5, RefusalBurst = 3, BlockDuration = TimeSpan.FromSeconds(60) });
+
+        var verdicts = Send(limiter, Flooder, 20);
+
+        Assert.Equal(Enumerable.Repeat(SipRateLimitVerdict.Accept, 5), verdicts.Take(5));
+        Assert.Equal(Enumerable.Repeat(SipRateLimitVerdict.Refuse, 3), verdicts.Skip(5).Take(3));
+        Assert.Equal(Enumerable.Repeat(SipRateLimitVerdict.Drop, 12), verdicts.Skip(8));
+        Assert.Equal(1, limiter.Blocks);
+        Assert.True(limiter.IsBlocked(Flooder));
+
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(SipRateLimitVerdict.Drop, limiter.Admit(Flooder));
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.False(limiter.IsBlocked(Flooder));
+        Assert.Equal(SipRateLimitVerdict.Accept, limiter.Admit(Flooder));
+    }
+
+    [Fact]
+    public void A_source_at_the_sustained_rate_is_never_refused()
+    {
+        var (limiter, time) = Create();
+        for (var i = 0; i < 10_000; i++)
+        {
+            Assert.Equal(SipRateLimitVerdict.Accept, limiter.Admit(Phone));
+            time.Advance(TimeSpan.FromMilliseconds(100));
+        }
+
+        Assert.Equal(0, limiter.Refused);
+    }
+
+    [Fact]
+    public void A_client_that_honours_Retry_After_is_refused_but_never_ignored()
+    {
+        var (limiter, time) = Create(new SipRateLimitOptions { MessagesPerSecond = 1, Burst = 1, RefusalBurst = 1, RetryAfterSeconds = 5 });
+        for (var round = 0; round < 50; round++)
+        {
+            // Two at once: one accepted, one refused; then it waits as told.
+            Assert.Equal(SipRateLimitVerdict.Accept, limiter.Admit(Phone));
+            Assert.Equal(SipRateLimitVerdict.Refuse, limiter.Admit(Phone));
+            time.Advance(TimeSpan.FromSeconds(5));
+        }
+
+        Assert.Equal(0, limiter.Blocks);
+    }
+
+    [Fact]
+    public void A_flooding_source_does_not_spend_another_sources_budget()
+    {
+        var (limiter, _) = Create();
+        Send(limiter, Flooder, 1000);
+
+        Assert.Equal(Enumerable.Repeat(SipRateLimitVerdict.Accept, 5), Send(limiter, Phone, 5));
+    }
+
+    [Fact]
+    public void The_table_stays_within_its_size_whatever_the_number_of_sources()
+    {
+        var (limiter, time) = Create(new SipRateLimitOptions { MaxSources = 64 });
+        var bytes = new byte[4];
+        for (var i = 0; i < 100_000; i++)
+        {
+            bytes[0] = 10;
+            bytes[1] = (byte)(i >> 16);
+            bytes[2] = (byte)(i >> 8);
+            bytes[3] = (byte)i;
+            limiter.Admit(new IPAddress(bytes));
+            time.Advance(TimeSpan.FromTicks(1));
+        }
+
+        Assert.InRange(limiter.TrackedSources, 1, 64);
+        Assert.Equal(100_000, limiter.Accepted);
+    }
+
+    [Fact]
+    public void A_blocked_source_is_not_forgotten_when_new_sources_crowd_the_table()
+    {
+        var (limiter, time) = Create(new SipRateLimitOptions { MessagesPerSecond = 10, Burst = 5, RefusalBurst = 3, MaxSources = 8 });
+        Send(limiter, Flooder, 20);
+        for (var i = 0; i < 1000; i++)
+        {
+            limiter.Admit(new IPAddress([10, 0, (byte)(i >> 8), (byte)i]));
+            time.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.True(limiter.IsBlocked(Flooder));
+        Assert.Equal(SipRateLimitVerdict.Drop, limiter.Admit(Flooder));
+    }
+
+    [Fact]
+    public void IPv6_sources_share_a_budget_per_64_bit_prefix_and_mapped_IPv4_is_IPv4()
+    {
+        var (limiter, _) = Create();
+        Send(limiter, IPAddress.Parse("2001:db8::1"), 5);
+        Assert.Equal(SipRateLimitVerdict.Refuse, limiter.Admit(IPAddress.Parse("2001:db8::ffff:2")));
+        Assert.Equal(SipRateLimitVerdict.Accept, limiter.Admit(IPAddress.Parse("2001:db8:0:1::1")));
+
+        Send(limiter, Phone, 5);
+        Assert.Equal(SipRateLimitVerdict.Refuse, limiter.Admit(Phone.MapToIPv6()));
+    }
+
+    [Fact]
+    public void Exempt_sources_and_a_disabled_limiter_admit_everything()
+    {
+        var (exempting, _) = Create(new SipRateLimitOptions { Burst = 1, RefusalBurst = 0, Exempt = [Phone] });
+        Assert.All(Send(exempting, Phone, 1000), v => Assert.Equal(SipRateLimitVerdict.Accept, v));
+
+        var (disabled, _) = Create(new SipRateLimitOptions { Enabled = false, Burst = 1 });
+        Assert.All(Send(disabled, Flooder, 1000), v => Assert.Equal(SipRateLimitVerdict.Accept, v));
+        Assert.False(disabled.IsBlocked(Flooder));
+    }
+
+    [Fact]
+    public void Admitting_allocates_nothing()
+    {
+        var (limiter, _) = Create();
+        var v6 = IPAddress.Parse("2001:db8::7");
+        limiter.Admit(Flooder);
+        limiter.Admit(v6);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            limiter.Admit(Flooder);
+            limiter.Admit(v6);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
