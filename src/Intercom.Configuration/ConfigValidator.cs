@@ -94,6 +94,7 @@ public static class ConfigValidator
     {
         Range(limit.MessagesPerSecond, 1, 100_000, "sip.rateLimit.messagesPerSecond", errors);
         Range(limit.Burst, 1, 1_000_000, "sip.rateLimit.burst", errors);
+        Range(limit.GlobalMessagesPerSecond, 1, 1_000_000, "sip.rateLimit.globalMessagesPerSecond", errors);
         Range(limit.RefusalBurst, 0, 1_000_000, "sip.rateLimit.refusalBurst", errors);
         Range(limit.BlockSeconds, 0, 86_400, "sip.rateLimit.blockSeconds", errors);
         for (var i = 0; i < limit.Exempt.Count; i++)

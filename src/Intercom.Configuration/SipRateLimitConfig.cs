@@ -14,6 +14,9 @@ public sealed class SipRateLimitConfig
     /// <summary>Messages one address may send at once.</summary>
     public int Burst { get; set; } = 60;
 
+    /// <summary>Messages per second from all sources together; beyond it only quiet sources get through.</summary>
+    public int GlobalMessagesPerSecond { get; set; } = 200;
+
     /// <summary>503 answers in a row before the source is ignored.</summary>
     public int RefusalBurst { get; set; } = 10;
 

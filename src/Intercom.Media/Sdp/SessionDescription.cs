@@ -289,6 +289,12 @@ public sealed class SessionDescription
         // Multicast TTL / count suffixes ("/127") are not used for unicast calls; keep only the address.
         ReadOnlySpan<char> address = value[fields[2]];
         int slash = address.IndexOf('/');
+        if (slash == 0)
+        {
+            // "c=IN IP4 /127": no address at all (found by fuzzing; it wrote back as an unparseable c= line).
+            return false;
+        }
+
         connection = new SdpConnection(addressType, (slash < 0 ? address : address[..slash]).ToString());
         return true;
     }

@@ -338,6 +338,13 @@ public sealed class SrtpContext : IDisposable
 
     private void Transform(Session session, uint ssrc, ulong index, Span<byte> data)
     {
+        if (data.IsEmpty)
+        {
+            // A header-only packet (RFC 3550 allows an empty payload): nothing to encrypt, and AES refuses a zero-length
+            // transform (found by fuzzing).
+            return;
+        }
+
         // IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16); block j uses IV + j (§4.1.1).
         int blocks = (data.Length + BlockSize - 1) / BlockSize;
         Span<byte> iv = stackalloc byte[BlockSize];

@@ -19,6 +19,14 @@ public sealed class SipRateLimitOptions
     public int Burst { get; init; } = 60;
 
     /// <summary>
+    /// Messages per second admitted from all sources together (burst: twice as many). Beyond it — a flood spread over
+    /// many addresses — only quiet sources (whose own bucket is full, like a phone placing one call) still get through,
+    /// within a second budget of the same size; the rest is dropped unread. This bounds the work and the transaction
+    /// state a distributed flood can cause.
+    /// </summary>
+    public double GlobalMessagesPerSecond { get; init; } = 200;
+
+    /// <summary>
     /// 503 (Retry-After) answers one source may get in a row before it is ignored: a client that honours Retry-After
     /// (RFC 3261 §21.5.4) backs off after the first; one that keeps sending is flooding.
     /// </summary>

@@ -25,7 +25,13 @@ public sealed class SipSourceRateLimiter
     private readonly double _ticksPerRefusal;
     private readonly long _blockTicks;
     private readonly (ulong High, ulong Low)[] _exempt;
+    private readonly double _ticksPerGlobalMessage;
+    private readonly double _globalBurst;
     private readonly Lock _lock = new();
+    private long _globalLast;
+    private double _globalTokens;
+    private double _quietTokens;
+    private long _globalDrops;
     private long _accepted;
     private long _refused;
     private long _dropped;
@@ -50,6 +56,12 @@ public sealed class SipSourceRateLimiter
         // Refusals refill at one per Retry-After: a client honouring it never runs out.
         _ticksPerRefusal = time.TimestampFrequency * (double)Math.Max(1, options.RetryAfterSeconds);
         _blockTicks = (long)(options.BlockDuration.TotalSeconds * time.TimestampFrequency);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.GlobalMessagesPerSecond, 0);
+        _ticksPerGlobalMessage = time.TimestampFrequency / options.GlobalMessagesPerSecond;
+        _globalBurst = Math.Max(1, 2 * options.GlobalMessagesPerSecond);
+        _globalTokens = _globalBurst;
+        _quietTokens = _globalBurst;
+        _globalLast = time.GetTimestamp();
         _exempt = new (ulong, ulong)[options.Exempt.Count];
         for (var i = 0; i < _exempt.Length; i++)
         {
@@ -68,6 +80,9 @@ public sealed class SipSourceRateLimiter
 
     /// <summary>Messages dropped unread from blocked sources.</summary>
     public long Dropped => Volatile.Read(ref _dropped);
+
+    /// <summary>Messages dropped because all sources together were over <see cref="SipRateLimitOptions.GlobalMessagesPerSecond"/> (included in <see cref="Dropped"/>).</summary>
+    public long GlobalDrops => Volatile.Read(ref _globalDrops);
 
     /// <summary>Times a source was blocked.</summary>
     public long Blocks => Volatile.Read(ref _blocks);
@@ -113,6 +128,7 @@ public sealed class SipSourceRateLimiter
         SipRateLimitVerdict verdict;
         lock (_lock)
         {
+            RefillGlobal(now);
             ref var entry = ref Find(key, now);
             verdict = Decide(ref entry, now);
         }
@@ -174,8 +190,27 @@ public sealed class SipSourceRateLimiter
         entry.Refusals = Math.Min(_options.RefusalBurst, entry.Refusals + (elapsed / _ticksPerRefusal));
         if (entry.Tokens >= 1)
         {
+            if (_globalTokens >= 1)
+            {
+                _globalTokens -= 1;
+                entry.Tokens -= 1;
+                return SipRateLimitVerdict.Accept;
+            }
+
+            // All sources together are over the limit: a quiet source (its bucket full) still gets through on a budget
+            // of its own, so the resident's call is not lost in a flood spread over many addresses.
+            if (entry.Tokens >= _options.Burst - 1 && _quietTokens >= 1)
+            {
+                _quietTokens -= 1;
+                entry.Tokens -= 1;
+                return SipRateLimitVerdict.Accept;
+            }
+
+            // Not this source's fault alone: silence, without spending its refusals or blocking it. The message still
+            // counts against its own bucket, so a busy source stops looking quiet.
             entry.Tokens -= 1;
-            return SipRateLimitVerdict.Accept;
+            Interlocked.Increment(ref _globalDrops);
+            return SipRateLimitVerdict.Drop;
         }
 
         if (entry.Refusals >= 1)
@@ -184,12 +219,21 @@ public sealed class SipSourceRateLimiter
             return SipRateLimitVerdict.Refuse;
         }
 
-        // Out of both: the source ignores 503 and Retry-After. Silence until the block ends, then a fresh start.
+        // Out of both: the source ignores 503 and Retry-After. Silence until the block ends; then its bucket starts
+        // from where the silence leaves it (it refills only while the source is quiet) and it may be refused again.
         entry.BlockedUntil = now + _blockTicks;
-        entry.Tokens = _options.Burst;
         entry.Refusals = _options.RefusalBurst;
         Interlocked.Increment(ref _blocks);
         return SipRateLimitVerdict.Drop;
+    }
+
+    private void RefillGlobal(long now)
+    {
+        var elapsed = now - _globalLast;
+        _globalLast = now;
+        var refill = elapsed / _ticksPerGlobalMessage;
+        _globalTokens = Math.Min(_globalBurst, _globalTokens + refill);
+        _quietTokens = Math.Min(_globalBurst, _quietTokens + refill);
     }
 
     private ref Entry Find((ulong High, ulong Low) key, long now)

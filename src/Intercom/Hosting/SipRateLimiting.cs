@@ -12,6 +12,7 @@ internal static class SipRateLimiting
         {
             MessagesPerSecond = config.MessagesPerSecond,
             Burst = config.Burst,
+            GlobalMessagesPerSecond = config.GlobalMessagesPerSecond,
             RefusalBurst = config.RefusalBurst,
             BlockDuration = TimeSpan.FromSeconds(config.BlockSeconds),
             Exempt = [.. config.Exempt.Select(IPAddress.Parse)],

@@ -86,7 +86,7 @@ public sealed class SipSourceRateLimiterTests
     [Fact]
     public void The_table_stays_within_its_size_whatever_the_number_of_sources()
     {
-        var (limiter, time) = Create(new SipRateLimitOptions { MaxSources = 64 });
+        var (limiter, time) = Create(new SipRateLimitOptions { MaxSources = 64, GlobalMessagesPerSecond = 1e9 });
         var bytes = new byte[4];
         for (var i = 0; i < 100_000; i++)
         {
@@ -100,6 +100,39 @@ public sealed class SipSourceRateLimiterTests
 
         Assert.InRange(limiter.TrackedSources, 1, 64);
         Assert.Equal(100_000, limiter.Accepted);
+    }
+
+    [Fact]
+    public void A_flood_spread_over_many_sources_is_capped_in_total_but_a_quiet_source_still_gets_through()
+    {
+        var (limiter, time) = Create(new SipRateLimitOptions
+        {
+            MessagesPerSecond = 20, Burst = 60, RefusalBurst = 10, GlobalMessagesPerSecond = 100, BlockDuration = TimeSpan.FromSeconds(2),
+        });
+        var sources = Enumerable.Range(1, 200).Select(i => new IPAddress([10, 1, (byte)(i >> 8), (byte)i])).ToArray();
+        var phoneAccepted = 0;
+        var sent = 0;
+        for (var step = 0; step < 1000; step++)
+        {
+            // Each flooding source sends 100 a second (20,000 a second together) for 10 s.
+            for (var i = 0; i < sources.Length; i++)
+            {
+                limiter.Admit(sources[i]);
+                sent++;
+                if (step % 100 == 50 && i == 100)
+                {
+                    // The phone, in the middle of it, sends one message a second (an INVITE, later a BYE).
+                    phoneAccepted += limiter.Admit(Phone) == SipRateLimitVerdict.Accept ? 1 : 0;
+                }
+            }
+
+            time.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        // 10 s at 100/s plus a burst of 200, twice (the quiet budget): far below the 200,000 sent.
+        Assert.Equal(200_000, sent);
+        Assert.InRange(limiter.Accepted - phoneAccepted, 1, 2 * ((100 * 10) + 200));
+        Assert.Equal(10, phoneAccepted);
     }
 
     [Fact]
