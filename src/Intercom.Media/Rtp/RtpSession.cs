@@ -16,7 +16,7 @@ namespace Intercom.Media.Rtp;
 /// SDES CNAME on a randomised timer and a BYE at the end. The send path is called from one media thread and allocates
 /// nothing; receiving runs on its own threads and hands packets to an <see cref="IRtpPacketReceiver"/>.
 /// </summary>
-public sealed class RtpSession : IDisposable
+public sealed class RtpSession : IRtpPacketSender, IDisposable
 {
     private const int BufferSize = 2048;
     private const byte ComfortNoisePayloadType = 13;
