@@ -48,6 +48,20 @@ public sealed class AudioEngine : IDisposable
     /// <summary>Where the call writes the far end's audio.</summary>
     public IAudioSink Speaker => speaker;
 
+    /// <summary>
+    /// Connects a call whose playout the speaker pulls directly, one frame per period on the playback thread (no buffer
+    /// between the call's jitter buffer and the device, so no added delay); null disconnects it and the speaker goes back
+    /// to <see cref="Speaker"/>'s buffer. The provider must not block.
+    /// </summary>
+    public void ConnectSpeaker(IAudioFrameProvider? call)
+    {
+        mixer.Call = call;
+        if (call is null)
+        {
+            speaker.Clear();
+        }
+    }
+
     /// <summary>Ringback, confirmation and error sounds on the speaker.</summary>
     public LocalSoundPlayer Sounds { get; }
 

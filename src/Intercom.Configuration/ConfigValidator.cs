@@ -11,6 +11,7 @@ public static class ConfigValidator
     private static readonly string[] SrtpPolicies = ["off", "offered", "required"];
     private static readonly string[] KeepaliveModes = ["auto", "crlf", "options", "off"];
     private static readonly string[] KnownCodecs = ["opus", "g722", "pcmu", "pcma"];
+    private static readonly string[] InBandDtmfModes = ["auto", "always", "off"];
 
     public static IReadOnlyList<ConfigError> Validate(IntercomConfig config)
     {
@@ -24,6 +25,7 @@ public static class ConfigValidator
         ValidateSip(config.Sip, errors);
         ValidateAccounts(config.Accounts, errors);
         ValidateMedia(config.Media, errors);
+        AudioConfigValidator.Validate(config.Audio, errors);
         foreach (var e in StationConfigValidator.Validate(config.Station))
         {
             errors.Add(new ConfigError("station." + e.Path, e.Reason));
@@ -182,6 +184,9 @@ public static class ConfigValidator
         }
 
         Range(media.MediaTimeoutSeconds, 0, 3600, "media.mediaTimeoutSeconds", errors);
+        OneOf(media.InBandDtmf, InBandDtmfModes, "media.inBandDtmf", errors);
+        // RFC 7587 §3.1.1: Opus runs from 6 to 510 kbit/s.
+        Range(media.OpusBitrate, 6000, 510_000, "media.opusBitrate", errors);
     }
 
     private static void OneOf(string value, string[] allowed, string field, List<ConfigError> errors)

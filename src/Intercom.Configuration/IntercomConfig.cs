@@ -17,6 +17,9 @@ public sealed class IntercomConfig
 
     public MediaConfig Media { get; set; } = new();
 
+    /// <summary>The microphone and speaker: devices, rate, echo control, gains.</summary>
+    public AudioConfig Audio { get; set; } = new();
+
     /// <summary>The door station itself: board pins, relays, buttons, ring groups, codes, incoming calls, event log.</summary>
     public StationConfig Station { get; set; } = new();
 

@@ -14,4 +14,13 @@ public sealed class MediaConfig
 
     /// <summary>End a call whose RTP stopped for this long (0 = never).</summary>
     public int MediaTimeoutSeconds { get; set; } = 30;
+
+    /// <summary>Offer and accept RFC 4733 telephone-events for DTMF.</summary>
+    public bool TelephoneEvent { get; set; } = true;
+
+    /// <summary>DTMF tones in the audio: auto (when the peer has no telephone-event), always or off.</summary>
+    public string InBandDtmf { get; set; } = "auto";
+
+    /// <summary>Opus bit rate in bit/s.</summary>
+    public int OpusBitrate { get; set; } = 24000;
 }

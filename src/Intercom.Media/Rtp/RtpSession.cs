@@ -176,6 +176,18 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     public void Apply(NegotiatedMedia media)
     {
         ArgumentNullException.ThrowIfNull(media);
+
+        // Keys first: a packet that arrives while this runs is then either unfiltered and ignored by the receiver (no
+        // agreement yet) or checked with the new keys, never passed on unauthenticated under the new payload filter.
+        if (!Equals(media.Srtp, _keys))
+        {
+            _keys = media.Srtp;
+            _srtpSend = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.LocalMasterKey.Span);
+            _srtcpSend = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.LocalMasterKey.Span);
+            _srtpReceive = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.RemoteMasterKey.Span);
+            _srtcpReceive = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.RemoteMasterKey.Span);
+        }
+
         ulong low = 1UL << ComfortNoisePayloadType;
         ulong high = 0;
         Accept(media.ReceivePayloadType, ref low, ref high);
@@ -193,14 +205,6 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
         _remoteRtcp = media.RemoteRtcp is null ? null : Serialize(media.RemoteRtcp);
         _latched = false;
         _rtcpLatched = false;
-        if (!Equals(media.Srtp, _keys))
-        {
-            _keys = media.Srtp;
-            _srtpSend = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.LocalMasterKey.Span);
-            _srtcpSend = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.LocalMasterKey.Span);
-            _srtpReceive = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.RemoteMasterKey.Span);
-            _srtcpReceive = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.RemoteMasterKey.Span);
-        }
     }
 
     /// <summary>Starts the receive threads and the RTCP timer.</summary>

@@ -87,7 +87,7 @@ public sealed class SdpNegotiator
                     _options.Formats,
                     direction,
                     _options.OfferRtcpMux,
-                    _options.Srtp == SrtpPolicy.Required ? OfferedCryptos() : null));
+                    _options.Srtp == SrtpPolicy.Disabled ? null : OfferedCryptos()));
             }
             else
             {
@@ -246,7 +246,8 @@ public sealed class SdpNegotiator
         }
 
         SrtpKeys? keys = null;
-        if (IsSecure(offered.Protocol))
+        bool secure = IsSecure(offered.Protocol);
+        if (secure || offered.HasAttribute("crypto"))
         {
             SdesCryptoAttribute? remote = null;
             foreach (SdpAttribute attribute in answered.Attributes)
@@ -259,12 +260,13 @@ public sealed class SdpNegotiator
                 }
             }
 
-            if (remote is null)
+            if (remote is null && secure)
             {
                 return OfferAnswerResult.Failure(488, "answer has no usable a=crypto matching the offer");
             }
 
-            keys = new SrtpKeys(remote.Suite, LocalKey(remote.Suite), remote.MasterKey);
+            // Best-effort SRTP (an RTP/AVP offer with a=crypto): a plain answer means plain RTP.
+            keys = remote is null ? null : new SrtpKeys(remote.Suite, LocalKey(remote.Suite), remote.MasterKey);
         }
 
         MediaDirection offeredDirection = offered.Direction ?? MediaDirection.SendReceive;
@@ -324,10 +326,24 @@ public sealed class SdpNegotiator
                 return null;
             }
         }
-        else if (_options.Srtp == SrtpPolicy.Required)
+        else if (_options.Srtp != SrtpPolicy.Disabled)
         {
-            reason = "SRTP required";
-            return null;
+            // Best-effort SRTP: an RTP/AVP offer that carries a=crypto is keyed the same way (what baresip's "srtp" and
+            // other SDES endpoints offer when encryption is optional).
+            foreach (SdpAttribute attribute in media.Attributes)
+            {
+                if (string.Equals(attribute.Name, "crypto", StringComparison.OrdinalIgnoreCase) && attribute.Value is not null
+                    && SdesCryptoAttribute.TryParse(attribute.Value, out remoteCrypto))
+                {
+                    break;
+                }
+            }
+
+            if (remoteCrypto is null && _options.Srtp == SrtpPolicy.Required)
+            {
+                reason = "SRTP required";
+                return null;
+            }
         }
 
         MediaFormat? codec = null;

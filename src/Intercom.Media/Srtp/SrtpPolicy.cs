@@ -6,9 +6,12 @@ public enum SrtpPolicy
     /// <summary>Plain RTP only; RTP/SAVP offers are declined.</summary>
     Disabled,
 
-    /// <summary>Offer plain RTP; accept an RTP/SAVP offer with a usable a=crypto.</summary>
+    /// <summary>
+    /// Best effort ("offered"): offer RTP/AVP with a=crypto lines and use SRTP when the answer keys one of them, plain RTP
+    /// when it does not; accept RTP/SAVP offers, and RTP/AVP offers that carry a usable a=crypto, with SRTP.
+    /// </summary>
     Optional,
 
-    /// <summary>Offer RTP/SAVP with a=crypto and accept only that.</summary>
+    /// <summary>Offer RTP/SAVP with a=crypto and accept only offers and answers that key SRTP.</summary>
     Required,
 }

@@ -1,38 +1,33 @@
 using System.Net;
-using Intercom.Media.Codecs;
 using Intercom.Media.Dtmf;
 using Intercom.Media.Rtp;
 using Intercom.Media.Sdp;
+using Intercom.Media.Streams;
 
 namespace Intercom.Calls;
 
 /// <summary>
 /// The media side of one call: an RTP session on a port from the configured range, the SDP negotiator that describes it,
-/// RFC 4733 digits from the peer, and the station's outgoing audio paced every packet time.
+/// and the audio stream between RTP and the station's microphone and speaker (connected once the first offer/answer
+/// completes). Digits from RTP (events, tones) and the media timeout are raised for the call layer.
 /// </summary>
-public sealed class CallMediaSession : IRtpPacketReceiver, IDisposable
+public sealed class CallMediaSession : IDisposable
 {
     private readonly RtpSession _rtp;
-    private readonly TelephoneEventReceiver _events = new();
-    private readonly Func<Span<short>, int>? _source;
-    private readonly object _gate = new();
-    private readonly short[] _pcm = new short[8000 * 60 / 1000];
-    private readonly byte[] _payload = new byte[8000 * 60 / 1000];
-    private IAudioEncoder? _encoder;
-    private ITimer? _sender;
-    private int _telephoneEventType = -1;
-    private byte _sendPayloadType;
-    private int _samplesPerPacket;
-    private uint _timestamp;
+    private readonly CallAudio? _audio;
+    private readonly Lock _gate = new();
     private bool _started;
     private bool _disposed;
 
-    private CallMediaSession(RtpSession rtp, SdpOfferAnswer offerAnswer, Func<Span<short>, int>? source)
+    private CallMediaSession(RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio)
     {
         _rtp = rtp;
+        _audio = audio;
         OfferAnswer = offerAnswer;
-        _source = source;
+        Stream = stream;
         offerAnswer.MediaChanged += Apply;
+        stream.DigitReceived += (digit, source) => DigitReceived?.Invoke(digit, source);
+        stream.MediaTimedOut += () => MediaTimedOut?.Invoke();
     }
 
     /// <summary>The SIP side's offer/answer for this call.</summary>
@@ -40,26 +35,60 @@ public sealed class CallMediaSession : IRtpPacketReceiver, IDisposable
 
     public RtpSession Rtp => _rtp;
 
-    /// <summary>A digit the peer sent as an RFC 4733 telephone-event, reported once per event, on the RTP receive thread.</summary>
-    public event Action<char>? DigitReceived;
+    /// <summary>The call's audio (statistics, digits to send).</summary>
+    public AudioStream Stream { get; }
+
+    /// <summary>A digit from the peer by RTP (RFC 4733 event or in-band tone), reported once per press.</summary>
+    public event Action<char, DtmfSource>? DigitReceived;
+
+    /// <summary>The peer should be sending but its RTP stopped for the configured time.</summary>
+    public event Action? MediaTimedOut;
 
     /// <param name="address">Our media address as the peer must see it.</param>
-    /// <param name="formats">Codecs in preference order (telephone-event is added).</param>
-    /// <param name="source">Fills a frame of 8 kHz PCM for the peer and returns the samples written; null sends silence.</param>
-    public static CallMediaSession Create(IPAddress address, int portMin, int portMax, IReadOnlyList<MediaFormat> formats, int packetTimeMs,
-        TimeProvider time, Func<Span<short>, int>? source = null)
+    /// <param name="options">Codecs, SRTP policy, port range and stream behaviour.</param>
+    /// <param name="audio">The station's microphone and speaker; null for a call without a sound device (tests, the demo's phone).</param>
+    public static CallMediaSession Create(IPAddress address, CallMediaOptions options, CallAudio? audio = null)
     {
-        ArgumentNullException.ThrowIfNull(formats);
-        var rtp = RtpSession.Bind(new RtpSessionOptions { LocalAddress = address, PortRangeStart = portMin, PortRangeEnd = portMax, Time = time });
-        var negotiator = new SdpNegotiator(new SdpNegotiatorOptions
+        ArgumentNullException.ThrowIfNull(address);
+        ArgumentNullException.ThrowIfNull(options);
+        var rtp = RtpSession.Bind(new RtpSessionOptions
         {
-            Address = address,
-            RtpPort = rtp.RtpPort,
-            Formats = [.. formats, MediaFormat.TelephoneEvent],
-            PacketTime = packetTimeMs,
+            LocalAddress = address,
+            PortRangeStart = options.RtpPortMin,
+            PortRangeEnd = options.RtpPortMax,
+            Time = options.Time,
         });
-        return new CallMediaSession(rtp, new SdpOfferAnswer(negotiator), source);
+        try
+        {
+            var negotiator = new SdpNegotiator(new SdpNegotiatorOptions
+            {
+                Address = address,
+                RtpPort = rtp.RtpPort,
+                Formats = options.TelephoneEvent ? [.. options.Formats, MediaFormat.TelephoneEvent] : options.Formats,
+                PacketTime = options.PacketTimeMs,
+                Srtp = options.Srtp,
+            });
+            var stream = new AudioStream(rtp, new AudioStreamOptions
+            {
+                DeviceSampleRate = audio?.SampleRate ?? 16000,
+                DeviceFrameSamples = audio?.FrameSamples ?? 320,
+                PacketTimeMs = options.PacketTimeMs,
+                OpusBitrate = options.OpusBitrate,
+                MediaTimeout = options.MediaTimeout,
+                InBandDtmf = options.InBandDtmf,
+                Time = options.Time,
+            });
+            return new CallMediaSession(rtp, new SdpOfferAnswer(negotiator), stream, audio);
+        }
+        catch
+        {
+            rtp.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Sends a digit to the peer as RFC 4733 events; false when events were not agreed.</summary>
+    public bool SendDigit(char digit) => Stream.SendDigit(digit);
 
     private void Apply(NegotiatedMedia media)
     {
@@ -71,67 +100,30 @@ public sealed class CallMediaSession : IRtpPacketReceiver, IDisposable
             }
 
             _rtp.Apply(media);
-            Volatile.Write(ref _telephoneEventType, media.ReceiveTelephoneEventPayloadType ?? -1);
-            _sendPayloadType = (byte)media.SendFormat.PayloadType;
-            _samplesPerPacket = media.SendFormat.ClockRate / 1000 * Math.Clamp(media.PacketTime, 10, 60);
-            _encoder?.Dispose();
-            _encoder = media.SendFormat.EncodingName.ToUpperInvariant() switch
-            {
-                "PCMU" => new G711Encoder(aLaw: false),
-                "PCMA" => new G711Encoder(aLaw: true),
-                _ => null,
-            };
+            Stream.Apply(media);
             if (!_started)
             {
                 _started = true;
-                _rtp.Start(this);
+                _rtp.Start(Stream);
+                _audio?.Connect(Stream);
             }
-
-            _sender?.Dispose();
-            _sender = (media.Direction & MediaDirection.SendOnly) != 0 && _encoder is not null
-                ? TimeProvider.System.CreateTimer(static s => ((CallMediaSession)s!).SendFrame(), this, TimeSpan.Zero, TimeSpan.FromMilliseconds(media.PacketTime))
-                : null;
         }
     }
-
-    private void SendFrame()
-    {
-        lock (_gate)
-        {
-            if (_disposed || _encoder is null)
-            {
-                return;
-            }
-
-            var frame = _pcm.AsSpan(0, _samplesPerPacket);
-            var filled = _source?.Invoke(frame) ?? 0;
-            frame[filled..].Clear();
-            var length = _encoder.Encode(frame, _payload);
-            _rtp.Send(_sendPayloadType, _timestamp, marker: _timestamp == 0, _payload.AsSpan(0, length));
-            _timestamp += (uint)_samplesPerPacket;
-        }
-    }
-
-    void IRtpPacketReceiver.OnRtpPacket(RtpPacket packet, long arrivalTimestamp)
-    {
-        if (packet.Header.PayloadType == Volatile.Read(ref _telephoneEventType)
-            && _events.Process(packet.Header.Timestamp, packet.Payload) == TelephoneEventResult.Started)
-        {
-            DigitReceived?.Invoke(_events.CurrentDigit);
-        }
-    }
-
-    void IRtpPacketReceiver.OnSourceChanged(uint ssrc) => _events.Reset();
 
     public void Dispose()
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return;
+            }
+
             _disposed = true;
-            _sender?.Dispose();
-            _encoder?.Dispose();
+            _audio?.Disconnect(Stream);
         }
 
+        Stream.Dispose();
         _rtp.Dispose();
     }
 }

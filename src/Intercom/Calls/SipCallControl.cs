@@ -12,7 +12,8 @@ namespace Intercom.Calls;
 
 /// <summary>
 /// The station's call API over the SIP user agent: door-station call legs (handles) onto SIP calls, their events into the
-/// station's terms, and DTMF from every path (RFC 4733 on RTP, SIP INFO) reported once.
+/// station's terms, DTMF from every path (RFC 4733 on RTP, tones in the audio, SIP INFO) reported once, and calls whose
+/// RTP stopped ended.
 /// </summary>
 public sealed class SipCallControl : ICallControl, IDisposable
 {
@@ -39,6 +40,9 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
     /// <summary>Calls in progress (for status and leak checks).</summary>
     public int ActiveLegs => _legs.Count;
+
+    /// <summary>The media of calls in progress (codec, SRTP, statistics for the status page and tests).</summary>
+    public IReadOnlyList<CallMediaSession> MediaSessions => [.. _legs.Values.Select(l => l.Media).OfType<CallMediaSession>()];
 
     public CallHandle Dial(string target)
     {
@@ -165,11 +169,21 @@ public sealed class SipCallControl : ICallControl, IDisposable
         {
             _legs.TryRemove(handle.Id, out _);
             leg.Media?.Dispose();
-            Raise(CallEventArgs.Ended(handle, MapEnd(ended.EndReason, ended.EndStatus), ended.EndStatus ?? 0));
+            var reason = leg.MediaTimedOut ? StationEnd.Failed : MapEnd(ended.EndReason, ended.EndStatus);
+            Raise(CallEventArgs.Ended(handle, reason, ended.EndStatus ?? 0));
         };
     }
 
-    private void AttachDigits(Leg leg) => leg.Media!.DigitReceived += digit => ReportDigit(leg, digit, Media.Dtmf.DtmfSource.RtpEvent);
+    private void AttachDigits(Leg leg)
+    {
+        leg.Media!.DigitReceived += (digit, source) => ReportDigit(leg, digit, source);
+        leg.Media.MediaTimedOut += () =>
+        {
+            // The peer vanished without a BYE (crash, network gone): end the call; the door's relay is not touched.
+            leg.MediaTimedOut = true;
+            leg.Call.Hangup();
+        };
+    }
 
     private void ReportDigit(Leg leg, char digit, Media.Dtmf.DtmfSource source)
     {
@@ -246,5 +260,8 @@ public sealed class SipCallControl : ICallControl, IDisposable
         public bool Answered { get; set; }
 
         public List<(char Digit, Media.Dtmf.DtmfSource Source)> EarlyDigits { get; } = [];
+
+        /// <summary>True when the call is being ended because its RTP stopped.</summary>
+        public bool MediaTimedOut { get; set; }
     }
 }

@@ -52,7 +52,7 @@ public static class Demo
         Say($"station up: SIP on udp 127.0.0.1:{station.SipPort(SipTransportProtocol.Udp)}, simulated board, door code {new string('*', Code.Length)}");
         Say($"resident's phone up: {phoneUri}");
 
-        using var phoneMedia = CallMediaSession.Create(IPAddress.Loopback, 41000, 41999, [MediaFormat.Pcmu], 20, TimeProvider.System);
+        using var phoneMedia = CallMediaSession.Create(IPAddress.Loopback, new CallMediaOptions { RtpPortMin = 41000, RtpPortMax = 41999, Formats = [MediaFormat.Pcmu] });
         var answered = new TaskCompletionSource<SipCall>(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         phone.Agent.IncomingCall += call =>

@@ -4,7 +4,6 @@ using System.Security.Cryptography.X509Certificates;
 using Intercom.Calls;
 using Intercom.Configuration;
 using Intercom.Hardware;
-using Intercom.Media.Sdp;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transactions;
 using Intercom.Sip.Transport;
@@ -29,8 +28,9 @@ public sealed class StationApp : IDisposable
     private bool _disposed;
 
     private StationApp(IntercomConfig config, SipStack sip, IBoard board, SipCallControl calls, DoorStation station,
-        IReadOnlyList<RegistrationClient> registrations, ILogger log)
+        IReadOnlyList<RegistrationClient> registrations, CallAudio audio, ILogger log)
     {
+        Audio = audio;
         Config = config;
         Registrations = registrations;
         Sip = sip;
@@ -51,6 +51,9 @@ public sealed class StationApp : IDisposable
 
     public SipCallControl Calls { get; }
 
+    /// <summary>The microphone and speaker the calls use, and the station's tones.</summary>
+    public CallAudio Audio { get; }
+
     public DoorStation Station { get; }
 
     /// <summary>One per account that registers, in configuration order.</summary>
@@ -69,26 +72,25 @@ public sealed class StationApp : IDisposable
         board.ReleaseAll();
 
         SipStack? sip = null;
+        CallAudio? audio = null;
         try
         {
             sip = CreateSipStack(config, time, logs);
             var account = CreateAccount(config);
             var mediaAddress = MediaAddress(config, sip);
-            var formats = MediaFormats(config.Media);
-            var calls = new SipCallControl(
-                sip.Agent,
-                account,
-                () => CallMediaSession.Create(mediaAddress, config.Media.RtpPortMin, config.Media.RtpPortMax, formats, config.Media.PtimeMs, time),
-                tone => LogTone(log, tone),
-                time);
+            audio = CallAudioHosting.CreateAudio(config, simulate, time, logs);
+            var mediaOptions = CallAudioHosting.MediaOptions(config, time);
+            var callAudio = audio;
+            var calls = new SipCallControl(sip.Agent, account, () => CallMediaSession.Create(mediaAddress, mediaOptions, callAudio), callAudio.PlayTone, time);
             var station = new DoorStation(config.Station, board, calls, time, logs.CreateLogger("station"));
             station.Start();
             var registrations = StartRegistrations(config, sip, station);
-            return new StationApp(config, sip, board, calls, station, registrations, log);
+            return new StationApp(config, sip, board, calls, station, registrations, audio, log);
         }
         catch
         {
             sip?.Dispose();
+            audio?.Dispose();
             board.ReleaseAll();
             board.Dispose();
             throw;
@@ -122,6 +124,7 @@ public sealed class StationApp : IDisposable
         Station.Dispose();
         Calls.Dispose();
         Sip.Dispose();
+        Audio.Dispose();
         Board.ReleaseAll();
         Board.Dispose();
     }
@@ -264,31 +267,6 @@ public sealed class StationApp : IDisposable
         return clients;
     }
 
-    /// <summary>Codecs the media layer can carry today, in the configured order; G.711 is always the last resort.</summary>
-    private static IReadOnlyList<MediaFormat> MediaFormats(MediaConfig media)
-    {
-        var formats = new List<MediaFormat>();
-        foreach (var codec in media.Codecs)
-        {
-            switch (codec)
-            {
-                case "pcmu":
-                    formats.Add(MediaFormat.Pcmu);
-                    break;
-                case "pcma":
-                    formats.Add(MediaFormat.Pcma);
-                    break;
-            }
-        }
-
-        if (formats.Count == 0)
-        {
-            formats.Add(MediaFormat.Pcmu);
-        }
-
-        return formats;
-    }
-
     /// <summary>
     /// The address our SDP advertises: the SIP listener's when it is bound to one, else the interface the kernel would
     /// use toward the account's host (a connected UDP socket sends nothing).
@@ -310,13 +288,5 @@ public sealed class StationApp : IDisposable
         using var probe = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         probe.Connect(new IPEndPoint(target, 5060));
         return ((IPEndPoint)probe.LocalEndPoint!).Address;
-    }
-
-    private static void LogTone(ILogger log, StationTone tone)
-    {
-        if (tone != StationTone.None)
-        {
-            log.LogDebug("tone {Tone}", tone);
-        }
     }
 }

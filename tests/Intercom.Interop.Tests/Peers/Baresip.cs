@@ -36,6 +36,9 @@ public sealed class Baresip : IAsyncDisposable
     /// <summary>Frequency baresip's microphone plays (ausine works at 48 kHz stereo only; baresip resamples for the codec).</summary>
     public int ToneHz { get; init; } = 440;
 
+    /// <summary>baresip's audio_source instead of the sine (e.g. "aufile,/abs/tones.wav" to play a recording as its microphone).</summary>
+    public string? AudioSource { get; init; }
+
     /// <summary>Folder the sndfile module dumps encoded/decoded audio into.</summary>
     public string RecordingDirectory => Path.Combine(Directory, "rec");
 
@@ -43,10 +46,13 @@ public sealed class Baresip : IAsyncDisposable
 
     public PeerProcess Process => _process ?? throw new InvalidOperationException("not started");
 
-    public static Baresip Create(string directory, string account, int toneHz = 440, string? caFile = null)
+    public static Baresip Create(string directory, string account, int toneHz = 440, string? caFile = null, string? audioSource = null)
     {
         System.IO.Directory.CreateDirectory(directory);
-        return new Baresip(directory) { Account = account, ToneHz = toneHz, CaFile = caFile, SipPort = FreePort.Next(), ControlPort = FreePort.Next() };
+        return new Baresip(directory)
+        {
+            Account = account, ToneHz = toneHz, CaFile = caFile, AudioSource = audioSource, SipPort = FreePort.Next(), ControlPort = FreePort.Next(),
+        };
     }
 
     /// <summary>
@@ -85,7 +91,7 @@ public sealed class Baresip : IAsyncDisposable
             call_local_timeout 120
             call_max_calls 4
             audio_player alsa,null
-            audio_source ausine,{ToneHz}
+            audio_source {AudioSource ?? $"ausine,{ToneHz}"}
             audio_alert alsa,null
             audio_level no
             ausrc_srate 48000
