@@ -178,9 +178,11 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var digit in digits)
         {
             var index = "123456789*0#".IndexOf(digit, StringComparison.Ordinal);
+            var mono = Path.Combine(directory, $"digit-{index}-mono.wav");
+            Sox(["-n", "-r", "48000", "-b", "16", "-c", "1", mono, "synth", "0.1", "sine", $"{low[index / 3]}", "sine", "mix", $"{high[index % 3]}",
+                "gain", "-n", "-10"]);
             var file = Path.Combine(directory, $"digit-{index}.wav");
-            Sox(["-n", "-r", "48000", "-b", "16", "-c", "1", file, "synth", "0.1", "sine", $"{low[index / 3]}", "sine", "mix", $"{high[index % 3]}",
-                "gain", "-n", "-10", "channels", "2"]);
+            Sox([mono, "-c", "2", file]);
             parts.Add(file);
             parts.Add(silence);
         }

@@ -330,4 +330,40 @@ public sealed class SdpNegotiatorTests
         OfferAnswerResult noKey = Create(IPAddress.Loopback, SrtpPolicy.Optional).CreateAnswer(Offer("m=audio 5000 RTP/SAVP 0"));
         Assert.Equal("no usable a=crypto", noKey.Error);
     }
+
+    [Fact]
+    public void Offered_srtp_is_best_effort_keyed_when_the_answer_keys_it_plain_when_not()
+    {
+        // "offered": RTP/AVP with a=crypto (as baresip's optional "srtp" offers), so a peer without SRTP still answers.
+        SdpNegotiator alice = Create(IPAddress.Loopback, SrtpPolicy.Optional);
+        string offer = alice.CreateOffer();
+        Assert.Equal("RTP/AVP", Parse(offer).Media[0].Protocol);
+        Assert.Equal(2, Parse(offer).Media[0].Attributes.Count(a => a.Name == "crypto"));
+
+        SdpNegotiator plainPeer = Create(IPAddress.Loopback, SrtpPolicy.Disabled);
+        OfferAnswerResult plain = plainPeer.CreateAnswer(offer);
+        Assert.True(plain.Succeeded, plain.Error);
+        Assert.DoesNotContain(Parse(plain.Sdp!).Media[0].Attributes, a => a.Name == "crypto");
+        Assert.True(alice.ApplyAnswer(plain.Sdp!).Succeeded);
+        Assert.Null(alice.Media!.Srtp);
+
+        SdpNegotiator carol = Create(IPAddress.Loopback, SrtpPolicy.Optional);
+        offer = carol.CreateOffer();
+        SdpNegotiator securePeer = Create(IPAddress.Loopback, SrtpPolicy.Optional);
+        OfferAnswerResult keyed = securePeer.CreateAnswer(offer);
+        Assert.True(keyed.Succeeded, keyed.Error);
+        Assert.Equal("RTP/AVP", Parse(keyed.Sdp!).Media[0].Protocol);
+        Assert.True(carol.ApplyAnswer(keyed.Sdp!).Succeeded);
+        Assert.Equal(carol.Media!.Srtp!.LocalMasterKey.ToArray(), securePeer.Media!.Srtp!.RemoteMasterKey.ToArray());
+        Assert.Equal(carol.Media.Srtp.RemoteMasterKey.ToArray(), securePeer.Media.Srtp.LocalMasterKey.ToArray());
+    }
+
+    [Fact]
+    public void Required_srtp_accepts_a_best_effort_offer_that_keys_it()
+    {
+        string offer = Create(IPAddress.Loopback, SrtpPolicy.Optional).CreateOffer();
+        OfferAnswerResult answer = Create(IPAddress.Loopback, SrtpPolicy.Required).CreateAnswer(offer);
+        Assert.True(answer.Succeeded, answer.Error);
+        Assert.Contains(Parse(answer.Sdp!).Media[0].Attributes, a => a.Name == "crypto");
+    }
 }
