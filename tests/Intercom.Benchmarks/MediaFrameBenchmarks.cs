@@ -1,20 +1,21 @@
 using BenchmarkDotNet.Attributes;
+using Intercom.Media.Sdp;
 
 namespace Intercom.Benchmarks;
 
-/// <summary>The G.711 (PCMU) frame path: 160 samples per 20 ms.</summary>
+/// <summary>The G.711 (PCMU) call-audio path: 20 ms frames at 16 kHz on the device side, 8 kHz on the wire.</summary>
 [MemoryDiagnoser]
 public class MediaFrameBenchmarks : MediaFramePath
 {
-    [Benchmark]
-    public int G711SendPlain() => G711Send(protect: false);
+    [Params(false, true)]
+    public bool Srtp { get; set; }
+
+    [GlobalSetup]
+    public void GlobalSetup() => Setup(MediaFormat.Pcmu, Srtp);
 
     [Benchmark]
-    public int G711SendSrtp() => G711Send(protect: true);
+    public long G711Send() => Send();
 
     [Benchmark]
-    public int G711ReceivePlain() => G711Receive(srtp: false);
-
-    [Benchmark]
-    public int G711ReceiveSrtp() => G711Receive(srtp: true);
+    public short G711Receive() => Receive();
 }

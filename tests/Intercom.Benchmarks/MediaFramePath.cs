@@ -1,120 +1,134 @@
+using System.Net;
+using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
-using Intercom.Media.Codecs;
-using Intercom.Media.Jitter;
 using Intercom.Media.Rtp;
+using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
+using Intercom.Media.Streams;
 
 namespace Intercom.Benchmarks;
 
 /// <summary>
-/// One 20 ms frame through the media path, without the socket: send = PCM → encode → RTP header (→ SRTP protect);
-/// receive = (SRTP unprotect →) RTP parse → jitter buffer put/get → decode. The steady state must allocate nothing.
-/// The receive benchmarks write the peer's RTP header per frame, and the SRTP ones protect it first (the replay window
-/// rejects a packet seen twice), so they measure protect + unprotect.
+/// One 20 ms device frame (16 kHz, the default audio configuration) through the product's own call-audio path:
+/// <list type="bullet">
+/// <item>send: <see cref="AudioStream.SendFrame"/> → resample to the codec's rate → encode → <see cref="RtpSession.Send"/>
+/// (header, SRTP protect, sendto on a loopback socket to a bound sink that nobody reads);</item>
+/// <item>receive: the peer's packet (its header rewritten, and SRTP-protected, per frame: the peer's cost, inside the
+/// measurement) → the session's receive path as the socket thread runs it (SRTP unprotect, parse, payload filter, latch,
+/// reception statistics) → the stream's jitter buffer → <see cref="AudioStream.ReadFrame"/> as the speaker pulls it
+/// (decode, resample to 16 kHz).</item>
+/// </list>
+/// The steady state must allocate nothing.
 /// </summary>
 public abstract class MediaFramePath
 {
+    private const int DeviceRate = 16000;
     private static readonly byte[] MasterKey = [.. Enumerable.Range(1, 30).Select(i => (byte)i)];
 
-    private readonly byte[] _payload = new byte[1500];
+    private readonly short[] _capture = new short[DeviceRate / 50];
+    private readonly short[] _played = new short[DeviceRate / 50];
     private readonly byte[] _packet = new byte[1500];
-    private readonly byte[] _playout = new byte[1500];
-    private short[] _pcm8 = [];
-    private short[] _pcm16 = [];
-    private short[] _decoded = new short[960];
-    private G711Encoder _g711Encoder = null!;
-    private G711Decoder _g711Decoder = null!;
-    private OpusAudioEncoder _opusEncoder = null!;
-    private OpusAudioDecoder _opusDecoder = null!;
-    private SrtpContext _protect = null!;
-    private SrtpContext _unprotect = null!;
+    private readonly byte[] _peerPayload = new byte[1500];
+    private Socket _sink = null!;
     private SteppedClock _clock = null!;
-    private JitterBuffer _g711Jitter = null!;
-    private JitterBuffer _opusJitter = null!;
-    private int _g711PayloadLength;
-    private int _opusPayloadLength;
-    private readonly byte[] _g711Encoded = new byte[1500];
-    private readonly byte[] _opusEncoded = new byte[1500];
-    private ushort _sequence;
-    private uint _timestamp;
+    private RtpSession _session = null!;
+    private AudioStream _stream = null!;
+    private SrtpContext? _peerProtect;
+    private SocketAddress _peerAddress = null!;
+    private int _peerPayloadLength;
+    private ushort _peerSequence;
+    private uint _peerTimestamp;
+    private uint _peerStep;
+    private byte _payloadType;
 
-    /// <summary>True: Concentus may use the system libopus; false: its managed port .</summary>
-    public virtual bool NativeOpus { get; set; } = true;
-
-    [GlobalSetup]
-    public void Setup()
+    /// <summary>Sets up one call: a bound RTP session, the negotiated codec, and the peer's encoded payload.</summary>
+    protected void Setup(MediaFormat format, bool srtp)
     {
-        _pcm8 = [.. Enumerable.Range(0, 160).Select(n => (short)(8000 * Math.Sin(2 * Math.PI * 440 * n / 8000)))];
-        _pcm16 = [.. Enumerable.Range(0, 320).Select(n => (short)(8000 * Math.Sin(2 * Math.PI * 440 * n / 16000)))];
-        _decoded = new short[960];
-        _g711Encoder = new G711Encoder(aLaw: false);
-        _g711Decoder = new G711Decoder(aLaw: false);
-        _opusEncoder = new OpusAudioEncoder(16000, 24000, inbandFec: true, useNativeLibrary: NativeOpus);
-        _opusDecoder = new OpusAudioDecoder(16000, useNativeLibrary: NativeOpus);
-        _protect = new SrtpContext(SrtpCryptoSuite.AesCm128HmacSha1_80, MasterKey);
-        _unprotect = new SrtpContext(SrtpCryptoSuite.AesCm128HmacSha1_80, MasterKey);
+        for (int n = 0; n < _capture.Length; n++)
+        {
+            _capture[n] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * n / DeviceRate));
+        }
+
+        _sink = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        _sink.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var peer = (IPEndPoint)_sink.LocalEndPoint!;
+        _peerAddress = peer.Serialize();
         _clock = new SteppedClock();
-        _g711Jitter = new JitterBuffer(_clock, 8000, 160);
-        _opusJitter = new JitterBuffer(_clock, 48000, 960);
-        _g711PayloadLength = _g711Encoder.Encode(_pcm8, _g711Encoded);
-        _opusPayloadLength = _opusEncoder.Encode(_pcm16, _opusEncoded);
+        // No RTCP report during the run: its timer thread would be measured with the frame path.
+        _session = RtpSession.Bind(new RtpSessionOptions
+        {
+            LocalAddress = IPAddress.Loopback, PortRangeStart = 42000, PortRangeEnd = 42999, Time = _clock, RtcpInterval = TimeSpan.FromHours(1),
+        });
+        var keys = srtp ? new SrtpKeys(SrtpCryptoSuite.AesCm128HmacSha1_80, MasterKey, MasterKey) : null;
+        var media = new NegotiatedMedia
+        {
+            RemoteRtp = peer,
+            RemoteHost = "127.0.0.1",
+            RemoteRtpPort = peer.Port,
+            RemoteRtcp = peer,
+            SendFormat = format,
+            ReceivePayloadType = format.PayloadType,
+            SendTelephoneEventPayloadType = 101,
+            ReceiveTelephoneEventPayloadType = 101,
+            Direction = MediaDirection.SendReceive,
+            PacketTime = 20,
+            RtcpMux = true,
+            Srtp = keys,
+        };
+        _stream = new AudioStream(_session, new AudioStreamOptions
+        {
+            DeviceSampleRate = DeviceRate,
+            DeviceFrameSamples = DeviceRate / 50,
+            MediaTimeout = TimeSpan.Zero,
+            Time = _clock,
+        });
+        _session.Apply(media);
+        _stream.Apply(media);
+        _session.Start(_stream);
+        _peerProtect = srtp ? new SrtpContext(SrtpCryptoSuite.AesCm128HmacSha1_80, MasterKey) : null;
+        _payloadType = (byte)format.PayloadType;
+        _peerStep = (uint)(format.ClockRate / 50);
+
+        // The peer's payload: what our own encoder makes of the tone (its content does not change the decode cost much).
+        using var encoder = Intercom.Media.Codecs.AudioCodecs.CreateEncoder(format);
+        var pcm = new short[encoder.SampleRate / 50];
+        for (int n = 0; n < pcm.Length; n++)
+        {
+            pcm[n] = (short)(8000 * Math.Sin(2 * Math.PI * 440 * n / encoder.SampleRate));
+        }
+
+        _peerPayloadLength = encoder.Encode(pcm, _peerPayload);
     }
 
     [GlobalCleanup]
     public void Cleanup()
     {
-        _opusEncoder.Dispose();
-        _opusDecoder.Dispose();
-        _protect.Dispose();
-        _unprotect.Dispose();
+        _stream.Dispose();
+        _session.Dispose();
+        _sink.Dispose();
+        _peerProtect?.Dispose();
     }
 
-    /// <summary>G.711 send.</summary>
-    protected int G711Send(bool protect) => Send(_g711Encoder, _pcm8, 0, 160, protect);
-
-    /// <summary>G.711 receive.</summary>
-    protected int G711Receive(bool srtp) => Receive(_g711Encoded, _g711PayloadLength, _g711Decoder, _g711Jitter, 0, 160, srtp);
-
-    /// <summary>Opus send.</summary>
-    protected int OpusSend(bool protect) => Send(_opusEncoder, _pcm16, 111, 960, protect);
-
-    /// <summary>Opus receive.</summary>
-    protected int OpusReceive(bool srtp) => Receive(_opusEncoded, _opusPayloadLength, _opusDecoder, _opusJitter, 111, 960, srtp);
-
-    private int Send(IAudioEncoder encoder, short[] pcm, byte payloadType, int samples, bool protect)
+    /// <summary>One captured frame sent.</summary>
+    protected long Send()
     {
-        int payloadLength = encoder.Encode(pcm, _payload);
-        int length = new RtpHeader(payloadType, _sequence++, _timestamp += (uint)samples, 0x1234_5678).Write(_payload.AsSpan(0, payloadLength), _packet);
-        return protect ? _protect.Protect(_packet, length) : length;
+        _stream.SendFrame(_capture);
+        return _session.PacketsSent;
     }
 
-    private int Receive(byte[] encoded, int encodedLength, IAudioDecoder decoder, JitterBuffer jitter, byte payloadType, int samples, bool srtp)
+    /// <summary>One peer packet received and one speaker frame played.</summary>
+    protected short Receive()
     {
-        // The peer's packet: its payload was encoded once in setup; the header (and SRTP protect) is redone per frame.
-        int length = new RtpHeader(payloadType, _sequence++, _timestamp += (uint)samples, 0x1234_5678).Write(encoded.AsSpan(0, encodedLength), _packet);
-        if (srtp)
+        int length = new RtpHeader(_payloadType, _peerSequence++, _peerTimestamp += _peerStep, 0x1234_5678).Write(_peerPayload.AsSpan(0, _peerPayloadLength), _packet);
+        if (_peerProtect is not null)
         {
-            length = _protect.Protect(_packet, length);
-        }
-
-        if (srtp && !_unprotect.TryUnprotect(_packet, length, out length))
-        {
-            return -1;
-        }
-
-        if (!RtpPacket.TryParse(_packet.AsSpan(0, length), out RtpPacket packet, out _))
-        {
-            return -2;
+            length = _peerProtect.Protect(_packet, length);
         }
 
         _clock.Advance(TimeSpan.FromMilliseconds(20));
-        jitter.Put(packet.Header.SequenceNumber, packet.Header.Timestamp, packet.Payload, _clock.GetTimestamp());
-        return jitter.Get(_playout, out int playoutLength) switch
-        {
-            JitterBufferResult.Frame => decoder.Decode(_playout.AsSpan(0, playoutLength), _decoded.AsSpan(0, decoder.SampleRate / 50)),
-            JitterBufferResult.Conceal => decoder.Conceal(_playout.AsSpan(0, playoutLength), _decoded.AsSpan(0, decoder.SampleRate / 50)),
-            _ => 0,
-        };
+        _session.HandleRtp(_packet, length, _peerAddress);
+        _stream.ReadFrame(_played);
+        return _played[100];
     }
 
     /// <summary>A clock that moves only when told, so the jitter buffer sees packets exactly 20 ms apart.</summary>

@@ -1,24 +1,21 @@
 using BenchmarkDotNet.Attributes;
+using Intercom.Media.Sdp;
 
 namespace Intercom.Benchmarks;
 
-/// <summary>The Opus frame path (16 kHz, 24 kbit/s, in-band FEC) with the system libopus and with Concentus's managed port.</summary>
+/// <summary>The Opus call-audio path: 20 ms frames at 16 kHz, 24 kbit/s with in-band FEC (the system libopus when installed).</summary>
 [MemoryDiagnoser]
 public class MediaOpusFrameBenchmarks : MediaFramePath
 {
-    /// <inheritdoc />
-    [Params(true, false)]
-    public override bool NativeOpus { get; set; }
+    [Params(false, true)]
+    public bool Srtp { get; set; }
+
+    [GlobalSetup]
+    public void GlobalSetup() => Setup(MediaFormat.Opus, Srtp);
 
     [Benchmark]
-    public int OpusSendPlain() => OpusSend(protect: false);
+    public long OpusSend() => Send();
 
     [Benchmark]
-    public int OpusSendSrtp() => OpusSend(protect: true);
-
-    [Benchmark]
-    public int OpusReceivePlain() => OpusReceive(srtp: false);
-
-    [Benchmark]
-    public int OpusReceiveSrtp() => OpusReceive(srtp: true);
+    public short OpusReceive() => Receive();
 }

@@ -381,7 +381,8 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
         }
     }
 
-    private void HandleRtp(byte[] buffer, int length, SocketAddress from)
+    // Internal for the benchmarks, which drive the receive path without the socket.
+    internal void HandleRtp(byte[] buffer, int length, SocketAddress from)
     {
         SocketAddress? remote = _remoteRtp;
         if (_latched && remote is not null && !from.Equals(remote))

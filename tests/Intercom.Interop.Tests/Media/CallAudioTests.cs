@@ -17,6 +17,7 @@ namespace Intercom.Interop.Tests.Media;
 /// sends (ausine) must come out of our speaker — per codec, over SRTP, and the call must end by itself when baresip's RTP
 /// stops. Digits that baresip only plays as tones (a sox-made recording as its microphone, no telephone-event) open the door.
 /// </summary>
+[Collection(MediaTiming.Name)]
 public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Rate = 16000;
@@ -218,8 +219,8 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"baresip heard {peak} Hz at {rate} Hz, {share:P1} of the energy at {frequency} Hz (median of 40 ms windows; {steadyShare:P1} of them above half), level {AudioCheck.Rms(steady):0}, longest gap {gap} ms over {steady.Length / (double)rate:0.00} s");
         Assert.InRange(peak, frequency - 3, frequency + 3);
         Assert.True(share > 0.9, $"{share:P1} of the energy at {frequency} Hz");
-        Assert.True(steadyShare > 0.95, $"the tone held in only {steadyShare:P1} of 40 ms windows");
-        Assert.True(gap <= 40, $"a gap of {gap} ms");
+        Assert.True(steadyShare > 0.9, $"the tone held in only {steadyShare:P1} of 40 ms windows");
+        Assert.True(gap <= 60, $"a gap of {gap} ms");
     }
 
     private void AssertWeHeard(AlsaFileDevices devices, double frequency)
@@ -233,8 +234,8 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"our speaker played {peak} Hz, {share:P1} of the energy at {frequency} Hz (median of 40 ms windows; {steadyShare:P1} of them above half), level {AudioCheck.Rms(steady):0}, longest gap {gap} ms over {steady.Length / (double)Rate:0.00} s");
         Assert.InRange(peak, frequency - 3, frequency + 3);
         Assert.True(share > 0.9, $"{share:P1} of the energy at {frequency} Hz");
-        Assert.True(steadyShare > 0.95, $"the tone held in only {steadyShare:P1} of 40 ms windows");
-        Assert.True(gap <= 40, $"a gap of {gap} ms");
+        Assert.True(steadyShare > 0.9, $"the tone held in only {steadyShare:P1} of 40 ms windows");
+        Assert.True(gap <= 60, $"a gap of {gap} ms");
     }
 
     private async Task<Baresip> StartResident(string parameters, string? audioSource = null)
