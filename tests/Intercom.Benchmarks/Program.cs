@@ -1,3 +1,11 @@
 using BenchmarkDotNet.Running;
+using Intercom.Benchmarks.Station;
+
+// "station" runs the in-process latency probe (see StationProbe); anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "station")
+{
+    return StationProbe.Run(args[1..]);
+}
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

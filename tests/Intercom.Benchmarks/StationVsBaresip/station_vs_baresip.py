@@ -68,7 +68,7 @@ class Peer:
         self.name = name
         self.lines = []
         self.cond = threading.Condition()
-        self.started = time.monotonic()
+        self.started_wall = time.time()
         self.proc = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, start_new_session=True)
         self.reader = threading.Thread(target=self._read, daemon=True)
@@ -159,10 +159,10 @@ class Kamailio:
                     raise RuntimeError(f"kamailio did not start:\n{self.peer.tail()}")
 
     def wait_registered(self, user, since, timeout=WAIT):
-        """Time Kamailio logged a saved (not removed) binding for `user` after `since`."""
-        at, _ = self.peer.wait_line(rf"REGISTER-SAVED {user} expires=\[([^\]]*)\] contact=\[([^\]]*)\]", timeout, since,
-                                    predicate=lambda m: m.group(1) != "0" and "expires=0" not in m.group(2))
-        return at
+        """Wall-clock time (Kamailio's own, microseconds) it saved a binding (not a removal) for `user`, logged after `since`."""
+        _, m = self.peer.wait_line(rf"REGISTER-SAVED {user} at=([\d.]+) expires=\[([^\]]*)\] contact=\[([^\]]*)\]", timeout, since,
+                                   predicate=lambda m: m.group(2) != "0" and "expires=0" not in m.group(3))
+        return float(m.group(1))
 
     def stop(self):
         if self.peer:
@@ -218,7 +218,7 @@ request_route {
         if (!auth_check("$fd", "subscriber", "1")) { auth_challenge("$fd", "1"); exit; }
         consume_credentials();
         if (!save("location")) { sl_reply_error(); exit; }
-        xlog("L_NOTICE", "REGISTER-SAVED $fU expires=[$hdr(Expires)] contact=[$ct]\n");
+        xlog("L_NOTICE", "REGISTER-SAVED $fU at=$TV(Sn) expires=[$hdr(Expires)] contact=[$ct]\n");
         exit;
     }
     if (is_method("INVITE|SUBSCRIBE|UPDATE")) { record_route(); }
@@ -428,8 +428,9 @@ def size_on_disk(kind, pid, binary_dir):
 class OurStation:
     kind = "ours"
 
-    def __init__(self, binary, directory, kamailio, codec, rtp_ports):
+    def __init__(self, binary, directory, kamailio, codec, rtp_ports, wrap=()):
         self.binary = binary
+        self.wrap = list(wrap)
         self.dir = directory
         self.kamailio = kamailio
         self.codec = codec
@@ -457,7 +458,7 @@ class OurStation:
         with open(path, "w") as f:
             json.dump(config, f)
         os.chmod(path, 0o600)
-        self.peer = Peer("intercom", [self.binary, "run", "--simulate", "--config", path], self.dir)
+        self.peer = Peer("intercom", self.wrap + [self.binary, "run", "--simulate", "--config", path], self.dir)
         return self.peer
 
     def size(self):
@@ -500,7 +501,8 @@ def measure(station, kamailio, far_end, seconds, log):
     spawned = time.monotonic()
     peer = station.spawn()
     registered_at = kamailio.wait_registered("door", spawned)
-    result = {"start_to_registered_ms": (registered_at - spawned) * 1000}
+    # Both ends on CLOCK_REALTIME: the instant before fork/exec and Kamailio's timestamp of the save, no pipe delays.
+    result = {"start_to_registered_ms": (registered_at - peer.started_wall) * 1000}
     time.sleep(1.0)
     status = proc_status(peer.pid)
     result["idle_rss_kib"] = kib(status["VmRSS"])
@@ -546,6 +548,8 @@ def main():
                              "what it plays; 'aufile' = a silent WAV, loaded whole into memory; alsa,null spins a CPU)")
     parser.add_argument("--baresip-player", default="aubridge,door", help="baresip door loudspeaker (default aubridge,door)")
     parser.add_argument("--json", help="also write the raw results here")
+    parser.add_argument("--wrap", default="", help="profiling only: a command our station runs under (e.g. 'strace -f -tt -o F'); "
+                                                   "its figures are then the wrapper's")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
@@ -581,7 +585,7 @@ def main():
                     for kind in order:
                         ports = (30000, 30099) if kind == "ours" else (30100, 30199)
                         directory = os.path.join(work, f"{kind}-{codec}-{run}")
-                        station = (OurStation(binary, directory, kamailio, codec, ports) if kind == "ours"
+                        station = (OurStation(binary, directory, kamailio, codec, ports, args.wrap.split()) if kind == "ours"
                                    else BaresipStation(directory, kamailio, codec, ports, source, args.baresip_player))
                         try:
                             r = measure(station, kamailio, far, args.seconds, args.verbose)
