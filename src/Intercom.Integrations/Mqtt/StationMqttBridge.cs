@@ -201,6 +201,7 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
                 LogConnectFailed(_log, _config.Host, Describe(e));
             }
 
+            await AbandonConnectionAsync().ConfigureAwait(false);
             var delay = _backoff.Next();
             LogReconnecting(_log, delay.TotalSeconds);
             try
@@ -214,6 +215,28 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
             {
                 return;
             }
+        }
+    }
+
+    /// <summary>
+    /// After a failure with the connection still up (a publish or subscribe timed out), drop it so the next attempt
+    /// starts clean; MQTTnet refuses to connect a client that is connected.
+    /// </summary>
+    private async Task AbandonConnectionAsync()
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(StopTimeout);
+        try
+        {
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is MqttCommunicationException or OperationCanceledException or IOException or SocketException)
+        {
+            LogStopFailed(_log, e.Message);
         }
     }
 
