@@ -66,6 +66,8 @@ public static partial class StationHost
             }
 
             LogReady(log);
+            using var systemd = SystemdSupervision.Start(app, SystemdNotifier.FromEnvironment(TimeProvider.System));
+            using var announceStopping = stopping.Token.Register(systemd.Stopping);
             await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)

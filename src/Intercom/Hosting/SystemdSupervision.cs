@@ -1,0 +1,90 @@
+using System.Text;
+using Intercom.Sip.UserAgent.Registration;
+
+namespace Intercom.Hosting;
+
+/// <summary>
+/// Ties a running station to its Type=notify systemd unit: READY=1 once the SIP listeners are bound and registrations
+/// are under way, STATUS= lines as registrations change (what `systemctl status intercom` shows), the watchdog fed while
+/// the SIP loop answers, and STOPPING=1 when shutdown begins. Does nothing outside systemd.
+/// </summary>
+public sealed class SystemdSupervision : IDisposable
+{
+    private readonly StationApp _app;
+    private readonly SystemdNotifier _notifier;
+
+    private SystemdSupervision(StationApp app, SystemdNotifier notifier)
+    {
+        _app = app;
+        _notifier = notifier;
+    }
+
+    /// <summary>Sends READY=1 and starts the watchdog. Takes ownership of <paramref name="notifier"/>.</summary>
+    public static SystemdSupervision Start(StationApp app, SystemdNotifier notifier)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(notifier);
+        var supervision = new SystemdSupervision(app, notifier);
+        if (!notifier.IsEnabled)
+        {
+            return supervision;
+        }
+
+        foreach (var registration in app.Registrations)
+        {
+            registration.StatusChanged += supervision.OnRegistrationChanged;
+        }
+
+        notifier.Ready(supervision.DescribeState());
+        notifier.StartWatchdog(new SipLoopHeartbeat(app.Sip.Loop).CheckAndProbe);
+        return supervision;
+    }
+
+    /// <summary>STOPPING=1: from here systemd waits for the process to exit (TimeoutStopSec) instead of expecting pings.</summary>
+    public void Stopping() => _notifier.Stopping("stopping: unregistering, releasing relays");
+
+    public void Dispose()
+    {
+        foreach (var registration in _app.Registrations)
+        {
+            registration.StatusChanged -= OnRegistrationChanged;
+        }
+
+        _notifier.Dispose();
+    }
+
+    private void OnRegistrationChanged(object? sender, RegistrationStatus status) => _notifier.Status(DescribeState());
+
+    /// <summary>"SIP udp 0.0.0.0:5060, tcp 0.0.0.0:5060; pbx Registered (200 OK)"; never credentials.</summary>
+    private string DescribeState()
+    {
+        var text = new StringBuilder("SIP");
+        var separator = " ";
+        foreach (var listener in _app.Sip.Transport.Listeners)
+        {
+            text.Append(separator).Append(listener.Protocol.ToString().ToLowerInvariant()).Append(' ').Append(listener.LocalEndPoint);
+            separator = ", ";
+        }
+
+        if (_app.Registrations.Count == 0)
+        {
+            return text.Append("; no registration (direct calls)").ToString();
+        }
+
+        separator = "; ";
+        var accounts = _app.Config.Accounts.Where(a => a.Register).Select(a => a.Id).ToList();
+        for (var i = 0; i < _app.Registrations.Count; i++)
+        {
+            var status = _app.Registrations[i].Status;
+            text.Append(separator).Append(i < accounts.Count ? accounts[i] : "account").Append(' ').Append(status.State);
+            if (status.Reason.Length > 0)
+            {
+                text.Append(" (").Append(status.Reason).Append(')');
+            }
+
+            separator = ", ";
+        }
+
+        return text.ToString();
+    }
+}
