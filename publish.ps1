@@ -8,6 +8,7 @@
     On Linux run it through the PowerShell dotnet tool:   dotnet tool restore; dotnet pwsh ./publish.ps1
     The arm64 build is cross-compiled from x64 with clang and lld (Debian: apt-get install clang lld
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross). Trim and AOT warnings (IL2xxx/IL3xxx) fail the build.
+    On Linux each runtime also gets its Debian package (image/build-deb.sh, dpkg-deb): artifacts/intercom_VERSION_ARCH.deb.
 
 .EXAMPLE
     dotnet pwsh ./publish.ps1 -Runtime linux-arm64 -SkipTests
@@ -17,6 +18,8 @@ param(
     [ValidateSet('linux-x64', 'linux-arm64', 'all')]
     [string] $Runtime = 'all',
     [switch] $SkipTests,
+    # No Debian package (on Windows there is none anyway).
+    [switch] $SkipPackage,
     [string] $Configuration = 'Release',
     [string] $Output = (Join-Path $PSScriptRoot 'artifacts')
 )
@@ -43,7 +46,13 @@ if ($runtimes -contains 'linux-arm64') {
     if (-not (Test-Path (Join-Path $sysroot 'libc.so.6'))) {
         Fail "no arm64 C library in ${sysroot}: apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
     }
+    # clang takes the arm64 crt*.o and libgcc from Debian's gcc cross toolchain (no SysRoot needed).
+    if (-not (Test-Command 'aarch64-linux-gnu-gcc') -or -not (Test-Path '/usr/lib/gcc-cross/aarch64-linux-gnu')) {
+        Fail 'the arm64 cross-build links with the gcc cross runtime: apt-get install gcc-aarch64-linux-gnu libc6-dev-arm64-cross'
+    }
 }
+$buildPackages = $IsLinux -and -not $SkipPackage
+if ($buildPackages -and -not (Test-Command 'dpkg-deb')) { Fail 'the Debian package is built with dpkg-deb: apt-get install dpkg (or pass -SkipPackage)' }
 
 $propsFile = Join-Path $PSScriptRoot 'Directory.Build.props'
 $version = Select-Xml -Path $propsFile -XPath '//Version' | Select-Object -First 1 | ForEach-Object { $_.Node.InnerText }
@@ -79,5 +88,13 @@ foreach ($rid in $runtimes) {
     $archive = Join-Path $Output "intercom-$version-$rid.tar.gz"
     & tar -C $Output -czf $archive "intercom-$version-$rid"
     if ($LASTEXITCODE -ne 0) { Fail "could not write $archive" }
-    Write-Host ("{0}: binary {1:N1} MiB, archive {2}" -f $rid, ($size / 1MB), $archive)
+    Write-Host ("{0}: binary {1:N1} MiB ({2} bytes), archive {3}" -f $rid, ($size / 1MB), $size, $archive)
+
+    if ($buildPackages) {
+        $debianArch = @{ 'linux-x64' = 'amd64'; 'linux-arm64' = 'arm64' }[$rid]
+        $package = & bash (Join-Path $PSScriptRoot 'image/build-deb.sh') --arch $debianArch --version $version --input $target --output $Output
+        if ($LASTEXITCODE -ne 0) { Fail "could not build the $debianArch Debian package" }
+        $package = @($package)[-1]
+        Write-Host ("{0}: package {1} ({2:N1} MiB)" -f $rid, $package, ((Get-Item $package).Length / 1MB))
+    }
 }
