@@ -1,16 +1,12 @@
-using System.Text.RegularExpressions;
-
 namespace Intercom.Interop.Tests.Ship;
 
 /// <summary>
-/// A throw-away Debian root to install the package into, as root with chroot. The first use bootstraps a minimal
-/// system of this machine's release and architecture (debootstrap, from the mirror apt uses here, with systemd and the
-/// package's dependencies) and keeps it as a tarball in artifacts/.test-cache/; every root after that is a fresh copy.
+/// A throw-away Debian root to install the package into, as root with chroot: a minimal system of this machine's
+/// release and architecture with systemd and the package's dependencies, bootstrapped once and kept as a tarball in
+/// artifacts/.test-cache/; every root is a fresh copy of it.
 /// </summary>
-public sealed partial class DebianRoot : IDisposable
+public sealed class DebianRoot : IDisposable
 {
-    private const string Packages = "systemd,adduser,init-system-helpers,libasound2,libspeexdsp1,libgpiod2,libopus0";
-    private static readonly SemaphoreSlim OneBootstrapAtATime = new(1, 1);
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
     private DebianRoot(string path) => Path = path;
@@ -24,14 +20,19 @@ public sealed partial class DebianRoot : IDisposable
             throw new InvalidOperationException("installing into a Debian root needs root (chroot): run the tests as root, as CI does");
         }
 
-        var tarball = await BootstrapOnceAsync().ConfigureAwait(false);
-        var path = Directory.CreateTempSubdirectory("intercom-debroot-").FullName;
-        var (exitCode, output) = await PublishedStation.RunAsync("tar", ["-C", path, "-xf", tarball], CommandTimeout).ConfigureAwait(false);
-        if (exitCode != 0)
+        string[] packages = ["systemd", "init-system-helpers", .. DebianBootstrap.PackageDependencies()];
+        var cache = await DebianBootstrap.CachedAsync($"debian-{DebianBootstrap.Codename}-{DebianBootstrap.HostArchitecture}-root", packages, async folder =>
         {
-            throw new InvalidOperationException($"could not unpack {tarball}: {output}");
-        }
+            var target = System.IO.Path.Combine(folder, "root");
+            await DebianBootstrap.RunAsync(["--variant=minbase", $"--include={string.Join(',', packages)}"], target).ConfigureAwait(false);
+            await Run("tar", ["-C", target, "-cf", System.IO.Path.Combine(folder, "root.tar"), "."]).ConfigureAwait(false);
+            Directory.Delete(target, recursive: true);
+        }).ConfigureAwait(false);
 
+        var path = Directory.CreateTempSubdirectory("intercom-debroot-").FullName;
+        // A temporary folder is 0700; as "/" of the root it would lock every user but root out.
+        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        await Run("tar", ["-C", path, "-xf", System.IO.Path.Combine(cache, "root.tar")]).ConfigureAwait(false);
         return new DebianRoot(path);
     }
 
@@ -55,107 +56,12 @@ public sealed partial class DebianRoot : IDisposable
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 
-    private static async Task<string> BootstrapOnceAsync()
+    private static async Task Run(string command, string[] arguments)
     {
-        var (codename, arch) = (OsRelease("VERSION_CODENAME"), DebianArchitecture());
-        var tarball = System.IO.Path.Combine(PublishedStation.CacheDirectory, $"debian-{codename}-{arch}-root.tar");
-        await OneBootstrapAtATime.WaitAsync().ConfigureAwait(false);
-        try
+        var (exitCode, output) = await PublishedStation.RunAsync(command, arguments, CommandTimeout).ConfigureAwait(false);
+        if (exitCode != 0)
         {
-            if (File.Exists(tarball))
-            {
-                return tarball;
-            }
-
-            var debootstrap = PublishedStation.RequireTool("debootstrap", "debootstrap");
-            var target = Directory.CreateTempSubdirectory("intercom-debootstrap-").FullName;
-            try
-            {
-                var (exitCode, output) = await PublishedStation.RunAsync(debootstrap,
-                    ["--variant=minbase", $"--include={Packages}", codename, target, Mirror(codename)], TimeSpan.FromMinutes(15)).ConfigureAwait(false);
-                if (exitCode != 0)
-                {
-                    throw new InvalidOperationException($"debootstrap {codename} failed ({exitCode}):\n{output}");
-                }
-
-                Directory.CreateDirectory(PublishedStation.CacheDirectory);
-                var partial = tarball + ".partial";
-                (exitCode, output) = await PublishedStation.RunAsync("tar", ["-C", target, "-cf", partial, "."], CommandTimeout).ConfigureAwait(false);
-                if (exitCode != 0)
-                {
-                    throw new InvalidOperationException($"could not pack the Debian root: {output}");
-                }
-
-                File.Move(partial, tarball, overwrite: true);
-                return tarball;
-            }
-            finally
-            {
-                Directory.Delete(target, recursive: true);
-            }
-        }
-        finally
-        {
-            OneBootstrapAtATime.Release();
+            throw new InvalidOperationException($"{command} {string.Join(' ', arguments)} failed ({exitCode}): {output}");
         }
     }
-
-    private static string OsRelease(string key)
-    {
-        foreach (var line in File.ReadLines("/etc/os-release"))
-        {
-            if (line.StartsWith(key + "=", StringComparison.Ordinal))
-            {
-                return line[(key.Length + 1)..].Trim('"');
-            }
-        }
-
-        throw new InvalidOperationException($"no {key} in /etc/os-release: the package tests need a Debian machine");
-    }
-
-    private static string DebianArchitecture() => PublishedStation.HostRid == "linux-arm64" ? "arm64" : "amd64";
-
-    /// <summary>The Debian mirror apt on this machine uses for <paramref name="codename"/> (deb822 or one-line sources).</summary>
-    private static string Mirror(string codename)
-    {
-        var files = new List<string>();
-        if (File.Exists("/etc/apt/sources.list"))
-        {
-            files.Add("/etc/apt/sources.list");
-        }
-
-        if (Directory.Exists("/etc/apt/sources.list.d"))
-        {
-            files.AddRange(Directory.EnumerateFiles("/etc/apt/sources.list.d").Order(StringComparer.Ordinal));
-        }
-
-        foreach (var file in files)
-        {
-            var text = File.ReadAllText(file);
-            // deb822 stanzas: URIs and Suites in the same paragraph.
-            foreach (var stanza in text.Split("\n\n"))
-            {
-                var uris = Regex.Match(stanza, @"^URIs:\s*(\S+)", RegexOptions.Multiline);
-                var suites = Regex.Match(stanza, @"^Suites:\s*(.+)$", RegexOptions.Multiline);
-                if (uris.Success && suites.Success && suites.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(codename))
-                {
-                    return uris.Groups[1].Value;
-                }
-            }
-
-            // One-line format: deb [options] URI suite components...
-            foreach (Match m in OneLineSource().Matches(text))
-            {
-                if (m.Groups["suite"].Value == codename)
-                {
-                    return m.Groups["uri"].Value;
-                }
-            }
-        }
-
-        return "http://deb.debian.org/debian";
-    }
-
-    [GeneratedRegex(@"^deb\s+(\[[^\]]*\]\s+)?(?<uri>\S+)\s+(?<suite>\S+)", RegexOptions.Multiline)]
-    private static partial Regex OneLineSource();
 }
