@@ -1,19 +1,15 @@
 #!/bin/sh
-# mmdebstrap customize hook of build-image.sh: turns the fresh arm64 Debian root ($1) into the station's root.
+# mmdebstrap customize hook of build-image.sh: turns the fresh arm64 Debian root ($1), the intercom package
+# installed, into the station's root.
 # Runs on the build host; commands inside the root run through chroot (arm64 under qemu-user). Its inputs come from
 # build-image.sh in IMAGE_* environment variables.
 set -eu
 
 root=$1
-: "${IMAGE_DEB:?}" "${IMAGE_HOSTNAME:?}" "${IMAGE_OVERLAY:?}"
+: "${IMAGE_HOSTNAME:?}" "${IMAGE_OVERLAY:?}"
 IMAGE_SSH_KEY=${IMAGE_SSH_KEY:-}
 IMAGE_WIFI_SSID=${IMAGE_WIFI_SSID:-}
 IMAGE_WIFI_PSK_FILE=${IMAGE_WIFI_PSK_FILE:-}
-
-echo "== installing $(basename "$IMAGE_DEB") and its dependencies"
-cp "$IMAGE_DEB" "$root/tmp/"
-chroot "$root" apt-get install -y --no-install-recommends "/tmp/$(basename "$IMAGE_DEB")"
-rm -f "$root/tmp/$(basename "$IMAGE_DEB")"
 
 echo "== station settings: host name, mounts, logs in RAM, network, first boot"
 cp -R --preserve=mode "$IMAGE_OVERLAY/." "$root/"
@@ -44,6 +40,13 @@ cat >> "$root/etc/default/raspi-firmware" <<'EOF'
 ROOTPART=LABEL=RASPIROOT
 CONSOLES="tty0 ttyS1,115200"
 EOF
+
+echo "== initrd (once, now that every package is in), then config.txt, cmdline.txt, kernel and device trees"
+if [ -n "$(chroot "$root" dpkg-divert --list /usr/sbin/update-initramfs)" ]; then
+    rm -f "$root/usr/sbin/update-initramfs"
+    chroot "$root" dpkg-divert --quiet --local --rename --remove /usr/sbin/update-initramfs
+    chroot "$root" update-initramfs -c -k all
+fi
 DEB_MAINT_PARAMS=configure chroot "$root" /etc/kernel/postinst.d/z50-raspi-firmware
 
 # Name resolution through systemd-resolved (and its multicast DNS for HOSTNAME.local).

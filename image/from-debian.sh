@@ -25,19 +25,34 @@ build_from_debian() {
 
     step "debootstrapping Debian $suite arm64 with mmdebstrap (maintainer scripts run under qemu-user)"
     rm -rf "$rootfs" "$bootfs"
+    # The package is installed with the others, in one apt run that fetches its dependencies too. apt hands dpkg (in
+    # the chroot) the path it was given, so a setup hook puts a copy at that same path inside.
+    local staged="$work/package/$(basename "$deb")"
+    mkdir -p "$work/package"
+    cp "$deb" "$staged"
+    # update-initramfs is diverted to a no-op while the packages install: the kernel's hook and then the triggers of
+    # udev, kmod and initramfs-tools would each make the initrd (minutes apiece under emulation); customize-rootfs.sh
+    # puts it back and makes it once.
     # Documentation, manual pages and translations stay off the card (and out of later upgrades: dpkg keeps the
     # exclusions); copyright files and the intercom package's own documentation (its example configuration) stay.
-    IMAGE_DEB="$deb" IMAGE_HOSTNAME="$hostname_" IMAGE_SSH_KEY="$ssh_key" IMAGE_WIFI_SSID="$wifi_ssid" \
+    IMAGE_HOSTNAME="$hostname_" IMAGE_SSH_KEY="$ssh_key" IMAGE_WIFI_SSID="$wifi_ssid" \
     IMAGE_WIFI_PSK_FILE="$wifi_psk_file" IMAGE_OVERLAY="$HERE/rootfs" \
     mmdebstrap --mode=root --arch=arm64 --variant=minbase --components=main,non-free-firmware \
         --include="$packages" \
+        --include="$staged" \
+        --setup-hook="mkdir -p \"\$1$work/package\" && cp '$staged' \"\$1$staged\"" \
         --dpkgopt='path-exclude=/usr/share/man/*' \
         --dpkgopt='path-exclude=/usr/share/locale/*' \
         --dpkgopt='path-exclude=/usr/share/doc/*' \
         --dpkgopt='path-include=/usr/share/doc/*/copyright' \
         --dpkgopt='path-include=/usr/share/doc/intercom/*' \
         --hook-dir=/usr/share/mmdebstrap/hooks/eatmydata \
+        --essential-hook="install -D -m 0644 $HERE/initramfs/intercom-image.conf \"\$1\"/etc/initramfs-tools/conf.d/intercom-image.conf" \
+        --essential-hook="install -D -m 0755 $HERE/initramfs/intercom-image-hook \"\$1\"/etc/initramfs-tools/hooks/intercom-image" \
+        --essential-hook="chroot \"\$1\" dpkg-divert --quiet --local --rename --add /usr/sbin/update-initramfs" \
+        --essential-hook="printf '#!/bin/sh\nexit 0\n' > \"\$1\"/usr/sbin/update-initramfs && chmod 0755 \"\$1\"/usr/sbin/update-initramfs" \
         "${cache_hooks[@]}" \
+        --customize-hook="rm -rf \"\$1$work/package\"" \
         --customize-hook="$HERE/customize-rootfs.sh \"\$1\"" \
         "$suite" "$rootfs" "$mirror"
 
