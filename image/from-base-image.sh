@@ -21,7 +21,7 @@ root_has() {
 # put_file SOURCE DEST MODE: a file owned by root, replacing DEST if present; missing parent directories are made.
 put_file() {
     local source=$1 dest=$2 mode=$3
-    put_dir "$(dirname "$dest")" 0755
+    put_dir "$(dirname "$dest")" 755
     if root_has "$dest"; then echo "rm $dest" >> "$requests"; fi
     {
         echo "write $source $dest"
@@ -37,7 +37,7 @@ put_dir() {
     [ "$path" = / ] && return 0
     grep -qxF "mkdir $path" "$requests" && return 0
     root_has "$path" && return 0
-    put_dir "$(dirname "$path")" 0755
+    put_dir "$(dirname "$path")" 755
     {
         echo "mkdir $path"
         echo "sif $path mode 040$mode"
@@ -72,7 +72,8 @@ build_from_base_image() {
         die "$base_image is not a 64-bit (arm64) system: use Raspberry Pi OS Lite (64-bit)"
     fi
     local depends alternative satisfied unmet=()
-    depends=$(dpkg-deb -f "$deb" Depends Pre-Depends | tr '\n' ',')
+    # One field at a time: asked for several, dpkg-deb prefixes each value with its name.
+    depends="$(dpkg-deb -f "$deb" Pre-Depends),$(dpkg-deb -f "$deb" Depends)"
     IFS=',' read -r -a clauses <<< "$depends"
     for clause in "${clauses[@]}"; do
         [ -n "${clause// /}" ] || continue
@@ -92,15 +93,15 @@ build_from_base_image() {
     step "writing the package, first-boot unit, host name and settings into the root file system"
     requests="$work/debugfs-requests"
     : > "$requests"
-    put_dir /var/lib/intercom-image 0755
-    put_dir /var/lib/intercom-image/pending 0755
+    put_dir /var/lib/intercom-image 755
+    put_dir /var/lib/intercom-image/pending 755
     put_file "$deb" "/var/lib/intercom-image/pending/$(basename "$deb")" 644
     put_file "$HERE/rootfs/usr/lib/intercom-image/firstboot" /usr/lib/intercom-image/firstboot 755
     put_file "$HERE/rootfs/usr/lib/systemd/system/intercom-firstboot.service" \
         /usr/lib/systemd/system/intercom-firstboot.service 644
     put_file "$HERE/rootfs/etc/systemd/journald.conf.d/50-intercom-image.conf" \
         /etc/systemd/journald.conf.d/50-intercom-image.conf 644
-    put_dir /etc/systemd/system/multi-user.target.wants 0755
+    put_dir /etc/systemd/system/multi-user.target.wants 755
     local wants=/etc/systemd/system/multi-user.target.wants/intercom-firstboot.service
     if root_has "$wants"; then echo "rm $wants" >> "$requests"; fi
     echo "symlink $wants /usr/lib/systemd/system/intercom-firstboot.service" >> "$requests"
@@ -116,7 +117,7 @@ build_from_base_image() {
     put_file "$work/hosts" /etc/hosts 644
 
     if [ -n "$ssh_key" ]; then
-        put_dir /root/.ssh 0700
+        put_dir /root/.ssh 700
         put_file "$ssh_key" /root/.ssh/authorized_keys 600
     fi
     debugfs_run "$requests"
