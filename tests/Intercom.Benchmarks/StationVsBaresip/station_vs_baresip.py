@@ -442,9 +442,12 @@ def size_on_disk(kind, pid, binary_dir):
 
 
 class OurStation:
-    kind = "ours"
+    """Our station. lean=False: the product's defaults (echo cancellation and noise suppression on, the web page on where
+    the app has one); lean=True: the same work as the baresip door below (no echo canceller, no preprocessor, no web)."""
 
-    def __init__(self, binary, directory, kamailio, codec, rtp_ports, wrap=()):
+    def __init__(self, binary, directory, kamailio, codec, rtp_ports, wrap=(), lean=False):
+        self.kind = "ours-lean" if lean else "ours"
+        self.lean = lean
         self.binary = binary
         self.wrap = list(wrap)
         self.dir = directory
@@ -470,6 +473,10 @@ class OurStation:
                 "eventLog": {"persistPath": None},
             },
         }
+        if self.lean:
+            config["audio"] = {"echoControl": "off", "noiseSuppression": False}
+            if supports_section(self.binary, "web"):
+                config["web"] = {"enabled": False}
         path = os.path.join(self.dir, "intercom.json")
         with open(path, "w") as f:
             json.dump(config, f)
@@ -482,6 +489,16 @@ class OurStation:
 
     def stop(self):
         return self.peer.stop() if self.peer else None
+
+
+def supports_section(binary, section):
+    """True when the app's configuration has this top-level section (an unknown field is refused by its name)."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "probe.json")
+        with open(path, "w") as f:
+            json.dump({section: {}}, f)
+        out = subprocess.run([binary, "check-config", path], capture_output=True, text=True)
+        return f"{section}: unknown field" not in out.stdout + out.stderr
 
 
 class BaresipStation:
@@ -559,7 +576,9 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--codecs", default="pcmu,opus")
-    parser.add_argument("--stations", default="ours,baresip")
+    parser.add_argument("--stations", default="ours,ours-lean,baresip",
+                        help="ours (the product's defaults), ours-lean (no echo canceller, noise suppression, web: what "
+                             "the baresip door does), baresip")
     parser.add_argument("--baresip-source", default="aubridge,door",
                         help="baresip door microphone (default: aubridge, its timer-paced in-process null device, fed back "
                              "what it plays; 'aufile' = a silent WAV, loaded whole into memory; alsa,null spins a CPU)")
@@ -598,9 +617,10 @@ def main():
                 def make(kind):
                     # One folder per station and codec for all runs: what a first start writes (our last-good copy of
                     # the configuration, baresip's uuid file) is there from the warm-up on, as on an installed device.
-                    ports = (30000, 30099) if kind == "ours" else (30100, 30199)
+                    ports = {"ours": (30000, 30099), "ours-lean": (30200, 30299)}.get(kind, (30100, 30199))
                     directory = os.path.join(work, f"{kind}-{codec}")
-                    return (OurStation(binary, directory, kamailio, codec, ports, args.wrap.split()) if kind == "ours"
+                    return (OurStation(binary, directory, kamailio, codec, ports, args.wrap.split(), lean=kind == "ours-lean")
+                            if kind.startswith("ours")
                             else BaresipStation(directory, kamailio, codec, ports, source, args.baresip_player))
 
                 for kind in args.stations.split(","):
@@ -683,17 +703,23 @@ def print_table(results, args):
     print(f"\nStation vs baresip: {args.runs} run(s) each, {args.seconds:.0f} s calls, medians; {m['date']}; "
           f"{m['nproc']} CPUs ({m['cpu']}), kernel {m['kernel']}")
     for codec, by_kind in results.items():
-        ours, theirs = by_kind.get("ours", []), by_kind.get("baresip", [])
-        print(f"\n{codec.upper()}: {sum('failed' not in r for r in ours)}/{len(ours)} ours, "
-              f"{sum('failed' not in r for r in theirs)}/{len(theirs)} baresip runs completed")
-        print(f"| {'metric':<28} | {'ours':>9} | {'baresip':>9} | {'ours/baresip':>12} |")
-        print(f"|{'-' * 30}|{'-' * 11}|{'-' * 11}|{'-' * 14}|")
+        kinds = [k for k in args.stations.split(",") if k in by_kind]
+        ours = [k for k in kinds if k != "baresip"]
+        theirs = by_kind.get("baresip", [])
+        done = ", ".join(f"{k} {sum('failed' not in r for r in by_kind[k])}/{len(by_kind[k])}" for k in kinds)
+        print(f"\n{codec.upper()} (runs completed: {done})")
+        header = [f"{'metric':<28}"] + [f"{k:>9}" for k in kinds] + [f"{k + '/baresip':>17}" for k in ours if theirs]
+        print("| " + " | ".join(header) + " |")
+        print("|" + "|".join("-" * (len(h) + 2) for h in header) + "|")
         for label, key, fmt in METRICS:
-            a, b = median_of(ours, key), median_of(theirs, key)
-            ratio = f"{a / b:.2f}" if a is not None and b else "n/a"
-            print(f"| {label:<28} | {fmt.format(a) if a is not None else 'n/a':>9} | "
-                  f"{fmt.format(b) if b is not None else 'n/a':>9} | {ratio:>12} |")
-        for kind, runs in (("ours", ours), ("baresip", theirs)):
+            values = {k: median_of(by_kind[k], key) for k in kinds}
+            b = values.get("baresip")
+            cells = [f"{label:<28}"] + [f"{fmt.format(values[k]) if values[k] is not None else 'n/a':>9}" for k in kinds]
+            if theirs:
+                cells += [f"{(f'{values[k] / b:.2f}' if values[k] is not None and b else 'n/a'):>17}" for k in ours]
+            print("| " + " | ".join(cells) + " |")
+        for kind in kinds:
+            runs = by_kind[kind]
             for r in runs:
                 if "failed" in r:
                     print(f"  {kind}: failed run: {r['failed']}")
