@@ -2,8 +2,8 @@
 # The image from a Raspberry Pi OS Lite image (sourced by build-image.sh, which has checked the arguments and
 # prerequisites). The base image's partitions are changed in place, at their offsets in the image file: mtools on the
 # FAT boot partition (IMAGE@@OFFSET), debugfs on the ext4 root (IMAGE?offset=OFFSET). Nothing is mounted and nothing
-# runs under emulation: the package is installed by dpkg on the card's first boot (intercom-firstboot.service), where
-# its maintainer scripts run on the system they were written for.
+# runs under emulation: the package is installed by dpkg on the card's first boot (intercom-install-pending.service),
+# where its maintainer scripts run on the system they were written for.
 
 # debugfs does not fail on a failed request; its errors are read from its output instead. Harmless lines: its banner
 # and the inode numbers it reports.
@@ -97,14 +97,19 @@ build_from_base_image() {
     put_dir /var/lib/intercom-image/pending 755
     put_file "$deb" "/var/lib/intercom-image/pending/$(basename "$deb")" 644
     put_file "$HERE/rootfs/usr/lib/intercom-image/firstboot" /usr/lib/intercom-image/firstboot 755
-    put_file "$HERE/rootfs/usr/lib/systemd/system/intercom-firstboot.service" \
-        /usr/lib/systemd/system/intercom-firstboot.service 644
+    local unit
+    for unit in intercom-firstboot.service intercom-install-pending.service; do
+        put_file "$HERE/rootfs/usr/lib/systemd/system/$unit" "/usr/lib/systemd/system/$unit" 644
+    done
     put_file "$HERE/rootfs/etc/systemd/journald.conf.d/50-intercom-image.conf" \
         /etc/systemd/journald.conf.d/50-intercom-image.conf 644
     put_dir /etc/systemd/system/multi-user.target.wants 755
-    local wants=/etc/systemd/system/multi-user.target.wants/intercom-firstboot.service
-    if root_has "$wants"; then echo "rm $wants" >> "$requests"; fi
-    echo "symlink $wants /usr/lib/systemd/system/intercom-firstboot.service" >> "$requests"
+    local wants
+    for unit in intercom-firstboot.service intercom-install-pending.service; do
+        wants="/etc/systemd/system/multi-user.target.wants/$unit"
+        if root_has "$wants"; then echo "rm $wants" >> "$requests"; fi
+        echo "symlink $wants /usr/lib/systemd/system/$unit" >> "$requests"
+    done
 
     echo "$hostname_" > "$work/hostname"
     put_file "$work/hostname" /etc/hostname 644

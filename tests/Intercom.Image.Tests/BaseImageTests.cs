@@ -33,11 +33,13 @@ public sealed class BaseImageTests(BuiltImage built)
         Assert.NotNull(pending);
         Assert.Equal(new FileInfo(built.Package).Length, pending.Size);
         Assert.Equal(0b111_101_101, image.RootEntry("/usr/lib/intercom-image/firstboot")?.Mode);
-        Assert.Equal(
-            File.ReadAllText(Path.Combine(Repository.Image, "rootfs", "usr", "lib", "systemd", "system", "intercom-firstboot.service")),
-            image.RootFileText("/usr/lib/systemd/system/intercom-firstboot.service"));
-        Assert.Equal("/usr/lib/systemd/system/intercom-firstboot.service",
-            image.RootEntry("/etc/systemd/system/multi-user.target.wants/intercom-firstboot.service")?.LinkTarget);
+        foreach (var unit in new[] { "intercom-firstboot.service", "intercom-install-pending.service" })
+        {
+            Assert.Equal(
+                File.ReadAllText(Path.Combine(Repository.Image, "rootfs", "usr", "lib", "systemd", "system", unit)),
+                image.RootFileText($"/usr/lib/systemd/system/{unit}"));
+            Assert.Equal($"/usr/lib/systemd/system/{unit}", image.RootEntry($"/etc/systemd/system/multi-user.target.wants/{unit}")?.LinkTarget);
+        }
 
         Assert.Equal("gate", image.RootFileText("/etc/hostname").Trim());
         Assert.Matches(@"(?m)^127\.0\.1\.1\s+gate$", image.RootFileText("/etc/hosts"));
