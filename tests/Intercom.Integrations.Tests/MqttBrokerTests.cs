@@ -209,6 +209,44 @@ public sealed class MqttBrokerTests
     }
 
     [Fact]
+    public async Task An_event_that_waited_over_a_minute_for_the_broker_is_dropped_not_published_late()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var proxy = new DroppingTcpProxy(broker.Port);
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(proxy.Port));
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/event/doorbell"]);
+        proxy.DropAll();
+        await rig.WaitReconnectScheduledAsync();
+
+        rig.Station.Board.PressButton("button1"); // queued: no broker
+        rig.Station.Advance(StationMqttBridge.MaxEventAge + TimeSpan.FromSeconds(1));
+        await rig.WaitConnectedAsync();
+        rig.Station.Board.PressButton("button1");
+
+        var delivered = await probe.WaitForAsync(Prefix + "/event/doorbell");
+        using var json = JsonDocument.Parse(delivered.Payload);
+        Assert.NotEqual(1, json.RootElement.GetProperty("sequence").GetInt64()); // the first ring never arrives
+        Assert.Single(probe.Messages);
+        Assert.Equal(2, rig.Bridge.Expired); // the first ring's doorbell and call_started
+    }
+
+    [Fact]
+    public async Task Home_Assistant_coming_online_gets_discovery_and_state_again()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
+        var node = rig.Bridge.Topics.NodeId;
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [$"homeassistant/event/{node}/doorbell/config", Prefix + "/call_state"]);
+        await probe.WaitForAsync($"homeassistant/event/{node}/doorbell/config", m => m.Retain);
+
+        await probe.PublishAsync("homeassistant/status", "online");
+
+        // Sent again while we are subscribed: delivered live, so without the retain flag (MQTT 3.1.1 §3.3.1.3).
+        await probe.WaitForAsync($"homeassistant/event/{node}/doorbell/config", m => !m.Retain);
+        await probe.WaitForAsync(Prefix + "/call_state", m => !m.Retain && m.Payload == "idle");
+    }
+
+    [Fact]
     public async Task Clean_stop_publishes_offline_itself()
     {
         await using var broker = await Mosquitto.StartAsync();

@@ -41,6 +41,9 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>MQTTnet's limit for a connect, subscribe or QoS 1 publish to be answered.</summary>
+    private static readonly TimeSpan CommunicationTimeout = TimeSpan.FromSeconds(10);
+
     private readonly MqttConfig _config;
     private readonly string _stationName;
     private readonly string _version;
@@ -153,7 +156,8 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_run is not null)
         {
-            await _run.WaitAsync(StopTimeout).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            // An in-flight publish is let finish (bounded by the communication timeout) rather than cut.
+            await _run.WaitAsync(CommunicationTimeout).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
         }
 
         if (_client.IsConnected)
@@ -271,7 +275,8 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
 
         if (any)
         {
-            await _client.SubscribeAsync(subscribe.Build(), stop).ConfigureAwait(false);
+            stop.ThrowIfCancellationRequested();
+            await _client.SubscribeAsync(subscribe.Build(), CancellationToken.None).ConfigureAwait(false);
         }
 
         await PublishAsync(Topics.Availability, Encoding.UTF8.GetBytes(Online), retain: true, stop).ConfigureAwait(false);
@@ -368,6 +373,10 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
 
     private async Task PublishAsync(string topic, byte[] payload, bool retain, CancellationToken token)
     {
+        // Cancellation is checked between messages, never inside one: MQTTnet drops the connection when a packet is cut
+        // short, and a stop would then lose its "offline". A stuck broker is bounded by the client's own timeout.
+        token.ThrowIfCancellationRequested();
+
         // QoS 1 (MQTT 3.1.1 §4.3.2): a doorbell must not be lost to one dropped packet; receivers handle a duplicate.
         var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
@@ -375,7 +384,7 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
             .WithRetainFlag(retain)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
-        await _client.PublishAsync(message, token).ConfigureAwait(false);
+        await _client.PublishAsync(message, CancellationToken.None).ConfigureAwait(false);
         Interlocked.Increment(ref _published);
     }
 
@@ -389,7 +398,7 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
             .WithProtocolVersion(MqttProtocolVersion.V311)
             .WithCleanSession(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(_config.KeepAliveSeconds))
-            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithTimeout(CommunicationTimeout)
             // MQTT 3.1.1 §3.1.2.5: the broker publishes the will when it loses us without a DISCONNECT.
             .WithWillTopic(Topics.Availability)
             .WithWillPayload(Offline)
