@@ -323,6 +323,16 @@ public sealed class AudioStream : IRtpPacketReceiver, IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the media timeout over from now (and re-arms it if it fired): the call layer calls it when the call is
+    /// answered, so early media agreed while ringing (a 183 whose peer sends nothing) does not count against the call.
+    /// </summary>
+    public void RestartMediaTimeout()
+    {
+        Volatile.Write(ref _lastArrival, _time.GetTimestamp());
+        Volatile.Write(ref _timedOut, 0);
+    }
+
     /// <summary>A digit the signalling carried (SIP INFO): reported unless the same press already came by RTP or tones.</summary>
     public void ReportSignalledDigit(char digit) => Report(digit, DtmfSource.SipInfo);
 

@@ -152,6 +152,9 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 leg.EarlyDigits.Clear();
             }
 
+            // The media timeout counts from the answer, not from early media agreed while ringing.
+            leg.Media?.Stream.RestartMediaTimeout();
+
             Raise(CallEventArgs.Answered(handle));
             foreach (var (digit, source) in early)
             {
@@ -179,8 +182,19 @@ public sealed class SipCallControl : ICallControl, IDisposable
         leg.Media!.DigitReceived += (digit, source) => ReportDigit(leg, digit, source);
         leg.Media.MediaTimedOut += () =>
         {
+            lock (leg)
+            {
+                if (!leg.Answered)
+                {
+                    // Early media agreed while ringing, and the peer sends nothing until it answers: not a dead call.
+                    leg.Media.Stream.RestartMediaTimeout();
+                    return;
+                }
+
+                leg.MediaTimedOut = true;
+            }
+
             // The peer vanished without a BYE (crash, network gone): end the call; the door's relay is not touched.
-            leg.MediaTimedOut = true;
             leg.Call.Hangup();
         };
     }

@@ -150,6 +150,24 @@ public sealed class AudioStreamTests
     }
 
     [Fact]
+    public void A_restarted_media_timeout_counts_from_the_restart_and_can_fire_again()
+    {
+        using var link = new StreamLink(MediaFormat.Pcmu, 8000, mediaTimeout: TimeSpan.FromSeconds(5));
+        var timeouts = 0;
+        link.Receiver.MediaTimedOut += () => timeouts++;
+        link.Clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, timeouts);
+
+        // The call is answered now: a full timeout from here.
+        link.Receiver.RestartMediaTimeout();
+        Assert.False(link.Receiver.HasTimedOut);
+        link.Clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(1, timeouts);
+        link.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(2, timeouts);
+    }
+
+    [Fact]
     public void No_media_timeout_while_the_peer_holds_the_call()
     {
         using var link = new StreamLink(MediaFormat.Pcmu, 8000, mediaTimeout: TimeSpan.FromSeconds(5));
