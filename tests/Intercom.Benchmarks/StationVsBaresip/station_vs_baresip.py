@@ -17,10 +17,16 @@ Measured for each station process, from /proc only:
   steady RSS           median VmRSS over the last two thirds of the call (sampled every 0.5 s)
   idle RSS             VmRSS registered and idle, before the call
   CPU s / call-minute  (utime + stime) over the established call, per minute of call
+  CPU s / idle minute  registered, no call, over 3 s (schedstat), per minute
   threads              at the end of the call
   size on disk         ours: the files of the publish folder the process maps (the single AOT binary);
                        baresip: /usr/bin/baresip + libre + librem + the modules it maps (system libraries excluded
                        for both: libc, libssl/libcrypto, libopus, libasound)
+Stations: "ours" (the product's defaults: echo canceller and noise suppression on, web page on where the app has one),
+"ours-lean" (no echo canceller, noise suppression or web, sound devices at the codec's rate: the work the baresip door
+does) and "baresip" (account, g711/opus, menu + ctrl_tcp, and aubridge as its sound card: baresip's in-process null
+device, paced by its own thread; alsa,null would spin a CPU and aufile loads the whole file into memory). Our station
+runs with --simulate, whose sound devices are the null driver (clock-paced) on a machine without a card.
 Each figure is the median of --runs runs; stations alternate order each run. PCMU first, then Opus. Each station is
 started (and registered) once before the runs, unmeasured: binaries in the page cache, first-start files written.
 
@@ -443,7 +449,8 @@ def size_on_disk(kind, pid, binary_dir):
 
 class OurStation:
     """Our station. lean=False: the product's defaults (echo cancellation and noise suppression on, the web page on where
-    the app has one); lean=True: the same work as the baresip door below (no echo canceller, no preprocessor, no web)."""
+    the app has one); lean=True: the same work as the baresip door below (no echo canceller, no preprocessor, no web,
+    sound devices at the codec's rate)."""
 
     def __init__(self, binary, directory, kamailio, codec, rtp_ports, wrap=(), lean=False):
         self.kind = "ours-lean" if lean else "ours"
@@ -474,7 +481,9 @@ class OurStation:
             },
         }
         if self.lean:
-            config["audio"] = {"echoControl": "off", "noiseSuppression": False}
+            # The devices at the codec's rate, as baresip's aubridge runs, so neither side resamples.
+            rate = 8000 if self.codec == "pcmu" else 48000
+            config["audio"] = {"echoControl": "off", "noiseSuppression": False, "sampleRate": rate}
             if supports_section(self.binary, "web"):
                 config["web"] = {"enabled": False}
         path = os.path.join(self.dir, "intercom.json")
@@ -537,7 +546,10 @@ def measure(station, kamailio, far_end, seconds, log):
     # Both ends on CLOCK_REALTIME: the instant before fork/exec and Kamailio's timestamp of the save, no pipe delays.
     result = {"start_to_registered_ms": (registered_at - peer.started_wall) * 1000,
               "cpu_to_registered_ms": cpu_ns(peer.pid) / 1e6}
-    time.sleep(1.0)
+    time.sleep(0.5)
+    idle0, idle_cpu0 = time.monotonic(), cpu_ns(peer.pid)
+    time.sleep(3.0)
+    result["idle_cpu_s_per_min"] = (cpu_ns(peer.pid) - idle_cpu0) / 1e9 / ((time.monotonic() - idle0) / 60)
     status = proc_status(peer.pid)
     result["idle_rss_kib"] = kib(status["VmRSS"])
     since = time.monotonic()
@@ -681,6 +693,7 @@ METRICS = [
     ("steady RSS in call (MiB)", "steady_rss_kib", "{:.1f}"),
     ("idle RSS, registered (MiB)", "idle_rss_kib", "{:.1f}"),
     ("CPU s per call-minute", "cpu_s_per_call_min", "{:.3f}"),
+    ("CPU s per idle minute", "idle_cpu_s_per_min", "{:.3f}"),
     ("threads", "threads", "{:.0f}"),
     ("size on disk (MiB)", "size_bytes", "{:.2f}"),
 ]
