@@ -32,6 +32,7 @@ public sealed partial class FakePhone : IDisposable
     private ushort _sequence;
     private uint _timestamp = 1000;
     private long _lastInviteAt;
+    private string? _lastCallId;
 
     public FakePhone()
     {
@@ -206,9 +207,20 @@ public sealed partial class FakePhone : IDisposable
                 var text = Encoding.UTF8.GetString(buffer, 0, n);
                 if (text.StartsWith("INVITE ", StringComparison.Ordinal))
                 {
-                    Interlocked.Exchange(ref _lastInviteAt, at);
+                    // A retransmission (RFC 3261 §17.1.1.2, the answer was late) is answered again but is not a new INVITE.
+                    var callId = CallIdPattern().Match(text).Value;
+                    bool fresh = callId != _lastCallId;
+                    _lastCallId = callId;
+                    if (fresh)
+                    {
+                        Interlocked.Exchange(ref _lastInviteAt, at);
+                    }
+
                     OnInvite(text, from);
-                    _invites.Release();
+                    if (fresh)
+                    {
+                        _invites.Release();
+                    }
                 }
                 else if (!text.StartsWith("SIP/2.0", StringComparison.Ordinal) && !text.StartsWith("ACK ", StringComparison.Ordinal))
                 {
@@ -290,6 +302,9 @@ public sealed partial class FakePhone : IDisposable
         sb.Append(extra).Append(CultureInfo.InvariantCulture, $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n").Append(body);
         return sb.ToString();
     }
+
+    [GeneratedRegex(@"(?im)^(call-id|i)\s*:.*$")]
+    private static partial Regex CallIdPattern();
 
     [GeneratedRegex(@"c=IN IP4 (\S+)")]
     private static partial Regex ConnectionPattern();
