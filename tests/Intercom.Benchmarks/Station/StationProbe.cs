@@ -151,6 +151,8 @@ public static class StationProbe
     {
         var config = new IntercomConfig { Name = "Probe door" };
         config.Sip.Listen = [new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = 0 }];
+        // The phone answers a call every few milliseconds, far beyond the per-source limit a real peer is held to (20/s).
+        config.Sip.RateLimit.Enabled = false;
         config.Media.RtpPortMin = 31000;
         config.Media.RtpPortMax = 31099;
         config.Media.Codecs = ["pcmu"];
