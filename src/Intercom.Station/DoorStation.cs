@@ -22,14 +22,14 @@ namespace Intercom.Station;
 /// </summary>
 public sealed class DoorStation : IDisposable
 {
-    private readonly StationConfig _config;
+    private StationConfig _config;
     private readonly IBoard _board;
     private readonly ICallControl _calls;
     private readonly TimeProvider _time;
     private readonly StationLoop _loop;
     private readonly DtmfCodeLock _codeLock;
-    private readonly RingGroupSelector _routing;
-    private readonly KeypadEntry _keypad;
+    private RingGroupSelector _routing;
+    private KeypadEntry _keypad;
     private readonly StationTimer _incomingMaxTimer;
     private RingGroupCall? _outgoing;
     private CallHandle? _incoming;
@@ -137,6 +137,32 @@ public sealed class DoorStation : IDisposable
 
     /// <summary>Ends the current call, if any.</summary>
     public void HangUp(string requestedBy) => _loop.Post(() => HangUpAll(requestedBy));
+
+    /// <summary>
+    /// Applies changed door-station rules (buttons and their ring groups, ring groups, schedules, codes and their limits,
+    /// incoming calls, the keypad's codes and dial map) from the next event on, without touching the call in progress:
+    /// it keeps the ring group it started with. Board wiring (pins, relays) is read once at start; a change there needs
+    /// a restart. The configuration must have passed <see cref="StationConfigValidator"/>.
+    /// </summary>
+    public void Reconfigure(StationConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        _loop.Post(() =>
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _config = config;
+            _routing = new RingGroupSelector(config);
+            _codeLock.Reconfigure(config.CodeLock, config.Codes, config.Keypad.LocalCodes);
+            _keypad.Dispose();
+            _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, _time, Events);
+            Events.Append(StationEventKind.Station, "configuration applied");
+            RefreshLeds();
+        });
+    }
 
     /// <summary>The app reports the SIP registration state (drives the Registered and Fault LEDs).</summary>
     public void SetRegistered(bool registered, string detail) => _loop.Post(() =>

@@ -25,9 +25,9 @@ internal sealed class DtmfCodeLock : IDisposable
 {
     private const int MinCodeLength = 4;
 
-    private readonly CodeLockConfig _config;
-    private readonly IReadOnlyList<CodeConfig> _callCodes;
-    private readonly IReadOnlyList<CodeConfig> _keypadCodes;
+    private CodeLockConfig _config;
+    private IReadOnlyList<CodeConfig> _callCodes;
+    private IReadOnlyList<CodeConfig> _keypadCodes;
     private readonly StationLoop _loop;
     private readonly TimeProvider _time;
     private readonly EventLog _log;
@@ -44,6 +44,21 @@ internal sealed class DtmfCodeLock : IDisposable
         _loop = loop;
         _time = time;
         _log = log;
+    }
+
+    /// <summary>
+    /// New codes and limits from a changed configuration. Failure counts and lockouts in force stay: saving the
+    /// configuration must not be a way to clear a lockout. Attempts in progress are forgotten.
+    /// </summary>
+    public void Reconfigure(CodeLockConfig config, IReadOnlyList<CodeConfig> callCodes, IReadOnlyList<CodeConfig> keypadCodes)
+    {
+        _config = config;
+        _callCodes = callCodes;
+        _keypadCodes = keypadCodes;
+        foreach (var state in _scopes.Values)
+        {
+            state.Clear();
+        }
     }
 
     /// <summary>True while the station-wide lockout lasts. Any thread (the status page reads it).</summary>
