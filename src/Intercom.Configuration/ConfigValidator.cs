@@ -26,6 +26,7 @@ public static class ConfigValidator
         ValidateAccounts(config.Accounts, errors);
         ValidateMedia(config.Media, errors);
         AudioConfigValidator.Validate(config.Audio, errors);
+        ValidateWeb(config.Web, errors);
         foreach (var e in StationConfigValidator.Validate(config.Station))
         {
             errors.Add(new ConfigError("station." + e.Path, e.Reason));
@@ -187,6 +188,27 @@ public static class ConfigValidator
         OneOf(media.InBandDtmf, InBandDtmfModes, "media.inBandDtmf", errors);
         // RFC 7587 §3.1.1: Opus runs from 6 to 510 kbit/s.
         Range(media.OpusBitrate, 6000, 510_000, "media.opusBitrate", errors);
+    }
+
+    private static void ValidateWeb(WebConfig web, List<ConfigError> errors)
+    {
+        if (!IPAddress.TryParse(web.Address, out _))
+        {
+            errors.Add(new("web.address", $"'{web.Address}' is not an IP address"));
+        }
+
+        // Port 0 takes a free port: only useful to tests, harmless elsewhere.
+        Range(web.Port, 0, 65535, "web.port", errors);
+        Range(web.SessionIdleMinutes, 1, 1440, "web.sessionIdleMinutes", errors);
+        if (!string.IsNullOrEmpty(web.CertificateFile) && string.IsNullOrEmpty(web.PrivateKeyFile))
+        {
+            errors.Add(new("web.privateKeyFile", "a certificate needs its private key"));
+        }
+
+        if (string.IsNullOrEmpty(web.CertificateFile) && !string.IsNullOrEmpty(web.PrivateKeyFile))
+        {
+            errors.Add(new("web.certificateFile", "a private key needs its certificate"));
+        }
     }
 
     private static void OneOf(string value, string[] allowed, string field, List<ConfigError> errors)

@@ -28,4 +28,7 @@ public sealed class IntercomConfig
 
     /// <summary>JSON POSTs to other systems on chosen events.</summary>
     public WebhooksConfig Webhooks { get; set; } = new();
+
+    /// <summary>The web page and HTTP API.</summary>
+    public WebConfig Web { get; set; } = new();
 }

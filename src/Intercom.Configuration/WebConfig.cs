@@ -1,0 +1,31 @@
+namespace Intercom.Configuration;
+
+/// <summary>
+/// The web page and HTTP API: one port, plain HTTP or HTTPS. The admin password and API tokens are not here but in a
+/// state file beside the configuration (only their salted hashes), so a configuration backup never carries them.
+/// </summary>
+public sealed class WebConfig
+{
+    /// <summary>Serve the page and the API at all.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Local address; 0.0.0.0 or :: for all interfaces, 127.0.0.1 to keep it to the device itself.</summary>
+    public string Address { get; set; } = "0.0.0.0";
+
+    public int Port { get; set; } = 8080;
+
+    /// <summary>
+    /// Serve HTTPS instead of HTTP. Without <see cref="CertificateFile"/> a self-signed certificate is generated on first
+    /// start and kept beside the configuration (web-cert.pem, web-key.pem).
+    /// </summary>
+    public bool Https { get; set; }
+
+    /// <summary>PEM certificate for HTTPS (the chain may follow it in the same file).</summary>
+    public string? CertificateFile { get; set; }
+
+    /// <summary>PEM private key matching <see cref="CertificateFile"/>.</summary>
+    public string? PrivateKeyFile { get; set; }
+
+    /// <summary>A page session ends after this many minutes without a request.</summary>
+    public int SessionIdleMinutes { get; set; } = 30;
+}

@@ -1,0 +1,8 @@
+namespace Intercom.Web;
+
+/// <summary>One SIP account on the status page.</summary>
+/// <param name="Id">The account's id in the configuration.</param>
+/// <param name="Aor">Its address-of-record.</param>
+/// <param name="Registration">Registration state ("Registered", "Retrying", ...; "NotRegistering" for direct IP accounts).</param>
+/// <param name="Reason">The last outcome in words ("200 OK", "408 no answer from ...").</param>
+public sealed record AccountView(string Id, string Aor, string Registration, string Reason);

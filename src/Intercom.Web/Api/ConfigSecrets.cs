@@ -1,0 +1,151 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Intercom.Configuration;
+using Intercom.Station.Configuration;
+
+namespace Intercom.Web.Api;
+
+/// <summary>
+/// Passwords in the configuration are write-only through the API. Any string property whose name ends in "password",
+/// "secret" or "token" (SIP digest passwords, an MQTT password, a webhook secret: sections other helpers add are
+/// covered without knowing them) is sent as null; a new configuration that leaves one out or null keeps the stored
+/// value, an empty string removes it. Objects in arrays are matched by their "id" where they have one, else by position.
+/// </summary>
+internal static class ConfigSecrets
+{
+    private static readonly string[] SecretSuffixes = ["password", "secret", "token"];
+
+    public static bool IsSecretName(string name)
+    {
+        foreach (var suffix in SecretSuffixes)
+        {
+            if (name.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The configuration as JSON with every secret set to null.</summary>
+    public static JsonNode Redacted(IntercomConfig config)
+    {
+        var node = JsonSerializer.SerializeToNode(config, ConfigJsonContext.Default.IntercomConfig)!;
+        Redact(node);
+        return node;
+    }
+
+    /// <summary>
+    /// Reads a configuration sent by the page or a client, with stored secrets filled in where it left them out, and
+    /// validates it. Never throws for bad input.
+    /// </summary>
+    public static bool TryMerge(ReadOnlySpan<byte> json, IntercomConfig current, out IntercomConfig? merged, out IReadOnlyList<ConfigError> errors)
+    {
+        merged = null;
+        byte[] completed;
+        try
+        {
+            var incoming = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = 32 });
+            if (incoming is not JsonObject)
+            {
+                errors = [new ConfigError("$", "expected a configuration object")];
+                return false;
+            }
+
+            Merge(incoming, JsonSerializer.SerializeToNode(current, ConfigJsonContext.Default.IntercomConfig));
+            completed = Encoding.UTF8.GetBytes(incoming.ToJsonString());
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
+        {
+            // Malformed JSON, a duplicate property name, a value of the wrong kind where an object was expected.
+            errors = [new ConfigError("$", $"not a valid configuration document: {e.Message}")];
+            return false;
+        }
+
+        return ConfigLoader.TryParse(completed, out merged, out errors);
+    }
+
+    private static void Redact(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (IsSecretName(name) && value is JsonValue)
+                    {
+                        obj[name] = null;
+                    }
+                    else
+                    {
+                        Redact(value);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    Redact(item);
+                }
+
+                break;
+        }
+    }
+
+    private static void Merge(JsonNode? incoming, JsonNode? stored)
+    {
+        switch (incoming, stored)
+        {
+            case (JsonObject obj, JsonObject old):
+                foreach (var (name, oldValue) in old)
+                {
+                    if (IsSecretName(name) && oldValue is JsonValue && (!obj.TryGetPropertyValue(name, out var value) || value is null))
+                    {
+                        obj[name] = oldValue.DeepClone();
+                    }
+                }
+
+                foreach (var (name, value) in obj.ToList())
+                {
+                    if (IsSecretName(name) && value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0)
+                    {
+                        obj[name] = null;
+                    }
+                    else if (old.TryGetPropertyValue(name, out var counterpart))
+                    {
+                        Merge(value, counterpart);
+                    }
+                }
+
+                break;
+            case (JsonArray array, JsonArray old):
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Merge(array[i], Counterpart(array[i], old, i));
+                }
+
+                break;
+        }
+    }
+
+    private static JsonNode? Counterpart(JsonNode? item, JsonArray old, int index)
+    {
+        if (item is JsonObject obj && obj["id"] is JsonValue id && id.TryGetValue<string>(out var key))
+        {
+            foreach (var candidate in old)
+            {
+                if (candidate is JsonObject o && o["id"] is JsonValue oid && oid.TryGetValue<string>(out var oldKey) && oldKey == key)
+                {
+                    return candidate;
+                }
+            }
+
+            return null;
+        }
+
+        return index < old.Count ? old[index] : null;
+    }
+}

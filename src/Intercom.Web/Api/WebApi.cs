@@ -1,0 +1,540 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Intercom.Configuration;
+using Intercom.Station.Logging;
+using Intercom.Web.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace Intercom.Web.Api;
+
+/// <summary>
+/// The endpoints under /api/ (README "Web page and API"). Each is a plain RequestDelegate reading and writing JSON
+/// through <see cref="WebJsonContext"/>: no reflection-based binding, nothing for the trimmer to lose.
+/// Authentication and CSRF are checked before any of them by <see cref="RequestGuard"/>.
+/// </summary>
+internal sealed partial class WebApi(
+    IStationControl station,
+    WebStateStore state,
+    SessionStore sessions,
+    LoginThrottle throttle,
+    RequestGuard guard,
+    EventStream stream,
+    ILogger log)
+{
+    private const int SmallBody = 16 * 1024;
+    private const int MaxEventsPerPage = 500;
+    private static readonly TimeSpan HashQueueTimeout = TimeSpan.FromSeconds(10);
+
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/session", ctx => Session(ctx));
+        routes.MapPost("/api/setup", ctx => Setup(ctx));
+        routes.MapPost("/api/login", ctx => Login(ctx));
+        routes.MapPost("/api/logout", ctx => Logout(ctx));
+        routes.MapPost("/api/password", ctx => ChangePassword(ctx));
+        routes.MapGet("/api/status", ctx => Json(ctx, station.GetStatus(), WebJsonContext.Default.StationView));
+        routes.MapPost("/api/relays/{id}/open", ctx => OpenRelay(ctx));
+        routes.MapPost("/api/call", ctx => Call(ctx));
+        routes.MapPost("/api/hangup", ctx => HangUp(ctx));
+        routes.MapGet("/api/config", ctx => GetConfig(ctx));
+        routes.MapPut("/api/config", ctx => PutConfig(ctx));
+        routes.MapGet("/api/config/backup", ctx => Backup(ctx));
+        routes.MapGet("/api/events", ctx => Events(ctx));
+        routes.MapGet("/api/events/stream", ctx => stream.ServeAsync(ctx));
+        routes.MapPost("/api/sim/buttons/{id}/press", ctx => PressButton(ctx));
+        routes.MapGet("/api/tokens", ctx => ListTokens(ctx));
+        routes.MapPost("/api/tokens", ctx => CreateToken(ctx));
+        routes.MapDelete("/api/tokens/{id}", ctx => RevokeToken(ctx));
+    }
+
+    private Task Session(HttpContext ctx)
+    {
+        var session = RequestGuard.CallerOf(ctx)?.Session;
+        return Json(ctx, new SessionInfo(state.SetupRequired, session is not null, session?.Csrf, station.Config.Name, state.LoadError is null ? null : "the web state file cannot be read; see the log"), WebJsonContext.Default.SessionInfo);
+    }
+
+    private async Task Setup(HttpContext ctx)
+    {
+        if (!state.SetupRequired)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status409Conflict, "the admin password is already set").ConfigureAwait(false);
+            return;
+        }
+
+        var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.PasswordRequest).ConfigureAwait(false);
+        if (!ok)
+        {
+            return;
+        }
+
+        if (PasswordHasher.Weakness(body?.Password) is { } weakness)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, "password: " + weakness).ConfigureAwait(false);
+            return;
+        }
+
+        if (!state.TrySetInitialPassword(body!.Password!))
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status409Conflict, "the admin password is already set").ConfigureAwait(false);
+            return;
+        }
+
+        LogPasswordSet(log, Remote(ctx).ToString());
+        await StartSession(ctx).ConfigureAwait(false);
+    }
+
+    private async Task Login(HttpContext ctx)
+    {
+        var remote = Remote(ctx);
+        if (await Throttled(ctx, remote).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (state.SetupRequired)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status409Conflict, "no admin password yet: set one first").ConfigureAwait(false);
+            return;
+        }
+
+        var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.PasswordRequest).ConfigureAwait(false);
+        if (!ok)
+        {
+            return;
+        }
+
+        if (!await CheckPassword(ctx, remote, body?.Password).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        LogLogin(log, remote.ToString());
+        await StartSession(ctx).ConfigureAwait(false);
+    }
+
+    private Task Logout(HttpContext ctx)
+    {
+        sessions.End(guard.SessionIdOf(ctx));
+        guard.DeleteSessionCookie(ctx);
+        ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    private async Task ChangePassword(HttpContext ctx)
+    {
+        if (await PageOnly(ctx).ConfigureAwait(false) is not { } session)
+        {
+            return;
+        }
+
+        var remote = Remote(ctx);
+        if (await Throttled(ctx, remote).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.ChangePasswordRequest).ConfigureAwait(false);
+        if (!ok)
+        {
+            return;
+        }
+
+        if (PasswordHasher.Weakness(body?.Password) is { } weakness)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, "password: " + weakness).ConfigureAwait(false);
+            return;
+        }
+
+        if (!await CheckPassword(ctx, remote, body!.Current).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        state.ChangePassword(body.Password!);
+        sessions.EndAllExcept(session.Id);
+        LogPasswordSet(log, remote.ToString());
+        await Json(ctx, new ActionResult("password changed; other sessions ended"), WebJsonContext.Default.ActionResult).ConfigureAwait(false);
+    }
+
+    private Task OpenRelay(HttpContext ctx)
+    {
+        var id = Route(ctx, "id");
+        if (!station.OpenRelay(id, RequestedBy(ctx)))
+        {
+            return RequestGuard.Refuse(ctx, StatusCodes.Status404NotFound, $"no relay '{id}'");
+        }
+
+        return Accepted(ctx, $"relay {id} opening");
+    }
+
+    private async Task Call(HttpContext ctx)
+    {
+        var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.CallRequest).ConfigureAwait(false);
+        if (!ok)
+        {
+            return;
+        }
+
+        var target = body?.Target?.Trim();
+        if (string.IsNullOrEmpty(target) || target.Length > 256)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, "target: a ring group id, a SIP URI or an extension is required").ConfigureAwait(false);
+            return;
+        }
+
+        station.Dial(target, RequestedBy(ctx));
+        await Accepted(ctx, $"calling {target}").ConfigureAwait(false);
+    }
+
+    private Task HangUp(HttpContext ctx)
+    {
+        station.HangUp(RequestedBy(ctx));
+        return Accepted(ctx, "hanging up");
+    }
+
+    private async Task GetConfig(HttpContext ctx)
+    {
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        await using var writer = new Utf8JsonWriter(ctx.Response.Body, new JsonWriterOptions { Indented = true });
+        ConfigSecrets.Redacted(station.Config).WriteTo(writer);
+    }
+
+    private async Task PutConfig(HttpContext ctx)
+    {
+        if (!ctx.Request.HasJsonContentType())
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status415UnsupportedMediaType, "send the configuration as application/json").ConfigureAwait(false);
+            return;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadBody(ctx, ConfigLoader.MaxFileBytes).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await RequestGuard.Refuse(ctx, e.StatusCode, "the configuration is too large").ConfigureAwait(false);
+            return;
+        }
+
+        if (!ConfigSecrets.TryMerge(body, station.Config, out var merged, out var errors))
+        {
+            await RefuseConfig(ctx, errors).ConfigureAwait(false);
+            return;
+        }
+
+        var result = station.ApplyConfig(merged!);
+        if (!result.Accepted)
+        {
+            await RefuseConfig(ctx, result.Errors).ConfigureAwait(false);
+            return;
+        }
+
+        LogConfigSaved(log, RequestedBy(ctx), string.Join(", ", result.Applied), string.Join(", ", result.RestartRequired));
+        await Json(ctx, new ConfigSaved(result.Applied, result.RestartRequired), WebJsonContext.Default.ConfigSaved).ConfigureAwait(false);
+    }
+
+    private async Task Backup(HttpContext ctx)
+    {
+        var withSecrets = string.Equals(ctx.Request.Query["secrets"], "true", StringComparison.OrdinalIgnoreCase);
+        if (withSecrets && await PageOnly(ctx).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.Headers.ContentDisposition = withSecrets
+            ? "attachment; filename=\"intercom-with-secrets.json\""
+            : "attachment; filename=\"intercom.json\"";
+        ctx.Response.ContentType = "application/json; charset=utf-8";
+        if (withSecrets)
+        {
+            LogBackupWithSecrets(log, Remote(ctx).ToString());
+            await ctx.Response.WriteAsync(ConfigLoader.Serialize(station.Config)).ConfigureAwait(false);
+            return;
+        }
+
+        await using var writer = new Utf8JsonWriter(ctx.Response.Body, new JsonWriterOptions { Indented = true });
+        ConfigSecrets.Redacted(station.Config).WriteTo(writer);
+    }
+
+    private Task Events(HttpContext ctx)
+    {
+        var after = long.TryParse(ctx.Request.Query["after"], NumberStyles.None, CultureInfo.InvariantCulture, out var a) ? a : 0;
+        var limit = int.TryParse(ctx.Request.Query["limit"], NumberStyles.None, CultureInfo.InvariantCulture, out var l) ? Math.Clamp(l, 1, MaxEventsPerPage) : 100;
+        var all = station.GetEvents();
+        var list = new List<StationEvent>();
+        for (var i = all.Count - 1; i >= 0 && list.Count < limit; i--)
+        {
+            if (all[i].Sequence > after)
+            {
+                list.Add(all[i]);
+            }
+        }
+
+        list.Reverse();
+        return Json(ctx, new EventList(list), WebJsonContext.Default.EventList);
+    }
+
+    private Task PressButton(HttpContext ctx)
+    {
+        var id = Route(ctx, "id");
+        if (!station.IsSimulated)
+        {
+            return RequestGuard.Refuse(ctx, StatusCodes.Status404NotFound, "not simulating: buttons are pressed by visitors");
+        }
+
+        return station.PressButton(id)
+            ? Accepted(ctx, $"button {id} pressed")
+            : RequestGuard.Refuse(ctx, StatusCodes.Status404NotFound, $"no button '{id}'");
+    }
+
+    private async Task ListTokens(HttpContext ctx)
+    {
+        if (await PageOnly(ctx).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var tokens = state.Tokens().Select(t => new TokenView(t.Token.Id, t.Token.Name, t.Token.CreatedAt, t.LastUsed)).ToList();
+        await Json(ctx, new TokenList(tokens), WebJsonContext.Default.TokenList).ConfigureAwait(false);
+    }
+
+    private async Task CreateToken(HttpContext ctx)
+    {
+        if (await PageOnly(ctx).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.TokenRequest).ConfigureAwait(false);
+        if (!ok)
+        {
+            return;
+        }
+
+        var name = body?.Name?.Trim();
+        if (string.IsNullOrEmpty(name) || name.Length > 64)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, "name: 1 to 64 characters").ConfigureAwait(false);
+            return;
+        }
+
+        if (state.CreateToken(name) is not { } created)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status409Conflict, "too many tokens: revoke one first").ConfigureAwait(false);
+            return;
+        }
+
+        LogTokenCreated(log, name);
+        ctx.Response.StatusCode = StatusCodes.Status201Created;
+        ctx.Response.Headers.CacheControl = "no-store";
+        await ctx.Response.WriteAsJsonAsync(new TokenCreated(created.Stored.Id, name, created.Token), WebJsonContext.Default.TokenCreated).ConfigureAwait(false);
+    }
+
+    private async Task RevokeToken(HttpContext ctx)
+    {
+        if (await PageOnly(ctx).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        var id = Route(ctx, "id");
+        if (!state.RevokeToken(id))
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status404NotFound, $"no token '{id}'").ConfigureAwait(false);
+            return;
+        }
+
+        LogTokenRevoked(log, id);
+        ctx.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private async Task StartSession(HttpContext ctx)
+    {
+        // A new id at every login; the id the browser came with (if any) is ended (no session fixation).
+        var session = sessions.Create(replacing: guard.SessionIdOf(ctx));
+        guard.SetSessionCookie(ctx, session);
+        ctx.Response.Headers.CacheControl = "no-store";
+        await ctx.Response.WriteAsJsonAsync(new LoginResult(session.Csrf), WebJsonContext.Default.LoginResult).ConfigureAwait(false);
+    }
+
+    private async Task<bool> Throttled(HttpContext ctx, IPAddress remote)
+    {
+        var wait = throttle.RetryAfter(remote);
+        if (wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        await TooManyAttempts(ctx, wait).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task<bool> CheckPassword(HttpContext ctx, IPAddress remote, string? password)
+    {
+        if (!await throttle.Hashing.WaitAsync(HashQueueTimeout, ctx.RequestAborted).ConfigureAwait(false))
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status503ServiceUnavailable, "busy: try again").ConfigureAwait(false);
+            return false;
+        }
+
+        bool right;
+        try
+        {
+            right = password is { Length: > 0 } && state.VerifyPassword(password);
+        }
+        finally
+        {
+            throttle.Hashing.Release();
+        }
+
+        if (right)
+        {
+            throttle.Succeeded(remote);
+            return true;
+        }
+
+        var wait = throttle.Failed(remote);
+        LogWrongPassword(log, remote.ToString());
+        if (wait > TimeSpan.Zero)
+        {
+            await TooManyAttempts(ctx, wait).ConfigureAwait(false);
+        }
+        else
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status401Unauthorized, "wrong password").ConfigureAwait(false);
+        }
+
+        return false;
+    }
+
+    private static Task TooManyAttempts(HttpContext ctx, TimeSpan wait)
+    {
+        var seconds = (int)Math.Ceiling(wait.TotalSeconds);
+        ctx.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        ctx.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ctx.Response.WriteAsJsonAsync(
+            new ErrorResponse($"too many wrong passwords: try again in {seconds} s", RetryAfterSeconds: seconds), WebJsonContext.Default.ErrorResponse);
+    }
+
+    // Token management, password changes and backups with secrets are for the person at the page, not for API clients:
+    // a leaked token must not mint more tokens or read the SIP passwords.
+    private static async Task<WebSession?> PageOnly(HttpContext ctx)
+    {
+        if (RequestGuard.CallerOf(ctx)?.Session is { } session)
+        {
+            return session;
+        }
+
+        await RequestGuard.Refuse(ctx, StatusCodes.Status403Forbidden, "only the logged-in page may do this").ConfigureAwait(false);
+        return null;
+    }
+
+    private static Task RefuseConfig(HttpContext ctx, IReadOnlyList<Station.Configuration.ConfigError> errors)
+    {
+        ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
+        var fields = errors.Select(e => new FieldError(e.Path, e.Reason)).ToList();
+        return ctx.Response.WriteAsJsonAsync(new ErrorResponse("configuration refused", fields), WebJsonContext.Default.ErrorResponse);
+    }
+
+    private static Task Accepted(HttpContext ctx, string what)
+    {
+        ctx.Response.StatusCode = StatusCodes.Status202Accepted;
+        return ctx.Response.WriteAsJsonAsync(new ActionResult(what), WebJsonContext.Default.ActionResult);
+    }
+
+    private static Task Json<T>(HttpContext ctx, T value, JsonTypeInfo<T> type)
+    {
+        ctx.Response.Headers.CacheControl = "no-store";
+        return ctx.Response.WriteAsJsonAsync(value, type);
+    }
+
+    private static async Task<(bool Ok, T? Value)> ReadJson<T>(HttpContext ctx, JsonTypeInfo<T> type)
+    {
+        if (!ctx.Request.HasJsonContentType())
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status415UnsupportedMediaType, "send application/json").ConfigureAwait(false);
+            return (false, default);
+        }
+
+        try
+        {
+            var bytes = await ReadBody(ctx, SmallBody).ConfigureAwait(false);
+            return (true, JsonSerializer.Deserialize(bytes, type));
+        }
+        catch (JsonException)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, "the body is not valid JSON of the expected shape").ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await RequestGuard.Refuse(ctx, e.StatusCode, "the body is too large").ConfigureAwait(false);
+        }
+
+        return (false, default);
+    }
+
+    private static async Task<byte[]> ReadBody(HttpContext ctx, int max)
+    {
+        if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max;
+        }
+
+        if (ctx.Request.ContentLength > max)
+        {
+            throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await ctx.Request.Body.ReadAsync(chunk, ctx.RequestAborted).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                throw new BadHttpRequestException("too large", StatusCodes.Status413PayloadTooLarge);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static string Route(HttpContext ctx, string name) => ctx.Request.RouteValues[name] as string ?? "";
+
+    private static string RequestedBy(HttpContext ctx) => RequestGuard.CallerOf(ctx)?.Description ?? "web";
+
+    private static IPAddress Remote(HttpContext ctx) => ctx.Connection.RemoteIpAddress ?? IPAddress.None;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: admin password set from {Remote}")]
+    private static partial void LogPasswordSet(ILogger logger, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "web: login from {Remote}")]
+    private static partial void LogLogin(ILogger logger, string remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: wrong password from {Remote}")]
+    private static partial void LogWrongPassword(ILogger logger, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "web: configuration saved by {By}; applied: {Applied}; at next start: {Restart}")]
+    private static partial void LogConfigSaved(ILogger logger, string by, string applied, string restart);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: configuration backup with secrets downloaded from {Remote}")]
+    private static partial void LogBackupWithSecrets(ILogger logger, string remote);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "web: API token '{Name}' created")]
+    private static partial void LogTokenCreated(ILogger logger, string name);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "web: API token {Id} revoked")]
+    private static partial void LogTokenRevoked(ILogger logger, string id);
+}

@@ -1,0 +1,312 @@
+'use strict';
+// The station's page: plain DOM, no framework. Talks only to /api/ on its own origin; every state-changing request
+// carries the session's CSRF token. Live status and events come over one server-sent-events stream.
+const $ = id => document.getElementById(id);
+const APP_VIEWS = ['status', 'config', 'actions', 'events', 'backup', 'access'];
+let csrf = null, cfg = null, source = null, events = [], lastStatus = null;
+
+async function api(method, path, body) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET') headers['X-CSRF-Token'] = csrf || '';
+  const r = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  const data = (r.headers.get('content-type') || '').includes('json') ? await r.json() : null;
+  if (r.status === 401 && csrf && path !== '/api/password') { loggedOut('Your session has ended: log in again.'); }
+  return { ok: r.ok, status: r.status, data };
+}
+
+function el(tag, props, ...children) {
+  const e = document.createElement(tag);
+  Object.assign(e, props || {});
+  for (const c of children) e.append(c);
+  return e;
+}
+
+function notice(text, error) {
+  const n = $('notice');
+  n.textContent = text || '';
+  n.className = error ? 'error' : '';
+  n.hidden = !text;
+}
+
+function show(view) {
+  for (const v of ['setup', 'login', ...APP_VIEWS]) $('view-' + v).hidden = v !== view;
+  for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', a.getAttribute('href') === '#' + view);
+}
+
+async function start() {
+  const s = (await api('GET', '/api/session')).data;
+  $('station-name').textContent = s.name;
+  document.title = s.name;
+  if (s.stateError) notice(s.stateError, true);
+  if (s.setupRequired) return show('setup');
+  if (!s.authenticated) return show('login');
+  csrf = s.csrf;
+  enterApp();
+}
+
+function enterApp() {
+  $('nav').hidden = false;
+  connect();
+  route();
+}
+
+function loggedOut(message) {
+  csrf = null;
+  if (source) source.close();
+  source = null;
+  $('nav').hidden = true;
+  show('login');
+  notice(message, false);
+}
+
+function route() {
+  if (!csrf) return;
+  let view = (location.hash || '#status').slice(1);
+  if (!APP_VIEWS.includes(view)) view = 'status';
+  show(view);
+  if (view === 'config') loadConfig();
+  if (view === 'events') loadEvents();
+  if (view === 'access') loadTokens();
+  if (view === 'status' || view === 'actions') api('GET', '/api/status').then(r => r.ok && renderStatus(r.data));
+}
+
+function connect() {
+  source = new EventSource('/api/events/stream');
+  source.addEventListener('status', e => renderStatus(JSON.parse(e.data)));
+  source.addEventListener('event', e => addEvent(JSON.parse(e.data)));
+  loadEvents();
+}
+
+// ---- status ----
+const STATE_TEXT = { Idle: 'Idle', Calling: 'Calling…', InCall: 'In call' };
+
+function renderStatus(s) {
+  lastStatus = s;
+  const badge = $('call-state');
+  badge.textContent = STATE_TEXT[s.callState] || s.callState;
+  badge.dataset.state = s.callState;
+  badge.className = 'badge ' + s.callState;
+  $('status-call').textContent = STATE_TEXT[s.callState] || s.callState;
+  $('status-accounts').replaceChildren(...(s.accounts.length ? s.accounts.map(a =>
+    el('tr', {}, el('td', { textContent: a.id }), el('td', { textContent: a.aor }),
+      el('td', { textContent: a.registration + (a.reason ? ' (' + a.reason + ')' : ''), className: a.registration === 'Registered' ? 'on' : '' })))
+    : [el('tr', {}, el('td', { colSpan: 3, textContent: 'No account: direct IP calls only.' }))]));
+  $('status-relays').replaceChildren(...s.relays.map(r =>
+    el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: r.energised ? 'energised' : 'released', className: r.energised ? 'on' : '' }))));
+  $('status-inputs').replaceChildren(
+    el('li', { textContent: 'Door: ' + (s.inputs.doorOpen ? 'open' : 'closed') }),
+    el('li', { textContent: 'Tamper: ' + (s.inputs.tamper ? 'ACTIVE' : 'ok') }),
+    el('li', { textContent: 'Code entry: ' + (s.inputs.codeEntryLockedOut ? 'locked out' : 'ok') }));
+  $('action-relays').replaceChildren(...s.relays.map(r => el('button', { type: 'button', textContent: 'Open ' + r.id, onclick: () => act('/api/relays/' + encodeURIComponent(r.id) + '/open') })));
+  $('sim-card').hidden = !s.simulated;
+  $('sim-buttons').replaceChildren(...s.buttons.map(b => el('button', { type: 'button', id: 'press-' + b, textContent: 'Press ' + b, onclick: () => act('/api/sim/buttons/' + encodeURIComponent(b) + '/press') })));
+  const note = $('restart-note');
+  note.hidden = !s.restartRequired.length;
+  note.textContent = 'Saved, in force after the next restart: ' + s.restartRequired.join(', ');
+}
+
+async function act(path, body) {
+  const r = await api('POST', path, body);
+  notice(r.data ? (r.data.result || r.data.error) : '', !r.ok);
+}
+
+// ---- events ----
+async function loadEvents() {
+  const r = await api('GET', '/api/events?limit=200');
+  if (!r.ok) return;
+  events = r.data.events;
+  renderEvents();
+}
+
+function addEvent(e) {
+  if (events.length && events[events.length - 1].sequence >= e.sequence) return;
+  events.push(e);
+  if (events.length > 200) events.shift();
+  renderEvents();
+}
+
+function renderEvents() {
+  const newest = events.slice().reverse();
+  const time = e => new Date(e.at).toLocaleString();
+  $('events-table').replaceChildren(...newest.map(e => el('tr', {}, el('td', { textContent: e.sequence }), el('td', { textContent: time(e) }), el('td', { textContent: e.kind }), el('td', { textContent: e.message }))));
+  $('status-events').replaceChildren(...newest.slice(0, 8).map(e => el('li', { textContent: time(e) + ' · ' + e.message })));
+}
+
+// ---- configuration ----
+const keyOf = p => p.split('.').map(k => /^\d+$/.test(k) ? +k : k);
+function getPath(obj, path) { return keyOf(path).reduce((o, k) => o == null ? undefined : o[k], obj); }
+function setPath(obj, path, value) {
+  const keys = keyOf(path), last = keys.pop();
+  const parent = keys.reduce((o, k) => o[k], obj);
+  parent[last] = value;
+}
+
+function input(path, label, opts) {
+  opts = opts || {};
+  const value = getPath(cfg, path);
+  let field;
+  if (opts.options) {
+    field = el('select', {}, ...opts.options.map(o => el('option', { value: o, textContent: o })));
+    field.value = value;
+  } else if (opts.list) {
+    field = el('textarea', { rows: 2, value: (value || []).join('\n') });
+    field.dataset.list = '';
+  } else if (opts.checkbox) {
+    field = el('input', { type: 'checkbox', checked: !!value });
+  } else {
+    field = el('input', { type: opts.type || 'text', value: value == null ? '' : value });
+    if (opts.type === 'password') { field.placeholder = opts.placeholder || 'stored: leave empty to keep'; field.value = ''; field.autocomplete = 'new-password'; }
+    if (opts.readOnly) field.readOnly = true;
+  }
+  field.dataset.path = path;
+  return opts.checkbox ? el('label', {}, field, ' ' + label) : el('label', {}, label + ' ', field);
+}
+
+function row(fields, onRemove) {
+  const r = el('div', { className: 'row' }, el('div', { className: 'fields' }, ...fields));
+  if (onRemove) r.append(el('button', { type: 'button', className: 'secondary', textContent: 'Remove', onclick: () => { onRemove(); renderConfig(); } }));
+  return r;
+}
+
+async function loadConfig() {
+  const r = await api('GET', '/api/config');
+  if (!r.ok) return;
+  cfg = r.data;
+  $('config-errors').replaceChildren();
+  renderConfig();
+}
+
+function renderConfig() {
+  const st = cfg.station;
+  const groups = st.ringGroups.map(g => g.id), relays = st.relays.map(r => r.id);
+  for (const f of document.querySelectorAll('#config-form > fieldset > label [data-path]')) {
+    const v = getPath(cfg, f.dataset.path);
+    if (f.type === 'checkbox') f.checked = !!v; else if (f.dataset.list !== undefined) f.value = (v || []).join('\n'); else f.value = v == null ? '' : v;
+  }
+  $('cfg-accounts').replaceChildren(...cfg.accounts.map((a, i) => row([
+    input(`accounts.${i}.id`, 'Id'), input(`accounts.${i}.aor`, 'Address (AOR)'), input(`accounts.${i}.username`, 'User name'),
+    input(`accounts.${i}.password`, 'Password', { type: 'password' }), input(`accounts.${i}.registrar`, 'Registrar'),
+    input(`accounts.${i}.transport`, 'Transport', { options: ['udp', 'tcp', 'tls'] }), input(`accounts.${i}.register`, 'Register', { checkbox: true }),
+  ], () => cfg.accounts.splice(i, 1))));
+  $('cfg-buttons').replaceChildren(...st.buttons.map((b, i) => row([
+    input(`station.buttons.${i}.id`, 'Button', { readOnly: true }), input(`station.buttons.${i}.ringGroup`, 'Calls ring group', { options: groups }),
+  ])));
+  $('cfg-groups').replaceChildren(...st.ringGroups.map((g, i) => row([
+    input(`station.ringGroups.${i}.id`, 'Id'), input(`station.ringGroups.${i}.targets`, 'Targets (one per line)', { list: true }),
+    input(`station.ringGroups.${i}.mode`, 'Mode', { options: ['Parallel', 'Sequential'] }),
+    input(`station.ringGroups.${i}.ringTimeoutSeconds`, 'Ring timeout (s)', { type: 'number' }),
+  ], () => st.ringGroups.splice(i, 1))));
+  $('cfg-relays').replaceChildren(...st.relays.map((r, i) => row([
+    input(`station.relays.${i}.id`, 'Relay', { readOnly: true }), input(`station.relays.${i}.pulseMs`, 'Pulse (ms)', { type: 'number' }),
+  ])));
+  $('cfg-codes').replaceChildren(...st.codes.map((c, i) => row([
+    input(`station.codes.${i}.code`, 'Code', { type: 'password', placeholder: 'digits' }), input(`station.codes.${i}.relay`, 'Opens', { options: relays }),
+  ], () => st.codes.splice(i, 1))));
+  for (const [i, c] of st.codes.entries()) document.querySelector(`[data-path="station.codes.${i}.code"]`).value = c.code;
+  $('config-json').value = JSON.stringify(cfg, null, 2);
+}
+
+function onFieldChange(e) {
+  const f = e.target;
+  if (!f.dataset || !f.dataset.path || !cfg) return;
+  let v = f.value;
+  if (f.type === 'checkbox') v = f.checked;
+  else if (f.dataset.list !== undefined) v = v.split('\n').map(s => s.trim()).filter(Boolean);
+  else if (f.type === 'number') v = Number(v);
+  else if (f.type === 'password' && !f.dataset.path.endsWith('.code') && v === '') v = null;
+  else if (v === '' && getPath(cfg, f.dataset.path) === null) v = null;
+  setPath(cfg, f.dataset.path, v);
+  $('config-json').value = JSON.stringify(cfg, null, 2);
+}
+
+async function saveConfig(body, errorList) {
+  for (const f of document.querySelectorAll('.invalid')) f.classList.remove('invalid');
+  const r = await api('PUT', '/api/config', body);
+  if (r.ok) {
+    const parts = [];
+    if (r.data.applied.length) parts.push('applied now: ' + r.data.applied.join(', '));
+    if (r.data.restartRequired.length) parts.push('in force after a restart: ' + r.data.restartRequired.join(', '));
+    notice('Saved' + (parts.length ? ' (' + parts.join('; ') + ').' : '.'));
+    errorList.replaceChildren();
+    if (!$('view-config').hidden) loadConfig();
+    return;
+  }
+  notice(r.data ? r.data.error : 'Refused (' + r.status + ')', true);
+  errorList.replaceChildren(...((r.data && r.data.errors) || []).map(e => {
+    const f = document.querySelector(`[data-path="${e.field.replace(/\[(\d+)\]/g, '.$1')}"]`);
+    if (f) f.classList.add('invalid');
+    return el('li', { textContent: e.field + ': ' + e.reason });
+  }));
+}
+
+// ---- access ----
+async function loadTokens() {
+  const r = await api('GET', '/api/tokens');
+  if (!r.ok) return;
+  const when = t => t ? new Date(t).toLocaleString() : 'never';
+  $('tokens').replaceChildren(...r.data.tokens.map(t => el('tr', {}, el('td', { textContent: t.name }), el('td', { textContent: when(t.createdAt) }),
+    el('td', { textContent: when(t.lastUsedAt) }),
+    el('td', {}, el('button', { type: 'button', className: 'secondary', textContent: 'Revoke', onclick: async () => { await api('DELETE', '/api/tokens/' + t.id); loadTokens(); } })))));
+}
+
+function on(id, event, handler) { $(id).addEventListener(event, handler); }
+
+on('setup-form', 'submit', async e => {
+  e.preventDefault();
+  if ($('setup-password').value !== $('setup-repeat').value) return notice('The two passwords differ.', true);
+  const r = await api('POST', '/api/setup', { password: $('setup-password').value });
+  if (!r.ok) return notice(r.data ? r.data.error : 'Refused', true);
+  csrf = r.data.csrf;
+  notice('Password set.');
+  enterApp();
+});
+on('login-form', 'submit', async e => {
+  e.preventDefault();
+  const r = await api('POST', '/api/login', { password: $('login-password').value });
+  $('login-password').value = '';
+  if (!r.ok) return notice(r.data ? r.data.error : 'Refused', true);
+  csrf = r.data.csrf;
+  notice('');
+  enterApp();
+});
+on('config-form', 'input', onFieldChange);
+on('config-form', 'change', onFieldChange);
+on('config-form', 'submit', e => { e.preventDefault(); saveConfig(cfg, $('config-errors')); });
+on('save-json', 'click', () => {
+  let body;
+  try { body = JSON.parse($('config-json').value); } catch (x) { return notice('Not valid JSON: ' + x.message, true); }
+  saveConfig(body, $('config-errors'));
+});
+on('add-account', 'click', () => { cfg.accounts.push({ id: 'account' + (cfg.accounts.length + 1), aor: 'sip:door@pbx.example', transport: 'udp', register: true }); renderConfig(); });
+on('add-group', 'click', () => { cfg.station.ringGroups.push({ id: 'group' + (cfg.station.ringGroups.length + 1), targets: [], mode: 'Parallel', ringTimeoutSeconds: 30 }); renderConfig(); });
+on('add-code', 'click', () => { cfg.station.codes.push({ code: '', relay: cfg.station.relays[0].id }); renderConfig(); });
+on('call-form', 'submit', e => { e.preventDefault(); act('/api/call', { target: $('call-target').value }); });
+on('hangup', 'click', () => act('/api/hangup'));
+on('backup-secrets', 'change', e => { $('backup-link').href = '/api/config/backup' + (e.target.checked ? '?secrets=true' : ''); });
+on('restore', 'click', async () => {
+  const file = $('restore-file').files[0];
+  if (!file) return notice('Choose a backup file first.', true);
+  let body;
+  try { body = JSON.parse(await file.text()); } catch (x) { return notice('Not a configuration file: ' + x.message, true); }
+  saveConfig(body, $('restore-errors'));
+});
+on('token-form', 'submit', async e => {
+  e.preventDefault();
+  const r = await api('POST', '/api/tokens', { name: $('token-name').value });
+  if (!r.ok) return notice(r.data ? r.data.error : 'Refused', true);
+  const shown = $('token-new');
+  shown.textContent = 'New token (copy it now, it is not shown again): ' + r.data.token;
+  shown.hidden = false;
+  $('token-name').value = '';
+  loadTokens();
+});
+on('password-form', 'submit', async e => {
+  e.preventDefault();
+  const r = await api('POST', '/api/password', { current: $('pw-current').value, password: $('pw-new').value });
+  $('pw-current').value = $('pw-new').value = '';
+  notice(r.data ? (r.data.result || r.data.error) : '', !r.ok);
+});
+on('logout', 'click', async () => { await api('POST', '/api/logout'); loggedOut('Logged out.'); });
+window.addEventListener('hashchange', route);
+start();

@@ -1,0 +1,46 @@
+using Intercom.Configuration;
+using Intercom.Station.Logging;
+
+namespace Intercom.Web;
+
+/// <summary>
+/// What the page and the API may ask of the running station. The app implements it over its composition root; the web
+/// layer knows nothing of SIP stacks or GPIO. Every member may be called from any request thread.
+/// </summary>
+public interface IStationControl
+{
+    /// <summary>Raised for every event appended to the station's log (on the appending thread).</summary>
+    event EventHandler<StationEvent>? EventAppended;
+
+    /// <summary>The configuration in force (as last saved), secrets included: the web layer removes them.</summary>
+    IntercomConfig Config { get; }
+
+    /// <summary>True when the board is simulated, so buttons can be pressed from the API.</summary>
+    bool IsSimulated { get; }
+
+    /// <summary>A snapshot for the status page and GET /api/status.</summary>
+    StationView GetStatus();
+
+    /// <summary>The event log in memory, oldest first.</summary>
+    IReadOnlyList<StationEvent> GetEvents();
+
+    /// <summary>Pulses a relay for its configured time.</summary>
+    /// <returns>False when no relay has this id.</returns>
+    bool OpenRelay(string relayId, string requestedBy);
+
+    /// <summary>Rings a ring group (by id), a SIP URI or an extension, as a call button would.</summary>
+    void Dial(string target, string requestedBy);
+
+    /// <summary>Ends the call in progress, if any.</summary>
+    void HangUp(string requestedBy);
+
+    /// <summary>A visitor presses a call button of the simulated board.</summary>
+    /// <returns>False when not simulating or no button has this id.</returns>
+    bool PressButton(string buttonId);
+
+    /// <summary>
+    /// Validates, saves atomically and applies a whole new configuration. A refused one changes nothing and says which
+    /// field is wrong and why; an accepted one says what took effect now and what waits for a restart.
+    /// </summary>
+    ConfigChangeResult ApplyConfig(IntercomConfig config);
+}

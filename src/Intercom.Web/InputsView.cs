@@ -1,0 +1,7 @@
+namespace Intercom.Web;
+
+/// <summary>The station's inputs on the status page.</summary>
+/// <param name="DoorOpen">The door contact reports the door open.</param>
+/// <param name="Tamper">The tamper switch is active.</param>
+/// <param name="CodeEntryLockedOut">Code entry is locked out station-wide after wrong codes.</param>
+public sealed record InputsView(bool DoorOpen, bool Tamper, bool CodeEntryLockedOut);

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Intercom.Web.Security;
+
+/// <summary>
+/// Runs before every endpoint: security headers; cross-site refusal of every state-changing request (Fetch Metadata's
+/// Sec-Fetch-Site, then Origin against our own origin); authentication by bearer token or session cookie; and for the
+/// page, the CSRF token (synchroniser token pattern, OWASP CSRF cheat sheet) on every state-changing request. A bearer
+/// token is not sent by a browser on its own, so token requests need no CSRF token.
+/// </summary>
+internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore state, bool https, ILogger log)
+{
+    public const string CsrfHeader = "X-CSRF-Token";
+    private const string CallerKey = "intercom.caller";
+
+    public string CookieName { get; } = https ? "__Host-intercom_session" : "intercom_session";
+
+    public static Caller? CallerOf(HttpContext context) => context.Items.TryGetValue(CallerKey, out var c) ? c as Caller : null;
+
+    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        var request = context.Request;
+        var headers = context.Response.Headers;
+        headers.XContentTypeOptions = "nosniff";
+        headers.XFrameOptions = "DENY";
+        headers["Referrer-Policy"] = "no-referrer";
+        headers.ContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        if (https)
+        {
+            headers.StrictTransportSecurity = "max-age=31536000";
+        }
+
+        var stateChanging = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method));
+        if (stateChanging && !IsSameOrigin(request))
+        {
+            LogCrossSite(log, request.Method, request.Path.Value ?? "", request.Headers.Origin.ToString());
+            await Refuse(context, StatusCodes.Status403Forbidden, "cross-site request refused").ConfigureAwait(false);
+            return;
+        }
+
+        var caller = Authenticate(context, out var usedToken);
+        if (caller is not null)
+        {
+            context.Items[CallerKey] = caller;
+        }
+
+        var isApi = request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
+        if (isApi && caller is null && !IsPublic(request))
+        {
+            headers.WWWAuthenticate = "Bearer";
+            await Refuse(context, StatusCodes.Status401Unauthorized, usedToken ? "invalid token" : "login or an API token is required").ConfigureAwait(false);
+            return;
+        }
+
+        if (stateChanging && caller?.Session is { } session && !usedToken && !CsrfMatches(request, session))
+        {
+            LogCsrf(log, request.Method, request.Path.Value ?? "");
+            await Refuse(context, StatusCodes.Status403Forbidden, "missing or wrong CSRF token").ConfigureAwait(false);
+            return;
+        }
+
+        await next(context).ConfigureAwait(false);
+    }
+
+    public void SetSessionCookie(HttpContext context, WebSession session) =>
+        context.Response.Cookies.Append(CookieName, session.Id, new CookieOptions
+        {
+            HttpOnly = true,
+            Secure = https,
+            SameSite = SameSiteMode.Strict,
+            Path = "/",
+            IsEssential = true,
+        });
+
+    public void DeleteSessionCookie(HttpContext context) =>
+        context.Response.Cookies.Delete(CookieName, new CookieOptions { HttpOnly = true, Secure = https, SameSite = SameSiteMode.Strict, Path = "/" });
+
+    public string? SessionIdOf(HttpContext context) => context.Request.Cookies[CookieName];
+
+    public static Task Refuse(HttpContext context, int status, string error)
+    {
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new Api.ErrorResponse(error), WebJsonContext.Default.ErrorResponse);
+    }
+
+    // Fetch Metadata (W3C): a browser says where a request comes from; "none" is the user typing the address.
+    // Origin (RFC 6454 §7) is the fallback for browsers without it; clients like curl send neither and are let through.
+    private static bool IsSameOrigin(HttpRequest request)
+    {
+        var site = request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0 && site is not ("same-origin" or "none"))
+        {
+            return false;
+        }
+
+        var origin = request.Headers.Origin.ToString();
+        return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool IsPublic(HttpRequest request)
+    {
+        var path = request.Path.Value;
+        return (HttpMethods.IsGet(request.Method) && path == "/api/session")
+            || (HttpMethods.IsPost(request.Method) && path is "/api/setup" or "/api/login" or "/api/logout");
+    }
+
+    private static bool CsrfMatches(HttpRequest request, WebSession session)
+    {
+        var sent = request.Headers[CsrfHeader].ToString();
+        return sent.Length == session.Csrf.Length
+            && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(sent), Encoding.ASCII.GetBytes(session.Csrf));
+    }
+
+    private Caller? Authenticate(HttpContext context, out bool usedToken)
+    {
+        var authorization = context.Request.Headers.Authorization.ToString();
+        usedToken = authorization.Length > 0;
+        if (usedToken)
+        {
+            // RFC 6750 §2.1: "Bearer" and the token; the scheme name is case-insensitive.
+            return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && state.FindToken(authorization.AsSpan(7).Trim()) is { } token
+                ? new Caller(null, token.Name)
+                : null;
+        }
+
+        return sessions.Find(SessionIdOf(context)) is { } session ? new Caller(session, null) : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: cross-site {Method} {Path} refused (Origin '{Origin}')")]
+    private static partial void LogCrossSite(ILogger logger, string method, string path, string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: {Method} {Path} refused: missing or wrong CSRF token")]
+    private static partial void LogCsrf(ILogger logger, string method, string path);
+}

@@ -1,0 +1,204 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Intercom.Configuration;
+using Intercom.Station.Logging;
+using Intercom.Web;
+using Microsoft.Extensions.Logging;
+
+namespace Intercom.Hosting;
+
+/// <summary>Starts the web page and API over a running station (when the configuration's "web" section enables it).</summary>
+public static partial class WebHosting
+{
+    /// <summary>
+    /// Starts the web server, or returns null when it is disabled or cannot start (the port is taken, the certificate is
+    /// unreadable): a door station keeps opening doors without its web page, and says why in the log.
+    /// </summary>
+    public static async Task<WebServer?> StartAsync(StationApp app, ConfigStore store, ILoggerFactory logs, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(logs);
+        if (!app.Config.Web.Enabled)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await WebServer.StartAsync(new StationControl(app, store), new WebServerOptions
+            {
+                StateDirectory = Path.GetDirectoryName(store.Path)!,
+                Logs = logs,
+                Time = time ?? TimeProvider.System,
+            }).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
+        {
+            LogWebFailed(logs.CreateLogger("web"), e.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "web: cannot start the page and API: {Reason}; the station runs without them")]
+    private static partial void LogWebFailed(ILogger logger, string reason);
+
+    /// <summary>
+    /// The web layer's view of the running station. A new configuration is validated, saved atomically and then applied:
+    /// the door-station rules at once (DoorStation.Reconfigure: the call in progress keeps going), everything that was
+    /// wired at start (SIP listeners and accounts, media, board pins and relays, the web port, sections of other
+    /// integrations) at the next start, which the status reports until then.
+    /// </summary>
+    private sealed class StationControl : IStationControl
+    {
+        // Parts of "station" read once at start: the board's GPIO lines and the event log's file and size.
+        private static readonly string[] StationWiring = ["board", "relays", "eventLog"];
+
+        private readonly StationApp _app;
+        private readonly ConfigStore _store;
+        private readonly Lock _gate = new();
+        private IntercomConfig _config;
+        private IReadOnlyList<string> _restartRequired = [];
+
+        public StationControl(StationApp app, ConfigStore store)
+        {
+            _app = app;
+            _store = store;
+            _config = app.Config;
+            _app.Station.Events.Appended += (sender, e) => EventAppended?.Invoke(this, e);
+        }
+
+        public event EventHandler<StationEvent>? EventAppended;
+
+        public IntercomConfig Config
+        {
+            get { lock (_gate) { return _config; } }
+        }
+
+        public bool IsSimulated => _app.SimulatedBoard is not null;
+
+        public StationView GetStatus()
+        {
+            IntercomConfig config;
+            IReadOnlyList<string> restart;
+            lock (_gate)
+            {
+                (config, restart) = (_config, _restartRequired);
+            }
+
+            var station = _app.Station.GetStatus();
+            var accounts = new List<AccountView>();
+            var registrations = 0;
+            foreach (var account in _app.Config.Accounts)
+            {
+                if (account.Register && registrations < _app.Registrations.Count)
+                {
+                    var status = _app.Registrations[registrations++].Status;
+                    accounts.Add(new AccountView(account.Id, account.Aor, status.State.ToString(), status.Reason));
+                }
+                else
+                {
+                    accounts.Add(new AccountView(account.Id, account.Aor, "NotRegistering", "direct IP calls only"));
+                }
+            }
+
+            var relays = _app.Board.RelayIds.Select(id => new RelayView(id, _app.Board.IsRelayEnergised(id))).ToList();
+            return new StationView(
+                config.Name,
+                station.CallState,
+                accounts,
+                relays,
+                new InputsView(station.DoorOpen, station.TamperActive, station.CodeEntryLockedOut),
+                config.Station.Buttons.Select(b => b.Id).ToList(),
+                IsSimulated,
+                restart);
+        }
+
+        public IReadOnlyList<StationEvent> GetEvents() => _app.Station.Events.Snapshot();
+
+        public bool OpenRelay(string relayId, string requestedBy)
+        {
+            if (!_app.Board.RelayIds.Contains(relayId, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            _app.Station.OpenRelay(relayId, requestedBy);
+            return true;
+        }
+
+        public void Dial(string target, string requestedBy) => _app.Station.Dial(target, requestedBy);
+
+        public void HangUp(string requestedBy) => _app.Station.HangUp(requestedBy);
+
+        public bool PressButton(string buttonId)
+        {
+            if (_app.SimulatedBoard is not { } board || !Config.Station.Buttons.Exists(b => b.Id == buttonId))
+            {
+                return false;
+            }
+
+            board.PressButton(buttonId);
+            return true;
+        }
+
+        public ConfigChangeResult ApplyConfig(IntercomConfig config)
+        {
+            lock (_gate)
+            {
+                try
+                {
+                    if (!_store.TrySave(config, out var errors))
+                    {
+                        return ConfigChangeResult.Refused(errors);
+                    }
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return ConfigChangeResult.Refused([new("$", $"cannot save {_store.Path}: {e.Message}")]);
+                }
+
+                var previous = Sections(_config);
+                var next = Sections(config);
+                var running = Sections(_app.Config);
+                var applied = new List<string>();
+                if (!JsonNode.DeepEquals(previous["station"], next["station"]))
+                {
+                    _app.Station.Reconfigure(config.Station);
+                    applied.Add("station");
+                }
+
+                var restart = new List<string>();
+                foreach (var (name, value) in next)
+                {
+                    if (name != "station" && !JsonNode.DeepEquals(value, running.TryGetPropertyValue(name, out var was) ? was : null))
+                    {
+                        restart.Add(name);
+                    }
+                }
+
+                _config = config;
+                _restartRequired = restart;
+                return new ConfigChangeResult([], applied, restart);
+            }
+        }
+
+        // The configuration as named sections; the station's start-time wiring is split off its live rules.
+        private static JsonObject Sections(IntercomConfig config)
+        {
+            var root = JsonSerializer.SerializeToNode(config, ConfigJsonContext.Default.IntercomConfig)!.AsObject();
+            if (root["station"] is JsonObject station)
+            {
+                foreach (var part in StationWiring)
+                {
+                    if (station.Remove(part, out var value))
+                    {
+                        root["station." + part] = value;
+                    }
+                }
+            }
+
+            return root;
+        }
+    }
+}
