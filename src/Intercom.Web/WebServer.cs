@@ -82,7 +82,8 @@ public sealed partial class WebServer : IAsyncDisposable
 
         var sessions = new SessionStore(options.Time, TimeSpan.FromMinutes(web.SessionIdleMinutes));
         var guard = new RequestGuard(sessions, state, certificate is not null, log);
-        var stream = new EventStream(station, options.Time);
+        // The stream's status poll is a real-time push cadence, not station logic: always the system clock.
+        var stream = new EventStream(station, TimeProvider.System);
         var assets = new StaticAssets();
         var api = new WebApi(station, state, sessions, new LoginThrottle(options.Time), guard, stream, log);
         app.Use(guard.InvokeAsync);

@@ -55,7 +55,8 @@ internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore 
             return;
         }
 
-        if (stateChanging && caller?.Session is { } session && !usedToken && !CsrfMatches(request, session))
+        // Setup, login and logout carry no CSRF token (there may be no session yet); the cross-site check above covers them.
+        if (stateChanging && caller?.Session is { } session && !usedToken && !IsPublic(request) && !CsrfMatches(request, session))
         {
             LogCsrf(log, request.Method, request.Path.Value ?? "");
             await Refuse(context, StatusCodes.Status403Forbidden, "missing or wrong CSRF token").ConfigureAwait(false);

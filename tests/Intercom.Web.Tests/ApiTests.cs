@@ -1,0 +1,299 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Intercom.Configuration;
+using Intercom.Station;
+
+namespace Intercom.Web.Tests;
+
+/// <summary>Each endpoint under /api/ against the running station, with an API token as home automation would use it.</summary>
+public sealed class ApiTests
+{
+    [Fact]
+    public async Task Status_shows_the_call_state_accounts_relays_inputs_and_buttons()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+
+        using var response = await client.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/status", token: token));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var status = Json.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("Test door", status.GetProperty("name").GetString());
+        Assert.Equal("Idle", status.GetProperty("callState").GetString());
+        var account = Assert.Single(status.GetProperty("accounts").EnumerateArray());
+        Assert.Equal("pbx", account.GetProperty("id").GetString());
+        Assert.Equal("NotRegistering", account.GetProperty("registration").GetString());
+        Assert.Equal(["door", "gate", "light"], status.GetProperty("relays").EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.False(status.GetProperty("inputs").GetProperty("doorOpen").GetBoolean());
+        Assert.Equal("button1", Assert.Single(status.GetProperty("buttons").EnumerateArray()).GetString());
+        Assert.True(status.GetProperty("simulated").GetBoolean());
+        web.AssertNoSecretLeaked();
+    }
+
+    [Fact]
+    public async Task Open_a_relay_pulses_it_and_an_unknown_relay_is_404()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        var energised = web.RelayEnergised("gate");
+
+        using var open = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/gate/open", token: token));
+        using var unknown = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/garage/open", token: token));
+
+        Assert.Equal(HttpStatusCode.Accepted, open.StatusCode);
+        await energised.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Contains(web.App.Station.Events.Snapshot(), e => e.Message == "gate opened by API token 'test'");
+    }
+
+    [Fact]
+    public async Task Call_rings_the_target_and_hangup_ends_the_call()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        using var stream = await EventStreamReader.OpenAsync(client, StationWeb.Request(HttpMethod.Get, "/api/events/stream", token: token));
+
+        using var call = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/call", json: "{\"target\":\"concierge\"}", token: token));
+        Assert.Equal(HttpStatusCode.Accepted, call.StatusCode);
+        var ringing = await web.Concierge.NextCallAsync();
+        web.Concierge.Answer(ringing);
+        await stream.WaitForAsync("status", s => s.GetProperty("callState").GetString() == "InCall");
+
+        using var hangup = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/hangup", token: token));
+        Assert.Equal(HttpStatusCode.Accepted, hangup.StatusCode);
+        await stream.WaitForAsync("status", s => s.GetProperty("callState").GetString() == "Idle");
+
+        using var empty = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/call", json: "{\"target\":\"\"}", token: token));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        using var form = await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/api/call")
+        {
+            Content = new FormUrlEncodedContent([new("target", "concierge")]),
+            Headers = { Authorization = new("Bearer", token) },
+        });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
+    }
+
+    [Fact]
+    public async Task Config_is_returned_without_passwords_and_a_put_without_them_keeps_them()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+
+        var text = await (await client.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/config", token: token))).Content.ReadAsStringAsync();
+        var config = JsonNode.Parse(text)!;
+        Assert.Null(config["accounts"]![0]!["password"]);
+        config["station"]!["buttons"]![0]!["ringGroup"] = "concierge";
+
+        using var put = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var saved = Json.Parse(await put.Content.ReadAsStringAsync());
+        Assert.Equal(["station"], saved.GetProperty("applied").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(saved.GetProperty("restartRequired").EnumerateArray());
+        Assert.True(ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
+        Assert.Equal(StationWeb.SipPassword, onDisk!.Accounts[0].Password);
+        Assert.Equal("concierge", onDisk.Station.Buttons[0].RingGroup);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(web.Store.Path));
+
+        // In effect at once: the button now rings the concierge.
+        web.App.SimulatedBoard!.PressButton("button1");
+        await web.Concierge.NextCallAsync();
+        Assert.False(web.Resident.HasCall);
+        web.AssertNoSecretLeaked();
+    }
+
+    [Fact]
+    public async Task A_refused_config_names_the_field_and_changes_nothing()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        var before = await File.ReadAllTextAsync(web.Store.Path);
+        var config = JsonNode.Parse(await client.GetStringAsyncWith("/api/config", token))!;
+        config["station"]!["buttons"]![0]!["ringGroup"] = "nobody";
+
+        using var put = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
+        using var garbage = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: "{\"sip\": [1,2", token: token));
+        using var unknownField = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: "{\"nmae\":\"x\"}", token: token));
+
+        Assert.Equal(HttpStatusCode.BadRequest, put.StatusCode);
+        var error = Assert.Single(Json.Parse(await put.Content.ReadAsStringAsync()).GetProperty("errors").EnumerateArray());
+        Assert.Equal("station.buttons[0].ringGroup", error.GetProperty("field").GetString());
+        Assert.Contains("nobody", error.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, garbage.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, unknownField.StatusCode);
+        Assert.Equal("nmae", Json.Parse(await unknownField.Content.ReadAsStringAsync()).GetProperty("errors")[0].GetProperty("field").GetString());
+        Assert.Equal(before, await File.ReadAllTextAsync(web.Store.Path));
+        web.App.SimulatedBoard!.PressButton("button1");
+        await web.Resident.NextCallAsync();
+    }
+
+    [Fact]
+    public async Task Account_changes_are_saved_for_the_next_start_and_an_empty_password_removes_it()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        var config = JsonNode.Parse(await client.GetStringAsyncWith("/api/config", token))!;
+        config["accounts"]![0]!["password"] = "";
+        config["accounts"]![0]!["username"] = null;
+        config["accounts"]![0]!["displayName"] = "Front door";
+
+        using var put = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal(["accounts"], Json.Parse(await put.Content.ReadAsStringAsync()).GetProperty("restartRequired").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
+        Assert.Null(onDisk!.Accounts[0].Password);
+        var status = Json.Parse(await client.GetStringAsyncWith("/api/status", token));
+        Assert.Equal("accounts", Assert.Single(status.GetProperty("restartRequired").EnumerateArray()).GetString());
+    }
+
+    [Fact]
+    public async Task Events_are_listed_after_a_sequence_number_and_streamed_live()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        using var stream = await EventStreamReader.OpenAsync(client, StationWeb.Request(HttpMethod.Get, "/api/events/stream", token: token));
+        await stream.WaitForAsync("status", s => s.GetProperty("callState").GetString() == "Idle");
+
+        await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/light/open", token: token));
+        var streamed = await stream.WaitForAsync("event", e => e.GetProperty("message").GetString() == "light opened by API token 'test'");
+        await stream.WaitForAsync("status", s => s.GetProperty("relays").EnumerateArray().Any(r => r.GetProperty("id").GetString() == "light" && r.GetProperty("energised").GetBoolean()));
+
+        var sequence = streamed.GetProperty("sequence").GetInt64();
+        Assert.Equal("Relay", streamed.GetProperty("kind").GetString());
+        var all = Json.Parse(await client.GetStringAsyncWith("/api/events", token)).GetProperty("events");
+        Assert.Contains(all.EnumerateArray(), e => e.GetProperty("sequence").GetInt64() == sequence);
+        var after = Json.Parse(await client.GetStringAsyncWith($"/api/events?after={sequence}&limit=5", token)).GetProperty("events");
+        Assert.All(after.EnumerateArray(), e => Assert.True(e.GetProperty("sequence").GetInt64() > sequence));
+        Assert.InRange(after.GetArrayLength(), 0, 5);
+    }
+
+    [Fact]
+    public async Task A_simulated_button_press_calls_its_ring_group()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+
+        using var press = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/sim/buttons/button1/press", token: token));
+        using var unknown = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/sim/buttons/button9/press", token: token));
+
+        Assert.Equal(HttpStatusCode.Accepted, press.StatusCode);
+        await web.Resident.NextCallAsync();
+        Assert.Equal(StationCallState.Calling, web.App.Station.CallState);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task Tokens_are_created_listed_and_revoked_by_the_page_only_and_stored_hashed()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var page = web.NewClient();
+        var csrf = await StationWeb.SetupAsync(page);
+        using var create = await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", csrf, "{\"name\":\"home-assistant\"}"));
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        var created = Json.Parse(await create.Content.ReadAsStringAsync());
+        var token = created.GetProperty("token").GetString()!;
+        var id = created.GetProperty("id").GetString()!;
+        using var api = web.NewClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/status", token: token))).StatusCode);
+        var list = await page.GetStringAsync("/api/tokens");
+        Assert.Contains("home-assistant", list, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, list, StringComparison.Ordinal);
+        Assert.DoesNotContain(token, await File.ReadAllTextAsync(Path.Combine(web.Directory, "web-state.json")), StringComparison.Ordinal);
+        using var minted = await api.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", json: "{\"name\":\"more\"}", token: token));
+        Assert.Equal(HttpStatusCode.Forbidden, minted.StatusCode);
+        using var listByToken = await api.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/tokens", token: token));
+        Assert.Equal(HttpStatusCode.Forbidden, listByToken.StatusCode);
+
+        using var revoke = await page.SendAsync(StationWeb.Request(HttpMethod.Delete, "/api/tokens/" + id, csrf));
+        Assert.Equal(HttpStatusCode.NoContent, revoke.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await api.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/status", token: token))).StatusCode);
+        using var again = await page.SendAsync(StationWeb.Request(HttpMethod.Delete, "/api/tokens/" + id, csrf));
+        Assert.Equal(HttpStatusCode.NotFound, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Backup_leaves_secrets_out_unless_the_page_asks_for_them()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var page = web.NewClient();
+        var token = await TokenAsync(web, page);
+
+        var plain = await page.GetAsync("/api/config/backup");
+        var withSecrets = await page.GetAsync("/api/config/backup?secrets=true");
+        using var byToken = await web.NewClient().SendAsync(StationWeb.Request(HttpMethod.Get, "/api/config/backup?secrets=true", token: token));
+
+        Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+        Assert.Contains("attachment", plain.Content.Headers.ContentDisposition?.ToString() ?? plain.Headers.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(StationWeb.SipPassword, await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(StationWeb.SipPassword, await withSecrets.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, byToken.StatusCode);
+        Assert.Contains(web.Logs.Lines, l => l.Contains("backup with secrets downloaded", StringComparison.Ordinal));
+
+        // Restoring the plain backup keeps the stored password.
+        using var restore = await page.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", token: token, json: await plain.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
+        Assert.True(ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
+        Assert.Equal(StationWeb.SipPassword, onDisk!.Accounts[0].Password);
+        web.AssertNoSecretLeaked();
+    }
+
+    [Fact]
+    public async Task No_response_of_any_endpoint_contains_a_configured_password()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var page = web.NewClient();
+        var csrf = await StationWeb.SetupAsync(page);
+        var token = await TokenAsync(web, page, csrf);
+        var config = await page.GetStringAsync("/api/config");
+        string[] gets = ["/", "/app.js", "/app.css", "/api/session", "/api/status", "/api/config", "/api/config/backup", "/api/events", "/api/tokens"];
+        foreach (var path in gets)
+        {
+            await page.GetAsync(path);
+            await web.NewClient().SendAsync(StationWeb.Request(HttpMethod.Get, path, token: token));
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await page.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", csrf, config))).StatusCode);
+        Assert.Contains("nobody", config.Replace("\"ringGroup\": \"residents\"", "\"ringGroup\": \"nobody\"", StringComparison.Ordinal), StringComparison.Ordinal);
+        await page.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", csrf, config.Replace("\"ringGroup\": \"residents\"", "\"ringGroup\": \"nobody\"", StringComparison.Ordinal)));
+        await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", csrf));
+        await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/sim/buttons/button1/press", csrf));
+        await web.Resident.NextCallAsync();
+        await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/hangup", csrf));
+        await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/call", csrf, "{\"target\":\"residents\"}"));
+        await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/login", json: "{\"password\":\"wrong password\"}"));
+        await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/password", csrf, $"{{\"current\":\"{StationWeb.AdminPassword}\",\"password\":\"x\"}}"));
+
+        Assert.True(web.Responses.Count > 25);
+        web.AssertNoSecretLeaked();
+    }
+
+    private static async Task<string> TokenAsync(StationWeb web, HttpClient page, string? csrf = null)
+    {
+        csrf ??= await StationWeb.SetupAsync(page);
+        using var create = await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", csrf, "{\"name\":\"test\"}"));
+        Assert.Equal(HttpStatusCode.Created, create.StatusCode);
+        _ = web;
+        return Json.Parse(await create.Content.ReadAsStringAsync()).GetProperty("token").GetString()!;
+    }
+}
+
+internal static class HttpClientExtensions
+{
+    public static async Task<string> GetStringAsyncWith(this HttpClient client, string path, string token)
+    {
+        using var response = await client.SendAsync(StationWeb.Request(HttpMethod.Get, path, token: token));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+}
