@@ -9,8 +9,9 @@ namespace Intercom.Web.Api;
 /// <summary>
 /// Passwords in the configuration are write-only through the API. Any string property whose name ends in "password",
 /// "secret" or "token" (SIP digest passwords, an MQTT password, a webhook secret: sections other helpers add are
-/// covered without knowing them) is sent as null; a new configuration that leaves one out or null keeps the stored
-/// value, an empty string removes it. Objects in arrays are matched by their "id" where they have one, else by position.
+/// covered without knowing them), and every value of a "headers" object (a webhook's Authorization header), is sent as
+/// null; a new configuration that leaves one out or null keeps the stored value, an empty string removes it. Objects in
+/// arrays are matched by their "id" (else their "url") where they have one, else by position.
 /// </summary>
 internal static class ConfigSecrets
 {
@@ -67,20 +68,20 @@ internal static class ConfigSecrets
         return ConfigLoader.TryParse(completed, out merged, out errors);
     }
 
-    private static void Redact(JsonNode? node)
+    private static void Redact(JsonNode? node, bool allSecret = false)
     {
         switch (node)
         {
             case JsonObject obj:
                 foreach (var (name, value) in obj.ToList())
                 {
-                    if (IsSecretName(name) && value is JsonValue)
+                    if ((allSecret || IsSecretName(name)) && value is JsonValue)
                     {
                         obj[name] = null;
                     }
                     else
                     {
-                        Redact(value);
+                        Redact(value, IsHeaders(name));
                     }
                 }
 
@@ -95,14 +96,16 @@ internal static class ConfigSecrets
         }
     }
 
-    private static void Merge(JsonNode? incoming, JsonNode? stored)
+    private static bool IsHeaders(string name) => name.Equals("headers", StringComparison.OrdinalIgnoreCase);
+
+    private static void Merge(JsonNode? incoming, JsonNode? stored, bool allSecret = false)
     {
         switch (incoming, stored)
         {
             case (JsonObject obj, JsonObject old):
                 foreach (var (name, oldValue) in old)
                 {
-                    if (IsSecretName(name) && oldValue is JsonValue && (!obj.TryGetPropertyValue(name, out var value) || value is null))
+                    if ((allSecret || IsSecretName(name)) && oldValue is JsonValue && (!obj.TryGetPropertyValue(name, out var value) || value is null))
                     {
                         obj[name] = oldValue.DeepClone();
                     }
@@ -110,13 +113,20 @@ internal static class ConfigSecrets
 
                 foreach (var (name, value) in obj.ToList())
                 {
-                    if (IsSecretName(name) && value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0)
+                    if ((allSecret || IsSecretName(name)) && value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0)
                     {
-                        obj[name] = null;
+                        if (allSecret)
+                        {
+                            obj.Remove(name);
+                        }
+                        else
+                        {
+                            obj[name] = null;
+                        }
                     }
                     else if (old.TryGetPropertyValue(name, out var counterpart))
                     {
-                        Merge(value, counterpart);
+                        Merge(value, counterpart, IsHeaders(name));
                     }
                 }
 
@@ -133,17 +143,20 @@ internal static class ConfigSecrets
 
     private static JsonNode? Counterpart(JsonNode? item, JsonArray old, int index)
     {
-        if (item is JsonObject obj && obj["id"] is JsonValue id && id.TryGetValue<string>(out var key))
+        foreach (var keyName in (ReadOnlySpan<string>)["id", "url"])
         {
-            foreach (var candidate in old)
+            if (item is JsonObject obj && obj[keyName] is JsonValue id && id.TryGetValue<string>(out var key))
             {
-                if (candidate is JsonObject o && o["id"] is JsonValue oid && oid.TryGetValue<string>(out var oldKey) && oldKey == key)
+                foreach (var candidate in old)
                 {
-                    return candidate;
+                    if (candidate is JsonObject o && o[keyName] is JsonValue oid && oid.TryGetValue<string>(out var oldKey) && oldKey == key)
+                    {
+                        return candidate;
+                    }
                 }
-            }
 
-            return null;
+                return null;
+            }
         }
 
         return index < old.Count ? old[index] : null;
