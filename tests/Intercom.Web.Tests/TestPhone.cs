@@ -19,7 +19,7 @@ internal sealed class TestPhone : IDisposable
         _stack = SipStack.Create(new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = user, Product = "web-test-phone" } });
         var listener = _stack.Listen(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0));
         Uri = $"sip:{user}@127.0.0.1:{listener.LocalEndPoint.Port}";
-        _media = CallMediaSession.Create(IPAddress.Loopback, rtpBase, rtpBase + 999, [MediaFormat.Pcmu], 20, TimeProvider.System);
+        _media = CallMediaSession.Create(IPAddress.Loopback, new CallMediaOptions { RtpPortMin = rtpBase, RtpPortMax = rtpBase + 999, Formats = [MediaFormat.Pcmu] });
         _stack.Agent.IncomingCall += call =>
         {
             call.Ring();

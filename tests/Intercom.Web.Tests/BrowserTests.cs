@@ -1,0 +1,194 @@
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Intercom.Web.Tests;
+
+/// <summary>
+/// The page in a real browser (headless Chromium) against the real station behind Kestrel: first start, login and its
+/// throttle, a configuration change in effect, a simulated visitor watched live, a forged cross-site POST. Each page is
+/// screenshot to docs/ for the README.
+/// </summary>
+public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task First_start_asks_for_a_password_then_shows_the_status()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await browser.NewPhonePageAsync();
+
+        await page.GotoAsync(web.Address.ToString());
+        await Expect(page.Locator("#view-setup")).ToBeVisibleAsync();
+        await Expect(page.Locator("#view-login")).ToBeHiddenAsync();
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-setup.png") });
+        await page.FillAsync("#setup-password", StationWeb.AdminPassword);
+        await page.FillAsync("#setup-repeat", StationWeb.AdminPassword);
+        await page.ClickAsync("#setup-form button");
+
+        await Expect(page.Locator("#status-call")).ToHaveTextAsync("Idle");
+        await Expect(page.Locator("#status-accounts")).ToContainTextAsync("sip:door@127.0.0.1");
+        await Expect(page.Locator("#relay-door")).ToContainTextAsync("released");
+        var cookie = Assert.Single(await page.Context.CookiesAsync());
+        Assert.Equal("intercom_session", cookie.Name);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-status.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Login_works_and_wrong_passwords_are_rate_limited()
+    {
+        await using var web = await StationWeb.StartAsync();
+        await StationWeb.SetupAsync(web.NewClient());
+        var page = await browser.NewPhonePageAsync();
+        await page.GotoAsync(web.Address.ToString());
+        await Expect(page.Locator("#view-login")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-login.png") });
+
+        for (var i = 1; i <= 4; i++)
+        {
+            await LogInAsync(page, "wrong password " + i);
+            await Expect(page.Locator("#notice")).ToHaveTextAsync("wrong password");
+        }
+
+        await LogInAsync(page, "wrong password 5");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("too many wrong passwords: try again in 30 s");
+        await LogInAsync(page, StationWeb.AdminPassword);
+        await Expect(page.Locator("#notice")).ToContainTextAsync("too many wrong passwords");
+        await Expect(page.Locator("#view-login")).ToBeVisibleAsync();
+
+        web.Time.Advance(TimeSpan.FromSeconds(31));
+        await LogInAsync(page, StationWeb.AdminPassword);
+        await Expect(page.Locator("#status-call")).ToHaveTextAsync("Idle");
+        await Expect(page.Locator("#nav")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Changing_a_buttons_ring_group_on_the_page_takes_effect_at_once()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await LoggedInAsync(web);
+
+        await page.GotoAsync(web.Address + "#config");
+        var select = page.Locator("[data-path='station.buttons.0.ringGroup']");
+        await Expect(select).ToHaveValueAsync("residents");
+        await select.SelectOptionAsync("concierge");
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-config.png"), FullPage = true });
+
+        await page.GotoAsync(web.Address + "#actions");
+        await page.ClickAsync("#press-button1");
+        await web.Concierge.NextCallAsync();
+        Assert.False(web.Resident.HasCall);
+        await Expect(page.Locator("#call-state")).ToHaveTextAsync("Calling…");
+
+        // A refused change names the field and keeps the running configuration.
+        await page.GotoAsync(web.Address + "#config");
+        await page.FillAsync("[data-path='station.ringGroups.1.ringTimeoutSeconds']", "0");
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#config-errors")).ToContainTextAsync("station.ringGroups[1].ringTimeoutSeconds");
+        await Expect(page.Locator("[data-path='station.ringGroups.1.ringTimeoutSeconds']")).ToHaveClassAsync("invalid");
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
+        Assert.Equal(30, onDisk!.Station.RingGroups[1].RingTimeoutSeconds);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Pressing_the_simulated_button_shows_the_call_state_change_live()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await LoggedInAsync(web);
+        await page.GotoAsync(web.Address + "#actions");
+        await Expect(page.Locator("#call-state")).ToHaveTextAsync("Idle");
+
+        await page.ClickAsync("#press-button1");
+        var call = await web.Resident.NextCallAsync();
+        await Expect(page.Locator("#call-state")).ToHaveTextAsync("Calling…");
+        web.Resident.Answer(call);
+        await Expect(page.Locator("#call-state")).ToHaveTextAsync("In call");
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-actions.png"), FullPage = true });
+        await page.ClickAsync("text=Open door");
+        await Expect(page.Locator("#relay-door")).ToContainTextAsync("energised");
+        await page.ClickAsync("#hangup");
+        await Expect(page.Locator("#call-state")).ToHaveTextAsync("Idle");
+
+        await page.GotoAsync(web.Address + "#events");
+        await Expect(page.Locator("#events-table")).ToContainTextAsync("button button1 pressed");
+        await Expect(page.Locator("#events-table")).ToContainTextAsync("door opened by web page");
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-events.png"), FullPage = true });
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_forged_cross_site_post_is_refused()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await LoggedInAsync(web);
+        var target = new Uri(web.Address, "/api/relays/door/open");
+        await page.RouteAsync("http://evil.test/**", route => route.FulfillAsync(new()
+        {
+            ContentType = "text/html",
+            Body = $$"""
+                <form id="f" method="post" action="{{target}}"><input name="x" value="1"></form>
+                <script>fetch("{{target}}", { method: "POST", mode: "no-cors", credentials: "include" }).finally(() => document.getElementById("f").submit());</script>
+                """,
+        }));
+        var refused = page.WaitForResponseAsync(r => r.Url == target.ToString() && r.Request.ResourceType == "document");
+
+        await page.GotoAsync("http://evil.test/");
+
+        var response = await refused;
+        Assert.Equal(403, response.Status);
+        Assert.Contains("cross-site request refused", await response.TextAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(web.App.Station.Events.Snapshot(), e => e.Message.Contains("door opened", StringComparison.Ordinal));
+        Assert.False(web.App.Board.IsRelayEnergised("door"));
+        Assert.Contains(web.Logs.Lines, l => l.Contains("cross-site POST /api/relays/door/open refused", StringComparison.Ordinal));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Backup_and_access_pages_create_a_working_token()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await LoggedInAsync(web);
+
+        await page.GotoAsync(web.Address + "#backup");
+        await page.CheckAsync("#backup-secrets");
+        await Expect(page.Locator("#backup-link")).ToHaveAttributeAsync("href", "/api/config/backup?secrets=true");
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-backup.png"), FullPage = true });
+
+        await page.GotoAsync(web.Address + "#access");
+        await page.FillAsync("#token-name", "home-assistant");
+        await page.ClickAsync("#token-form button");
+        await Expect(page.Locator("#tokens")).ToContainTextAsync("home-assistant");
+        var shown = await page.Locator("#token-new").TextContentAsync();
+        Assert.NotNull(shown);
+        var token = shown[(shown.LastIndexOf(' ') + 1)..];
+        await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-access.png"), FullPage = true });
+
+        using var client = web.NewClient();
+        using var status = await client.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/status", token: token));
+        Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+        await page.ClickAsync("#logout");
+        await Expect(page.Locator("#view-login")).ToBeVisibleAsync();
+        await page.Context.CloseAsync();
+    }
+
+    private async Task<IPage> LoggedInAsync(StationWeb web)
+    {
+        await StationWeb.SetupAsync(web.NewClient());
+        var page = await browser.NewPhonePageAsync();
+        await page.GotoAsync(web.Address.ToString());
+        await LogInAsync(page, StationWeb.AdminPassword);
+        await Expect(page.Locator("#nav")).ToBeVisibleAsync();
+        return page;
+    }
+
+    private static async Task LogInAsync(IPage page, string password)
+    {
+        await page.FillAsync("#login-password", password);
+        await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#login-button"), r => r.Url.EndsWith("/api/login", StringComparison.Ordinal));
+    }
+}
