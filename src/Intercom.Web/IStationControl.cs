@@ -42,5 +42,5 @@ public interface IStationControl
     /// Validates, saves atomically and applies a whole new configuration. A refused one changes nothing and says which
     /// field is wrong and why; an accepted one says what took effect now and what waits for a restart.
     /// </summary>
-    ConfigChangeResult ApplyConfig(IntercomConfig config);
+    Task<ConfigChangeResult> ApplyConfigAsync(IntercomConfig config);
 }

@@ -155,6 +155,29 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Integration_sections_are_handed_to_the_integrations_and_applied_live()
+    {
+        var handed = new List<IntercomConfig>();
+        await using var web = await StationWeb.StartAsync(reconfigureIntegrations: c =>
+        {
+            handed.Add(c);
+            return Task.FromResult<IReadOnlyList<string>>(c.Mqtt.Host == "broker.lan" ? ["mqtt"] : []);
+        });
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        var config = JsonNode.Parse(await client.GetStringAsyncWith("/api/config", token))!;
+        config["mqtt"]!["host"] = "broker.lan";
+
+        using var put = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var saved = Json.Parse(await put.Content.ReadAsStringAsync());
+        Assert.Equal(["mqtt"], saved.GetProperty("applied").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(saved.GetProperty("restartRequired").EnumerateArray());
+        Assert.Equal("broker.lan", Assert.Single(handed).Mqtt.Host);
+    }
+
+    [Fact]
     public async Task Events_are_listed_after_a_sequence_number_and_streamed_live()
     {
         await using var web = await StationWeb.StartAsync();

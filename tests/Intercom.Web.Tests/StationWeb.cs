@@ -59,7 +59,7 @@ internal sealed class StationWeb : IAsyncDisposable
     /// <summary>Every response body seen by clients made with <see cref="NewClient"/>, with its request.</summary>
     public ConcurrentQueue<(string Request, string Body)> Responses { get; } = new();
 
-    public static async Task<StationWeb> StartAsync(Action<IntercomConfig>? change = null)
+    public static async Task<StationWeb> StartAsync(Action<IntercomConfig>? change = null, Func<IntercomConfig, Task<IReadOnlyList<string>>>? reconfigureIntegrations = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "intercom-web-" + Guid.NewGuid().ToString("N"));
         System.IO.Directory.CreateDirectory(directory);
@@ -88,7 +88,7 @@ internal sealed class StationWeb : IAsyncDisposable
         var logs = LoggerFactory.Create(b => b.AddProvider(captured).SetMinimumLevel(LogLevel.Trace));
         var clock = NewClock();
         var app = StationApp.Start(config, simulate: true, logs);
-        var web = await WebHosting.StartAsync(app, store, logs, clock);
+        var web = await WebHosting.StartAsync(app, store, logs, clock, reconfigureIntegrations);
         Assert.NotNull(web);
         return new StationWeb(directory, store, app, web, resident, concierge, captured, logs) { Time = clock };
     }

@@ -231,7 +231,7 @@ internal sealed partial class WebApi(
             return;
         }
 
-        var result = station.ApplyConfig(merged!);
+        var result = await station.ApplyConfigAsync(merged!).ConfigureAwait(false);
         if (!result.Accepted)
         {
             await RefuseConfig(ctx, result.Errors).ConfigureAwait(false);

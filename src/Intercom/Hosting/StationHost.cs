@@ -60,7 +60,7 @@ public static partial class StationHost
         try
         {
             await using var integrations = IntegrationsHosting.Start(app, loggerFactory);
-            await using var web = await WebHosting.StartAsync(app, store, loggerFactory).ConfigureAwait(false);
+            await using var web = await WebHosting.StartAsync(app, store, loggerFactory, reconfigureIntegrations: integrations.ReconfigureAsync).ConfigureAwait(false);
             foreach (var listener in app.Sip.Transport.Listeners)
             {
                 LogListening(log, listener.Protocol.ToString().ToLowerInvariant(), listener.LocalEndPoint.ToString());

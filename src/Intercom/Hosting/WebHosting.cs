@@ -14,7 +14,13 @@ public static partial class WebHosting
     /// Starts the web server, or returns null when it is disabled or cannot start (the port is taken, the certificate is
     /// unreadable): a door station keeps opening doors without its web page, and says why in the log.
     /// </summary>
-    public static async Task<WebServer?> StartAsync(StationApp app, ConfigStore store, ILoggerFactory logs, TimeProvider? time = null)
+    /// <param name="app">The running station.</param>
+    /// <param name="store">Where its configuration is saved.</param>
+    /// <param name="logs">The app's logging.</param>
+    /// <param name="time">Clock for sessions and login throttling.</param>
+    /// <param name="reconfigureIntegrations">Applies changed integration sections live and names them (StationIntegrations.ReconfigureAsync).</param>
+    public static async Task<WebServer?> StartAsync(StationApp app, ConfigStore store, ILoggerFactory logs, TimeProvider? time = null,
+        Func<IntercomConfig, Task<IReadOnlyList<string>>>? reconfigureIntegrations = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(store);
@@ -26,7 +32,7 @@ public static partial class WebHosting
 
         try
         {
-            return await WebServer.StartAsync(new StationControl(app, store), new WebServerOptions
+            return await WebServer.StartAsync(new StationControl(app, store, reconfigureIntegrations), new WebServerOptions
             {
                 StateDirectory = Path.GetDirectoryName(store.Path)!,
                 Logs = logs,
@@ -47,7 +53,8 @@ public static partial class WebHosting
     /// The web layer's view of the running station. A new configuration is validated, saved atomically and then applied:
     /// the door-station rules at once (DoorStation.Reconfigure: the call in progress keeps going), everything that was
     /// wired at start (SIP listeners and accounts, media, board pins and relays, the web port, sections of other
-    /// integrations) at the next start, which the status reports until then.
+    /// integrations that cannot reconfigure themselves) at the next start, which the status reports until then. MQTT and
+    /// webhooks apply themselves live through the hook the app passes in.
     /// </summary>
     private sealed class StationControl : IStationControl
     {
@@ -57,13 +64,19 @@ public static partial class WebHosting
         private readonly StationApp _app;
         private readonly ConfigStore _store;
         private readonly Lock _gate = new();
+        private readonly SemaphoreSlim _applying = new(1, 1);
+
+        // Sections the integrations once applied live: from then on they follow the saved file, not the start.
+        private readonly HashSet<string> _liveIntegrations = new(StringComparer.Ordinal);
+        private readonly Func<IntercomConfig, Task<IReadOnlyList<string>>>? _reconfigureIntegrations;
         private IntercomConfig _config;
         private IReadOnlyList<string> _restartRequired = [];
 
-        public StationControl(StationApp app, ConfigStore store)
+        public StationControl(StationApp app, ConfigStore store, Func<IntercomConfig, Task<IReadOnlyList<string>>>? reconfigureIntegrations)
         {
             _app = app;
             _store = store;
+            _reconfigureIntegrations = reconfigureIntegrations;
             _config = app.Config;
             _app.Station.Events.Appended += (sender, e) => EventAppended?.Invoke(this, e);
         }
@@ -142,9 +155,11 @@ public static partial class WebHosting
             return true;
         }
 
-        public ConfigChangeResult ApplyConfig(IntercomConfig config)
+        public async Task<ConfigChangeResult> ApplyConfigAsync(IntercomConfig config)
         {
-            lock (_gate)
+            // One change at a time, end to end: save, apply, record.
+            await _applying.WaitAsync().ConfigureAwait(false);
+            try
             {
                 try
                 {
@@ -158,7 +173,7 @@ public static partial class WebHosting
                     return ConfigChangeResult.Refused([new("$", $"cannot save {_store.Path}: {e.Message}")]);
                 }
 
-                var previous = Sections(_config);
+                var previous = Sections(Config);
                 var next = Sections(config);
                 var running = Sections(_app.Config);
                 var applied = new List<string>();
@@ -168,18 +183,31 @@ public static partial class WebHosting
                     applied.Add("station");
                 }
 
+                // Sections the integrations apply themselves (a changed MQTT broker reconnects); none when they are not running.
+                var live = _reconfigureIntegrations is null ? [] : await _reconfigureIntegrations(config).ConfigureAwait(false);
+                applied.AddRange(live);
+                _liveIntegrations.UnionWith(live);
                 var restart = new List<string>();
                 foreach (var (name, value) in next)
                 {
-                    if (name != "station" && !JsonNode.DeepEquals(value, running.TryGetPropertyValue(name, out var was) ? was : null))
+                    if (name != "station" && !_liveIntegrations.Contains(name)
+                        && !JsonNode.DeepEquals(value, running.TryGetPropertyValue(name, out var was) ? was : null))
                     {
                         restart.Add(name);
                     }
                 }
 
-                _config = config;
-                _restartRequired = restart;
+                lock (_gate)
+                {
+                    _config = config;
+                    _restartRequired = restart;
+                }
+
                 return new ConfigChangeResult([], applied, restart);
+            }
+            finally
+            {
+                _applying.Release();
             }
         }
 
