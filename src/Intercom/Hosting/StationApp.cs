@@ -70,6 +70,7 @@ public sealed class StationApp : IDisposable
         var layout = BoardLayoutBuilder.Build(config.Station);
         IBoard board = simulate ? new SimulatedBoard(layout, time) : GpioBoard.Open(layout, time, config.Station.Board.GpioChip);
         board.ReleaseAll();
+        log.LogInformation("relays released at start: {Relays}", string.Join(", ", layout.Relays.Select(r => r.Id)));
 
         SipStack? sip = null;
         CallAudio? audio = null;
