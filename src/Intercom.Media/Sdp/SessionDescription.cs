@@ -96,6 +96,14 @@ public sealed class SessionDescription
                 continue;
             }
 
+            if (line.ContainsAny('\r', '\0'))
+            {
+                // RFC 4566 §5: no field holds CR or NUL; a bare CR inside a line would be written back as a line break
+                // (found by fuzzing).
+                error = $"line {lineNumber}: CR or NUL inside the line";
+                return false;
+            }
+
             if (line.Length < 2 || line[1] != '=' || !char.IsAsciiLetterLower(line[0]))
             {
                 error = $"line {lineNumber}: not of the form <type>=<value>";
