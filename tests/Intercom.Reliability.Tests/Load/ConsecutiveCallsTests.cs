@@ -7,8 +7,9 @@ namespace Intercom.Reliability.Tests.Load;
 
 /// <summary>
 /// "24 hours of calls, compressed": the resident's baresip calls the station again and again (auto-answer, talk, the
-/// door code as RFC 4733, hang up), and the station process must end with the memory, threads, descriptors and sockets
-/// (RTP ports) it had after the first call.
+/// door code as RFC 4733, hang up), and the station process must end with the threads, descriptors and sockets (RTP
+/// ports) it had after the first call. Memory is not expected back to that figure — the GC grows its heap over the
+/// first few hundred calls and keeps it — so it must level off: the last two thirds of the calls may add little.
 /// </summary>
 public sealed class ConsecutiveCallsTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -35,6 +36,7 @@ public sealed class ConsecutiveCallsTests(ITestOutputHelper output) : IAsyncLife
         var calls = ReliabilitySettings.CallCount;
         var talk = TimeSpan.FromMilliseconds(ReliabilitySettings.TalkMs);
         ProcessFigures? baseline = null;
+        ProcessFigures? plateau = null;
         var peakRss = 0L;
         var watch = Stopwatch.StartNew();
         for (var call = 1; call <= calls; call++)
@@ -60,18 +62,26 @@ public sealed class ConsecutiveCallsTests(ITestOutputHelper output) : IAsyncLife
             {
                 output.WriteLine($"after call {call}: {figures}");
             }
+
+            if (call == Math.Max(1, calls / 3))
+            {
+                plateau = figures;
+            }
         }
 
         var end = await SettledFigures(station, baseline);
         output.WriteLine($"{calls} calls with {talk.TotalMilliseconds:0} ms of talk in {watch.Elapsed.TotalSeconds:0} s");
         output.WriteLine($"after call 1: {baseline}");
         output.WriteLine($"after call {calls}: {end}; highest RSS between calls {peakRss / 1024.0:0.0} MiB");
+        output.WriteLine($"after call {Math.Max(1, calls / 3)}: {plateau}; RSS added by the last two thirds {(end.RssKb - plateau!.RssKb) / 1024.0:0.0} MiB");
 
         Assert.Equal(calls, station.Count("door energised"));
         Assert.Equal(baseline!.Sockets, end.Sockets);
         Assert.InRange(end.FileDescriptors, 0, baseline.FileDescriptors + 2);
         Assert.InRange(end.Threads, 0, baseline.Threads + 4);
-        Assert.InRange(end.RssKb, 0, baseline.RssKb + (24 * 1024));
+        // Measured over 1,000 calls: +25 MiB by call 300, then +0.8 MiB over the last 667 calls.
+        Assert.InRange(end.RssKb, 0, baseline.RssKb + (48 * 1024));
+        Assert.InRange(end.RssKb - plateau.RssKb, long.MinValue, 8 * 1024);
     }
 
     /// <summary>
