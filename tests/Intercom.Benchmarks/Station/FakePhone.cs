@@ -167,6 +167,7 @@ public sealed partial class FakePhone : IDisposable
             _rtp.SendTo(audio, SocketFlags.None, _stationRtp!);
             Volatile.Write(ref _audioAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
             next += period;
+            // Real-time pacing of a phone's 20 ms packets against the absolute schedule (no drift), not synchronisation.
             var wait = next - Stopwatch.GetTimestamp();
             if (wait > 0)
             {

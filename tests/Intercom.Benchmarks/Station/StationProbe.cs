@@ -126,8 +126,10 @@ public static class StationProbe
         Console.WriteLine(codeToRelay.Summary());
 
         phone.StartAudio();
-        // One second to settle (first packets, jitter buffer fill), then the measured window.
-        Thread.Sleep(1000);
+        // The measured window starts once the station has received a second of the phone's audio (jitter buffer filled,
+        // first-packet work done), not after a guessed delay.
+        Must(SpinWait.SpinUntil(() => app.Calls.MediaSessions is [var media, ..] && media.Stream.GetStatistics().AudioPacketsReceived >= 50, Wait),
+            "the station received no audio from the phone");
         var gcBefore = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
         long totalBefore = GC.GetTotalAllocatedBytes(precise: true);
         long phoneBefore = phone.RtpThreadAllocatedBytes;
@@ -168,14 +170,31 @@ public static class StationProbe
     }
 
     // The call API reports the end before the station's own loop has handled it; a press in between would be a press
-    // during the call (ignored). Bounded polling is fine in a measuring tool, outside the timed section.
+    // during the call (ignored). The station says when its state changes, so wait for that.
     private static void WaitForIdle(StationApp app)
     {
-        var deadline = Stopwatch.GetTimestamp() + (long)(Wait.TotalSeconds * Stopwatch.Frequency);
-        while (app.Station.CallState != Intercom.Station.StationCallState.Idle)
+        using var idle = new ManualResetEventSlim();
+        void OnChanged(object? sender, Intercom.Station.StationCallState state)
         {
-            Must(Stopwatch.GetTimestamp() < deadline, "the station did not return to idle");
-            Thread.Sleep(1);
+            if (state == Intercom.Station.StationCallState.Idle)
+            {
+                idle.Set();
+            }
+        }
+
+        app.Station.CallStateChanged += OnChanged;
+        try
+        {
+            if (app.Station.CallState == Intercom.Station.StationCallState.Idle)
+            {
+                idle.Set();
+            }
+
+            Must(idle.Wait(Wait), "the station did not return to idle");
+        }
+        finally
+        {
+            app.Station.CallStateChanged -= OnChanged;
         }
     }
 

@@ -20,7 +20,9 @@ public sealed class SipFlood : IDisposable
     private readonly Socket[] _sockets;
     private readonly ConcurrentDictionary<int, long> _byStatus = new();
     private readonly List<Thread> _receivers = [];
+    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(500);
     private volatile bool _stopping;
+    private volatile bool _sendingDone;
 
     /// <param name="target">The station's UDP listener.</param>
     /// <param name="kind">What to send.</param>
@@ -40,7 +42,11 @@ public sealed class SipFlood : IDisposable
             var n = address[3] + i;
             address[2] = (byte)(address[2] + (n / 256));
             address[3] = (byte)(n % 256);
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp) { ReceiveBufferSize = 1 << 20 };
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)
+            {
+                ReceiveBufferSize = 1 << 20,
+                ReceiveTimeout = (int)QuietPeriod.TotalMilliseconds,
+            };
             socket.Bind(new IPEndPoint(new IPAddress(address), 0));
             _sockets[i] = socket;
         }
@@ -84,8 +90,14 @@ public sealed class SipFlood : IDisposable
 
         var elapsed = watch.Elapsed;
 
-        // Answers still in flight (and the station's retransmissions of the last ones) for half a second.
-        Thread.Sleep(500);
+        // Answers still in flight (and the station's retransmissions of the last ones) are collected until each socket
+        // has been quiet for QuietPeriod: the receivers end themselves then.
+        _sendingDone = true;
+        foreach (var thread in _receivers)
+        {
+            thread.Join(TimeSpan.FromSeconds(5));
+        }
+
         _stopping = true;
         foreach (var socket in _sockets)
         {
@@ -118,6 +130,16 @@ public sealed class SipFlood : IDisposable
             try
             {
                 n = socket.Receive(buffer);
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.TimedOut)
+            {
+                // Quiet for QuietPeriod: once sending is over, everything the station will answer has arrived.
+                if (_sendingDone || _stopping)
+                {
+                    return;
+                }
+
+                continue;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
             {
