@@ -29,9 +29,6 @@ public static class HomeAssistantDiscovery
         {
             Name = "Doorbell",
             UniqueId = $"{node}_doorbell",
-            Device = device,
-            Origin = origin,
-            AvailabilityTopic = topics.Availability,
             StateTopic = topics.Event(IntegrationEventNames.Doorbell),
             DeviceClass = "doorbell",
             EventTypes = [IntegrationEventNames.Doorbell],
@@ -41,9 +38,6 @@ public static class HomeAssistantDiscovery
         {
             Name = "Call state",
             UniqueId = $"{node}_call_state",
-            Device = device,
-            Origin = origin,
-            AvailabilityTopic = topics.Availability,
             StateTopic = topics.CallState,
             DeviceClass = "enum",
             Options = CallStates,
@@ -60,9 +54,6 @@ public static class HomeAssistantDiscovery
                 {
                     Name = $"Relay {relay}",
                     UniqueId = $"{node}_relay_{MqttTopics.Level(relay)}",
-                    Device = device,
-                    Origin = origin,
-                    AvailabilityTopic = topics.Availability,
                     StateTopic = topics.Relay(relay),
                     CommandTopic = topics.RelaySet(relay),
                     StateLocked = StationMqttBridge.RelayOff,
@@ -79,9 +70,6 @@ public static class HomeAssistantDiscovery
                 {
                     Name = $"Relay {relay}",
                     UniqueId = $"{node}_relay_{MqttTopics.Level(relay)}",
-                    Device = device,
-                    Origin = origin,
-                    AvailabilityTopic = topics.Availability,
                     StateTopic = topics.Relay(relay),
                     DeviceClass = "lock",
                     // binary_sensor "lock": on means unlocked.
@@ -98,9 +86,6 @@ public static class HomeAssistantDiscovery
             {
                 Name = $"SIP registration {account}",
                 UniqueId = $"{node}_registration_{MqttTopics.Level(account)}",
-                Device = device,
-                Origin = origin,
-                AvailabilityTopic = topics.Availability,
                 StateTopic = topics.Registration(account),
                 DeviceClass = "connectivity",
                 EntityCategory = "diagnostic",
@@ -115,9 +100,6 @@ public static class HomeAssistantDiscovery
             {
                 Name = "Hang up",
                 UniqueId = $"{node}_hang_up",
-                Device = device,
-                Origin = origin,
-                AvailabilityTopic = topics.Availability,
                 CommandTopic = topics.CommandHangUp,
                 PayloadPress = "hangup",
                 Icon = "mdi:phone-hangup",
@@ -130,9 +112,14 @@ public static class HomeAssistantDiscovery
 
         return documents;
 
-        void Add(string component, string objectId, HomeAssistantEntity entity) =>
+        void Add(string component, string objectId, HomeAssistantEntity entity)
+        {
+            entity.Device = device;
+            entity.Origin = origin;
+            entity.AvailabilityTopic = topics.Availability;
             documents.Add(new DiscoveryDocument(topics.Discovery(component, objectId),
                 JsonSerializer.Serialize(entity, IntegrationsJsonContext.Default.HomeAssistantEntity)));
+        }
 
         void Remove(string component, string objectId) => documents.Add(new DiscoveryDocument(topics.Discovery(component, objectId), ""));
     }

@@ -10,11 +10,12 @@ internal sealed class HomeAssistantEntity
 
     public required string UniqueId { get; init; }
 
-    public required HomeAssistantDevice Device { get; init; }
+    // The three members every entity of the station shares are stamped by HomeAssistantDiscovery when it adds one.
+    public HomeAssistantDevice? Device { get; set; }
 
-    public required HomeAssistantOrigin Origin { get; init; }
+    public HomeAssistantOrigin? Origin { get; set; }
 
-    public required string AvailabilityTopic { get; init; }
+    public string? AvailabilityTopic { get; set; }
 
     public string PayloadAvailable { get; init; } = StationMqttBridge.Online;
 
