@@ -30,6 +30,7 @@ public sealed partial class ConfigStore
     public bool TryLoad(out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, out IReadOnlyList<ConfigError>? fellBackBecause)
     {
         fellBackBecause = null;
+        RemoveAbandonedSaves();
         if (ConfigLoader.TryLoad(Path, out config, out errors))
         {
             RememberAsGood(config!);
@@ -80,6 +81,44 @@ public sealed partial class ConfigStore
             // A read-only /etc is a legitimate setup; the station runs without a fallback copy then.
         }
     }
+
+    /// <summary>
+    /// Deletes the temp files of saves that were killed before their rename (kill -9, power cut): the file itself is
+    /// whole either way, but each abandoned temp copy holds the SIP passwords and would otherwise stay on the card.
+    /// A temp file whose process is still running belongs to a save in progress and is left alone.
+    /// </summary>
+    public void RemoveAbandonedSaves()
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        if (!Directory.Exists(directory))
+        {
+            return;
+        }
+
+        foreach (var target in (ReadOnlySpan<string>)[Path, LastGoodPath])
+        {
+            var prefix = "." + System.IO.Path.GetFileName(target) + ".";
+            try
+            {
+                foreach (var temp in Directory.EnumerateFiles(directory, prefix + "*.tmp"))
+                {
+                    var pid = System.IO.Path.GetFileName(temp).AsSpan(prefix.Length);
+                    pid = pid[..^".tmp".Length];
+                    if (int.TryParse(pid, System.Globalization.NumberStyles.None, null, out var owner) && !IsRunning(owner))
+                    {
+                        File.Delete(temp);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read-only /etc: nothing could have been left there by a save either.
+            }
+        }
+    }
+
+    private static bool IsRunning(int pid) =>
+        pid == Environment.ProcessId || (!OperatingSystem.IsWindows() && Directory.Exists($"/proc/{pid}"));
 
     /// <summary>Write to a temp file in the same directory, fsync it, rename over the target, fsync the directory.</summary>
     public static void WriteAtomically(string path, ReadOnlySpan<byte> bytes)

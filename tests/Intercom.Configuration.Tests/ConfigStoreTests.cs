@@ -30,6 +30,26 @@ public sealed class ConfigStoreTests : IDisposable
     }
 
     [Fact]
+    public void Loading_removes_temp_copies_left_by_killed_saves_but_not_one_in_progress()
+    {
+        var store = new ConfigStore(Path.Combine(_dir, "intercom.json"));
+        Assert.True(store.TrySave(TestConfigs.Minimal("Back gate"), out _));
+
+        // Linux pids never exceed 4,194,304 (pid_max's ceiling), so these saves' processes are surely gone.
+        var abandoned = Write(".intercom.json.4194400.tmp", "{ \"half\": ");
+        var abandonedGood = Write(".intercom.json.good.4194401.tmp", "{}");
+        var inProgress = Write($".intercom.json.{Environment.ProcessId}.tmp", "{}");
+        var unrelated = Write(".other.json.4194402.tmp", "{}");
+
+        Assert.True(store.TryLoad(out _, out _, out _));
+
+        Assert.False(File.Exists(abandoned));
+        Assert.False(File.Exists(abandonedGood));
+        Assert.True(File.Exists(inProgress));
+        Assert.True(File.Exists(unrelated));
+    }
+
+    [Fact]
     public void A_refused_configuration_leaves_the_file_untouched()
     {
         var path = Write("intercom.json", TestConfigs.MinimalJson.Replace("{ \"station\"", "{ \"name\": \"Front\", \"station\"", StringComparison.Ordinal));
