@@ -74,6 +74,7 @@ public static class ConfigValidator
 
         // RFC 3261 §17.1.1.1: T1 is the RTT estimate, T2 caps non-INVITE retransmission intervals; T2 below T1 makes no sense.
         ValidateRateLimit(sip.RateLimit, errors);
+        ValidateRegistrationBackoff(sip.RegistrationBackoff, errors);
         Range(sip.Timers.T1Ms, 50, 10_000, "sip.timers.t1Ms", errors);
         Range(sip.Timers.T2Ms, 500, 60_000, "sip.timers.t2Ms", errors);
         Range(sip.Timers.T4Ms, 500, 60_000, "sip.timers.t4Ms", errors);
@@ -90,6 +91,17 @@ public static class ConfigValidator
         if (sip.Tls.PinnedFingerprint is { } pin && !IsSha256Fingerprint(pin))
         {
             errors.Add(new("sip.tls.pinnedFingerprint", "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"));
+        }
+    }
+
+    private static void ValidateRegistrationBackoff(SipRegistrationBackoffConfig backoff, List<ConfigError> errors)
+    {
+        // RFC 5626 §4.5 leaves both to the UA; below 1 s a registrar that is down would be hammered.
+        Range(backoff.BaseSeconds, 1, 3600, "sip.registrationBackoff.baseSeconds", errors);
+        Range(backoff.MaxSeconds, 1, 86_400, "sip.registrationBackoff.maxSeconds", errors);
+        if (backoff.MaxSeconds is >= 1 and <= 86_400 && backoff.MaxSeconds < backoff.BaseSeconds)
+        {
+            errors.Add(new("sip.registrationBackoff.maxSeconds", $"must not be smaller than baseSeconds ({backoff.BaseSeconds})"));
         }
     }
 

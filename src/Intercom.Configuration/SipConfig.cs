@@ -11,6 +11,9 @@ public sealed class SipConfig
 
     public SipRateLimitConfig RateLimit { get; set; } = new();
 
+    /// <summary>Waits between failed registration attempts (RFC 5626 §4.5).</summary>
+    public SipRegistrationBackoffConfig RegistrationBackoff { get; set; } = new();
+
     /// <summary>Sent in User-Agent and Server headers.</summary>
     public string UserAgent { get; set; } = "Intercom";
 }

@@ -249,6 +249,8 @@ public sealed class StationApp : IDisposable
                 KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
                 UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
                 UserAgent = sip.Agent.Options.Product,
+                RetryBaseDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.BaseSeconds),
+                RetryMaximumDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.MaxSeconds),
             }, new TransportKeepAliveSender(sip.Transport));
             var id = account.Id;
             client.StatusChanged += (_, status) =>

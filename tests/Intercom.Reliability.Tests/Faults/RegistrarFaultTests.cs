@@ -9,13 +9,16 @@ namespace Intercom.Reliability.Tests.Faults;
 /// <summary>
 /// The registrar goes away (Kamailio stopped) and comes back: the station notices (its TCP flow closes), keeps answering
 /// direct calls by URI meanwhile — the resident still opens the door — and is registered again within one step of its
-/// RFC 5626 §4.5 backoff after the registrar returns. The whole scenario's log is then searched for every secret in
+/// RFC 5626 §4.5 backoff after the registrar returns. The backoff is the configured one (sip.registrationBackoff: base
+/// 5 s, at most 60 s), so this also shows the setting reaches the registration client. The whole scenario's log is then searched for every secret in
 /// the configuration.
 /// </summary>
 public sealed class RegistrarFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Password = "Reg1strar-Secret-4711";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private const int BackoffBaseSeconds = 5;
+    private const int BackoffMaxSeconds = 60;
     private readonly string _dir = Directory.CreateTempSubdirectory("intercom-registrar-").FullName;
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -45,6 +48,7 @@ public sealed class RegistrarFaultTests(ITestOutputHelper output) : IAsyncLifeti
             Password = Password,
             ExpiresSeconds = 120,
         });
+        config.Sip.RegistrationBackoff = new SipRegistrationBackoffConfig { BaseSeconds = BackoffBaseSeconds, MaxSeconds = BackoffMaxSeconds };
         Assert.Empty(ConfigValidator.Validate(config));
         await using var station = await StationProcess.StartAsync(config, Path.Combine(_dir, "station"));
         await using var resident = Baresip.Create(Path.Combine(_dir, "resident"),
@@ -74,7 +78,7 @@ public sealed class RegistrarFaultTests(ITestOutputHelper output) : IAsyncLifeti
         var outage = goneAt.Elapsed;
         await kamailio.StartAsync();
         var back = Stopwatch.StartNew();
-        var step = LargestBackoffStep(outage);
+        var step = LargestBackoffStep(outage, BackoffBaseSeconds, BackoffMaxSeconds);
         await station.WaitForLineAsync(@"Registration: registered \(", step + Wait, skip: 1);
         var reRegistered = back.Elapsed;
         output.WriteLine($"registrar gone {outage.TotalSeconds:0} s; registered again {reRegistered.TotalSeconds:0.0} s after it returned (backoff step in force at most {step.TotalSeconds:0} s)");
@@ -86,17 +90,17 @@ public sealed class RegistrarFaultTests(ITestOutputHelper output) : IAsyncLifeti
 
     /// <summary>
     /// The longest retry delay the registration client can be waiting out after an outage of <paramref name="outage"/>:
-    /// step k is 30 s · 2^(k−1) (at most 30 min) times a random 50–100 % (RFC 5626 §4.5, RegistrationClient.RetryDelay),
+    /// step k is base · 2^(k−1) (at most max) times a random 50–100 % (RFC 5626 §4.5, RegistrationClient.RetryDelay),
     /// so step k starts at the earliest after the shortest k−1 steps.
     /// </summary>
-    internal static TimeSpan LargestBackoffStep(TimeSpan outage)
+    internal static TimeSpan LargestBackoffStep(TimeSpan outage, double baseSeconds, double maxSeconds)
     {
         double elapsedMinimum = 0;
-        double step = 30;
-        while (elapsedMinimum + (step / 2) <= outage.TotalSeconds && step < 1800)
+        double step = baseSeconds;
+        while (elapsedMinimum + (step / 2) <= outage.TotalSeconds && step < maxSeconds)
         {
             elapsedMinimum += step / 2;
-            step = Math.Min(1800, step * 2);
+            step = Math.Min(maxSeconds, step * 2);
         }
 
         return TimeSpan.FromSeconds(step);
