@@ -34,6 +34,8 @@ public static class ConfigLoader
             return false;
         }
 
+        // Files written before code entries had ids still load: their entries are named by position.
+        CodeIds.AssignMissing(config.Station);
         errors = ConfigValidator.Validate(config);
         if (errors.Count > 0)
         {

@@ -48,9 +48,14 @@ public sealed partial class ConfigStore
         return false;
     }
 
-    /// <summary>Validates and then atomically replaces the file. A refused configuration leaves the file untouched.</summary>
+    /// <summary>
+    /// Validates and then atomically replaces the file. A refused configuration leaves the file untouched. Code entries
+    /// without an id are given one first (in <paramref name="config"/> too), so the file names every entry.
+    /// </summary>
     public bool TrySave(IntercomConfig config, out IReadOnlyList<ConfigError> errors)
     {
+        ArgumentNullException.ThrowIfNull(config);
+        CodeIds.AssignMissing(config.Station);
         errors = ConfigValidator.Validate(config);
         if (errors.Count > 0)
         {

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Intercom.Configuration;
+using Intercom.Station.Configuration;
 using Intercom.Station;
 
 namespace Intercom.Web.Tests;
@@ -259,7 +260,9 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
         Assert.Contains("attachment", plain.Content.Headers.ContentDisposition?.ToString() ?? plain.Headers.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain(StationWeb.SipPassword, await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(StationWeb.DoorCode, await plain.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains(StationWeb.SipPassword, await withSecrets.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(StationWeb.DoorCode, await withSecrets.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, byToken.StatusCode);
         Assert.Contains(web.Logs.Lines, l => l.Contains("backup with secrets downloaded", StringComparison.Ordinal));
 
@@ -268,13 +271,18 @@ public sealed class ApiTests
         Assert.Equal(HttpStatusCode.OK, restore.StatusCode);
         Assert.True(ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
         Assert.Equal(StationWeb.SipPassword, onDisk!.Accounts[0].Password);
+        Assert.Equal(StationWeb.DoorCode, onDisk.Station.Codes[0].Code);
         web.AssertNoSecretLeaked();
     }
 
     [Fact]
-    public async Task No_response_of_any_endpoint_contains_a_configured_password()
+    public async Task No_response_of_any_endpoint_contains_a_configured_password_or_door_code()
     {
-        await using var web = await StationWeb.StartAsync();
+        await using var web = await StationWeb.StartAsync(c =>
+        {
+            c.Station.Board.Keypad = new KeypadWiringConfig();
+            c.Station.Keypad.LocalCodes = [new CodeConfig { Id = "cleaner", Code = StationWeb.KeypadCode, Relay = "door" }];
+        });
         using var page = web.NewClient();
         var csrf = await StationWeb.SetupAsync(page);
         var token = await TokenAsync(web, page, csrf);
@@ -290,18 +298,38 @@ public sealed class ApiTests
         Assert.Contains("nobody", config.Replace("\"ringGroup\": \"residents\"", "\"ringGroup\": \"nobody\"", StringComparison.Ordinal), StringComparison.Ordinal);
         await page.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", csrf, config.Replace("\"ringGroup\": \"residents\"", "\"ringGroup\": \"nobody\"", StringComparison.Ordinal)));
         await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", csrf));
+        using var stream = await EventStreamReader.OpenAsync(web.NewClient(), StationWeb.Request(HttpMethod.Get, "/api/events/stream", token: token));
         await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/sim/buttons/button1/press", csrf));
-        await web.Resident.NextCallAsync();
+        var call = await web.Resident.NextCallAsync();
+        web.Resident.Answer(call);
+        await stream.WaitForAsync("status", s => s.GetProperty("callState").GetString() == "InCall");
+
+        // Codes used in a call and at the keypad, right and wrong: the events and the status say so, never with the digits.
+        await TestPhone.KeyAsync(call, StationWeb.DoorCode);
+        await stream.WaitForAsync("event", e => e.GetProperty("kind").GetString() == "CodeAccepted");
+        foreach (var key in StationWeb.KeypadCode + "12121212")
+        {
+            web.App.SimulatedBoard!.PressKey(key);
+        }
+
+        await stream.WaitForAsync("event", e => e.GetProperty("kind").GetString() == "CodeAccepted" && e.GetProperty("message").GetString()!.Contains("keypad", StringComparison.Ordinal));
+        await stream.WaitForAsync("event", e => e.GetProperty("kind").GetString() == "CodeRejected");
+        foreach (var path in (string[])["/api/events", "/api/status", "/api/config", "/api/config/backup"])
+        {
+            await page.GetAsync(path);
+        }
+
         await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/hangup", csrf));
         await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/call", csrf, "{\"target\":\"residents\"}"));
         await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/login", json: "{\"password\":\"wrong password\"}"));
         await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/password", csrf, $"{{\"current\":\"{StationWeb.AdminPassword}\",\"password\":\"x\"}}"));
 
         Assert.True(web.Responses.Count > 25);
-        web.AssertNoSecretLeaked();
+        Assert.Contains(web.Responses, r => r.Request.EndsWith("/api/events", StringComparison.Ordinal) && r.Body.Contains("code accepted", StringComparison.Ordinal));
+        web.AssertNoSecretLeaked(stream.Lines);
     }
 
-    private static async Task<string> TokenAsync(StationWeb web, HttpClient page, string? csrf = null)
+    internal static async Task<string> TokenAsync(StationWeb web, HttpClient page, string? csrf = null)
     {
         csrf ??= await StationWeb.SetupAsync(page);
         using var create = await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", csrf, "{\"name\":\"test\"}"));

@@ -96,6 +96,36 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Codes_are_shown_as_set_without_digits_and_a_code_added_on_the_page_is_saved()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await LoggedInAsync(web);
+        const string added = "D4C3B2A1";
+
+        await page.GotoAsync(web.Address + "#config");
+        var stored = page.Locator("[data-path='station.codes.0.code']");
+        await Expect(stored).ToHaveValueAsync("");
+        await Expect(stored).ToHaveAttributeAsync("placeholder", "set: leave empty to keep");
+        await Expect(page.Locator("[data-path='station.codes.0.id']")).ToHaveValueAsync("code1");
+        await Expect(page.Locator("[data-path='station.codes.0.id']")).ToHaveAttributeAsync("readonly", "");
+        Assert.DoesNotContain(StationWeb.DoorCode, await page.ContentAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain(StationWeb.DoorCode, await page.Locator("#config-json").InputValueAsync(), StringComparison.Ordinal);
+
+        await page.ClickAsync("#add-code");
+        await Expect(page.Locator("[data-path='station.codes.1.id']")).ToHaveValueAsync("code2");
+        await page.FillAsync("[data-path='station.codes.1.code']", added);
+        await page.Locator("[data-path='station.codes.1.relay']").SelectOptionAsync("gate");
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
+        Assert.Equal([("code1", StationWeb.DoorCode, "door"), ("code2", added, "gate")], onDisk!.Station.Codes.Select(c => (c.Id, c.Code, c.Relay)));
+        await Expect(page.Locator("[data-path='station.codes.1.code']")).ToHaveAttributeAsync("placeholder", "set: leave empty to keep");
+        await Expect(page.Locator("[data-path='station.codes.1.code']")).ToHaveValueAsync("");
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Pressing_the_simulated_button_shows_the_call_state_change_live()
     {
         await using var web = await StationWeb.StartAsync();

@@ -60,6 +60,33 @@ public sealed class ConfigSecretsTests
         Assert.Null(merged.Mqtt.Password);
     }
 
+    [Fact]
+    public void Keypad_codes_are_write_only_and_follow_their_id_and_a_header_named_code_stays_a_secret_header()
+    {
+        var current = Config();
+        current.Station.Board.Keypad = new Station.Configuration.KeypadWiringConfig();
+        current.Station.Keypad.LocalCodes =
+        [
+            new Station.Configuration.CodeConfig { Id = "cleaner", Code = "2580", Relay = "door" },
+            new Station.Configuration.CodeConfig { Id = "postman", Code = "3690", Relay = "gate" },
+        ];
+        current.Webhooks.Endpoints[0].Headers["code"] = "header-value-1";
+        var sent = ConfigSecrets.Redacted(current);
+        var text = sent.ToJsonString();
+        var local = sent["station"]!["keypad"]!["localCodes"]!.AsArray();
+        local.RemoveAt(0);
+
+        Assert.DoesNotContain("2580", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("3690", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("header-value-1", text, StringComparison.Ordinal);
+        Assert.Null(sent["webhooks"]!["endpoints"]![0]!["headers"]!["code"]);
+        Assert.Null(sent["webhooks"]!["endpoints"]![0]!["headers"]!["set"]);
+        Assert.True(ConfigSecrets.TryMerge(Encoding.UTF8.GetBytes(sent.ToJsonString()), current, out var merged, out var errors), string.Join("\n", errors));
+        var kept = Assert.Single(merged!.Station.Keypad.LocalCodes);
+        Assert.Equal(("postman", "3690"), (kept.Id, kept.Code));
+        Assert.Equal("header-value-1", merged.Webhooks.Endpoints[0].Headers["code"]);
+    }
+
     [Theory]
     [InlineData("")]
     [InlineData("[]")]

@@ -22,6 +22,9 @@ internal sealed class EventStreamReader : IDisposable
         return new EventStreamReader(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
     }
 
+    /// <summary>Every line read so far, for tests that check what the stream carried.</summary>
+    public List<string> Lines { get; } = [];
+
     /// <summary>The next message whose event name and data satisfy <paramref name="match"/> (bounded wait).</summary>
     public async Task<JsonElement> WaitForAsync(string eventName, Func<JsonElement, bool> match)
     {
@@ -30,6 +33,7 @@ internal sealed class EventStreamReader : IDisposable
         while (true)
         {
             var line = await _reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("the event stream ended");
+            Lines.Add(line);
             if (line.StartsWith("event: ", StringComparison.Ordinal))
             {
                 name = line[7..];

@@ -36,6 +36,16 @@ internal sealed class TestPhone : IDisposable
 
     public void Answer(SipCall call) => call.Answer(_media.OfferAnswer);
 
+    /// <summary>Keys digits in an answered call as SIP INFO (application/dtmf-relay), one request per digit.</summary>
+    public static async Task KeyAsync(SipCall call, string digits)
+    {
+        foreach (var digit in digits)
+        {
+            var response = await call.SendInfo("application/dtmf-relay", System.Text.Encoding.ASCII.GetBytes($"Signal={digit}\r\nDuration=160\r\n")).WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(200, response.StatusCode);
+        }
+    }
+
     public void Dispose()
     {
         _media.Dispose();

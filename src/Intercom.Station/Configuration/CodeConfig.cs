@@ -3,6 +3,13 @@ namespace Intercom.Station.Configuration;
 /// <summary>An access code and the relay it opens. Codes are secrets: never logged, never echoed in errors.</summary>
 public sealed class CodeConfig
 {
+    /// <summary>
+    /// Names the entry, so the web API can leave the code out (write-only, like passwords) and still know which stored
+    /// code a changed entry keeps. Unique in its list; an entry without one is given one when the file is loaded or saved
+    /// (<see cref="CodeIds"/>).
+    /// </summary>
+    public string Id { get; set; } = "";
+
     /// <summary>At least 4 of 0-9 * # A-D; '#' only as the last character (it ends an attempt).</summary>
     public string Code { get; set; } = "";
 

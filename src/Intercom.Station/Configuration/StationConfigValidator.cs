@@ -14,6 +14,7 @@ public static class StationConfigValidator
     private const string CodeCharacters = "0123456789*#ABCD";
     private const int MinCodeLength = 4;
     private const int MaxCodeLength = 16;
+    private const int MaxCodeIdLength = 64;
 
     /// <summary>All problems found; empty when the configuration is usable.</summary>
     public static IReadOnlyList<ConfigError> Validate(StationConfig config)
@@ -292,11 +293,27 @@ public static class StationConfigValidator
 
     private static void CheckCodes(List<CodeConfig> codes, HashSet<string> relayIds, string list, List<ConfigError> errors)
     {
+        var ids = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < codes.Count; i++)
         {
+            // An empty id is given one on load and save (CodeIds); a set one names the entry for the web API's write-only codes.
+            var id = codes[i].Id ?? "";
+            if (id.Length > MaxCodeIdLength || (id.Length > 0 && string.IsNullOrWhiteSpace(id)))
+            {
+                errors.Add(new($"{list}[{i}].id", $"must be 1–{MaxCodeIdLength} characters, not only spaces"));
+            }
+            else if (id.Length > 0 && !ids.TryAdd(id, i))
+            {
+                errors.Add(new($"{list}[{i}].id", $"\"{id}\" is already the id of {list}[{ids[id]}]"));
+            }
+
             var code = codes[i].Code ?? "";
             var path = $"{list}[{i}].code";
-            if (code.Length is < MinCodeLength or > MaxCodeLength)
+            if (code.Length == 0)
+            {
+                errors.Add(new(path, "is required (an entry the station does not know yet needs its code)"));
+            }
+            else if (code.Length is < MinCodeLength or > MaxCodeLength)
             {
                 errors.Add(new(path, $"must be {MinCodeLength}–{MaxCodeLength} characters"));
             }

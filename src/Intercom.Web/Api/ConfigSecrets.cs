@@ -12,10 +12,19 @@ namespace Intercom.Web.Api;
 /// covered without knowing them), and every value of a "headers" object (a webhook's Authorization header), is sent as
 /// null; a new configuration that leaves one out or null keeps the stored value, an empty string removes it. Objects in
 /// arrays are matched by their "id" (else their "url") where they have one, else by position.
+/// <para>
+/// Door codes (the "code" of an entry in "station.codes" and "station.keypad.localCodes") open the door, so they are
+/// write-only too: sent as null with <c>"set": true</c> beside it. An entry that leaves its code out (null, missing or
+/// empty: a code is removed by removing its entry) keeps the stored code of the entry with the same id; code entries are
+/// never matched by position, so reordering or deleting entries cannot move a code onto another entry, and an entry
+/// the station does not know (a new id, or none) must bring its code.
+/// </para>
 /// </summary>
 internal static class ConfigSecrets
 {
     private static readonly string[] SecretSuffixes = ["password", "secret", "token"];
+    private const string CodeName = "code";
+    private const string CodeSetName = "set";
 
     public static bool IsSecretName(string name)
     {
@@ -56,6 +65,7 @@ internal static class ConfigSecrets
             }
 
             Merge(incoming, JsonSerializer.SerializeToNode(current, ConfigJsonContext.Default.IntercomConfig));
+            FinishCodeEntries(incoming);
             completed = Encoding.UTF8.GetBytes(incoming.ToJsonString());
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
@@ -72,6 +82,10 @@ internal static class ConfigSecrets
     {
         switch (node)
         {
+            case JsonObject obj when !allSecret && IsCodeEntry(obj):
+                obj[CodeSetName] = obj[CodeName] is JsonValue code && code.TryGetValue<string>(out var text) && text.Length > 0;
+                obj[CodeName] = null;
+                break;
             case JsonObject obj:
                 foreach (var (name, value) in obj.ToList())
                 {
@@ -102,6 +116,13 @@ internal static class ConfigSecrets
     {
         switch (incoming, stored)
         {
+            case (JsonObject obj, JsonObject old) when !allSecret && IsCodeEntry(old):
+                if (IsCodeMissing(obj) && old[CodeName] is JsonValue storedCode)
+                {
+                    obj[CodeName] = storedCode.DeepClone();
+                }
+
+                break;
             case (JsonObject obj, JsonObject old):
                 foreach (var (name, oldValue) in old)
                 {
@@ -159,6 +180,51 @@ internal static class ConfigSecrets
             }
         }
 
-        return index < old.Count ? old[index] : null;
+        // By position only where entries have no identity; never for a code, which would move onto another entry.
+        return index < old.Count && !(old[index] is JsonObject stored && IsCodeEntry(stored)) ? old[index] : null;
+    }
+
+    // An entry of "codes" or "keypad.localCodes": the only objects of the configuration with a "code" (or, as the API
+    // sends them, a "set") property.
+    private static bool IsCodeEntry(JsonObject obj) => obj.ContainsKey(CodeName) || obj.ContainsKey(CodeSetName);
+
+    private static bool IsCodeMissing(JsonObject obj) =>
+        !obj.TryGetPropertyValue(CodeName, out var code) || code is null || (code is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0);
+
+    /// <summary>
+    /// After the merge: the API's "set" flag goes, and a code still missing (an entry the station did not know) is left
+    /// out, so the validator names the entry ("is required") instead of the JSON reader refusing a null.
+    /// </summary>
+    private static void FinishCodeEntries(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj when IsCodeEntry(obj):
+                obj.Remove(CodeSetName);
+                if (IsCodeMissing(obj))
+                {
+                    obj.Remove(CodeName);
+                }
+
+                break;
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    // A header named "code" is a webhook's header, not a door code.
+                    if (!IsHeaders(name))
+                    {
+                        FinishCodeEntries(value);
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                foreach (var item in array)
+                {
+                    FinishCodeEntries(item);
+                }
+
+                break;
+        }
     }
 }

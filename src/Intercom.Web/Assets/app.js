@@ -200,10 +200,12 @@ function renderConfig() {
   $('cfg-relays').replaceChildren(...st.relays.map((r, i) => row([
     input(`station.relays.${i}.id`, 'Relay', { readOnly: true }), input(`station.relays.${i}.pulseMs`, 'Pulse (ms)', { type: 'number' }),
   ])));
+  // Codes are write-only: the station sends "set" instead of the digits and keeps the stored code of an entry (by id) left empty.
   $('cfg-codes').replaceChildren(...st.codes.map((c, i) => row([
-    input(`station.codes.${i}.code`, 'Code', { type: 'password', placeholder: 'digits' }), input(`station.codes.${i}.relay`, 'Opens', { options: relays }),
+    input(`station.codes.${i}.id`, 'Name', { readOnly: !!c.set }),
+    input(`station.codes.${i}.code`, 'Code', { type: 'password', placeholder: c.set ? 'set: leave empty to keep' : 'digits' }),
+    input(`station.codes.${i}.relay`, 'Opens', { options: relays }),
   ], () => st.codes.splice(i, 1))));
-  for (const [i, c] of st.codes.entries()) document.querySelector(`[data-path="station.codes.${i}.code"]`).value = c.code;
   $('config-json').value = JSON.stringify(cfg, null, 2);
 }
 
@@ -214,7 +216,7 @@ function onFieldChange(e) {
   if (f.type === 'checkbox') v = f.checked;
   else if (f.dataset.list !== undefined) v = v.split('\n').map(s => s.trim()).filter(Boolean);
   else if (f.type === 'number') v = Number(v);
-  else if (f.type === 'password' && !f.dataset.path.endsWith('.code') && v === '') v = null;
+  else if (f.type === 'password' && v === '') v = null;
   else if (v === '' && getPath(cfg, f.dataset.path) === null) v = null;
   setPath(cfg, f.dataset.path, v);
   $('config-json').value = JSON.stringify(cfg, null, 2);
@@ -280,7 +282,13 @@ on('save-json', 'click', () => {
 });
 on('add-account', 'click', () => { cfg.accounts.push({ id: 'account' + (cfg.accounts.length + 1), aor: 'sip:door@pbx.example', transport: 'udp', register: true }); renderConfig(); });
 on('add-group', 'click', () => { cfg.station.ringGroups.push({ id: 'group' + (cfg.station.ringGroups.length + 1), targets: [], mode: 'Parallel', ringTimeoutSeconds: 30 }); renderConfig(); });
-on('add-code', 'click', () => { cfg.station.codes.push({ code: '', relay: cfg.station.relays[0].id }); renderConfig(); });
+on('add-code', 'click', () => {
+  const ids = new Set(cfg.station.codes.map(c => c.id));
+  let n = cfg.station.codes.length + 1;
+  while (ids.has('code' + n)) n++;
+  cfg.station.codes.push({ id: 'code' + n, code: null, relay: cfg.station.relays[0].id });
+  renderConfig();
+});
 on('call-form', 'submit', e => { e.preventDefault(); act('/api/call', { target: $('call-target').value }); });
 on('hangup', 'click', () => act('/api/hangup'));
 on('backup-secrets', 'change', e => { $('backup-link').href = '/api/config/backup' + (e.target.checked ? '?secrets=true' : ''); });

@@ -1,0 +1,52 @@
+namespace Intercom.Station.Configuration;
+
+/// <summary>
+/// Gives code entries without an id one, so files written before entries had ids keep working: entry N of "codes"
+/// becomes "codeN" and entry N of "keypad.localCodes" "keypadN" (the next free number when that id is taken). The ids
+/// follow the file's order, so they are the same at every start until the file is saved, which then records them.
+/// </summary>
+public static class CodeIds
+{
+    public static void AssignMissing(StationConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        AssignMissing(config.Codes, "code");
+        if (config.Keypad is { } keypad)
+        {
+            AssignMissing(keypad.LocalCodes, "keypad");
+        }
+    }
+
+    private static void AssignMissing(List<CodeConfig>? codes, string prefix)
+    {
+        if (codes is null || codes.TrueForAll(c => c is null || !string.IsNullOrEmpty(c.Id)))
+        {
+            return;
+        }
+
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var code in codes)
+        {
+            if (!string.IsNullOrEmpty(code?.Id))
+            {
+                taken.Add(code.Id);
+            }
+        }
+
+        for (var i = 0; i < codes.Count; i++)
+        {
+            if (codes[i] is not { Id: null or "" } code)
+            {
+                continue;
+            }
+
+            var number = i + 1;
+            while (!taken.Add(prefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            {
+                number++;
+            }
+
+            code.Id = prefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
+}
