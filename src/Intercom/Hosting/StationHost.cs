@@ -66,6 +66,7 @@ public static partial class StationHost
                 LogListening(log, listener.Protocol.ToString().ToLowerInvariant(), listener.LocalEndPoint.ToString());
             }
 
+            using var network = NetworkChangeWatcher.Start(app, log);
             LogReady(log);
             using var systemd = SystemdSupervision.Start(app, SystemdNotifier.FromEnvironment(TimeProvider.System));
             using var announceStopping = stopping.Token.Register(systemd.Stopping);

@@ -17,7 +17,7 @@ public sealed class Baresip : IAsyncDisposable
     private readonly List<JsonElement> _seen = [];
     private readonly Dictionary<string, TaskCompletionSource<JsonElement>> _responses = new(StringComparer.Ordinal);
     private PeerProcess? _process;
-    private TcpClient? _control;
+    private Socket? _control;
     private NetworkStream? _stream;
     private Task? _reader;
     private int _token;
@@ -44,14 +44,22 @@ public sealed class Baresip : IAsyncDisposable
 
     public string? CaFile { get; init; }
 
+    /// <summary>The network namespace baresip runs in; null: the test's own.</summary>
+    public NetworkNamespace? NetworkNamespace { get; init; }
+
+    /// <summary>The address baresip's SIP and media use (its -n and sip_listen).</summary>
+    public string SipAddress { get; init; } = "127.0.0.1";
+
     public PeerProcess Process => _process ?? throw new InvalidOperationException("not started");
 
-    public static Baresip Create(string directory, string account, int toneHz = 440, string? caFile = null, string? audioSource = null)
+    public static Baresip Create(string directory, string account, int toneHz = 440, string? caFile = null, string? audioSource = null,
+        NetworkNamespace? networkNamespace = null, string sipAddress = "127.0.0.1")
     {
         System.IO.Directory.CreateDirectory(directory);
         return new Baresip(directory)
         {
             Account = account, ToneHz = toneHz, CaFile = caFile, AudioSource = audioSource, SipPort = FreePort.Next(), ControlPort = FreePort.Next(),
+            NetworkNamespace = networkNamespace, SipAddress = sipAddress,
         };
     }
 
@@ -87,7 +95,7 @@ public sealed class Baresip : IAsyncDisposable
         var config = new StringBuilder();
         config.Append(CultureInfo.InvariantCulture, $"""
             poll_method epoll
-            sip_listen 127.0.0.1:{SipPort}
+            sip_listen {SipAddress}:{SipPort}
             call_local_timeout 120
             call_max_calls 4
             audio_player alsa,null
@@ -125,8 +133,9 @@ public sealed class Baresip : IAsyncDisposable
         }
 
         File.WriteAllText(Path.Combine(Directory, "config"), config.ToString());
-        // -n 127.0.0.1: media and contacts on loopback only, never the machine's real interface.
-        _process = PeerProcess.Start("baresip", ["-n", "127.0.0.1", "-f", Directory], Directory);
+        // -n 127.0.0.1: media and contacts on loopback only, never the machine's real interface (or on the address the
+        // test gave it inside a namespace of its own).
+        _process = PeerProcess.StartIn(NetworkNamespace, "baresip", ["-n", SipAddress, "-f", Directory], Directory);
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)
@@ -139,8 +148,10 @@ public sealed class Baresip : IAsyncDisposable
 
             try
             {
-                _control = new TcpClient();
-                await _control.ConnectAsync(System.Net.IPAddress.Loopback, ControlPort).ConfigureAwait(false);
+                // ctrl_tcp listens on the loopback of baresip's namespace: the socket is made there too.
+                _control = NetworkNamespace?.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+                    ?? new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                await _control.ConnectAsync(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, ControlPort)).ConfigureAwait(false);
                 break;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
@@ -150,7 +161,7 @@ public sealed class Baresip : IAsyncDisposable
             }
         }
 
-        _stream = _control.GetStream();
+        _stream = new NetworkStream(_control, ownsSocket: false);
         _reader = Task.Run(ReadLoopAsync);
     }
 
@@ -320,6 +331,7 @@ public sealed class Baresip : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _stream?.Dispose();
         _control?.Dispose();
         if (_reader is not null)
         {

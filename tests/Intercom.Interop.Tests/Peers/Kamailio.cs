@@ -41,7 +41,17 @@ public sealed class Kamailio : IAsyncDisposable
     /// <summary>Digest algorithm offered in challenges: MD5 or SHA-256 (RFC 7616).</summary>
     public string Algorithm { get; init; } = "MD5";
 
-    public static Kamailio Create(string directory, bool authenticateInvites = true, string algorithm = "MD5")
+    /// <summary>The network namespace Kamailio runs in; null: the test's own.</summary>
+    public NetworkNamespace? NetworkNamespace { get; init; }
+
+    /// <summary>
+    /// An address (in <see cref="NetworkNamespace"/>) Kamailio listens on besides 127.0.0.1, on the same ports; it is the
+    /// first listener, so what Kamailio sends to that network leaves from it.
+    /// </summary>
+    public string? ListenAddress { get; init; }
+
+    public static Kamailio Create(string directory, bool authenticateInvites = true, string algorithm = "MD5",
+        NetworkNamespace? networkNamespace = null, string? listenAddress = null)
     {
         System.IO.Directory.CreateDirectory(directory);
         var certificates = TestCertificates.Create(Path.Combine(directory, "tls"));
@@ -52,6 +62,8 @@ public sealed class Kamailio : IAsyncDisposable
             TlsPort = FreePort.Next(),
             AuthenticateInvites = authenticateInvites,
             Algorithm = algorithm,
+            NetworkNamespace = networkNamespace,
+            ListenAddress = listenAddress,
         };
     }
 
@@ -66,7 +78,7 @@ public sealed class Kamailio : IAsyncDisposable
     {
         WriteUserStore();
         WriteConfig();
-        _process = PeerProcess.Start("kamailio",
+        _process = PeerProcess.StartIn(NetworkNamespace, "kamailio",
         [
             "-DD", "-E",
             "-f", Path.Combine(Directory, "kamailio.cfg"),
@@ -88,8 +100,10 @@ public sealed class Kamailio : IAsyncDisposable
 
                 try
                 {
-                    using var probe = new TcpClient();
-                    await probe.ConnectAsync(System.Net.IPAddress.Loopback, port).ConfigureAwait(false);
+                    var loopback = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port);
+                    using var probe = NetworkNamespace?.CreateSocket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp)
+                        ?? new Socket(System.Net.Sockets.AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                    await probe.ConnectAsync(loopback).ConfigureAwait(false);
                     break;
                 }
                 catch (SocketException) when (DateTime.UtcNow < deadline)
@@ -159,6 +173,9 @@ public sealed class Kamailio : IAsyncDisposable
                 }
             """ : "";
 
+        var extraListen = ListenAddress is { } address
+            ? $"listen=udp:{address}:{UdpPort}\nlisten=tcp:{address}:{TcpPort}\nlisten=tls:{address}:{TlsPort}\n"
+            : "";
         File.WriteAllText(Path.Combine(Directory, "kamailio.cfg"), $$"""
             #!KAMAILIO
             debug=2
@@ -170,7 +187,7 @@ public sealed class Kamailio : IAsyncDisposable
             auto_aliases=no
             enable_tls=yes
             tcp_connection_lifetime=3605
-            listen=udp:127.0.0.1:{{UdpPort}}
+            {{extraListen}}listen=udp:127.0.0.1:{{UdpPort}}
             listen=tcp:127.0.0.1:{{TcpPort}}
             listen=tls:127.0.0.1:{{TlsPort}}
 

@@ -24,19 +24,23 @@ public sealed class StationProcess : IAsyncDisposable
     public static string AppPath => Path.Combine(AppContext.BaseDirectory, "intercom.dll");
 
     /// <summary>Writes <paramref name="config"/> to DIRECTORY/intercom.json and starts the station on it, waiting for "ready".</summary>
-    public static async Task<StationProcess> StartAsync(IntercomConfig config, string directory, TimeSpan? timeout = null)
+    /// <param name="config">The station's configuration.</param>
+    /// <param name="directory">Where the file goes.</param>
+    /// <param name="timeout">How long "ready" may take.</param>
+    /// <param name="networkNamespace">The network namespace the station runs in; null: the test's own.</param>
+    public static async Task<StationProcess> StartAsync(IntercomConfig config, string directory, TimeSpan? timeout = null, NetworkNamespace? networkNamespace = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "intercom.json");
         File.WriteAllText(path, ConfigLoader.Serialize(config));
-        return await StartOnFileAsync(path, timeout).ConfigureAwait(false);
+        return await StartOnFileAsync(path, timeout, networkNamespace).ConfigureAwait(false);
     }
 
     /// <summary>Starts the station on an existing file, waiting for "ready".</summary>
-    public static async Task<StationProcess> StartOnFileAsync(string path, TimeSpan? timeout = null)
+    public static async Task<StationProcess> StartOnFileAsync(string path, TimeSpan? timeout = null, NetworkNamespace? networkNamespace = null)
     {
-        var process = PeerProcess.Start("dotnet", [AppPath, "run", "--simulate", "--config", path],
+        var process = PeerProcess.StartIn(networkNamespace, "dotnet", [AppPath, "run", "--simulate", "--config", path],
             environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         var station = new StationProcess(process, path);
         try
