@@ -50,8 +50,15 @@ public sealed class Kamailio : IAsyncDisposable
     /// </summary>
     public string? ListenAddress { get; init; }
 
+    /// <summary>
+    /// Requests to a registered user go over the connection its REGISTER came on (nathelper's fix_nated_register: the
+    /// source address is kept as the binding's "received"), as a PBX in front of NATed phones does, instead of a new
+    /// connection to the Contact.
+    /// </summary>
+    public bool ReachRegisteredFlows { get; init; }
+
     public static Kamailio Create(string directory, bool authenticateInvites = true, string algorithm = "MD5",
-        NetworkNamespace? networkNamespace = null, string? listenAddress = null)
+        NetworkNamespace? networkNamespace = null, string? listenAddress = null, bool reachRegisteredFlows = false)
     {
         System.IO.Directory.CreateDirectory(directory);
         var certificates = TestCertificates.Create(Path.Combine(directory, "tls"));
@@ -64,6 +71,7 @@ public sealed class Kamailio : IAsyncDisposable
             Algorithm = algorithm,
             NetworkNamespace = networkNamespace,
             ListenAddress = listenAddress,
+            ReachRegisteredFlows = reachRegisteredFlows,
         };
     }
 
@@ -176,6 +184,10 @@ public sealed class Kamailio : IAsyncDisposable
         var extraListen = ListenAddress is { } address
             ? $"listen=udp:{address}:{UdpPort}\nlisten=tcp:{address}:{TcpPort}\nlisten=tls:{address}:{TlsPort}\n"
             : "";
+        var flowParams = ReachRegisteredFlows
+            ? "modparam(\"nathelper\", \"received_avp\", \"$avp(RECEIVED)\")\nmodparam(\"registrar\", \"received_avp\", \"$avp(RECEIVED)\")\n"
+            : "";
+        var keepFlow = ReachRegisteredFlows ? "fix_nated_register();" : "";
         File.WriteAllText(Path.Combine(Directory, "kamailio.cfg"), $$"""
             #!KAMAILIO
             debug=2
@@ -223,6 +235,7 @@ public sealed class Kamailio : IAsyncDisposable
             modparam("auth_db", "use_domain", 0)
             modparam("rr", "enable_full_lr", 1)
             modparam("rr", "enable_double_rr", 1)
+            {{flowParams}}
 
             request_route {
                 if (!mf_process_maxfwd_header("10")) {
@@ -265,6 +278,7 @@ public sealed class Kamailio : IAsyncDisposable
                         exit;
                     }
                     consume_credentials();
+                    {{keepFlow}}
                     if (!save("location")) {
                         sl_reply_error();
                     }
