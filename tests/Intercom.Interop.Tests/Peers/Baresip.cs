@@ -135,7 +135,7 @@ public sealed class Baresip : IAsyncDisposable
         File.WriteAllText(Path.Combine(Directory, "config"), config.ToString());
         // -n 127.0.0.1: media and contacts on loopback only, never the machine's real interface (or on the address the
         // test gave it inside a namespace of its own).
-        _process = PeerProcess.StartIn(NetworkNamespace, "baresip", ["-n", SipAddress, "-f", Directory], Directory);
+        _process = PeerProcess.StartIn(NetworkNamespace?.Name, "baresip", ["-n", SipAddress, "-f", Directory], Directory);
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)

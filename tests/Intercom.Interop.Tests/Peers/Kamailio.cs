@@ -86,7 +86,7 @@ public sealed class Kamailio : IAsyncDisposable
     {
         WriteUserStore();
         WriteConfig();
-        _process = PeerProcess.StartIn(NetworkNamespace, "kamailio",
+        _process = PeerProcess.StartIn(NetworkNamespace?.Name, "kamailio",
         [
             "-DD", "-E",
             "-f", Path.Combine(Directory, "kamailio.cfg"),

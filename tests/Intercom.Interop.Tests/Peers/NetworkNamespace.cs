@@ -7,7 +7,7 @@ namespace Intercom.Interop.Tests.Peers;
 
 /// <summary>
 /// A Linux network namespace a test creates (`ip netns add`) and deletes again, with its own loopback. Peers run inside
-/// it through <see cref="PeerProcess.StartIn"/>; the test reaches their control ports with sockets created inside it
+/// it through <see cref="PeerProcess.StartIn"/> (by <see cref="Name"/>); the test reaches their control ports with sockets created inside it
 /// (<see cref="CreateSocket"/>), so every packet stays in namespaces the test made or on loopback. Needs root.
 /// </summary>
 public sealed partial class NetworkNamespace : IDisposable

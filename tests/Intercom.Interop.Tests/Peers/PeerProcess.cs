@@ -71,7 +71,7 @@ public sealed partial class PeerProcess : IAsyncDisposable
     /// Starts <paramref name="executable"/> inside a network namespace (`ip netns exec`, which execs it: the PID is the
     /// peer's own), or as <see cref="Start"/> does when <paramref name="networkNamespace"/> is null.
     /// </summary>
-    public static PeerProcess StartIn(NetworkNamespace? networkNamespace, string executable, IEnumerable<string> arguments,
+    public static PeerProcess StartIn(string? networkNamespace, string executable, IEnumerable<string> arguments,
         string? workingDirectory = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         if (networkNamespace is null)
@@ -81,7 +81,7 @@ public sealed partial class PeerProcess : IAsyncDisposable
 
         var path = Which(executable) ?? throw new InvalidOperationException(
             $"'{executable}' is not installed: install the Debian package that provides it (bash .ci/run installs every peer the tests use)");
-        var peer = Start("ip", ["netns", "exec", networkNamespace.Name, path, .. arguments], workingDirectory, environment);
+        var peer = Start("ip", ["netns", "exec", networkNamespace, path, .. arguments], workingDirectory, environment);
         peer.Name = Path.GetFileName(executable);
         return peer;
     }

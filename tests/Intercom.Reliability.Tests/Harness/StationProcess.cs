@@ -40,7 +40,7 @@ public sealed class StationProcess : IAsyncDisposable
     /// <summary>Starts the station on an existing file, waiting for "ready".</summary>
     public static async Task<StationProcess> StartOnFileAsync(string path, TimeSpan? timeout = null, NetworkNamespace? networkNamespace = null)
     {
-        var process = PeerProcess.StartIn(networkNamespace, "dotnet", [AppPath, "run", "--simulate", "--config", path],
+        var process = PeerProcess.StartIn(networkNamespace?.Name, "dotnet", [AppPath, "run", "--simulate", "--config", path],
             environment: new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         var station = new StationProcess(process, path);
         try
