@@ -212,6 +212,18 @@ public static class ConfigValidator
         // Port 0 takes a free port: only useful to tests, harmless elsewhere.
         Range(web.Port, 0, 65535, "web.port", errors);
         Range(web.SessionIdleMinutes, 1, 1440, "web.sessionIdleMinutes", errors);
+        if (web.AllowedHosts.Count > WebHostNames.MaxAllowed)
+        {
+            errors.Add(new("web.allowedHosts", $"at most {WebHostNames.MaxAllowed} names"));
+        }
+
+        for (var i = 0; i < web.AllowedHosts.Count && i < WebHostNames.MaxAllowed; i++)
+        {
+            if (!WebHostNames.IsValid(web.AllowedHosts[i]))
+            {
+                errors.Add(new($"web.allowedHosts[{i}]", $"'{web.AllowedHosts[i]}' is not a host name (no port, scheme or wildcard)"));
+            }
+        }
         if (!string.IsNullOrEmpty(web.CertificateFile) && string.IsNullOrEmpty(web.PrivateKeyFile))
         {
             errors.Add(new("web.privateKeyFile", "a certificate needs its private key"));

@@ -28,4 +28,11 @@ public sealed class WebConfig
 
     /// <summary>A page session ends after this many minutes without a request.</summary>
     public int SessionIdleMinutes { get; set; } = 30;
+
+    /// <summary>
+    /// Names the page and API answer to besides an IP address, localhost and the device's own host name (and NAME.local):
+    /// the name of a reverse proxy or of a DNS entry for the station. Requests for any other Host are refused (421), so a
+    /// page of another site cannot reach the station through the resident's browser by DNS rebinding.
+    /// </summary>
+    public List<string> AllowedHosts { get; set; } = [];
 }

@@ -86,6 +86,7 @@ public sealed partial class WebServer : IAsyncDisposable
         var stream = new EventStream(station, TimeProvider.System);
         var assets = new StaticAssets();
         var api = new WebApi(station, state, sessions, new LoginThrottle(options.Time), guard, stream, log);
+        app.Use(new HostFilter(web.AllowedHosts, options.Time, log).InvokeAsync);
         app.Use(guard.InvokeAsync);
         api.Map(app);
         app.MapGet("/", ctx => assets.ServeAsync(ctx));

@@ -10,6 +10,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
 
+    /// <summary>A name of another site that the browser resolves to 127.0.0.1, as DNS rebinding would make it.</summary>
+    public const string RebindingHost = "rebind.test";
+
     public IPlaywright Playwright { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
@@ -25,8 +28,9 @@ public sealed class BrowserFixture : IAsyncLifetime
         {
             ExecutablePath = Chromium,
             Headless = true,
-            // As root (CI, containers) Chromium refuses its sandbox; /dev/shm may be small there.
-            Args = ["--no-sandbox", "--disable-dev-shm-usage"],
+            // As root (CI, containers) Chromium refuses its sandbox; /dev/shm may be small there. "rebind.test" plays a
+            // DNS-rebinding attacker's name, resolving to the station's loopback address.
+            Args = ["--no-sandbox", "--disable-dev-shm-usage", $"--host-resolver-rules=MAP {RebindingHost} 127.0.0.1"],
             Timeout = 60_000,
         });
     }

@@ -179,6 +179,26 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task A_page_of_another_site_rebound_to_the_station_address_is_refused()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var token = await ApiTests.TokenAsync(web, web.NewClient());
+        var page = await browser.NewPhonePageAsync();
+        var rebound = $"http://{BrowserFixture.RebindingHost}:{web.Address.Port}";
+
+        var response = await page.GotoAsync(rebound + "/");
+        var fromScript = await page.EvaluateAsync<int>(
+            "async ([url, token]) => (await fetch(url, { method: 'POST', headers: { Authorization: 'Bearer ' + token } })).status",
+            new[] { rebound + "/api/relays/door/open", token });
+
+        Assert.NotNull(response);
+        Assert.Equal(421, response.Status);
+        Assert.Equal(421, fromScript);
+        Assert.False(web.App.Board.IsRelayEnergised("door"));
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Backup_and_access_pages_create_a_working_token()
     {
         await using var web = await StationWeb.StartAsync();
