@@ -135,7 +135,7 @@ public sealed class ApiTests
     }
 
     [Fact]
-    public async Task Account_changes_are_saved_for_the_next_start_and_an_empty_password_removes_it()
+    public async Task Account_changes_are_applied_live_and_an_empty_password_removes_it()
     {
         await using var web = await StationWeb.StartAsync();
         using var client = web.NewClient();
@@ -148,13 +148,46 @@ public sealed class ApiTests
         using var put = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
 
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        Assert.Equal(["accounts"], Json.Parse(await put.Content.ReadAsStringAsync()).GetProperty("restartRequired").EnumerateArray().Select(e => e.GetString()));
+        var saved = Json.Parse(await put.Content.ReadAsStringAsync());
+        Assert.Equal(["accounts"], saved.GetProperty("applied").EnumerateArray().Select(e => e.GetString()));
+        Assert.Empty(saved.GetProperty("restartRequired").EnumerateArray());
         Assert.True(ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
         Assert.Null(onDisk!.Accounts[0].Password);
+        // The next call's identity is the changed account.
+        Assert.Equal("Front door", web.App.Calls.Account.Identity.DisplayName);
+        Assert.Null(web.App.Calls.Account.Authorize);
         var status = Json.Parse(await client.GetStringAsyncWith("/api/status", token));
-        Assert.Equal("accounts", Assert.Single(status.GetProperty("restartRequired").EnumerateArray()).GetString());
+        Assert.Empty(status.GetProperty("restartRequired").EnumerateArray());
     }
 
+    [Fact]
+    public async Task Media_audio_and_name_apply_live_and_only_start_time_wiring_waits_for_a_restart()
+    {
+        await using var web = await StationWeb.StartAsync();
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        var config = JsonNode.Parse(await client.GetStringAsyncWith("/api/config", token))!;
+        config["name"] = "Side gate";
+        config["media"]!["codecs"] = new JsonArray("pcma", "pcmu");
+        config["audio"]!["speakerVolumeDb"] = -6.0;
+        config["sip"]!["timers"]!["t1Ms"] = 1000;
+        config["station"]!["eventLog"]!["persistCount"] = 123;
+
+        using var put = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
+
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        var saved = Json.Parse(await put.Content.ReadAsStringAsync());
+        Assert.Equal(["name", "media", "audio"], saved.GetProperty("applied").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["sip.timers", "station.eventLog"], saved.GetProperty("restartRequired").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("Side gate", web.App.Calls.Account.Identity.DisplayName);
+        Assert.Equal(-6.0, web.App.Audio.Engine.SpeakerVolumeDb);
+
+        // Putting the start-time values back clears the restart list.
+        config["sip"]!["timers"]!["t1Ms"] = 500;
+        config["station"]!["eventLog"]!["persistCount"] = web.App.Config.Station.EventLog.PersistCount;
+        using var back = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
+        Assert.Empty(Json.Parse(await back.Content.ReadAsStringAsync()).GetProperty("restartRequired").EnumerateArray());
+    }
     [Fact]
     public async Task Integration_sections_are_handed_to_the_integrations_and_applied_live()
     {

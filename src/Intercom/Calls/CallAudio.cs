@@ -7,12 +7,19 @@ namespace Intercom.Calls;
 /// <summary>
 /// The station's one microphone and speaker shared by its calls: the call whose media was agreed last is connected (the
 /// microphone feeds its stream, the speaker pulls its playout); when it ends, the previous one still in progress gets them
-/// back. Station tones play through the engine's local sounds, mixed over the call.
+/// back. Station tones play through the engine's local sounds, mixed over the call. A changed audio configuration reopens
+/// the devices only while no call has media (<see cref="ReopenAsync"/>), so the call in progress keeps its sound.
 /// </summary>
 public sealed class CallAudio : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<StreamPort> _connected = [];
+
+    // Media sessions that exist (created, not yet disposed): they were built for this engine's rate and frame size.
+    private int _sessions;
+    private Func<AudioEngine>? _pendingOpen;
+    private TaskCompletionSource? _pendingDone;
+    private bool _disposed;
 
     /// <summary>Takes ownership of <paramref name="engine"/> and starts it (the speaker runs between calls for tones).</summary>
     public CallAudio(AudioEngine engine)
@@ -21,7 +28,20 @@ public sealed class CallAudio : IDisposable
         engine.Start();
     }
 
-    public AudioEngine Engine { get; }
+    /// <summary>The devices in use; replaced by <see cref="ReopenAsync"/> between calls.</summary>
+    public AudioEngine Engine { get; private set; }
+
+    /// <summary>True while a reopen waits for the calls with media to end.</summary>
+    public bool ReopenPending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pendingOpen is not null;
+            }
+        }
+    }
 
     /// <summary>Rate of the device frames.</summary>
     public int SampleRate => Engine.Microphone.SampleRate;
@@ -73,8 +93,62 @@ public sealed class CallAudio : IDisposable
         }
     }
 
+    /// <summary>
+    /// Replaces the devices with the engine <paramref name="open"/> builds (another card, rate or echo control): at once
+    /// when no call has media, else when the last such call ends. A later request replaces one still waiting. The task
+    /// completes once the new engine runs.
+    /// </summary>
+    public Task ReopenAsync(Func<AudioEngine> open)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pendingDone?.TrySetResult();
+            _pendingOpen = open;
+            _pendingDone = done;
+            if (_sessions == 0)
+            {
+                SwapEngine();
+            }
+
+            return done.Task;
+        }
+    }
+
+    /// <summary>A call's media is being built for this engine: its rate and frame size hold until <see cref="DetachSession"/>.</summary>
+    internal (int SampleRate, int FrameSamples) AttachSession()
+    {
+        lock (_gate)
+        {
+            _sessions++;
+            return (SampleRate, FrameSamples);
+        }
+    }
+
+    /// <summary>A call's media ended; the last one lets a waiting reopen happen (off the caller's thread: it may be the SIP loop).</summary>
+    internal void DetachSession()
+    {
+        lock (_gate)
+        {
+            if (--_sessions == 0 && _pendingOpen is not null)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static audio => audio.SwapIfIdle(), this, preferLocal: false);
+            }
+        }
+    }
+
     /// <summary>Plays (or stops) the sound for a station tone on the local speaker.</summary>
     public void PlayTone(StationTone tone)
+    {
+        lock (_gate)
+        {
+            PlayToneLocked(tone);
+        }
+    }
+
+    private void PlayToneLocked(StationTone tone)
     {
         switch (tone)
         {
@@ -93,7 +167,47 @@ public sealed class CallAudio : IDisposable
         }
     }
 
-    public void Dispose() => Engine.Dispose();
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            _pendingOpen = null;
+            _pendingDone?.TrySetCanceled();
+            _pendingDone = null;
+            Engine.Dispose();
+        }
+    }
+
+    private void SwapIfIdle()
+    {
+        lock (_gate)
+        {
+            if (!_disposed && _sessions == 0 && _pendingOpen is not null)
+            {
+                SwapEngine();
+            }
+        }
+    }
+
+    // Under _gate with no session: nothing is connected, so the old devices are closed before the new ones open (an ALSA
+    // device cannot be opened twice).
+    private void SwapEngine()
+    {
+        var open = _pendingOpen!;
+        var done = _pendingDone!;
+        _pendingOpen = null;
+        _pendingDone = null;
+        Engine.Dispose();
+        Engine = open();
+        Engine.Start();
+        done.TrySetResult();
+    }
 
     private void Route(StreamPort? port)
     {

@@ -51,15 +51,17 @@ public sealed class CallMediaSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentNullException.ThrowIfNull(options);
-        var rtp = RtpSession.Bind(new RtpSessionOptions
-        {
-            LocalAddress = address,
-            PortRangeStart = options.RtpPortMin,
-            PortRangeEnd = options.RtpPortMax,
-            Time = options.Time,
-        });
+        var (sampleRate, frameSamples) = audio?.AttachSession() ?? (16000, 320);
+        RtpSession? rtp = null;
         try
         {
+            rtp = RtpSession.Bind(new RtpSessionOptions
+            {
+                LocalAddress = address,
+                PortRangeStart = options.RtpPortMin,
+                PortRangeEnd = options.RtpPortMax,
+                Time = options.Time,
+            });
             var negotiator = new SdpNegotiator(new SdpNegotiatorOptions
             {
                 Address = address,
@@ -70,8 +72,8 @@ public sealed class CallMediaSession : IDisposable
             });
             var stream = new AudioStream(rtp, new AudioStreamOptions
             {
-                DeviceSampleRate = audio?.SampleRate ?? 16000,
-                DeviceFrameSamples = audio?.FrameSamples ?? 320,
+                DeviceSampleRate = sampleRate,
+                DeviceFrameSamples = frameSamples,
                 PacketTimeMs = options.PacketTimeMs,
                 OpusBitrate = options.OpusBitrate,
                 MediaTimeout = options.MediaTimeout,
@@ -82,7 +84,8 @@ public sealed class CallMediaSession : IDisposable
         }
         catch
         {
-            rtp.Dispose();
+            rtp?.Dispose();
+            audio?.DetachSession();
             throw;
         }
     }
@@ -125,5 +128,6 @@ public sealed class CallMediaSession : IDisposable
 
         Stream.Dispose();
         _rtp.Dispose();
+        _audio?.DetachSession();
     }
 }

@@ -19,24 +19,42 @@ public sealed class SipCallControl : ICallControl, IDisposable
 {
     private const int MaxEarlyDigits = 32;
     private readonly SipUserAgent _agent;
-    private readonly CallAccount _account;
-    private readonly Func<CallMediaSession> _mediaFactory;
     private readonly Action<StationTone> _tones;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<long, Leg> _legs = new();
     private long _nextId;
 
+    // What the next call uses: replaced as one reference (Reconfigure), read once per call, so a call never mixes an old
+    // account with new media; calls in progress keep what they were placed or answered with.
+    private volatile CallProfile _profile;
+
     public SipCallControl(SipUserAgent agent, CallAccount account, Func<CallMediaSession> mediaFactory, Action<StationTone> tones, TimeProvider time)
     {
         _agent = agent ?? throw new ArgumentNullException(nameof(agent));
-        _account = account ?? throw new ArgumentNullException(nameof(account));
-        _mediaFactory = mediaFactory ?? throw new ArgumentNullException(nameof(mediaFactory));
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(mediaFactory);
+        _profile = new CallProfile(account, mediaFactory);
         _tones = tones ?? throw new ArgumentNullException(nameof(tones));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         agent.IncomingCall += OnIncoming;
     }
 
     public event EventHandler<CallEventArgs>? CallEvent;
+
+    /// <summary>The account the next outgoing call is placed with.</summary>
+    public CallAccount Account => _profile.Account;
+
+    /// <summary>
+    /// Uses <paramref name="account"/> and <paramref name="mediaFactory"/> from the next call on (a configuration change
+    /// applied live). Calls in progress keep their dialog, credentials and media: their in-dialog requests (re-INVITE,
+    /// BYE, INFO) go on as agreed (RFC 3261 §12.2), so nothing of a call that is up is touched.
+    /// </summary>
+    public void Reconfigure(CallAccount account, Func<CallMediaSession> mediaFactory)
+    {
+        ArgumentNullException.ThrowIfNull(account);
+        ArgumentNullException.ThrowIfNull(mediaFactory);
+        _profile = new CallProfile(account, mediaFactory);
+    }
 
     /// <summary>Calls in progress (for status and leak checks).</summary>
     public int ActiveLegs => _legs.Count;
@@ -47,7 +65,8 @@ public sealed class SipCallControl : ICallControl, IDisposable
     public CallHandle Dial(string target)
     {
         var handle = new CallHandle(Interlocked.Increment(ref _nextId));
-        if (!TryTargetUri(target, out var uri))
+        var profile = _profile;
+        if (!TryTargetUri(target, profile.Account, out var uri))
         {
             Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
             return handle;
@@ -56,7 +75,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
         CallMediaSession media;
         try
         {
-            media = _mediaFactory();
+            media = profile.Media();
         }
         catch (System.Net.Sockets.SocketException)
         {
@@ -67,10 +86,10 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
         var call = _agent.Dial(uri, new DialOptions
         {
-            From = _account.Identity,
+            From = profile.Account.Identity,
             Media = media.OfferAnswer,
-            OutboundProxy = _account.OutboundProxy,
-            Authorize = _account.Authorize,
+            OutboundProxy = profile.Account.OutboundProxy,
+            Authorize = profile.Account.Authorize,
         });
         Track(handle, call, media);
         return handle;
@@ -82,7 +101,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
         {
             try
             {
-                leg.Media = _mediaFactory();
+                leg.Media = _profile.Media();
             }
             catch (System.Net.Sockets.SocketException)
             {
@@ -232,9 +251,9 @@ public sealed class SipCallControl : ICallControl, IDisposable
     private void Raise(CallEventArgs e) => CallEvent?.Invoke(this, e);
 
     /// <summary>A SIP URI as given, or an extension on the account's domain ("12" → sip:12@pbx.example).</summary>
-    private bool TryTargetUri(string target, out SipUri uri)
+    private static bool TryTargetUri(string target, CallAccount account, out SipUri uri)
     {
-        var text = target.Contains(':', StringComparison.Ordinal) ? target : $"sip:{target}@{_account.Domain}";
+        var text = target.Contains(':', StringComparison.Ordinal) ? target : $"sip:{target}@{account.Domain}";
         if (SipUri.TryParse(text, out var parsed) && parsed.IsSip)
         {
             uri = parsed;
@@ -259,6 +278,8 @@ public sealed class SipCallControl : ICallControl, IDisposable
         },
         _ => StationEnd.Failed,
     };
+
+    private sealed record CallProfile(CallAccount Account, Func<CallMediaSession> Media);
 
     private sealed class Leg(CallHandle handle, SipCall call, DtmfDeduplicator deduplicator)
     {

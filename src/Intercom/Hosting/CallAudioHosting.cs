@@ -15,7 +15,11 @@ internal static partial class CallAudioHosting
     /// The microphone and speaker the audio section asks for, started. With --simulate and the ALSA driver on a machine
     /// without a sound card, null devices (or the WAV files, when configured) stand in.
     /// </summary>
-    public static CallAudio CreateAudio(IntercomConfig config, bool simulate, TimeProvider time, ILoggerFactory logs)
+    public static CallAudio CreateAudio(IntercomConfig config, bool simulate, TimeProvider time, ILoggerFactory logs) =>
+        new(CreateEngine(config, simulate, time, logs));
+
+    /// <summary>The devices the audio section asks for, not started (at start, and to reopen them after a change).</summary>
+    public static AudioEngine CreateEngine(IntercomConfig config, bool simulate, TimeProvider time, ILoggerFactory logs)
     {
         var options = AudioOptions(config.Audio);
         if (simulate && options.Driver == AudioDriver.Alsa && options.AlsaConfigPath is null && AlsaDeviceCatalog.ListCards().Count == 0)
@@ -24,7 +28,7 @@ internal static partial class CallAudioHosting
             LogSimulatedAudio(logs.CreateLogger("intercom"), options.Driver.ToString().ToLowerInvariant());
         }
 
-        return new CallAudio(AudioEngine.Create(options, time, logs));
+        return AudioEngine.Create(options, time, logs);
     }
 
     /// <summary>The audio section as the audio library's options (the section was validated).</summary>

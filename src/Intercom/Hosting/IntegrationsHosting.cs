@@ -15,14 +15,12 @@ internal static class IntegrationsHosting
         ArgumentNullException.ThrowIfNull(app);
         var integrations = StationIntegrations.Start(app.Config, IntercomCli.Version, app.Station, app.Board, time ?? TimeProvider.System, logs);
 
-        // StationApp starts one registration client per registering account, in configuration order.
-        var registering = app.Config.Accounts.Where(a => a.Register).ToList();
-        for (var i = 0; i < registering.Count && i < app.Registrations.Count; i++)
+        // Each registering account's status, also after an account changed live.
+        app.Accounts.StatusChanged += (registration, status) =>
+            integrations.ReportRegistration(registration.AccountId, status.State == RegistrationState.Registered);
+        foreach (var registration in app.Accounts.Current)
         {
-            var id = registering[i].Id;
-            var client = app.Registrations[i];
-            client.StatusChanged += (_, status) => integrations.ReportRegistration(id, status.State == RegistrationState.Registered);
-            integrations.ReportRegistration(id, client.Status.State == RegistrationState.Registered);
+            integrations.ReportRegistration(registration.AccountId, registration.Client.Status.State == RegistrationState.Registered);
         }
 
         return integrations;

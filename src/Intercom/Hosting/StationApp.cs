@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Intercom.Calls;
 using Intercom.Configuration;
@@ -8,7 +7,6 @@ using Intercom.Sip.Messages;
 using Intercom.Sip.Transactions;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
-using Intercom.Sip.UserAgent.Authentication;
 using Intercom.Sip.UserAgent.Registration;
 using Intercom.Station;
 using Intercom.Station.Calls;
@@ -25,14 +23,16 @@ namespace Intercom.Hosting;
 public sealed class StationApp : IDisposable
 {
     private readonly ILogger _log;
+    private readonly CallReconfiguration _reconfiguration;
     private bool _disposed;
 
     private StationApp(IntercomConfig config, SipStack sip, IBoard board, SipCallControl calls, DoorStation station,
-        IReadOnlyList<RegistrationClient> registrations, CallAudio audio, ILogger log)
+        AccountRegistrations accounts, CallAudio audio, CallReconfiguration reconfiguration, ILogger log)
     {
         Audio = audio;
         Config = config;
-        Registrations = registrations;
+        Accounts = accounts;
+        _reconfiguration = reconfiguration;
         Sip = sip;
         Board = board;
         Calls = calls;
@@ -40,6 +40,7 @@ public sealed class StationApp : IDisposable
         _log = log;
     }
 
+    /// <summary>The configuration the station started with (sections applied live since: <see cref="ReconfigureCallsAsync"/>).</summary>
     public IntercomConfig Config { get; }
 
     public SipStack Sip { get; }
@@ -56,8 +57,11 @@ public sealed class StationApp : IDisposable
 
     public DoorStation Station { get; }
 
-    /// <summary>One per account that registers, in configuration order.</summary>
-    public IReadOnlyList<RegistrationClient> Registrations { get; }
+    /// <summary>The registering accounts and their registration clients, kept in step with live configuration changes.</summary>
+    public AccountRegistrations Accounts { get; }
+
+    /// <summary>One per account that registers now, in configuration order.</summary>
+    public IReadOnlyList<RegistrationClient> Registrations => [.. Accounts.Current.Select(r => r.Client)];
 
     public static StationApp Start(IntercomConfig config, bool simulate, ILoggerFactory logs, TimeProvider? time = null)
     {
@@ -77,16 +81,14 @@ public sealed class StationApp : IDisposable
         try
         {
             sip = CreateSipStack(config, time, logs);
-            var account = CreateAccount(config);
-            var mediaAddress = MediaAddress(config, sip);
             audio = CallAudioHosting.CreateAudio(config, simulate, time, logs);
-            var mediaOptions = CallAudioHosting.MediaOptions(config, time);
-            var callAudio = audio;
-            var calls = new SipCallControl(sip.Agent, account, () => CallMediaSession.Create(mediaAddress, mediaOptions, callAudio), callAudio.PlayTone, time);
+            var mediaAddress = CallAccounts.MediaAddress(config, sip);
+            var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccount(config), CallReconfiguration.MediaFactory(config, mediaAddress, audio, time), audio.PlayTone, time);
             var station = new DoorStation(config.Station, board, calls, time, logs.CreateLogger("station"));
             station.Start();
-            var registrations = StartRegistrations(config, sip, station);
-            return new StationApp(config, sip, board, calls, station, registrations, audio, log);
+            var accounts = StartRegistrations(config, sip, station);
+            var reconfiguration = new CallReconfiguration(config, mediaAddress, sip, calls, audio, accounts, simulate, time, logs);
+            return new StationApp(config, sip, board, calls, station, accounts, audio, reconfiguration, log);
         }
         catch
         {
@@ -104,9 +106,15 @@ public sealed class StationApp : IDisposable
     /// <summary>Unregisters every account (RFC 3261 §10.2.2, Expires: 0), waiting at most <paramref name="timeout"/>.</summary>
     public async Task UnregisterAsync(TimeSpan timeout)
     {
-        var all = Task.WhenAll(Registrations.Select(r => r.StopAsync()));
+        var all = Accounts.StopAsync();
         await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Applies changed "name", "accounts", "media" and "audio" sections of a validated configuration live, without touching
+    /// a call in progress (see <see cref="CallReconfiguration"/>), and names the sections applied.
+    /// </summary>
+    public Task<IReadOnlyList<string>> ReconfigureCallsAsync(IntercomConfig config) => _reconfiguration.ApplyAsync(config);
 
     public void Dispose()
     {
@@ -116,10 +124,7 @@ public sealed class StationApp : IDisposable
         }
 
         _disposed = true;
-        foreach (var registration in Registrations)
-        {
-            registration.Dispose();
-        }
+        Accounts.Dispose();
 
         // Order matters: no new calls, end the calls, then the relays go to their released level whatever happened.
         Station.Dispose();
@@ -193,103 +198,15 @@ public sealed class StationApp : IDisposable
         return stack;
     }
 
-    private static CallAccount CreateAccount(IntercomConfig config)
+    private static AccountRegistrations StartRegistrations(IntercomConfig config, SipStack sip, DoorStation station)
     {
-        if (config.Accounts.Count == 0)
-        {
-            // Direct IP calls only: our identity is the station's name at our own address.
-            return new CallAccount { Identity = new SipNameAddress(SipUri.Parse("sip:intercom@localhost"), config.Name), Domain = "localhost" };
-        }
-
-        var account = config.Accounts[0];
-        var aor = SipUri.Parse(account.Aor);
-        Func<SipRequest, SipResponse, bool>? authorize = null;
-        if (Credentials(account) is { } credentials)
-        {
-            // §22.2/§22.3: one authenticator per account caches the realm's nonce; it refuses a second challenge for
-            // fresh credentials (wrong password) so a call never loops on 407.
-            var authenticator = new DigestAuthenticator(credentials);
-            authorize = (request, challenge) =>
-                authenticator.HandleChallenge(request, challenge) == DigestChallengeOutcome.Authorized && authenticator.Authorize(request) > 0;
-        }
-
-        return new CallAccount
-        {
-            Identity = new SipNameAddress(aor, account.DisplayName ?? config.Name),
-            Domain = aor.Port is int port ? $"{aor.Host}:{port}" : aor.Host,
-            OutboundProxy = account.OutboundProxy is { Length: > 0 } proxy ? SipUri.Parse(proxy) : null,
-            Authorize = authorize,
-        };
-    }
-
-    private static DigestCredentials? Credentials(SipAccountConfig account) =>
-        account.Password is { } password ? new DigestCredentials(account.Username ?? SipUri.Parse(account.Aor).User ?? "", password) : null;
-
-    private static List<RegistrationClient> StartRegistrations(IntercomConfig config, SipStack sip, DoorStation station)
-    {
-        var clients = new List<RegistrationClient>();
-        foreach (var account in config.Accounts.Where(a => a.Register))
-        {
-            var transport = account.Transport switch
-            {
-                "tcp" => SipTransportProtocol.Tcp,
-                "tls" => SipTransportProtocol.Tls,
-                _ => SipTransportProtocol.Udp,
-            };
-            var client = new RegistrationClient(sip.Transactions, sip.Locator, new RegistrationOptions
-            {
-                AddressOfRecord = SipUri.Parse(account.Aor),
-                Registrar = account.Registrar is { Length: > 0 } registrar ? SipUri.Parse(registrar) : null,
-                OutboundProxy = account.OutboundProxy is { Length: > 0 } proxy ? SipUri.Parse(proxy) : null,
-                Transport = transport,
-                Credentials = Credentials(account),
-                DisplayName = account.DisplayName ?? config.Name,
-                ContactUser = sip.Agent.Options.ContactUser,
-                Expires = TimeSpan.FromSeconds(account.ExpiresSeconds),
-                KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
-                UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
-                UserAgent = sip.Agent.Options.Product,
-                RetryBaseDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.BaseSeconds),
-                RetryMaximumDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.MaxSeconds),
-            }, new TransportKeepAliveSender(sip.Transport));
-            var id = account.Id;
-            client.StatusChanged += (_, status) =>
-                station.SetRegistered(status.State == RegistrationState.Registered, $"{id}: {status.State} {status.Reason}");
-            client.Start();
-            clients.Add(client);
-        }
+        var accounts = AccountRegistrations.Create(config, sip);
+        accounts.StatusChanged += (registration, status) =>
+            station.SetRegistered(status.State == RegistrationState.Registered, $"{registration.AccountId}: {status.State} {status.Reason}");
 
         // A lost TCP/TLS flow re-registers at once (RFC 5626 §4.4.1) instead of waiting for the next refresh.
-        sip.Transport.ConnectionClosed = destination =>
-        {
-            foreach (var client in clients)
-            {
-                client.OnFlowClosed(destination);
-            }
-        };
-        return clients;
-    }
-
-    /// <summary>
-    /// The address our SDP advertises: the SIP listener's when it is bound to one, else the interface the kernel would
-    /// use toward the account's host (a connected UDP socket sends nothing).
-    /// </summary>
-    private static IPAddress MediaAddress(IntercomConfig config, SipStack sip)
-    {
-        var bound = sip.Transport.Listeners.Select(l => l.LocalEndPoint.Address).FirstOrDefault(a => !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any));
-        if (bound is not null)
-        {
-            return bound;
-        }
-
-        var host = config.Accounts.Count > 0 ? SipUri.Parse(config.Accounts[0].Aor).Host.Trim('[', ']') : "127.0.0.1";
-        if (!IPAddress.TryParse(host, out var target))
-        {
-            target = Dns.GetHostAddresses(host).FirstOrDefault() ?? IPAddress.Loopback;
-        }
-
-        using var probe = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        probe.Connect(new IPEndPoint(target, 5060));
-        return ((IPEndPoint)probe.LocalEndPoint!).Address;
+        sip.Transport.ConnectionClosed = accounts.OnFlowClosed;
+        accounts.Start();
+        return accounts;
     }
 }

@@ -30,10 +30,7 @@ public sealed class SystemdSupervision : IDisposable
             return supervision;
         }
 
-        foreach (var registration in app.Registrations)
-        {
-            registration.StatusChanged += supervision.OnRegistrationChanged;
-        }
+        app.Accounts.StatusChanged += supervision.OnRegistrationChanged;
 
         notifier.Ready(supervision.DescribeState());
         notifier.StartWatchdog(new SipLoopHeartbeat(app.Sip.Loop).CheckAndProbe);
@@ -45,15 +42,12 @@ public sealed class SystemdSupervision : IDisposable
 
     public void Dispose()
     {
-        foreach (var registration in _app.Registrations)
-        {
-            registration.StatusChanged -= OnRegistrationChanged;
-        }
+        _app.Accounts.StatusChanged -= OnRegistrationChanged;
 
         _notifier.Dispose();
     }
 
-    private void OnRegistrationChanged(object? sender, RegistrationStatus status) => _notifier.Status(DescribeState());
+    private void OnRegistrationChanged(AccountRegistration registration, RegistrationStatus status) => _notifier.Status(DescribeState());
 
     /// <summary>"SIP udp 0.0.0.0:5060, tcp 0.0.0.0:5060; pbx Registered (200 OK)"; never credentials.</summary>
     private string DescribeState()
@@ -66,17 +60,17 @@ public sealed class SystemdSupervision : IDisposable
             separator = ", ";
         }
 
-        if (_app.Registrations.Count == 0)
+        var registrations = _app.Accounts.Current;
+        if (registrations.Count == 0)
         {
             return text.Append("; no registration (direct calls)").ToString();
         }
 
         separator = "; ";
-        var accounts = _app.Config.Accounts.Where(a => a.Register).Select(a => a.Id).ToList();
-        for (var i = 0; i < _app.Registrations.Count; i++)
+        foreach (var registration in registrations)
         {
-            var status = _app.Registrations[i].Status;
-            text.Append(separator).Append(i < accounts.Count ? accounts[i] : "account").Append(' ').Append(status.State);
+            var status = registration.Client.Status;
+            text.Append(separator).Append(registration.AccountId).Append(' ').Append(status.State);
             if (status.Reason.Length > 0)
             {
                 text.Append(" (").Append(status.Reason).Append(')');

@@ -51,15 +51,20 @@ public static partial class WebHosting
 
     /// <summary>
     /// The web layer's view of the running station. A new configuration is validated, saved atomically and then applied:
-    /// the door-station rules at once (DoorStation.Reconfigure: the call in progress keeps going), everything that was
-    /// wired at start (SIP listeners and accounts, media, board pins and relays, the web port, sections of other
-    /// integrations that cannot reconfigure themselves) at the next start, which the status reports until then. MQTT and
-    /// webhooks apply themselves live through the hook the app passes in.
+    /// the door-station rules at once (DoorStation.Reconfigure: the call in progress keeps going); the name, accounts,
+    /// media and audio live without touching a call in progress (StationApp.ReconfigureCallsAsync: accounts re-register,
+    /// the next call uses the new account and media, the devices reopen between calls); MQTT and webhooks through the hook
+    /// the app passes in. What was wired at start (the SIP listeners, timers, TLS identity, rate limits and product name,
+    /// board pins and relays, the event log file, the web server) takes effect at the next start, which the status
+    /// reports until then.
     /// </summary>
     private sealed class StationControl : IStationControl
     {
         // Parts of "station" read once at start: the board's GPIO lines and the event log's file and size.
         private static readonly string[] StationWiring = ["board", "relays", "eventLog"];
+
+        // Sections applied live whenever they change.
+        private static readonly HashSet<string> LiveSections = new(["station", .. CallReconfiguration.LiveSections], StringComparer.Ordinal);
 
         private readonly StationApp _app;
         private readonly ConfigStore _store;
@@ -100,14 +105,15 @@ public static partial class WebHosting
             }
 
             var station = _app.Station.GetStatus();
+            // Accounts apply live: the saved configuration's accounts are the running ones.
             var accounts = new List<AccountView>();
-            var registrations = 0;
-            foreach (var account in _app.Config.Accounts)
+            var registrations = _app.Accounts.Current;
+            foreach (var account in config.Accounts)
             {
-                if (account.Register && registrations < _app.Registrations.Count)
+                if (registrations.FirstOrDefault(r => r.AccountId == account.Id) is { } registration)
                 {
-                    var status = _app.Registrations[registrations++].Status;
-                    accounts.Add(new AccountView(account.Id, account.Aor, status.State.ToString(), status.Reason));
+                    var status = registration.Client.Status;
+                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason));
                 }
                 else
                 {
@@ -183,6 +189,9 @@ public static partial class WebHosting
                     applied.Add("station");
                 }
 
+                // Name, accounts, media and audio: registrations follow, the next call uses them, the call in progress keeps its own.
+                applied.AddRange(await _app.ReconfigureCallsAsync(config).ConfigureAwait(false));
+
                 // Sections the integrations apply themselves (a changed MQTT broker reconnects); none when they are not running.
                 var live = _reconfigureIntegrations is null ? [] : await _reconfigureIntegrations(config).ConfigureAwait(false);
                 applied.AddRange(live);
@@ -190,7 +199,7 @@ public static partial class WebHosting
                 var restart = new List<string>();
                 foreach (var (name, value) in next)
                 {
-                    if (name != "station" && !_liveIntegrations.Contains(name)
+                    if (!LiveSections.Contains(name) && !_liveIntegrations.Contains(name)
                         && !JsonNode.DeepEquals(value, running.TryGetPropertyValue(name, out var was) ? was : null))
                     {
                         restart.Add(name);
@@ -211,10 +220,21 @@ public static partial class WebHosting
             }
         }
 
-        // The configuration as named sections; the station's start-time wiring is split off its live rules.
+        // The configuration as named sections; the station's start-time wiring is split off its live rules, and "sip" into
+        // its parts so that the restart list names what changed ("sip.listen").
         private static JsonObject Sections(IntercomConfig config)
         {
             var root = JsonSerializer.SerializeToNode(config, ConfigJsonContext.Default.IntercomConfig)!.AsObject();
+            if (root["sip"] is JsonObject sip)
+            {
+                root.Remove("sip");
+                foreach (var name in sip.Select(p => p.Key).ToList())
+                {
+                    sip.Remove(name, out var value);
+                    root["sip." + name] = value;
+                }
+            }
+
             if (root["station"] is JsonObject station)
             {
                 foreach (var part in StationWiring)

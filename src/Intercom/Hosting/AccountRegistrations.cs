@@ -1,0 +1,222 @@
+using Intercom.Calls;
+using Intercom.Configuration;
+using Intercom.Sip.UserAgent;
+using Intercom.Sip.UserAgent.Registration;
+
+namespace Intercom.Hosting;
+
+/// <summary>
+/// The registrations of the station's registering accounts (RFC 3261 §10), one <see cref="RegistrationClient"/> each,
+/// kept in step with the configuration while the station runs: an added or enabled account registers; a removed or
+/// disabled one removes its binding (REGISTER with Expires: 0, §10.2.2); a changed one is replaced by a client with the
+/// new settings. The SIP loop owns the clients and makes every change; other threads read an immutable snapshot.
+/// </summary>
+public sealed class AccountRegistrations : IDisposable
+{
+    private readonly SipStack _sip;
+
+    // Loop only: clients stopped by a change, until their un-REGISTER is answered (disposed on shutdown otherwise).
+    private readonly HashSet<RegistrationClient> _retiring = [];
+    private AccountRegistration[] _current;
+    private Dictionary<string, Settings> _settings;
+    private bool _disposed;
+
+    private AccountRegistrations(SipStack sip)
+    {
+        _sip = sip;
+        _current = [];
+        _settings = new(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// An account's registration status changed, raised on the SIP loop. Only the clients in <see cref="Current"/> report,
+    /// and a removed or disabled account's client until it has stopped; a replaced client is silent.
+    /// </summary>
+    public event Action<AccountRegistration, RegistrationStatus>? StatusChanged;
+
+    /// <summary>The registrations now, one per registering account in configuration order; readable from any thread.</summary>
+    public IReadOnlyList<AccountRegistration> Current => Volatile.Read(ref _current);
+
+    /// <summary>Creates one client per registering account of <paramref name="config"/>; nothing is sent before <see cref="Start"/>.</summary>
+    public static AccountRegistrations Create(IntercomConfig config, SipStack sip)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(sip);
+        var registrations = new AccountRegistrations(sip);
+        (registrations._current, registrations._settings, _) = registrations.Plan(config, [], new(StringComparer.Ordinal));
+        return registrations;
+    }
+
+    /// <summary>Starts registering every account (at station start, once <see cref="StatusChanged"/> has its handlers).</summary>
+    public void Start()
+    {
+        foreach (var registration in Current)
+        {
+            registration.Client.Start();
+        }
+    }
+
+    /// <summary>
+    /// Brings the registrations in line with <paramref name="config"/> on the SIP loop; an unchanged account keeps its
+    /// client and binding. The task completes once the change is made (REGISTERs sent, not answered) and says whether
+    /// any registration changed.
+    /// </summary>
+    public Task<bool> ApplyAsync(IntercomConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        return _sip.InvokeAsync(() => ApplyOnLoop(config));
+    }
+
+    /// <summary>Removes every binding (RFC 3261 §10.2.2, Expires: 0); completes when each un-REGISTER was answered or failed.</summary>
+    public Task StopAsync() => Task.WhenAll(Current.Select(r => r.Client.StopAsync()));
+
+    /// <summary>Stops every client's timers without unregistering (<see cref="StopAsync"/> first for a clean stop).</summary>
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var registration in Current)
+        {
+            registration.Client.Dispose();
+        }
+
+        _sip.Loop.Post(static s =>
+        {
+            var self = (AccountRegistrations)s!;
+            foreach (var client in self._retiring)
+            {
+                client.Dispose();
+            }
+
+            self._retiring.Clear();
+        }, this);
+    }
+
+    /// <summary>Tells every client a TCP/TLS flow closed (RFC 5626 §4.4.1: the one that used it registers again at once).</summary>
+    internal void OnFlowClosed(Sip.Transport.SipDestination destination)
+    {
+        foreach (var registration in Current)
+        {
+            registration.Client.OnFlowClosed(destination);
+        }
+    }
+
+    private bool ApplyOnLoop(IntercomConfig config)
+    {
+        if (_disposed)
+        {
+            return false;
+        }
+
+        var old = _current;
+        var (current, settings, kept) = Plan(config, old, _settings);
+        var changed = kept != old.Length || kept != current.Length;
+        var replacedIds = new HashSet<string>(current.Select(r => r.AccountId), StringComparer.Ordinal);
+        foreach (var registration in old)
+        {
+            if (Array.IndexOf(current, registration) >= 0)
+            {
+                continue;
+            }
+
+            var client = registration.Client;
+            if (replacedIds.Contains(registration.AccountId)
+                && settings.TryGetValue(registration.AccountId, out var next) && _settings[registration.AccountId].SameBinding(next))
+            {
+                // Same address-of-record, registrar and transport: the new client's REGISTER (another Call-ID) updates the
+                // binding (§10.3 step 7); an Expires: 0 from the old one could arrive after it and remove it.
+                client.Dispose();
+                continue;
+            }
+
+            // Removed, disabled, or bound elsewhere now: its binding goes (§10.2.2) while the new one registers.
+            _retiring.Add(client);
+            _ = client.StopAsync().ContinueWith(static (_, s) =>
+            {
+                var (self, c) = ((AccountRegistrations, RegistrationClient))s!;
+                self._sip.Loop.Post(static s2 =>
+                {
+                    var (self2, c2) = ((AccountRegistrations, RegistrationClient))s2!;
+                    if (self2._retiring.Remove(c2))
+                    {
+                        c2.Dispose();
+                    }
+                }, (self, c));
+            }, (this, client), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+
+        Volatile.Write(ref _current, current);
+        _settings = settings;
+        foreach (var registration in current)
+        {
+            if (Array.IndexOf(old, registration) < 0)
+            {
+                registration.Client.Start();
+            }
+        }
+
+        return changed;
+    }
+
+    /// <summary>The registrations <paramref name="config"/> asks for, reusing those of <paramref name="old"/> whose settings are unchanged.</summary>
+    private (AccountRegistration[] Current, Dictionary<string, Settings> Settings, int Kept) Plan(
+        IntercomConfig config, AccountRegistration[] old, Dictionary<string, Settings> oldSettings)
+    {
+        var current = new List<AccountRegistration>();
+        var settings = new Dictionary<string, Settings>(StringComparer.Ordinal);
+        var kept = 0;
+        foreach (var account in config.Accounts)
+        {
+            if (!account.Register)
+            {
+                continue;
+            }
+
+            var wanted = Settings.Of(account, config);
+            settings[account.Id] = wanted;
+            var reuse = Array.Find(old, r => r.AccountId == account.Id);
+            if (reuse is not null && oldSettings.TryGetValue(account.Id, out var had) && had == wanted)
+            {
+                current.Add(reuse);
+                kept++;
+                continue;
+            }
+
+            var client = new RegistrationClient(_sip.Transactions, _sip.Locator,
+                CallAccounts.RegistrationOptions(account, config, _sip.Agent.Options), new TransportKeepAliveSender(_sip.Transport));
+            var registration = new AccountRegistration(account.Id, account.Aor, client);
+            client.StatusChanged += (_, status) => OnStatus(registration, status);
+            current.Add(registration);
+        }
+
+        return ([.. current], settings, kept);
+    }
+
+    // On the loop. A client replaced by a changed account's new one is silent: its "stopped" would hide the new status.
+    private void OnStatus(AccountRegistration registration, RegistrationStatus status)
+    {
+        var current = _current;
+        if (Array.IndexOf(current, registration) >= 0 || !Array.Exists(current, r => r.AccountId == registration.AccountId))
+        {
+            StatusChanged?.Invoke(registration, status);
+        }
+    }
+
+    /// <summary>What a registration depends on: a change of any of it is a new client.</summary>
+    private sealed record Settings(string Aor, string DisplayName, string? Username, string? Password, string? Registrar,
+        string? OutboundProxy, string Transport, int ExpiresSeconds, string Keepalive, int KeepaliveIntervalSeconds, int BackoffBaseSeconds,
+        int BackoffMaxSeconds)
+    {
+        public static Settings Of(SipAccountConfig account, IntercomConfig config) => new(account.Aor, account.DisplayName ?? config.Name,
+            account.Username, account.Password, account.Registrar, account.OutboundProxy, account.Transport, account.ExpiresSeconds,
+            account.Keepalive, account.KeepaliveIntervalSeconds, config.Sip.RegistrationBackoff.BaseSeconds, config.Sip.RegistrationBackoff.MaxSeconds);
+
+        /// <summary>The same binding at the same server: address-of-record, registrar, proxy and transport (hence Contact).</summary>
+        public bool SameBinding(Settings other) => Aor == other.Aor && Registrar == other.Registrar
+            && OutboundProxy == other.OutboundProxy && Transport == other.Transport;
+    }
+}

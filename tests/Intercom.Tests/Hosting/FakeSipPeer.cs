@@ -1,0 +1,139 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Intercom.Sip.Messages;
+
+namespace Intercom.Tests.Hosting;
+
+/// <summary>
+/// A registrar and phone on a loopback UDP port for app tests: answers REGISTER with 200 (the binding echoed with the
+/// expiry asked for), INVITE with 200 and a PCMU answer, BYE with 200; records every request it receives.
+/// </summary>
+internal sealed class FakeSipPeer : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentQueue<SipRequest> _requests = new();
+    private readonly SemaphoreSlim _received = new(0);
+    private readonly Task _loop;
+
+    public FakeSipPeer()
+    {
+        _loop = Task.Run(ReceiveAsync);
+    }
+
+    public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
+
+    public string HostPort => $"127.0.0.1:{Port}";
+
+    /// <summary>Requests received so far, in order (retransmissions included).</summary>
+    public IReadOnlyList<SipRequest> Requests => [.. _requests];
+
+    /// <summary>REGISTERs received: the AOR's user, the Expires asked for, the Call-ID.</summary>
+    public IReadOnlyList<(string User, uint Expires, string CallId)> Registers =>
+        [.. _requests.Where(r => r.Method == SipMethods.Register).Select(r => (r.To!.Uri.User ?? "", r.Expires ?? 0, r.CallId ?? ""))];
+
+    /// <summary>Waits until a received request satisfies <paramref name="condition"/>.</summary>
+    public async Task<SipRequest> WaitForAsync(Func<SipRequest, bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (true)
+        {
+            if (_requests.FirstOrDefault(condition) is { } found)
+            {
+                return found;
+            }
+
+            try
+            {
+                await _received.WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"{what}: not received within {Wait.TotalSeconds} s; got:\n"
+                    + string.Join("\n", _requests.Select(r => $"{r.Method} {r.RequestUri} To: {r.To} Expires: {r.Expires}")));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _socket.Dispose();
+        try
+        {
+            _loop.Wait(Wait);
+        }
+        catch (AggregateException)
+        {
+        }
+
+        _stop.Dispose();
+        _received.Dispose();
+    }
+
+    private async Task ReceiveAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            UdpReceiveResult datagram;
+            try
+            {
+                datagram = await _socket.ReceiveAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException)
+            {
+                return;
+            }
+
+            if (!SipMessageParser.TryParse(datagram.Buffer, out var message, out _) || message is not SipRequest request)
+            {
+                continue;
+            }
+
+            _requests.Enqueue(request);
+            _received.Release();
+            if (Answer(request) is { } response)
+            {
+                var bytes = SipMessageWriter.ToBytes(response);
+                await _socket.SendAsync(bytes, datagram.RemoteEndPoint);
+            }
+        }
+    }
+
+    private SipResponse? Answer(SipRequest request)
+    {
+        switch (request.Method)
+        {
+            case SipMethods.Register:
+            {
+                var response = SipResponseFactory.Create(request, 200, null, "reg");
+                foreach (var contact in request.Contacts)
+                {
+                    var bound = contact.Clone();
+                    bound.Parameters.Set("expires", (request.Expires ?? 600).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    response.Headers.Add(SipHeaderNames.Contact, bound.ToString());
+                }
+
+                return response;
+            }
+
+            case SipMethods.Invite:
+            {
+                var response = SipResponseFactory.Create(request, 200, null, "callee");
+                response.Headers.Add(SipHeaderNames.Contact, $"<sip:peer@{HostPort}>");
+                response.Headers.Add(SipHeaderNames.ContentType, "application/sdp");
+                response.Body = Encoding.ASCII.GetBytes(
+                    "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n");
+                return response;
+            }
+
+            case SipMethods.Bye or SipMethods.Options or SipMethods.Info:
+                return SipResponseFactory.Create(request, 200);
+            default:
+                return null;
+        }
+    }
+}
