@@ -77,6 +77,26 @@ public sealed class LiveAccountChangeTests : IDisposable
     }
 
     [Fact]
+    public async Task A_changed_registration_backoff_renews_the_clients_with_it_and_keeps_the_binding()
+    {
+        using var app = Start(Account("pbx", "door"));
+        await RegisteredAsync(app, "pbx", "door");
+        var before = app.Accounts.Current[0].Client;
+
+        var next = Config(Account("pbx", "door"));
+        next.Sip.RegistrationBackoff = new SipRegistrationBackoffConfig { BaseSeconds = 5, MaxSeconds = 60 };
+        Assert.Equal(["sip.registrationBackoff"], await app.ReconfigureCallsAsync(next));
+
+        var after = app.Accounts.Current[0].Client;
+        Assert.NotSame(before, after);
+        Assert.Equal(TimeSpan.FromSeconds(5), after.Options.RetryBaseDelay);
+        Assert.Equal(TimeSpan.FromSeconds(60), after.Options.RetryMaximumDelay);
+        await _registrar.WaitForAsync(r => r.Method == SipMethods.Register && r.CallId == after.CallId, "REGISTER of the renewed client");
+        await RegisteredAsync(app, "pbx", "door");
+        Assert.DoesNotContain(_registrar.Registers, r => r.Expires == 0);
+    }
+
+    [Fact]
     public async Task An_unchanged_configuration_applies_nothing_and_sends_nothing()
     {
         using var app = Start(Account("pbx", "door"));
