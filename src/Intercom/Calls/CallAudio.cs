@@ -203,8 +203,22 @@ public sealed class CallAudio : IDisposable
         var done = _pendingDone!;
         _pendingOpen = null;
         _pendingDone = null;
+        var rate = Engine.Microphone.SampleRate;
         Engine.Dispose();
-        Engine = open();
+        try
+        {
+            Engine = open();
+        }
+        catch (ArgumentException e)
+        {
+            // Options the audio library refuses (the configuration was validated, so a bug): calls go on without sound
+            // rather than with a disposed engine.
+            Engine = AudioEngine.Create(new AudioOptions { Driver = AudioDriver.Null, SampleRate = rate });
+            Engine.Start();
+            done.TrySetException(e);
+            return;
+        }
+
         Engine.Start();
         done.TrySetResult();
     }

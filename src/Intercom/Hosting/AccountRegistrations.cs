@@ -37,6 +37,9 @@ public sealed class AccountRegistrations : IDisposable
     /// <summary>The registrations now, one per registering account in configuration order; readable from any thread.</summary>
     public IReadOnlyList<AccountRegistration> Current => Volatile.Read(ref _current);
 
+    /// <summary>True when at least one account in <see cref="Current"/> is registered (the station's "registered" LED).</summary>
+    public bool AnyRegistered => Array.Exists(Volatile.Read(ref _current), r => r.Client.Status.State == RegistrationState.Registered);
+
     /// <summary>Creates one client per registering account of <paramref name="config"/>; nothing is sent before <see cref="Start"/>.</summary>
     public static AccountRegistrations Create(IntercomConfig config, SipStack sip)
     {

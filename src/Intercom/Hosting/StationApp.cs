@@ -202,7 +202,7 @@ public sealed class StationApp : IDisposable
     {
         var accounts = AccountRegistrations.Create(config, sip);
         accounts.StatusChanged += (registration, status) =>
-            station.SetRegistered(status.State == RegistrationState.Registered, $"{registration.AccountId}: {status.State} {status.Reason}");
+            station.SetRegistered(accounts.AnyRegistered, $"{registration.AccountId}: {status.State} {status.Reason}");
 
         // A lost TCP/TLS flow re-registers at once (RFC 5626 §4.4.1) instead of waiting for the next refresh.
         sip.Transport.ConnectionClosed = accounts.OnFlowClosed;

@@ -97,6 +97,27 @@ public sealed class LiveAccountChangeTests : IDisposable
     }
 
     [Fact]
+    public async Task The_station_stays_registered_while_any_account_is_and_not_once_none_is()
+    {
+        using var app = Start(Account("a", "alpha"), Account("b", "beta"));
+        await RegisteredAsync(app, "a", "alpha");
+        await RegisteredAsync(app, "b", "beta");
+        await WaitForAsync(() => app.Station.GetStatus().Registered == true, "station registered");
+        var removed = app.Accounts.Current[1].Client;
+
+        await app.ReconfigureCallsAsync(Config(Account("a", "alpha")));
+        await WaitForAsync(() => removed.Status.State == RegistrationState.Stopped, "b unregistered", app);
+        await app.ReconfigureCallsAsync(Config());
+        await WaitForAsync(() => app.Station.GetStatus().Registered == false, "station not registered");
+
+        // The station loop handles reports in order: b's removal came first and did not turn the station unregistered.
+        var registrationEvents = app.Station.Events.Snapshot().Where(e => e.Kind == Intercom.Station.Logging.StationEventKind.Registration).ToList();
+        var sinceRegistered = registrationEvents.Skip(registrationEvents.FindLastIndex(e => e.Message.StartsWith("registered (", StringComparison.Ordinal)) + 1);
+        Assert.StartsWith("not registered (a: ", Assert.Single(sinceRegistered).Message, StringComparison.Ordinal);
+        Assert.Equal("intercom", app.Calls.Account.Identity.Uri.User);
+    }
+
+    [Fact]
     public async Task An_unchanged_configuration_applies_nothing_and_sends_nothing()
     {
         using var app = Start(Account("pbx", "door"));
