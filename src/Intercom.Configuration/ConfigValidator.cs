@@ -75,6 +75,7 @@ public static class ConfigValidator
         // RFC 3261 §17.1.1.1: T1 is the RTT estimate, T2 caps non-INVITE retransmission intervals; T2 below T1 makes no sense.
         ValidateRateLimit(sip.RateLimit, errors);
         ValidateRegistrationBackoff(sip.RegistrationBackoff, errors);
+        ValidateIncomingAuth(sip.IncomingAuth, errors);
         Range(sip.Timers.T1Ms, 50, 10_000, "sip.timers.t1Ms", errors);
         Range(sip.Timers.T2Ms, 500, 60_000, "sip.timers.t2Ms", errors);
         Range(sip.Timers.T4Ms, 500, 60_000, "sip.timers.t4Ms", errors);
@@ -92,6 +93,33 @@ public static class ConfigValidator
         {
             errors.Add(new("sip.tls.pinnedFingerprint", "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"));
         }
+    }
+
+    private static void ValidateIncomingAuth(SipIncomingAuthConfig auth, List<ConfigError> errors)
+    {
+        // Realm and username go into quoted-strings of challenges and credentials (RFC 3261 §25.1): printable, no quote or backslash.
+        if (!IsQuotable(auth.Realm))
+        {
+            errors.Add(new("sip.incomingAuth.realm", "must be 1-64 printable characters without '\"' or '\\'"));
+        }
+
+        if (!auth.Enabled)
+        {
+            return;
+        }
+
+        if (auth.Username is null || !IsQuotable(auth.Username))
+        {
+            errors.Add(new("sip.incomingAuth.username", "needed when incoming authentication is enabled: 1-64 printable characters without '\"' or '\\'"));
+        }
+
+        if (auth.Password is not { Length: >= 8 })
+        {
+            errors.Add(new("sip.incomingAuth.password", "needed when incoming authentication is enabled: at least 8 characters"));
+        }
+
+        static bool IsQuotable(string? value) =>
+            value is { Length: > 0 and <= 64 } && value.All(c => c is >= ' ' and <= '~' and not '"' and not '\\');
     }
 
     private static void ValidateRegistrationBackoff(SipRegistrationBackoffConfig backoff, List<ConfigError> errors)

@@ -14,6 +14,9 @@ public sealed class SipConfig
     /// <summary>Waits between failed registration attempts (RFC 5626 §4.5).</summary>
     public SipRegistrationBackoffConfig RegistrationBackoff { get; set; } = new();
 
+    /// <summary>Digest authentication of incoming calls (off by default).</summary>
+    public SipIncomingAuthConfig IncomingAuth { get; set; } = new();
+
     /// <summary>Sent in User-Agent and Server headers.</summary>
     public string UserAgent { get; set; } = "Intercom";
 }

@@ -5,6 +5,7 @@ using Intercom.Sip.Dialogs;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transactions;
 using Intercom.Sip.Transport;
+using Intercom.Sip.UserAgent.Authentication;
 using Microsoft.Extensions.Logging;
 
 namespace Intercom.Sip.UserAgent;
@@ -41,6 +42,13 @@ public sealed partial class SipUserAgent : ITransactionUser
     public SipLoop Loop => Transactions.Loop;
 
     public SipUserAgentOptions Options { get; }
+
+    /// <summary>
+    /// When set, an INVITE that opens a dialog must carry digest credentials this accepts, or it is answered 401 with a
+    /// fresh challenge before anything else looks at it (RFC 3261 §22.4). Requests inside the dialog are bound to it by
+    /// Call-ID and both tags and are not challenged again, as phones expect.
+    /// </summary>
+    public IncomingDigestAuthentication? IncomingAuthentication { get; set; }
 
     /// <summary>
     /// Decides, before anything else happens, whether an incoming INVITE may become a call: false answers 403 Forbidden
@@ -261,6 +269,19 @@ public sealed partial class SipUserAgent : ITransactionUser
             return;
         }
 
+        if (IncomingAuthentication is { } authentication && authentication.Verify(request) is var verification
+            && verification != DigestVerification.Accepted)
+        {
+            // A first INVITE without credentials is the normal start of the exchange; anything else is worth a warning.
+            if (verification != DigestVerification.Missing)
+            {
+                LogNotAuthenticated(_log, request.From?.Uri.ToString() ?? "?", verification);
+            }
+
+            Respond(transaction, request, 401, "Unauthorized", r => authentication.Challenge(r, verification));
+            return;
+        }
+
         if (AcceptIncoming is { } accept && !accept(request))
         {
             LogRefused(_log, request.From?.Uri.ToString() ?? "?");
@@ -322,6 +343,9 @@ public sealed partial class SipUserAgent : ITransactionUser
         decorate?.Invoke(response);
         transaction.Respond(response);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} not authenticated ({Verification}): challenged again")]
+    private static partial void LogNotAuthenticated(ILogger logger, string caller, DigestVerification verification);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} refused: not on the allowlist")]
     private static partial void LogRefused(ILogger logger, string caller);

@@ -176,6 +176,7 @@ public sealed class StationApp : IDisposable
                 },
             },
         }, time, logs);
+        stack.Agent.IncomingAuthentication = SipIncomingAuth.FromConfig(config.Sip.IncomingAuth, time);
         try
         {
             foreach (var listen in config.Sip.Listen)
