@@ -103,6 +103,23 @@ public static class ConfigValidator
             errors.Add(new("sip.incomingAuth.realm", "must be 1-64 printable characters without '\"' or '\\'"));
         }
 
+        if (auth.Algorithms.Count == 0)
+        {
+            errors.Add(new("sip.incomingAuth.algorithms", "at least one of SHA-256, MD5 is needed"));
+        }
+
+        for (var i = 0; i < auth.Algorithms.Count; i++)
+        {
+            if (auth.Algorithms[i] is not ("SHA-256" or "MD5"))
+            {
+                errors.Add(new($"sip.incomingAuth.algorithms[{i}]", $"'{auth.Algorithms[i]}' is not one of SHA-256, MD5"));
+            }
+            else if (auth.Algorithms.IndexOf(auth.Algorithms[i]) != i)
+            {
+                errors.Add(new($"sip.incomingAuth.algorithms[{i}]", $"'{auth.Algorithms[i]}' is listed twice"));
+            }
+        }
+
         if (!auth.Enabled)
         {
             return;

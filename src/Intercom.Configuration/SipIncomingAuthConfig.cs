@@ -18,6 +18,10 @@ public sealed class SipIncomingAuthConfig
     /// <summary>Write-only: never logged, never returned by the web API.</summary>
     public string? Password { get; set; }
 
-    /// <summary>Also accept MD5 digests (offered after SHA-256; many phones, baresip 1.x among them, know only MD5).</summary>
-    public bool AllowMd5 { get; set; } = true;
+    /// <summary>
+    /// Digest algorithms offered (one challenge each, in this order) and accepted: "SHA-256", "MD5". RFC 8760's order by
+    /// default. A phone that gives up on the first challenge it does not know, instead of answering the next one (libre
+    /// before 2.0, so baresip 1.x), needs ["MD5"].
+    /// </summary>
+    public List<string> Algorithms { get; set; } = ["SHA-256", "MD5"];
 }

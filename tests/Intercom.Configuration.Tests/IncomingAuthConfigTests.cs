@@ -45,4 +45,21 @@ public class IncomingAuthConfigTests
         var error = Assert.Single(Errors(new SipIncomingAuthConfig { Realm = realm }));
         Assert.Equal("sip.incomingAuth.realm", error.Path);
     }
+
+    [Theory]
+    [InlineData("SHA-512", "sip.incomingAuth.algorithms[0]")]
+    [InlineData("MD5-sess", "sip.incomingAuth.algorithms[0]")]
+    public void Only_sha256_and_md5_are_offered(string algorithm, string field)
+    {
+        var error = Assert.Single(Errors(new SipIncomingAuthConfig { Algorithms = [algorithm] }));
+        Assert.Equal(field, error.Path);
+    }
+
+    [Fact]
+    public void Algorithms_are_listed_once_and_at_least_one()
+    {
+        Assert.Equal("sip.incomingAuth.algorithms[1]", Assert.Single(Errors(new SipIncomingAuthConfig { Algorithms = ["MD5", "MD5"] })).Path);
+        Assert.Equal("sip.incomingAuth.algorithms", Assert.Single(Errors(new SipIncomingAuthConfig { Algorithms = [] })).Path);
+        Assert.Empty(Errors(new SipIncomingAuthConfig { Algorithms = ["MD5"] }));
+    }
 }

@@ -10,7 +10,8 @@ internal static class SipIncomingAuth
     {
         ArgumentNullException.ThrowIfNull(config);
         return config is { Enabled: true, Username: { } user, Password: { } password }
-            ? new IncomingDigestAuthentication(config.Realm, new DigestCredentials(user, password), time, config.AllowMd5)
+            ? new IncomingDigestAuthentication(config.Realm, new DigestCredentials(user, password), time,
+                [.. config.Algorithms.Select(a => a == "MD5" ? DigestAlgorithm.Md5 : DigestAlgorithm.Sha256)])
             : null;
     }
 }

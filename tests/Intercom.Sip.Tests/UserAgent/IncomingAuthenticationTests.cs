@@ -77,7 +77,7 @@ public sealed class IncomingAuthenticationTests : IDisposable
     [Fact]
     public void Md5_credentials_are_refused_when_not_allowed()
     {
-        _bench.Agent.IncomingAuthentication = new IncomingDigestAuthentication("door.example.com", new DigestCredentials(User, Password), _bench.Time, allowMd5: false);
+        _bench.Agent.IncomingAuthentication = new IncomingDigestAuthentication("door.example.com", new DigestCredentials(User, Password), _bench.Time, [DigestAlgorithm.Sha256]);
         _bench.Receive(UserAgentTestBench.Invite(branch: "z9hG4bKa"));
         var only = Assert.Single(Assert.Single(_bench.Responses(401)).Headers.GetAll(SipHeaderNames.WwwAuthenticate));
         Assert.Contains("algorithm=SHA-256", only, StringComparison.Ordinal);
