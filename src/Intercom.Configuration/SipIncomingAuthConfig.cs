@@ -3,7 +3,8 @@ namespace Intercom.Configuration;
 /// <summary>
 /// Digest authentication of callers (RFC 3261 §22.4), for a station that phones call directly, with no PBX in front to
 /// authenticate them: every new INVITE must answer a 401 challenge with this user and password; nonces expire after
-/// 5 minutes and each nonce-count is good once, so a captured INVITE replayed is refused. The allowlist
+/// 5 minutes and each nonce-count is good once, so a captured INVITE replayed is refused; a source that answers wrong 5
+/// times is locked out for 10 minutes. The allowlist
 /// (station.incoming.allowlist) still applies to authenticated callers. Off by default: behind a PBX, let the PBX do it.
 /// </summary>
 public sealed class SipIncomingAuthConfig

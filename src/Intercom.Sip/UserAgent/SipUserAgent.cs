@@ -269,9 +269,17 @@ public sealed partial class SipUserAgent : ITransactionUser
             return;
         }
 
-        if (IncomingAuthentication is { } authentication && authentication.Verify(request) is var verification
+        if (IncomingAuthentication is { } authentication && authentication.Verify(request, transaction.Flow.RemoteEndPoint.Address) is var verification
             && verification != DigestVerification.Accepted)
         {
+            if (verification == DigestVerification.LockedOut)
+            {
+                // Too many wrong answers from this source: no new nonce to guess against.
+                LogNotAuthenticated(_log, request.From?.Uri.ToString() ?? "?", verification);
+                Respond(transaction, request, 403, "Forbidden");
+                return;
+            }
+
             // A first INVITE without credentials is the normal start of the exchange; anything else is worth a warning.
             if (verification != DigestVerification.Missing)
             {
@@ -344,7 +352,7 @@ public sealed partial class SipUserAgent : ITransactionUser
         transaction.Respond(response);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} not authenticated ({Verification}): challenged again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} not authenticated ({Verification})")]
     private static partial void LogNotAuthenticated(ILogger logger, string caller, DigestVerification verification);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} refused: not on the allowlist")]

@@ -106,6 +106,31 @@ public sealed partial class IncomingDigestTests(ITestOutputHelper output) : IDis
         RegistrarFaultTests.AssertNoSecretIn(station.Process.Lines, config);
     }
 
+    [Fact]
+    public async Task Svcrack_guessing_the_password_is_locked_out_after_five_wrong_answers()
+    {
+        var port = FreePort.Next();
+        var config = StationConfigs.Direct(port, $"sip:{User}@127.0.0.1:5999");
+        // svcrack 0.3 computes MD5 only (a SHA-256 challenge makes it crash): MD5 alone, to let it try at all.
+        config.Sip.IncomingAuth = new SipIncomingAuthConfig { Enabled = true, Realm = "front-door", Username = User, Password = Password, Algorithms = ["MD5"] };
+        await using var station = await StationProcess.StartAsync(config, Path.Combine(_dir, "station"));
+
+        // 300 wrong guesses, then the password: svcrack never gets to it.
+        var dictionary = Path.Combine(_dir, "dictionary.txt");
+        await File.WriteAllLinesAsync(dictionary, [.. Enumerable.Range(0, 300).Select(i => $"guess{i}"), Password]);
+        var svcrack = PeerProcess.Start("svcrack", ["-u", User, "-d", dictionary, "-m", "INVITE", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "127.0.0.1"], _dir);
+        await using (svcrack)
+        {
+            await svcrack.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        }
+
+        output.WriteLine(svcrack.Output);
+        Assert.DoesNotContain(Password, svcrack.Output, StringComparison.Ordinal);
+        Assert.Equal(5, station.Count("not authenticated (WrongCredentials)"));
+        Assert.True(station.Count("not authenticated (LockedOut)") >= 1, "no lockout logged");
+        Assert.Equal(0, station.Count("auto-answered"));
+    }
+
     private async Task<Baresip> Phone(string name, string authUser, string authPassword, string aorUser = User)
     {
         var phone = Baresip.Create(Path.Combine(_dir, name),

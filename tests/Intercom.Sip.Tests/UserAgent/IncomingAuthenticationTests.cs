@@ -24,14 +24,14 @@ public sealed class IncomingAuthenticationTests : IDisposable
     public void Dispose() => _bench.Dispose();
 
     /// <summary>INVITE, 401, then the same INVITE with credentials computed by our own client side; returns what was sent.</summary>
-    private string AuthenticatedInvite(string password = Password, Func<SipResponse, SipResponse>? pickChallenge = null)
+    private string AuthenticatedInvite(string password = Password, Func<SipResponse, SipResponse>? pickChallenge = null, string attempt = "")
     {
-        _bench.Receive(UserAgentTestBench.Invite(branch: "z9hG4bKfirst"));
+        _bench.Receive(UserAgentTestBench.Invite(branch: "z9hG4bKfirst" + attempt));
         var challenge = _bench.Transport.SentResponses.Last(r => r.StatusCode == 401);
         var client = new DigestAuthenticator(new DigestCredentials(User, password));
-        var first = Parse(UserAgentTestBench.Invite(branch: "z9hG4bKfirst"));
+        var first = Parse(UserAgentTestBench.Invite(branch: "z9hG4bKfirst" + attempt));
         Assert.Equal(DigestChallengeOutcome.Authorized, client.HandleChallenge(first, pickChallenge?.Invoke(challenge) ?? challenge));
-        var second = Parse(UserAgentTestBench.Invite(branch: "z9hG4bKsecond"));
+        var second = Parse(UserAgentTestBench.Invite(branch: "z9hG4bKsecond" + attempt));
         Assert.True(client.Authorize(second) > 0);
         var text = Encoding.UTF8.GetString(SipMessageWriter.ToBytes(second));
         _bench.Receive(text);
@@ -151,6 +151,21 @@ public sealed class IncomingAuthenticationTests : IDisposable
     {
         _bench.Agent.AcceptIncoming = _ => false;
         AuthenticatedInvite();
+        Assert.Single(_bench.Responses(403));
+        Assert.Empty(_bench.IncomingCalls);
+    }
+
+    [Fact]
+    public void A_source_that_guessed_wrong_five_times_gets_403_without_a_challenge()
+    {
+        for (var i = 0; i < IncomingDigestAuthentication.MaxFailures; i++)
+        {
+            AuthenticatedInvite(password: "guess-" + i, attempt: i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Equal(2 * IncomingDigestAuthentication.MaxFailures, _bench.Responses(401).Count());
+        _bench.Receive(UserAgentTestBench.Invite(branch: "z9hG4bKlocked"));
+        Assert.Equal(2 * IncomingDigestAuthentication.MaxFailures, _bench.Responses(401).Count());
         Assert.Single(_bench.Responses(403));
         Assert.Empty(_bench.IncomingCalls);
     }

@@ -26,4 +26,7 @@ public enum DigestVerification
 
     /// <summary>This nonce-count (or, without qop, this nonce) was already used: a replay (RFC 2617 §3.2.2, RFC 7616 §3.4.5).</summary>
     Replayed,
+
+    /// <summary>The source gave wrong credentials too often lately and is refused without a check (online guessing).</summary>
+    LockedOut,
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Intercom.Sip.Messages;
 
 namespace Intercom.Sip.UserAgent.Authentication;
@@ -7,12 +9,25 @@ namespace Intercom.Sip.UserAgent.Authentication;
 /// phone with no PBX in front to authenticate the caller. A request without valid credentials is answered 401 with
 /// fresh challenges, one per algorithm configured (SHA-256 first, then MD5 by default: RFC 8760 §2.4, RFC 7616 §3.7). Each nonce carries its issue time under an HMAC and expires after <see cref="DigestVerifierOptions.NonceLifetime"/>;
 /// qop=auth is required and a nonce-count may be used once, so a captured request replayed — as it was, or with new
-/// Call-ID, tags and branch — is refused (RFC 7616 §3.4.5). One user, one password. Not thread-safe: the SIP loop owns it.
+/// Call-ID, tags and branch — is refused (RFC 7616 §3.4.5). Online guessing is bounded per source (an IPv4 address, an
+/// IPv6 /64): after <see cref="MaxFailures"/> wrong answers within <see cref="LockoutTime"/> the source is refused without
+/// a check until that time has passed since its last failure (without it, one nonce with growing nonce-counts allows a
+/// guess per INVITE, some ten a second under the rate limiter). One user, one password. Not thread-safe: the SIP loop owns it.
 /// </summary>
 public sealed class IncomingDigestAuthentication
 {
+    /// <summary>Wrong answers from one source before it is locked out.</summary>
+    public const int MaxFailures = 5;
+
+    /// <summary>How long failures are remembered, and a lockout lasts after the last one.</summary>
+    public static readonly TimeSpan LockoutTime = TimeSpan.FromMinutes(10);
+
+    private const int MaxSources = 1024;
+
     private readonly DigestCredentials _credentials;
     private readonly DigestVerifier[] _verifiers;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<SourceKey, Failures> _failures = [];
 
     /// <param name="realm">The protection space named in challenges (RFC 3261 §22.1: e.g. the station's host name).</param>
     /// <param name="credentials">The one user callers must authenticate as.</param>
@@ -36,6 +51,7 @@ public sealed class IncomingDigestAuthentication
         }
 
         _credentials = credentials;
+        _time = time;
         var lifetime = nonceLifetime ?? new DigestVerifierOptions().NonceLifetime;
         Realm = realm;
         _verifiers = [.. algorithms.Select(a => new DigestVerifier(realm, time, new DigestVerifierOptions { Algorithm = a, NonceLifetime = lifetime }))];
@@ -48,10 +64,46 @@ public sealed class IncomingDigestAuthentication
     /// <summary>The algorithms offered and accepted, in the order of the challenges.</summary>
     public IReadOnlyList<DigestAlgorithm> Algorithms { get; }
 
-    /// <summary>Checks the Authorization of <paramref name="request"/>; anything but Accepted is to be answered with <see cref="Challenge"/>.</summary>
-    public DigestVerification Verify(SipRequest request)
+    /// <summary>Sources currently remembered for their failures.</summary>
+    public int TrackedSources => _failures.Count;
+
+    /// <summary>
+    /// Checks the Authorization of <paramref name="request"/> received from <paramref name="source"/>. LockedOut is to be
+    /// refused (403) without a challenge; anything else but Accepted is answered with <see cref="Challenge"/>.
+    /// </summary>
+    public DigestVerification Verify(SipRequest request, IPAddress source)
     {
         ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(source);
+        var key = SourceKey.Of(source);
+        var now = _time.GetUtcNow();
+        if (_failures.TryGetValue(key, out var failures))
+        {
+            if (now - failures.Last >= LockoutTime)
+            {
+                _failures.Remove(key);
+            }
+            else if (failures.Count >= MaxFailures)
+            {
+                return DigestVerification.LockedOut;
+            }
+        }
+
+        var result = Check(request);
+        if (result is DigestVerification.WrongCredentials or DigestVerification.UnknownUser)
+        {
+            RecordFailure(key, now);
+        }
+        else if (result == DigestVerification.Accepted)
+        {
+            _failures.Remove(key);
+        }
+
+        return result;
+    }
+
+    private DigestVerification Check(SipRequest request)
+    {
         foreach (DigestAuthorization credentials in DigestAuthorization.ReadAll(request, SipHeaderNames.Authorization))
         {
             if (!string.Equals(credentials.Realm, Realm, StringComparison.Ordinal))
@@ -86,6 +138,34 @@ public sealed class IncomingDigestAuthentication
         }
     }
 
+    private void RecordFailure(SourceKey key, DateTimeOffset now)
+    {
+        if (_failures.TryGetValue(key, out var failures))
+        {
+            failures.Count++;
+            failures.Last = now;
+            return;
+        }
+
+        if (_failures.Count >= MaxSources)
+        {
+            // Bounded memory against failures from many addresses: the source whose last failure is oldest goes.
+            SourceKey oldest = default;
+            var oldestTime = DateTimeOffset.MaxValue;
+            foreach (var (k, f) in _failures)
+            {
+                if (f.Last < oldestTime)
+                {
+                    (oldest, oldestTime) = (k, f.Last);
+                }
+            }
+
+            _failures.Remove(oldest);
+        }
+
+        _failures[key] = new Failures { Count = 1, Last = now };
+    }
+
     private int IndexOf(DigestAlgorithm algorithm)
     {
         for (int i = 0; i < Algorithms.Count; i++)
@@ -97,5 +177,30 @@ public sealed class IncomingDigestAuthentication
         }
 
         return -1;
+    }
+
+    /// <summary>An IPv4 address, or the /64 an IPv6 address is in (one host may hold the whole /64).</summary>
+    private readonly record struct SourceKey(bool V6, ulong Value)
+    {
+        public static SourceKey Of(IPAddress address)
+        {
+            if (address.IsIPv4MappedToIPv6)
+            {
+                address = address.MapToIPv4();
+            }
+
+            Span<byte> bytes = stackalloc byte[16];
+            address.TryWriteBytes(bytes, out int written);
+            return address.AddressFamily == AddressFamily.InterNetworkV6
+                ? new SourceKey(true, System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(bytes))
+                : new SourceKey(false, System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(bytes[..written]));
+        }
+    }
+
+    private sealed class Failures
+    {
+        public int Count { get; set; }
+
+        public DateTimeOffset Last { get; set; }
     }
 }
