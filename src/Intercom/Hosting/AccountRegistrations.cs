@@ -202,7 +202,7 @@ public sealed class AccountRegistrations : IDisposable
     // On the loop. A client replaced by a changed account's new one is silent: its "stopped" would hide the new status.
     private void OnStatus(AccountRegistration registration, RegistrationStatus status)
     {
-        var current = _current;
+        var current = Volatile.Read(ref _current);
         if (Array.IndexOf(current, registration) >= 0 || !Array.Exists(current, r => r.AccountId == registration.AccountId))
         {
             StatusChanged?.Invoke(registration, status);
