@@ -43,7 +43,7 @@ internal static class CallAccounts
         };
     }
 
-    /// <summary>How <paramref name="account"/> registers through <paramref name="agent"/>'s contact and product name.</summary>
+    /// <summary>How <paramref name="account"/> registers, with <paramref name="agent"/>'s product name.</summary>
     public static RegistrationOptions RegistrationOptions(SipAccountConfig account, IntercomConfig config, SipUserAgentOptions agent) => new()
     {
         AddressOfRecord = SipUri.Parse(account.Aor),
@@ -57,7 +57,10 @@ internal static class CallAccounts
         },
         Credentials = Credentials(account),
         DisplayName = account.DisplayName ?? config.Name,
-        ContactUser = agent.ContactUser,
+        // Each binding's Contact carries its own AOR's user (as baresip's and pjsua's accounts do): a registrar or its
+        // admin sees which account a binding is, also after an account changed live. The station answers whatever user
+        // the Request-URI names at its address.
+        ContactUser = null,
         Expires = TimeSpan.FromSeconds(account.ExpiresSeconds),
         KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
         UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,

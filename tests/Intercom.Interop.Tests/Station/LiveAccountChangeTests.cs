@@ -67,18 +67,18 @@ public sealed class LiveAccountChangeTests : IAsyncLifetime
 
         // The new user reaches the station, which auto-answers the allowlisted resident.
         await _resident.CommandAsync("dial", $"sip:gate@{Domain}");
-        var established = await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var established = await EstablishedAsync("call to the new user");
         Assert.Contains("gate", established.GetProperty("peeruri").GetString(), StringComparison.Ordinal);
         await WaitUntil(() => _app.Calls.ActiveLegs == 1, "the station has the call");
         await _resident.CommandAsync("hangup");
-        await WaitUntil(() => _app.Calls.ActiveLegs == 0, "the call ended at the station");
+        await WaitUntil(() => _app.Calls.ActiveLegs == 0 && _app.Station.GetStatus().CallState == Intercom.Station.StationCallState.Idle, "the call ended at the station");
     }
 
     [Fact]
     public async Task A_call_up_while_the_account_changes_stays_up_and_the_next_call_uses_the_new_account()
     {
         _app.SimulatedBoard!.PressButton("button1");
-        var first = await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var first = await EstablishedAsync("first call");
         Assert.Contains("door", first.GetProperty("peeruri").GetString(), StringComparison.Ordinal);
 
         Assert.Equal(["accounts"], await _app.ReconfigureCallsAsync(Config("gate")));
@@ -94,9 +94,9 @@ public sealed class LiveAccountChangeTests : IAsyncLifetime
         // Its BYE still finds the dialog through Kamailio's record-route; then the next call is placed as the new user.
         await _resident.CommandAsync("hangup");
         await _resident.WaitForEventAsync("CALL_CLOSED", Wait);
-        await WaitUntil(() => _app.Calls.ActiveLegs == 0, "first call ended at the station");
+        await WaitUntil(() => _app.Calls.ActiveLegs == 0 && _app.Station.GetStatus().CallState == Intercom.Station.StationCallState.Idle, "first call ended at the station");
         _app.SimulatedBoard.PressButton("button1");
-        var second = await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var second = await EstablishedAsync("second call");
         Assert.Contains("gate", second.GetProperty("peeruri").GetString(), StringComparison.Ordinal);
         await _resident.CommandAsync("hangup");
     }
@@ -122,6 +122,18 @@ public sealed class LiveAccountChangeTests : IAsyncLifetime
         && registration.Client.Options.AddressOfRecord.User == user && registration.Client.Status.State == RegistrationState.Registered;
 
     private int DoorPulses() => _app.SimulatedBoard!.RelayTransitions.Count(t => t.RelayId == "door" && t.Energised);
+
+    private async Task<System.Text.Json.JsonElement> EstablishedAsync(string what)
+    {
+        try
+        {
+            return await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{what}: {e.Message}\nKamailio:\n{_kamailio.Process.Tail(40)}\nstation events:\n{string.Join("\n", _events.Select(x => $"{x.Kind}: {x.Message}"))}", e);
+        }
+    }
 
     private async Task WaitUntil(Func<bool> condition, string what)
     {

@@ -28,8 +28,11 @@ public sealed class LiveAccountChangeTests : IDisposable
         var applied = await app.ReconfigureCallsAsync(Config(Account("pbx", "door2")));
 
         Assert.Equal(["accounts"], applied);
-        await _registrar.WaitForAsync(r => IsRegister(r, "door", expires: 0), "un-REGISTER of door");
+        var removal = await _registrar.WaitForAsync(r => IsRegister(r, "door", expires: 0), "un-REGISTER of door");
         await RegisteredAsync(app, "pbx", "door2");
+        var binding = await _registrar.WaitForAsync(r => IsRegister(r, "door2", expires: 600), "REGISTER of door2");
+        Assert.Equal("door", Assert.Single(removal.Contacts).Uri.User);
+        Assert.Equal("door2", Assert.Single(binding.Contacts).Uri.User);
         var registration = Assert.Single(app.Accounts.Current);
         Assert.Equal($"sip:door2@{_registrar.HostPort}", registration.AddressOfRecord);
         Assert.Equal("door2", app.Calls.Account.Identity.Uri.User);
@@ -157,7 +160,7 @@ public sealed class LiveAccountChangeTests : IDisposable
         Assert.Equal("door", bye.From!.Uri.User);
         Assert.Equal(first.From.Tag, bye.From.Tag);
 
-        await WaitForAsync(() => app.Calls.ActiveLegs == 0, "first call ended");
+        await WaitForAsync(() => app.Calls.ActiveLegs == 0 && app.Station.GetStatus().CallState == Intercom.Station.StationCallState.Idle, "first call ended");
         app.Station.Dial(peer, "test");
         var second = await _registrar.WaitForAsync(r => r.Method == SipMethods.Invite && r.CallId != first.CallId, "second INVITE");
         Assert.Equal("door2", second.From!.Uri.User);
