@@ -13,13 +13,14 @@ namespace Intercom.Hosting;
 /// Applies the call side of a changed configuration while the station runs, never touching a call in progress: "accounts"
 /// re-register (<see cref="AccountRegistrations"/>) and the next call uses the new account; "media" (codecs, SRTP, ports,
 /// timeouts) holds from the next call on; "audio" reopens the devices once no call has media. "name" is the accounts'
-/// default display name; "sip.registrationBackoff" is read by each registration client, so a change renews them.
+/// default display name; "sip.registrationBackoff" is read by each registration client, so a change renews them;
+/// "sip.incomingAuth" checks the next INVITE that opens a dialog (fresh nonces; dialogs that are up are not asked again).
 /// (Section names as the web layer splits the configuration.)
 /// </summary>
 internal sealed partial class CallReconfiguration
 {
     /// <summary>The sections this class applies live.</summary>
-    public static readonly IReadOnlyList<string> LiveSections = ["name", "sip.registrationBackoff", "accounts", "media", "audio"];
+    public static readonly IReadOnlyList<string> LiveSections = ["name", "sip.registrationBackoff", "sip.incomingAuth", "accounts", "media", "audio"];
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly SipStack _sip;
@@ -65,12 +66,19 @@ internal sealed partial class CallReconfiguration
             var running = _running;
             var name = running.Name != config.Name;
             var backoff = !Same(running.Sip.RegistrationBackoff, config.Sip.RegistrationBackoff, ConfigJsonContext.Default.SipRegistrationBackoffConfig);
+            var incomingAuth = !Same(running.Sip.IncomingAuth, config.Sip.IncomingAuth, ConfigJsonContext.Default.SipIncomingAuthConfig);
             var accounts = !Same(running.Accounts, config.Accounts, ConfigJsonContext.Default.ListSipAccountConfig);
             var media = !Same(running.Media, config.Media, ConfigJsonContext.Default.MediaConfig);
             var audio = !Same(running.Audio, config.Audio, ConfigJsonContext.Default.AudioConfig);
             if (name || backoff || accounts)
             {
                 await _registrations.ApplyAsync(config).ConfigureAwait(false);
+            }
+
+            if (incomingAuth)
+            {
+                var authentication = SipIncomingAuth.FromConfig(config.Sip.IncomingAuth, _time);
+                await _sip.InvokeAsync(() => _sip.Agent.IncomingAuthentication = authentication).ConfigureAwait(false);
             }
 
             if (name || accounts || media)
@@ -107,7 +115,7 @@ internal sealed partial class CallReconfiguration
 
             _running = config;
             var applied = new List<string>();
-            foreach (var (section, changed) in new[] { ("name", name), ("sip.registrationBackoff", backoff), ("accounts", accounts), ("media", media), ("audio", audio) })
+            foreach (var (section, changed) in new[] { ("name", name), ("sip.registrationBackoff", backoff), ("sip.incomingAuth", incomingAuth), ("accounts", accounts), ("media", media), ("audio", audio) })
             {
                 if (changed)
                 {

@@ -121,6 +121,21 @@ public sealed class LiveAccountChangeTests : IDisposable
     }
 
     [Fact]
+    public async Task Incoming_digest_authentication_is_turned_on_and_off_for_the_next_incoming_call()
+    {
+        using var app = Start();
+        Assert.Null(app.Sip.Agent.IncomingAuthentication);
+
+        var on = Config();
+        on.Sip.IncomingAuth = new SipIncomingAuthConfig { Enabled = true, Username = "door", Password = "incoming-secret" };
+        Assert.Equal(["sip.incomingAuth"], await app.ReconfigureCallsAsync(on));
+        Assert.NotNull(app.Sip.Agent.IncomingAuthentication);
+
+        Assert.Equal(["sip.incomingAuth"], await app.ReconfigureCallsAsync(Config()));
+        Assert.Null(app.Sip.Agent.IncomingAuthentication);
+    }
+
+    [Fact]
     public async Task An_unchanged_configuration_applies_nothing_and_sends_nothing()
     {
         using var app = Start(Account("pbx", "door"));
