@@ -183,6 +183,29 @@ public sealed class LiveAccountChangeTests : IDisposable
         Assert.EndsWith("RTP/AVP 8 101", AudioLine(second), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Changed_audio_reopens_the_devices_only_after_the_call_in_progress()
+    {
+        using var app = Start(Account("pbx", "door"));
+        app.Station.Dial($"sip:peer@{_registrar.HostPort}", "test");
+        await _registrar.WaitForAsync(r => r.Method == SipMethods.Ack, "ACK of the call");
+        await WaitForAsync(() => app.Audio.Current is not null, "the call has the microphone and speaker");
+        var engine = app.Audio.Engine;
+        var stream = app.Audio.Current;
+
+        var next = Config(Account("pbx", "door"));
+        next.Audio.SampleRate = 8000;
+        Assert.Equal(["audio"], await app.ReconfigureCallsAsync(next));
+
+        Assert.True(app.Audio.ReopenPending);
+        Assert.Same(engine, app.Audio.Engine);
+        Assert.Same(stream, app.Audio.Current);
+        app.Station.HangUp("test");
+        await WaitForAsync(() => !app.Audio.ReopenPending, "devices reopened after the call");
+        Assert.NotSame(engine, app.Audio.Engine);
+        Assert.Equal(8000, app.Audio.SampleRate);
+    }
+
     private StationApp Start(params SipAccountConfig[] accounts) =>
         StationApp.Start(Config(accounts), simulate: true, NullLoggerFactory.Instance);
 
