@@ -5,10 +5,8 @@ using System.Text.Json.Serialization.Metadata;
 using Intercom.Configuration;
 using Intercom.Station.Logging;
 using Intercom.Web.Security;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Intercom.Web.Api;
@@ -31,7 +29,7 @@ internal sealed partial class WebApi(
     private const int MaxEventsPerPage = 500;
     private static readonly TimeSpan HashQueueTimeout = TimeSpan.FromSeconds(10);
 
-    public void Map(IEndpointRouteBuilder routes)
+    public void Map(RequestRouter routes)
     {
         routes.MapGet("/api/session", ctx => Session(ctx));
         routes.MapPost("/api/setup", ctx => Setup(ctx));
