@@ -6,6 +6,7 @@ using Intercom.Sip.UserAgent.Registration;
 using Intercom.Station.Configuration;
 using Intercom.Station.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
 
 namespace Intercom.Interop.Tests.Station;
 
@@ -15,7 +16,7 @@ namespace Intercom.Interop.Tests.Station;
 /// old one; a call that is up while the account changes stays up (its DTMF code still opens the door, its BYE still
 /// arrives), and the next call is placed as the new user.
 /// </summary>
-public sealed class LiveAccountChangeTests : IAsyncLifetime
+public sealed class LiveAccountChangeTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int PulseMs = 300;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
@@ -57,8 +58,11 @@ public sealed class LiveAccountChangeTests : IAsyncLifetime
     [Fact]
     public async Task Kamailio_routes_the_new_user_to_the_station_and_no_longer_the_old_one()
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Assert.Equal(["accounts"], await _app.ReconfigureCallsAsync(Config("gate")));
+        var applied = clock.Elapsed;
         await WaitUntil(() => Registered("gate"), "registered as gate");
+        output.WriteLine($"account change applied in {applied.TotalMilliseconds:0.0} ms; registered at Kamailio as the new user {clock.Elapsed.TotalMilliseconds:0} ms after the change");
 
         // Kamailio's location for the old user is gone (the station sent Expires: 0): a call to it is refused with 404.
         await _resident.CommandAsync("dial", $"sip:door@{Domain}");
