@@ -64,7 +64,7 @@ public static partial class WebHosting
         private static readonly string[] StationWiring = ["board", "relays", "eventLog"];
 
         // Sections applied live whenever they change.
-        private static readonly HashSet<string> LiveSections = new(["station", .. CallReconfiguration.LiveSections], StringComparer.Ordinal);
+        private static readonly HashSet<string> LiveSections = new(["station", "sip.incomingAuth", .. CallReconfiguration.LiveSections], StringComparer.Ordinal);
 
         private readonly StationApp _app;
         private readonly ConfigStore _store;
@@ -187,6 +187,13 @@ public static partial class WebHosting
                 {
                     _app.Station.Reconfigure(config.Station);
                     applied.Add("station");
+                }
+
+                // Digest authentication of callers: the next INVITE meets the new setting.
+                if (!JsonNode.DeepEquals(previous["sip.incomingAuth"], next["sip.incomingAuth"]))
+                {
+                    SipIncomingAuth.Apply(_app.Sip, config.Sip.IncomingAuth);
+                    applied.Add("sip.incomingAuth");
                 }
 
                 // Name, accounts, media and audio: registrations follow, the next call uses them, the call in progress keeps its own.
