@@ -79,9 +79,12 @@ public sealed class ConsecutiveCallsTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(baseline!.Sockets, end.Sockets);
         Assert.InRange(end.FileDescriptors, 0, baseline.FileDescriptors + 2);
         Assert.InRange(end.Threads, 0, baseline.Threads + 4);
-        // Measured over 1,000 calls: +25 MiB by call 300, then +0.8 MiB over the last 667 calls.
+        // Measured over 1,000 calls: +25 MiB by call 300 (the GC growing its heap), then +0.8 MiB over the last 667 calls.
+        // A short run (CI: 30 calls) is still inside that growth, where the last two thirds measured 7.9-8.2 MiB on the
+        // shared machine: it gets twice the room; the full run keeps the tight bound.
         Assert.InRange(end.RssKb, 0, baseline.RssKb + (48 * 1024));
-        Assert.InRange(end.RssKb - plateau.RssKb, long.MinValue, 8 * 1024);
+        var levelled = calls >= 300 ? 8 * 1024 : 16 * 1024;
+        Assert.InRange(end.RssKb - plateau.RssKb, long.MinValue, levelled);
     }
 
     /// <summary>
