@@ -17,6 +17,11 @@ public sealed class AudioEngine : IDisposable
     private readonly MicrophoneProcessor microphone;
     private readonly SpeakerBuffer speaker;
     private readonly SpeakerMixer mixer;
+    private readonly EchoReference reference;
+    private readonly Lock lifecycle = new();
+    private bool onDemand;
+    private volatile bool devicesRunning;
+    private long deviceStarts;
     private double microphoneGainDb;
     private double speakerVolumeDb;
 
@@ -33,11 +38,14 @@ public sealed class AudioEngine : IDisposable
 
         this.capture = capture;
         this.playback = playback;
-        var reference = new EchoReference(capture.FrameSamples);
+        reference = new EchoReference(capture.FrameSamples);
         microphone = new MicrophoneProcessor(capture.SampleRate, capture.FrameSamples, options, reference, logger ?? NullLogger.Instance);
         speaker = new SpeakerBuffer(capture.SampleRate, capture.FrameSamples, SpeakerBufferFrames);
         Sounds = new LocalSoundPlayer(capture.SampleRate, capture.FrameSamples, options.LocalSoundLevelDbfs);
         mixer = new SpeakerMixer(speaker, Sounds, reference);
+        microphone.ReceiverChanged = UpdateDevices;
+        Sounds.Requested = UpdateDevices;
+        Sounds.Finished = QueueUpdateDevices;
         MicrophoneGainDb = options.MicrophoneGainDb;
         SpeakerVolumeDb = options.SpeakerVolumeDb;
     }
@@ -60,7 +68,15 @@ public sealed class AudioEngine : IDisposable
         {
             speaker.Clear();
         }
+
+        UpdateDevices();
     }
+
+    /// <summary>True while the capture and playback devices run (their threads, and the sound card open).</summary>
+    public bool DevicesRunning => devicesRunning;
+
+    /// <summary>How often the devices were started (once per call or tone after <see cref="StartOnDemand"/>).</summary>
+    public long DeviceStarts => Interlocked.Read(ref deviceStarts);
 
     /// <summary>Ringback, confirmation and error sounds on the speaker.</summary>
     public LocalSoundPlayer Sounds { get; }
@@ -120,18 +136,105 @@ public sealed class AudioEngine : IDisposable
         return new AudioEngine(capture, playback, options, factory.CreateLogger("Intercom.Audio"));
     }
 
-    /// <summary>Starts both device threads (the speaker runs even between calls, for local sounds).</summary>
+    /// <summary>Starts both device threads and keeps them running until <see cref="Stop"/>.</summary>
     public void Start()
     {
-        playback.Start(mixer);
-        capture.Start(microphone);
+        lock (lifecycle)
+        {
+            onDemand = false;
+            StartDevices();
+        }
     }
 
-    /// <summary>Stops both device threads.</summary>
+    /// <summary>
+    /// Runs the devices only while they have work: a receiver on <see cref="Microphone"/>, a call on the speaker
+    /// (<see cref="ConnectSpeaker"/>) or a local sound playing. Between calls the sound card is closed and no thread
+    /// wakes up, so an idle station uses no CPU (baresip opens its devices per call too). Both devices always run together:
+    /// the echo canceller needs the speaker's frames beside the microphone's.
+    /// </summary>
+    public void StartOnDemand()
+    {
+        lock (lifecycle)
+        {
+            onDemand = true;
+        }
+
+        UpdateDevices();
+    }
+
+    /// <summary>Stops both device threads (and on-demand starting).</summary>
     public void Stop()
     {
+        lock (lifecycle)
+        {
+            onDemand = false;
+            StopDevices();
+        }
+    }
+
+    /// <summary>Starts or stops the devices for what is asked of them now (on-demand mode only).</summary>
+    private void UpdateDevices()
+    {
+        lock (lifecycle)
+        {
+            if (!onDemand)
+            {
+                return;
+            }
+
+            var wanted = microphone.HasReceiver || mixer.Call is not null || Sounds.IsPlaying;
+            if (wanted)
+            {
+                StartDevices();
+            }
+            else if (devicesRunning)
+            {
+                // A device thread may be the caller's caller (a call hung up from a frame callback): stopping joins the
+                // device threads, so it never runs on one. The check is repeated there, under the lock.
+                QueueUpdateDevices();
+            }
+        }
+    }
+
+    /// <summary>Re-evaluates on a thread-pool thread; the playback thread calls this when a local sound ends.</summary>
+    private void QueueUpdateDevices() => ThreadPool.UnsafeQueueUserWorkItem(static engine => engine.StopIfIdle(), this, preferLocal: false);
+
+    private void StopIfIdle()
+    {
+        lock (lifecycle)
+        {
+            if (onDemand && !(microphone.HasReceiver || mixer.Call is not null || Sounds.IsPlaying))
+            {
+                StopDevices();
+            }
+        }
+    }
+
+    private void StartDevices()
+    {
+        if (devicesRunning)
+        {
+            return;
+        }
+
+        // The echo reference starts empty: frames left from the last run would not line up with the new capture.
+        reference.Clear();
+        playback.Start(mixer);
+        capture.Start(microphone);
+        devicesRunning = true;
+        Interlocked.Increment(ref deviceStarts);
+    }
+
+    private void StopDevices()
+    {
+        if (!devicesRunning)
+        {
+            return;
+        }
+
         capture.Stop();
         playback.Stop();
+        devicesRunning = false;
     }
 
     public void Dispose()

@@ -44,6 +44,16 @@ internal sealed class EchoReference
         }
     }
 
+    /// <summary>Forgets what was played (the devices restart).</summary>
+    public void Clear()
+    {
+        lock (gate)
+        {
+            head = 0;
+            count = 0;
+        }
+    }
+
     public void Read(Span<short> frame)
     {
         lock (gate)

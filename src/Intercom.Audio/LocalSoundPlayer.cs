@@ -39,7 +39,17 @@ public sealed class LocalSoundPlayer
     public bool IsPlaying => playing || Volatile.Read(ref command) > 0;
 
     /// <summary>Starts <paramref name="sound"/>, replacing whatever was playing.</summary>
-    public void Play(LocalSound sound) => Volatile.Write(ref command, 1 + (int)sound);
+    public void Play(LocalSound sound)
+    {
+        Volatile.Write(ref command, 1 + (int)sound);
+        Requested?.Invoke();
+    }
+
+    /// <summary>Called on the caller's thread after <see cref="Play"/> (the engine starts the speaker for it).</summary>
+    internal Action? Requested { get; set; }
+
+    /// <summary>Called on the playback thread when a sound ends or is stopped (the engine may stop the devices).</summary>
+    internal Action? Finished { get; set; }
 
     /// <summary>Stops the current sound (ringback ends this way when the call is answered).</summary>
     public void Stop() => Volatile.Write(ref command, CommandStop);
@@ -47,23 +57,32 @@ public sealed class LocalSoundPlayer
     /// <summary>Adds the current sound into <paramref name="frame"/>; called on the playback thread.</summary>
     internal void MixInto(Span<short> frame)
     {
-        ApplyCommand();
+        var applied = ApplyCommand();
         if (pattern is null)
         {
+            if (applied)
+            {
+                Finished?.Invoke(); // stopped (or replaced by nothing) before or while playing
+            }
+
             return;
         }
 
         var tone = scratch.AsSpan(0, frame.Length);
         Generate(tone);
         Gain.MixInto(frame, tone);
+        if (pattern is null)
+        {
+            Finished?.Invoke(); // a sound that does not loop ended in this frame
+        }
     }
 
-    private void ApplyCommand()
+    private bool ApplyCommand()
     {
         var pending = Interlocked.Exchange(ref command, 0);
         if (pending == 0)
         {
-            return;
+            return false;
         }
 
         pattern = pending switch
@@ -79,6 +98,7 @@ public sealed class LocalSoundPlayer
         phaseA = 0;
         phaseB = 0;
         playing = pattern is not null;
+        return true;
     }
 
     private void Generate(Span<short> output)

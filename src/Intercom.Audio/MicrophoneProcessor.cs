@@ -60,9 +60,23 @@ internal sealed class MicrophoneProcessor : IAudioFrameReceiver, IAudioSource, I
         set => Volatile.Write(ref gain, value);
     }
 
-    public void Start(IAudioFrameReceiver receiver) => target = receiver ?? throw new ArgumentNullException(nameof(receiver));
+    /// <summary>True while a receiver takes the processed frames.</summary>
+    public bool HasReceiver => target is not null;
 
-    public void Stop() => target = null;
+    /// <summary>Called after a receiver is set or removed (the engine starts or stops the devices for it).</summary>
+    public Action? ReceiverChanged { get; set; }
+
+    public void Start(IAudioFrameReceiver receiver)
+    {
+        target = receiver ?? throw new ArgumentNullException(nameof(receiver));
+        ReceiverChanged?.Invoke();
+    }
+
+    public void Stop()
+    {
+        target = null;
+        ReceiverChanged?.Invoke();
+    }
 
     public void OnFrame(ReadOnlySpan<short> frame)
     {

@@ -27,13 +27,25 @@ public sealed partial class ConfigStore
     /// Loads the file; when it is corrupt or invalid and a last good copy exists, loads that instead and says so in
     /// <paramref name="fellBackBecause"/>. Returns false (with the file's own errors) when neither can be used.
     /// </summary>
-    public bool TryLoad(out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, out IReadOnlyList<ConfigError>? fellBackBecause)
+    public bool TryLoad(out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, out IReadOnlyList<ConfigError>? fellBackBecause) =>
+        TryLoad(out config, out errors, out fellBackBecause, keepGoodCopy: true);
+
+    /// <summary>
+    /// As <see cref="TryLoad(out IntercomConfig?, out IReadOnlyList{ConfigError}, out IReadOnlyList{ConfigError}?)"/>; with
+    /// <paramref name="keepGoodCopy"/> false the caller writes the last good copy later with <see cref="KeepAsGood"/> (the
+    /// station does once it is up, so serialising and syncing the copy does not delay its first REGISTER).
+    /// </summary>
+    public bool TryLoad(out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, out IReadOnlyList<ConfigError>? fellBackBecause, bool keepGoodCopy)
     {
         fellBackBecause = null;
         RemoveAbandonedSaves();
         if (ConfigLoader.TryLoad(Path, out config, out errors))
         {
-            RememberAsGood(config!);
+            if (keepGoodCopy)
+            {
+                RememberAsGood(config!);
+            }
+
             return true;
         }
 
@@ -66,6 +78,13 @@ public sealed partial class ConfigStore
         WriteAtomically(Path, bytes);
         WriteAtomically(LastGoodPath, bytes);
         return true;
+    }
+
+    /// <summary>Keeps <paramref name="config"/>, which loaded cleanly from <see cref="Path"/>, as the last good copy (written only when it changed).</summary>
+    public void KeepAsGood(IntercomConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        RememberAsGood(config);
     }
 
     private void RememberAsGood(IntercomConfig config)

@@ -14,7 +14,7 @@ namespace Intercom.Sip.Transport;
 /// </summary>
 public sealed class SipServerLocator
 {
-    private readonly ILookupClient _dns;
+    private readonly Lazy<ILookupClient> _dns;
     private readonly SipServerLocatorOptions _options;
     private readonly Random _random;
 
@@ -25,9 +25,24 @@ public sealed class SipServerLocator
     public SipServerLocator(ILookupClient dns, SipServerLocatorOptions? options = null, Random? random = null)
     {
         ArgumentNullException.ThrowIfNull(dns);
-        _dns = dns;
+        _dns = new Lazy<ILookupClient>(() => dns);
         _options = options ?? new SipServerLocatorOptions();
         _random = random ?? Random.Shared;
+    }
+
+    /// <summary>
+    /// Creates a locator whose resolver is made on the first name that needs DNS. A LookupClient reads the system's name
+    /// servers from every network interface when it is made (milliseconds, and code the process otherwise never runs);
+    /// a station whose registrar and proxy are IP addresses never needs one.
+    /// </summary>
+    /// <param name="dns">Makes the resolver, at most once.</param>
+    /// <param name="options">Transport preference and address family choices.</param>
+    public SipServerLocator(Func<ILookupClient> dns, SipServerLocatorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dns);
+        _dns = new Lazy<ILookupClient>(dns, LazyThreadSafetyMode.ExecutionAndPublication);
+        _options = options ?? new SipServerLocatorOptions();
+        _random = Random.Shared;
     }
 
     /// <summary>
@@ -375,7 +390,7 @@ public sealed class SipServerLocator
     {
         try
         {
-            var response = await _dns.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
+            var response = await _dns.Value.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
             return response.HasError ? null : response;
         }
         catch (DnsResponseException)

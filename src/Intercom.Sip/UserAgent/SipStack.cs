@@ -45,10 +45,10 @@ public sealed class SipStack : IDisposable
 
         var transport = new SipTransportLayer(loop, options.Transport);
         var transactions = new TransactionLayer(loop, transport, null, options.Timers);
-        var dns = options.DnsServers.Count > 0
-            ? new LookupClient(new LookupClientOptions([.. options.DnsServers]) { UseCache = true, Timeout = TimeSpan.FromSeconds(3), Retries = 1 })
-            : new LookupClient(new LookupClientOptions { UseCache = true, Timeout = TimeSpan.FromSeconds(3), Retries = 1 });
-        var locator = new SipServerLocator(dns);
+        var servers = options.DnsServers;
+        var locator = new SipServerLocator(() => servers.Count > 0
+            ? new LookupClient(new LookupClientOptions([.. servers]) { UseCache = true, Timeout = TimeSpan.FromSeconds(3), Retries = 1 })
+            : new LookupClient(new LookupClientOptions { UseCache = true, Timeout = TimeSpan.FromSeconds(3), Retries = 1 }));
         var agent = new SipUserAgent(transactions, options.Agent, locator, log);
         return new SipStack(loop, transport, transactions, agent, locator);
     }

@@ -21,11 +21,14 @@ public sealed class CallAudio : IDisposable
     private TaskCompletionSource? _pendingDone;
     private bool _disposed;
 
-    /// <summary>Takes ownership of <paramref name="engine"/> and starts it (the speaker runs between calls for tones).</summary>
+    /// <summary>
+    /// Takes ownership of <paramref name="engine"/>, whose devices then run only while a call is connected or a tone plays
+    /// (<see cref="AudioEngine.StartOnDemand"/>): an idle station keeps its sound card closed and uses no CPU.
+    /// </summary>
     public CallAudio(AudioEngine engine)
     {
         Engine = engine ?? throw new ArgumentNullException(nameof(engine));
-        engine.Start();
+        engine.StartOnDemand();
     }
 
     /// <summary>The devices in use; replaced by <see cref="ReopenAsync"/> between calls.</summary>
@@ -96,7 +99,7 @@ public sealed class CallAudio : IDisposable
     /// <summary>
     /// Replaces the devices with the engine <paramref name="open"/> builds (another card, rate or echo control): at once
     /// when no call has media, else when the last such call ends. A later request replaces one still waiting. The task
-    /// completes once the new engine runs.
+    /// completes once the new engine is in place (its devices open for the next call or tone).
     /// </summary>
     public Task ReopenAsync(Func<AudioEngine> open)
     {
@@ -214,12 +217,12 @@ public sealed class CallAudio : IDisposable
             // Options the audio library refuses (the configuration was validated, so a bug): calls go on without sound
             // rather than with a disposed engine.
             Engine = AudioEngine.Create(new AudioOptions { Driver = AudioDriver.Null, SampleRate = rate });
-            Engine.Start();
+            Engine.StartOnDemand();
             done.TrySetException(e);
             return;
         }
 
-        Engine.Start();
+        Engine.StartOnDemand();
         done.TrySetResult();
     }
 

@@ -77,21 +77,27 @@ public sealed class StationApp : IDisposable
         log.LogInformation("relays released at start: {Relays}", string.Join(", ", layout.Relays.Select(r => r.Id)));
 
         SipStack? sip = null;
+        AccountRegistrations? accounts = null;
         CallAudio? audio = null;
         try
         {
             sip = CreateSipStack(config, time, logs);
+
+            // The first REGISTER goes out before the sound devices, the media address and the door-station logic are built
+            // (StartupOrder.cs): none of them is needed to register, and they take longer than the registrar's answer.
+            accounts = StartRegistrations(config, sip);
             audio = CallAudioHosting.CreateAudio(config, simulate, time, logs);
             var mediaAddress = CallAccounts.MediaAddress(config, sip);
             var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccount(config), CallReconfiguration.MediaFactory(config, mediaAddress, audio, time), audio.PlayTone, time);
             var station = new DoorStation(config.Station, board, calls, time, logs.CreateLogger("station"));
             station.Start();
-            var accounts = StartRegistrations(config, sip, station);
+            StartupOrder.ReportRegistrations(sip, accounts, station);
             var reconfiguration = new CallReconfiguration(config, mediaAddress, sip, calls, audio, accounts, simulate, time, logs);
             return new StationApp(config, sip, board, calls, station, accounts, audio, reconfiguration, log);
         }
         catch
         {
+            accounts?.Dispose();
             sip?.Dispose();
             audio?.Dispose();
             board.ReleaseAll();
@@ -199,11 +205,9 @@ public sealed class StationApp : IDisposable
         return stack;
     }
 
-    private static AccountRegistrations StartRegistrations(IntercomConfig config, SipStack sip, DoorStation station)
+    private static AccountRegistrations StartRegistrations(IntercomConfig config, SipStack sip)
     {
         var accounts = AccountRegistrations.Create(config, sip);
-        accounts.StatusChanged += (registration, status) =>
-            station.SetRegistered(accounts.AnyRegistered, $"{registration.AccountId}: {status.State} {status.Reason}");
 
         // A lost TCP/TLS flow re-registers at once (RFC 5626 §4.4.1) instead of waiting for the next refresh.
         sip.Transport.ConnectionClosed = accounts.OnFlowClosed;

@@ -14,8 +14,9 @@ public static partial class StationHost
         using var loggerFactory = SystemdLogging.Create();
         var log = loggerFactory.CreateLogger("intercom");
 
+        StartupOrder.WarmUpCryptography();
         var store = new ConfigStore(commandLine.ConfigPath);
-        if (!store.TryLoad(out var config, out var errors, out var fellBackBecause))
+        if (!store.TryLoad(out var config, out var errors, out var fellBackBecause, keepGoodCopy: false))
         {
             foreach (var e in errors)
             {
@@ -70,6 +71,12 @@ public static partial class StationHost
             LogReady(log);
             using var systemd = SystemdSupervision.Start(app, SystemdNotifier.FromEnvironment(TimeProvider.System));
             using var announceStopping = stopping.Token.Register(systemd.Stopping);
+            if (fellBackBecause is null)
+            {
+                // After READY=1: the copy is for the next start, nothing this one waits for (StartupOrder.cs).
+                store.KeepAsGood(config);
+            }
+
             await Task.Delay(Timeout.Infinite, stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
