@@ -12,6 +12,12 @@ public sealed class AudioEngine : IDisposable
 {
     private const int SpeakerBufferFrames = 4;
 
+    /// <summary>
+    /// How long the devices stay open once nothing needs them: a tone right after a call (or the next visitor) reuses
+    /// them, and the close (which waits for the device threads) happens when nothing else is going on.
+    /// </summary>
+    public static readonly TimeSpan IdleClose = TimeSpan.FromSeconds(2);
+
     private readonly IAudioSource capture;
     private readonly IAudioPlayer playback;
     private readonly MicrophoneProcessor microphone;
@@ -19,6 +25,7 @@ public sealed class AudioEngine : IDisposable
     private readonly SpeakerMixer mixer;
     private readonly EchoReference reference;
     private readonly Lock lifecycle = new();
+    private readonly ITimer idleTimer;
     private bool onDemand;
     private volatile bool devicesRunning;
     private long deviceStarts;
@@ -26,7 +33,7 @@ public sealed class AudioEngine : IDisposable
     private double speakerVolumeDb;
 
     /// <summary>Composes an engine over given devices (which must agree on rate and frame size); it owns them from now on and disposes them.</summary>
-    public AudioEngine(IAudioSource capture, IAudioPlayer playback, AudioOptions options, ILogger? logger = null)
+    public AudioEngine(IAudioSource capture, IAudioPlayer playback, AudioOptions options, ILogger? logger = null, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(playback);
@@ -45,7 +52,8 @@ public sealed class AudioEngine : IDisposable
         mixer = new SpeakerMixer(speaker, Sounds, reference);
         microphone.ReceiverChanged = UpdateDevices;
         Sounds.Requested = UpdateDevices;
-        Sounds.Finished = QueueUpdateDevices;
+        Sounds.Finished = ArmIdleClose;
+        idleTimer = (time ?? TimeProvider.System).CreateTimer(static e => ((AudioEngine)e!).StopIfIdle(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         MicrophoneGainDb = options.MicrophoneGainDb;
         SpeakerVolumeDb = options.SpeakerVolumeDb;
     }
@@ -133,7 +141,7 @@ public sealed class AudioEngine : IDisposable
             AudioDriver.Wav when options.PlaybackWavPath is { Length: > 0 } path => new WavFilePlayer(path, rate, period, time, deviceLogger),
             _ => new NullAudioPlayer(rate, period, time, deviceLogger),
         };
-        return new AudioEngine(capture, playback, options, factory.CreateLogger("Intercom.Audio"));
+        return new AudioEngine(capture, playback, options, factory.CreateLogger("Intercom.Audio"), time);
     }
 
     /// <summary>Starts both device threads and keeps them running until <see cref="Stop"/>.</summary>
@@ -172,7 +180,7 @@ public sealed class AudioEngine : IDisposable
         }
     }
 
-    /// <summary>Starts or stops the devices for what is asked of them now (on-demand mode only).</summary>
+    /// <summary>Starts the devices for what is asked of them now, or schedules their close (on-demand mode only).</summary>
     private void UpdateDevices()
     {
         lock (lifecycle)
@@ -182,28 +190,29 @@ public sealed class AudioEngine : IDisposable
                 return;
             }
 
-            var wanted = microphone.HasReceiver || mixer.Call is not null || Sounds.IsPlaying;
-            if (wanted)
+            if (Wanted)
             {
+                idleTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                 StartDevices();
             }
             else if (devicesRunning)
             {
-                // A device thread may be the caller's caller (a call hung up from a frame callback): stopping joins the
-                // device threads, so it never runs on one. The check is repeated there, under the lock.
-                QueueUpdateDevices();
+                ArmIdleClose();
             }
         }
     }
 
-    /// <summary>Re-evaluates on a thread-pool thread; the playback thread calls this when a local sound ends.</summary>
-    private void QueueUpdateDevices() => ThreadPool.UnsafeQueueUserWorkItem(static engine => engine.StopIfIdle(), this, preferLocal: false);
+    private bool Wanted => microphone.HasReceiver || mixer.Call is not null || Sounds.IsPlaying;
+
+    // Also called on the playback thread when a local sound ends: it takes no lock, and closing joins the device threads,
+    // so the close always runs on the timer's thread and checks again there whether the devices are still unused.
+    private void ArmIdleClose() => idleTimer.Change(IdleClose, Timeout.InfiniteTimeSpan);
 
     private void StopIfIdle()
     {
         lock (lifecycle)
         {
-            if (onDemand && !(microphone.HasReceiver || mixer.Call is not null || Sounds.IsPlaying))
+            if (onDemand && !Wanted)
             {
                 StopDevices();
             }
@@ -240,6 +249,7 @@ public sealed class AudioEngine : IDisposable
     public void Dispose()
     {
         Stop();
+        idleTimer.Dispose();
         (capture as IDisposable)?.Dispose();
         (playback as IDisposable)?.Dispose();
         microphone.Dispose();

@@ -4,13 +4,12 @@ namespace Intercom.Audio.Tests;
 
 /// <summary>
 /// The engine's on-demand mode: the sound devices run while a call is connected or a local sound plays, and are closed
-/// (no thread, no wake-up) in between.
+/// (no thread, no wake-up) <see cref="AudioEngine.IdleClose"/> after the last of them ends.
 /// </summary>
 public sealed class EngineOnDemandTests
 {
     private const int Rate = 8000;
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(20);
-    private static readonly TimeSpan StopLimit = TimeSpan.FromSeconds(10);
 
     [Fact]
     public void Devices_stay_closed_until_a_call_connects_and_close_when_it_ends()
@@ -30,7 +29,9 @@ public sealed class EngineOnDemandTests
 
         engine.Microphone.Stop();
         engine.ConnectSpeaker(null);
-        Assert.True(SpinWait.SpinUntil(() => !engine.DevicesRunning, StopLimit), "devices closed after the call");
+        Assert.True(engine.DevicesRunning, "kept open a moment for a tone after the call");
+        time.Advance(AudioEngine.IdleClose);
+        Assert.False(engine.DevicesRunning, "closed once nothing needed them");
         var delivered = capture.FramesDelivered;
         var played = playback.FramesPlayed;
         time.Advance(TimeSpan.FromSeconds(1));
@@ -50,8 +51,12 @@ public sealed class EngineOnDemandTests
         Assert.True(engine.DevicesRunning);
         ClockDriver.RunUntil(time, Period, () => !engine.Sounds.IsPlaying, () => playback.FramesPlayed);
 
-        Assert.True(SpinWait.SpinUntil(() => !engine.DevicesRunning, StopLimit), "devices closed after the confirmation beeps");
-        Assert.InRange(playback.FramesPlayed, 17, 40); // 340 ms of beeps, plus the frames before the stop took effect
+        var endedAt = playback.FramesPlayed;
+        ClockDriver.RunUntil(time, Period, () => !engine.DevicesRunning, () => playback.FramesPlayed);
+
+        // 340 ms of beeps (17 frames), then the devices stay open for IdleClose (100 frames) and close.
+        Assert.InRange(endedAt, 17, 20);
+        Assert.InRange(playback.FramesPlayed - endedAt, 95, 105);
         Assert.Equal(1, engine.DeviceStarts);
     }
 
@@ -71,7 +76,9 @@ public sealed class EngineOnDemandTests
         Assert.True(engine.DevicesRunning, "the call still holds the devices");
 
         engine.ConnectSpeaker(null);
-        Assert.True(SpinWait.SpinUntil(() => !engine.DevicesRunning, StopLimit));
+        engine.Sounds.Play(LocalSound.Error); // the error tone right after the call reuses the open devices
+        ClockDriver.RunUntil(time, Period, () => !engine.DevicesRunning, () => playback.FramesPlayed);
+        Assert.Equal(1, engine.DeviceStarts);
 
         engine.Sounds.Play(LocalSound.Ringback); // the next visitor
         Assert.True(engine.DevicesRunning);
@@ -87,7 +94,8 @@ public sealed class EngineOnDemandTests
         using var engine = Create(time, out _, out var playback);
         engine.Start();
         engine.Sounds.Play(LocalSound.Confirmation);
-        ClockDriver.RunUntil(time, Period, () => !engine.Sounds.IsPlaying && playback.FramesPlayed >= 30, () => playback.FramesPlayed);
+        ClockDriver.RunUntil(time, Period, () => !engine.Sounds.IsPlaying, () => playback.FramesPlayed);
+        time.Advance(AudioEngine.IdleClose);
 
         Assert.True(engine.DevicesRunning);
         var played = playback.FramesPlayed;
@@ -101,7 +109,7 @@ public sealed class EngineOnDemandTests
         capture = new NullAudioSource(Rate, 20, time);
         playback = new NullAudioPlayer(Rate, 20, time);
         var options = new AudioOptions { SampleRate = Rate, PeriodMs = 20, EchoControl = EchoControl.Off, NoiseSuppression = false };
-        return new AudioEngine(capture, playback, options);
+        return new AudioEngine(capture, playback, options, logger: null, time);
     }
 
     private sealed class CountingProvider : IAudioFrameProvider
