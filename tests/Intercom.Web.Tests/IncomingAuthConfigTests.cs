@@ -33,7 +33,7 @@ public class IncomingAuthConfigTests
         using var put = await client.SendAsync(StationWeb.Request(HttpMethod.Put, "/api/config", json: config.ToJsonString(), token: token));
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         var saved = Json.Parse(await put.Content.ReadAsStringAsync());
-        Assert.Contains("sip.incomingAuth", saved.GetProperty("applied").EnumerateArray().Select(e => e.GetString()));
+        Assert.Single(saved.GetProperty("applied").EnumerateArray(), e => e.GetString() == "sip.incomingAuth");
         Assert.DoesNotContain("sip.incomingAuth", saved.GetProperty("restartRequired").EnumerateArray().Select(e => e.GetString()));
 
         // The next INVITE without credentials is challenged (SHA-256 first), without a restart.

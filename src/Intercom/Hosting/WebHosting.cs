@@ -189,14 +189,7 @@ public static partial class WebHosting
                     applied.Add("station");
                 }
 
-                // Digest authentication of callers: the next INVITE meets the new setting.
-                if (!JsonNode.DeepEquals(previous["sip.incomingAuth"], next["sip.incomingAuth"]))
-                {
-                    SipIncomingAuth.Apply(_app.Sip, config.Sip.IncomingAuth);
-                    applied.Add("sip.incomingAuth");
-                }
-
-                // Name, accounts, media and audio: registrations follow, the next call uses them, the call in progress keeps its own.
+                // Name, accounts, media, audio and digest authentication of callers: registrations follow, the next call uses them, the call in progress keeps its own.
                 applied.AddRange(await _app.ReconfigureCallsAsync(config).ConfigureAwait(false));
 
                 // Sections the integrations apply themselves (a changed MQTT broker reconnects); none when they are not running.
