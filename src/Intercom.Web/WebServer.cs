@@ -13,17 +13,17 @@ using Microsoft.Extensions.Logging;
 namespace Intercom.Web;
 
 /// <summary>
-/// The web page and the HTTP API on one port: Kestrel through <see cref="WebApplication.CreateEmptyBuilder"/>, plain
+/// The web page and the HTTP API on one port: Kestrel's core in a bare generic host, <see cref="RequestRouter"/>, plain
 /// request delegates, no MVC, no reflection. Started by the app once the station runs, stopped before the station is.
 /// </summary>
 public sealed partial class WebServer : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(3);
 
-    private readonly WebApplication _app;
+    private readonly IHost _app;
     private readonly EventStream _stream;
 
-    private WebServer(WebApplication app, EventStream stream, Uri address)
+    private WebServer(IHost app, EventStream stream, Uri address)
     {
         _app = app;
         _stream = stream;
@@ -41,42 +41,7 @@ public sealed partial class WebServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(station);
         ArgumentNullException.ThrowIfNull(options);
         var web = station.Config.Web;
-        // The empty builder with only what is used (Kestrel's core, the app's logging; routes are RequestRouter's): the slim
-        // builder's configuration sources and binding, console logging, endpoint routing and the rest cost the AOT binary
-        // 1.5 MB (README "Size").
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = AppContext.BaseDirectory,
-            EnvironmentName = Environments.Production,
-        });
-        builder.WebHost.UseKestrelCore();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddProvider(new ForwardingLoggerProvider(options.Logs));
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Services.AddSingleton<IHostLifetime, AppOwnedLifetime>();
         var certificate = web.Https ? HttpsCertificate.LoadOrCreate(web, options.StateDirectory) : null;
-        if (certificate is not null)
-        {
-            builder.WebHost.UseKestrelHttpsConfiguration();
-        }
-
-        builder.WebHost.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Limits.MaxRequestBodySize = Configuration.ConfigLoader.MaxFileBytes;
-            kestrel.Limits.MaxConcurrentConnections = 64;
-            kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
-            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-            kestrel.Listen(IPAddress.Parse(web.Address), web.Port, listen =>
-            {
-                if (certificate is not null)
-                {
-                    listen.UseHttps(certificate);
-                }
-            });
-        });
-
-        var app = builder.Build();
         var log = options.Logs.CreateLogger("web");
         var state = new WebStateStore(Path.Combine(options.StateDirectory, "web-state.json"), options.Time);
         if (state.LoadError is { } error)
@@ -95,9 +60,54 @@ public sealed partial class WebServer : IAsyncDisposable
         routes.MapGet("/", assets.ServeAsync);
         routes.MapGet("/app.js", assets.ServeAsync);
         routes.MapGet("/app.css", assets.ServeAsync);
-        app.Use(new HostFilter(web.AllowedHosts, options.Time, log).InvokeAsync);
-        app.Use(guard.InvokeAsync);
-        app.Run(routes.DispatchAsync);
+        var hostFilter = new HostFilter(web.AllowedHosts, options.Time, log);
+
+        // The generic host with a web host of Kestrel's core and nothing else: WebApplication (even its empty builder)
+        // brings endpoint routing with its regex constraints and the developer exception page: 0.46 MB of the AOT binary
+        // (README "Size"). No configuration sources at all, so no ASPNETCORE_/DOTNET_ variable can move the port.
+        var app = new HostBuilder()
+            .UseContentRoot(AppContext.BaseDirectory)
+            .UseEnvironment(Environments.Production)
+            .ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                logging.AddProvider(new ForwardingLoggerProvider(options.Logs));
+                logging.SetMinimumLevel(LogLevel.Warning);
+            })
+            .ConfigureServices(services => services.AddSingleton<IHostLifetime, AppOwnedLifetime>())
+            .ConfigureWebHost(
+                webHost =>
+                {
+                    webHost.UseKestrelCore();
+                    if (certificate is not null)
+                    {
+                        webHost.UseKestrelHttpsConfiguration();
+                    }
+
+                    webHost.ConfigureKestrel(kestrel =>
+                    {
+                        kestrel.AddServerHeader = false;
+                        kestrel.Limits.MaxRequestBodySize = Configuration.ConfigLoader.MaxFileBytes;
+                        kestrel.Limits.MaxConcurrentConnections = 64;
+                        kestrel.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
+                        kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
+                        kestrel.Listen(IPAddress.Parse(web.Address), web.Port, listen =>
+                        {
+                            if (certificate is not null)
+                            {
+                                listen.UseHttps(certificate);
+                            }
+                        });
+                    });
+                    webHost.Configure(pipeline =>
+                    {
+                        pipeline.Use(hostFilter.InvokeAsync);
+                        pipeline.Use(guard.InvokeAsync);
+                        pipeline.Run(routes.DispatchAsync);
+                    });
+                },
+                webHostOptions => webHostOptions.SuppressEnvironmentConfiguration = true)
+            .Build();
         try
         {
             await app.StartAsync(cancel).ConfigureAwait(false);
@@ -105,7 +115,7 @@ public sealed partial class WebServer : IAsyncDisposable
         catch
         {
             stream.Dispose();
-            await app.DisposeAsync().ConfigureAwait(false);
+            app.Dispose();
             throw;
         }
 
@@ -124,7 +134,7 @@ public sealed partial class WebServer : IAsyncDisposable
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         }
 
-        await _app.DisposeAsync().ConfigureAwait(false);
+        _app.Dispose();
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "web: page and API on {Address}{FirstStart}")]
