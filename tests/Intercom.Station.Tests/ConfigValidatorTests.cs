@@ -86,6 +86,17 @@ public sealed class ConfigValidatorTests
         Assert.All(errors, e => Assert.DoesNotContain(code, e, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("gate", null)]
+    [InlineData("resident", "codes[1].id: \"resident\" is already the id of codes[0]")]
+    [InlineData("gate *12#", "codes[1].id: must not contain the code: ids are shown on the page and in the event log")]
+    public void Code_ids_are_unique_and_never_show_the_code(string id, string? expected)
+    {
+        var errors = Errors(c => c.Codes[1].Id = id);
+
+        Assert.Equal(expected is null ? [] : [expected], errors);
+    }
+
     [Fact]
     public void A_code_that_begins_another_is_refused()
     {

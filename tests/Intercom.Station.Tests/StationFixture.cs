@@ -35,7 +35,7 @@ internal sealed class StationFixture : IDisposable
     {
         var config = new StationConfig();
         config.RingGroups[0].Targets = ["sip:alice@pbx.example", "sip:bob@pbx.example"];
-        config.Codes = [new() { Code = "1234", Relay = "door" }, new() { Code = "*12#", Relay = "gate" }, new() { Code = "9999", Relay = "gate" }];
+        config.Codes = [new() { Id = "resident", Code = "1234", Relay = "door" }, new() { Code = "*12#", Relay = "gate" }, new() { Code = "9999", Relay = "gate" }];
         config.EventLog.PersistPath = null;
         return config;
     }

@@ -35,7 +35,7 @@ public sealed class VisitorStoryTests
                 "button button1: calling ring group residents (parallel, 1 step(s))",
                 "ring group residents: ringing",
                 "ring group residents: answered (call 101)",
-                "code accepted via RFC 4733 on call 101: opening door",
+                "code 'resident' accepted via RFC 4733 on call 101: opening door",
                 "door energised",
                 "door opened",
                 "door released",

@@ -111,7 +111,9 @@ internal sealed class DtmfCodeLock : IDisposable
                 state.Failures = 0;
                 _stationFailures = 0;
                 relayId = code.Relay;
-                _log.Append(StationEventKind.CodeAccepted, $"code accepted via {path} on {scope}: opening {code.Relay}");
+                // The entry's id says whose code it was (the validator keeps the digits out of ids).
+                var name = string.IsNullOrEmpty(code.Id) ? "" : $" '{code.Id}'";
+                _log.Append(StationEventKind.CodeAccepted, $"code{name} accepted via {path} on {scope}: opening {code.Relay}");
                 return CodeResult.Accepted;
             }
         }
