@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Intercom.Station.Configuration;
 
 namespace Intercom.Configuration;
@@ -25,6 +26,27 @@ public static class ConfigLoader
         catch (JsonException e)
         {
             errors = [new ConfigError(JsonPathToField(e.Path), DescribeJsonError(e))];
+            return false;
+        }
+
+        // The serializer accepts null as a list element ("codes": [null]), which no list of the model holds, and a property
+        // given twice (the last wins), which is a mistake in a file edited by hand.
+        string? nullEntry;
+        try
+        {
+            nullEntry = NullInList(JsonNode.Parse(json, documentOptions: ReaderOptions), "");
+        }
+        catch (ArgumentException)
+        {
+            config = null;
+            errors = [new ConfigError("$", "a property appears twice in one object")];
+            return false;
+        }
+
+        if (nullEntry is not null)
+        {
+            config = null;
+            errors = [new ConfigError(nullEntry, "null is not a valid entry")];
             return false;
         }
 
@@ -71,6 +93,42 @@ public static class ConfigLoader
     }
 
     public static string Serialize(IntercomConfig config) => JsonSerializer.Serialize(config, ConfigJsonContext.Default.IntercomConfig);
+
+    private static readonly JsonDocumentOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    private static string? NullInList(JsonNode? node, string path)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var (name, value) in obj)
+                {
+                    if (NullInList(value, path.Length == 0 ? name : $"{path}.{name}") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                break;
+            case JsonArray array:
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (array[i] is null)
+                    {
+                        return $"{path}[{i}]";
+                    }
+
+                    if (NullInList(array[i], $"{path}[{i}]") is { } found)
+                    {
+                        return found;
+                    }
+                }
+
+                break;
+        }
+
+        return null;
+    }
 
     // System.Text.Json reports "$.accounts[0].expires"; installers read "accounts[0].expires".
     private static string JsonPathToField(string? path) =>

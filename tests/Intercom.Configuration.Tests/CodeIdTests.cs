@@ -75,6 +75,19 @@ public sealed class CodeIdTests : IDisposable
         Assert.DoesNotContain("2222", error.Reason, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("[ null ]")]
+    [InlineData("[ { \"code\": \"1111\", \"relay\": \"door\" }, null ]")]
+    [InlineData("[ { \"id\": null, \"code\": \"1111\", \"relay\": \"door\" } ]")]
+    [InlineData("[ { \"id\": 7, \"code\": \"1111\", \"relay\": \"door\" } ]")]
+    [InlineData("[ { \"id\": \"a\", \"id\": \"b\", \"code\": \"1111\", \"relay\": \"door\" } ]")]
+    public void Malformed_entries_are_refused_never_thrown_on(string codes)
+    {
+        Assert.False(ConfigLoader.TryParse(Encoding.UTF8.GetBytes(WithCodes(codes)), out var config, out var errors));
+        Assert.Null(config);
+        Assert.NotEmpty(errors);
+    }
+
     [Fact]
     public void An_entry_without_its_code_is_refused_as_required()
     {
