@@ -42,6 +42,18 @@ public sealed class CodeIdTests : IDisposable
     }
 
     [Fact]
+    public void A_given_id_never_contains_the_entrys_code()
+    {
+        var config = TestConfigs.Minimal();
+        config.Station.Codes = [.. Enumerable.Range(0, 11).Select(i => new CodeConfig { Id = i == 10 ? "" : $"x{i}", Code = $"2{i:D3}" })];
+        config.Station.Codes[10].Code = "11";
+
+        CodeIds.AssignMissing(config.Station);
+
+        Assert.Equal("code12", config.Station.Codes[10].Id);
+    }
+
+    [Fact]
     public void The_same_file_gets_the_same_ids_at_every_load()
     {
         var json = WithCodes("""[ { "code": "1111", "relay": "door" }, { "code": "2222", "relay": "gate" } ]""");

@@ -17,6 +17,8 @@ public static class CodeIds
         }
     }
 
+    private static bool Contains(string id, string? code) => code is { Length: > 0 } && id.Contains(code, StringComparison.OrdinalIgnoreCase);
+
     private static void AssignMissing(List<CodeConfig>? codes, string prefix)
     {
         if (codes is null || codes.TrueForAll(c => c is null || !string.IsNullOrEmpty(c.Id)))
@@ -40,13 +42,15 @@ public static class CodeIds
                 continue;
             }
 
+            // The next free "prefixN" that does not contain the entry's own code (the validator refuses an id that does).
             var number = i + 1;
-            while (!taken.Add(prefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            string id;
+            while (Contains(id = prefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture), code.Code) || !taken.Add(id))
             {
                 number++;
             }
 
-            code.Id = prefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            code.Id = id;
         }
     }
 }
