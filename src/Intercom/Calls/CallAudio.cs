@@ -20,6 +20,7 @@ public sealed class CallAudio : IDisposable
     private Func<AudioEngine>? _pendingOpen;
     private TaskCompletionSource? _pendingDone;
     private bool _disposed;
+    private AudioEngine _engine;
 
     /// <summary>
     /// Takes ownership of <paramref name="engine"/>, whose devices then run only while a call is connected or a tone plays
@@ -27,12 +28,16 @@ public sealed class CallAudio : IDisposable
     /// </summary>
     public CallAudio(AudioEngine engine)
     {
-        Engine = engine ?? throw new ArgumentNullException(nameof(engine));
+        _engine = engine ?? throw new ArgumentNullException(nameof(engine));
         engine.StartOnDemand();
     }
 
     /// <summary>The devices in use; replaced by <see cref="ReopenAsync"/> between calls.</summary>
-    public AudioEngine Engine { get; private set; }
+    public AudioEngine Engine
+    {
+        get => Volatile.Read(ref _engine);
+        private set => Volatile.Write(ref _engine, value);
+    }
 
     /// <summary>True while a reopen waits for the calls with media to end.</summary>
     public bool ReopenPending
@@ -143,29 +148,26 @@ public sealed class CallAudio : IDisposable
     }
 
     /// <summary>Plays (or stops) the sound for a station tone on the local speaker.</summary>
+    /// <remarks>
+    /// Without the lock: the station's loop must not wait for a call's devices being connected. A tone that races a
+    /// reopen plays on the devices being closed and is lost, which only happens between calls.
+    /// </remarks>
     public void PlayTone(StationTone tone)
     {
-        lock (_gate)
-        {
-            PlayToneLocked(tone);
-        }
-    }
-
-    private void PlayToneLocked(StationTone tone)
-    {
+        var engine = Engine;
         switch (tone)
         {
             case StationTone.None:
-                Engine.Sounds.Stop();
+                engine.Sounds.Stop();
                 break;
             case StationTone.Calling:
-                Engine.Sounds.Play(LocalSound.Ringback);
+                engine.Sounds.Play(LocalSound.Ringback);
                 break;
             case StationTone.Accepted or StationTone.Announcement:
-                Engine.Sounds.Play(LocalSound.Confirmation);
+                engine.Sounds.Play(LocalSound.Confirmation);
                 break;
             case StationTone.Busy or StationTone.Failure or StationTone.Rejected:
-                Engine.Sounds.Play(LocalSound.Error);
+                engine.Sounds.Play(LocalSound.Error);
                 break;
         }
     }
