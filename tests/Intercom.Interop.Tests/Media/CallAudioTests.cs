@@ -136,6 +136,49 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.DoesNotContain(app.SimulatedBoard.RelayTransitions, t => t.Energised);
     }
 
+    [Fact]
+    public async Task A_microphone_absent_when_the_call_starts_is_silence_until_it_appears_then_its_sound_is_heard()
+    {
+        // The real libasound path: the file plugin fails its open while its input file does not exist, as a USB card that
+        // is unplugged fails; creating the file is the card coming back. The kernel here has no sound cards to unplug.
+        var devices = AlsaFileDevices.WithTone(Path.Combine(_dir, "devices"), Rate, 1000);
+        var tone = Path.Combine(_dir, "tone.raw");
+        File.Move(devices.MicrophoneFile, tone);
+        await using var resident = await StartResident("audio_codecs=PCMU");
+        using (var app = StartStation(devices, _ => { }))
+        {
+            await WaitUntil(() => app.Registrations[0].Status.State == Intercom.Sip.UserAgent.Registration.RegistrationState.Registered, "registration");
+            app.SimulatedBoard!.PressButton("button1");
+            await resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+
+            // A second of the call without a microphone: the call is up and sends (silent) audio all the same.
+            await WaitUntil(() => app.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().AudioPacketsSent >= 50, "a second of packets sent");
+            var sentWhileAbsent = app.Calls.MediaSessions.Single().Stream.GetStatistics().AudioPacketsSent;
+            File.Move(tone, devices.MicrophoneFile);
+
+            // The reopen backoff (0.25 s doubling to 5 s) finds it within 5 s; 7 s of packets leave 2 s of it to hear.
+            await WaitUntil(() => app.Calls.MediaSessions.Single().Stream.GetStatistics().AudioPacketsSent >= sentWhileAbsent + 350, "7 s more of packets sent");
+
+            // The code still opens the door on this call.
+            await resident.CommandAsync("sndcode", "1234");
+            await WaitUntil(() => app.SimulatedBoard.RelayTransitions.Any(t => t.RelayId == "door" && t.Energised), "door opened by 1234");
+            await resident.CommandAsync("hangup");
+            await resident.WaitForEventAsync("CALL_CLOSED", Wait);
+        }
+
+        var file = Directory.GetFiles(resident.RecordingDirectory, "*dec*.wav").Single();
+        var (samples, rate) = AudioCheck.ReadWav(file);
+        Assert.True(samples.Length > 6 * rate, $"baresip recorded {samples.Length / (double)rate:0.00} s");
+        var absent = samples.AsSpan(rate / 4, rate / 2);
+        var back = samples.AsSpan(samples.Length - (3 * rate / 2), rate);
+        var peak = AudioCheck.PeakFrequency(back, rate, 900, 1100);
+        var (share, _) = AudioCheck.WindowedToneShare(back, 1000, rate);
+        output.WriteLine($"while absent: level {AudioCheck.Rms(absent):0}; after it appeared: level {AudioCheck.Rms(back):0}, {peak} Hz, {share:P1} of the energy at 1 kHz");
+        Assert.True(AudioCheck.Rms(absent) < 50, $"level {AudioCheck.Rms(absent):0} while the microphone was absent");
+        Assert.InRange(peak, 997, 1003);
+        Assert.True(share > 0.9, $"{share:P1} of the energy at 1 kHz once the microphone was back");
+    }
+
     [Theory]
     [InlineData("pcmu", "PCMU")]
     [InlineData("opus", "opus")]
