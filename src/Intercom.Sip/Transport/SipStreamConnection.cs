@@ -261,9 +261,10 @@ internal sealed class SipStreamConnection
                     _owner.OnStreamMessage(this, message);
                     break;
                 case SipFrameKind.KeepAlivePing:
-                    // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a single CRLF pong.
-                    Enqueue(new SipOutgoingSegment(Pong, Pong.Length, Pooled: false, Handler: null));
+                    // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a single CRLF pong. Counted before the pong is queued, so
+                    // that a peer which has the pong can rely on the count (the send may complete on another thread at once).
                     _owner.OnKeepAlivePing(this);
+                    Enqueue(new SipOutgoingSegment(Pong, Pong.Length, Pooled: false, Handler: null));
                     break;
                 case SipFrameKind.KeepAlivePong:
                     _owner.OnKeepAlivePong(this);
