@@ -184,8 +184,10 @@ public sealed partial class PeerProcess : IAsyncDisposable
         }
         finally
         {
+            // _lineArrived is not disposed: the output readers may still deliver a line after the exit (a child holding the
+            // pipe, lines flushed late), and a Release on a disposed semaphore would crash the test host. It has no wait
+            // handle to free (only WaitAsync is used), so leaving it to the GC costs nothing.
             _process.Dispose();
-            _lineArrived.Dispose();
         }
     }
 

@@ -243,7 +243,8 @@ public sealed class LiveAccountChangeTests : IDisposable
     private static async Task WaitForAsync(Func<bool> condition, string what, StationApp? app = null)
     {
         // Woken by every registration change (and at most every 50 ms for the rest); bounded by Wait.
-        using var changed = new SemaphoreSlim(0);
+        // Not disposed: a status change raised on the SIP loop as the handler is removed may still release it.
+        var changed = new SemaphoreSlim(0);
         void OnChange(AccountRegistration registration, RegistrationStatus status) => changed.Release();
         if (app is not null)
         {
