@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using Intercom.Audio;
 
 namespace Intercom.Benchmarks.Station;
 
@@ -27,6 +28,7 @@ public sealed partial class FakePhone : IDisposable
     private readonly uint _ssrc = 0x5EED_0001;
     private volatile bool _stopped;
     private Thread? _audioThread;
+    private ClockPacer? _audioPacer;
     private SocketAddress? _stationRtp;
     private int _eventPayloadType = 101;
     private ushort _sequence;
@@ -96,6 +98,7 @@ public sealed partial class FakePhone : IDisposable
     /// <summary>Starts a PCMU stream to the station, one 20 ms packet per period, from a dedicated thread.</summary>
     public void StartAudio()
     {
+        _audioPacer = new ClockPacer(TimeProvider.System);
         _audioThread = new Thread(SendAudio) { IsBackground = true, Name = "phone-rtp-out" };
         _audioThread.Start();
     }
@@ -104,7 +107,10 @@ public sealed partial class FakePhone : IDisposable
     {
         var thread = _audioThread;
         _audioThread = null;
+        _audioPacer?.Cancel();
         thread?.Join(TimeSpan.FromSeconds(2));
+        _audioPacer?.Dispose();
+        _audioPacer = null;
     }
 
     public void Dispose()
@@ -153,8 +159,9 @@ public sealed partial class FakePhone : IDisposable
             audio[12 + i] = tone[i % tone.Length];
         }
 
-        var period = Stopwatch.Frequency / 50;
-        long next = Stopwatch.GetTimestamp();
+        // A phone sends a packet every 20 ms by its clock: paced as the station paces its own null devices.
+        var pacer = _audioPacer!;
+        var period = TimeSpan.FromMilliseconds(20);
         long before = GC.GetAllocatedBytesForCurrentThread();
         while (!_stopped && _audioThread is not null)
         {
@@ -166,12 +173,9 @@ public sealed partial class FakePhone : IDisposable
             timestamp += 160;
             _rtp.SendTo(audio, SocketFlags.None, _stationRtp!);
             Volatile.Write(ref _audioAllocated, GC.GetAllocatedBytesForCurrentThread() - before);
-            next += period;
-            // Real-time pacing of a phone's 20 ms packets against the absolute schedule (no drift), not synchronisation.
-            var wait = next - Stopwatch.GetTimestamp();
-            if (wait > 0)
+            if (!pacer.WaitPeriod(period))
             {
-                Thread.Sleep(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+                return;
             }
         }
     }

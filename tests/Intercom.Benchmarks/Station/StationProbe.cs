@@ -130,17 +130,21 @@ public static class StationProbe
         // first-packet work done), not after a guessed delay.
         Must(SpinWait.SpinUntil(() => app.Calls.MediaSessions is [var media, ..] && media.Stream.GetStatistics().AudioPacketsReceived >= 50, Wait),
             "the station received no audio from the phone");
+        var stream = app.Calls.MediaSessions[0].Stream;
+        long receivedBefore = stream.GetStatistics().AudioPacketsReceived;
+        long frames = callSeconds * 50L;
         var gcBefore = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
         long totalBefore = GC.GetTotalAllocatedBytes(precise: true);
         long phoneBefore = phone.RtpThreadAllocatedBytes;
         long probeBefore = GC.GetAllocatedBytesForCurrentThread();
-        Thread.Sleep(TimeSpan.FromSeconds(callSeconds));
+        // The window is the call's audio itself: it ends when the station has received callSeconds of the phone's packets.
+        Must(SpinWait.SpinUntil(() => stream.GetStatistics().AudioPacketsReceived - receivedBefore >= frames, TimeSpan.FromSeconds(callSeconds) + Wait),
+            $"the station did not receive {frames} packets");
         long probeAllocated = GC.GetAllocatedBytesForCurrentThread() - probeBefore;
         long phoneAllocated = phone.RtpThreadAllocatedBytes - phoneBefore;
         long stationAllocated = GC.GetTotalAllocatedBytes(precise: true) - totalBefore - probeAllocated - phoneAllocated;
         var gcAfter = new[] { GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2) };
         phone.StopAudio();
-        long frames = callSeconds * 50L;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{callSeconds} s call, 20 ms PCMU both ways: GC gen0/1/2 {gcAfter[0] - gcBefore[0]}/{gcAfter[1] - gcBefore[1]}/{gcAfter[2] - gcBefore[2]}, station allocated {stationAllocated:N0} B ({(double)stationAllocated / frames:0.0} B per received frame; phone {phoneAllocated} B, probe {probeAllocated} B)"));
 
