@@ -38,7 +38,6 @@ public sealed partial class ConfigStore
     public bool TryLoad(out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, out IReadOnlyList<ConfigError>? fellBackBecause, bool keepGoodCopy)
     {
         fellBackBecause = null;
-        RemoveAbandonedSaves();
         if (ConfigLoader.TryLoad(Path, out config, out errors))
         {
             if (keepGoodCopy)
@@ -89,6 +88,8 @@ public sealed partial class ConfigStore
 
     private void RememberAsGood(IntercomConfig config)
     {
+        // Housekeeping of the same directory, done with the good copy (after READY=1 in the station, not before its REGISTER).
+        RemoveAbandonedSaves();
         var bytes = Encoding.UTF8.GetBytes(ConfigLoader.Serialize(config));
         try
         {
@@ -111,7 +112,7 @@ public sealed partial class ConfigStore
     /// whole either way, but each abandoned temp copy holds the SIP passwords and would otherwise stay on the card.
     /// A temp file whose process is still running belongs to a save in progress and is left alone.
     /// </summary>
-    public void RemoveAbandonedSaves()
+    private void RemoveAbandonedSaves()
     {
         var directory = System.IO.Path.GetDirectoryName(Path)!;
         if (!Directory.Exists(directory))

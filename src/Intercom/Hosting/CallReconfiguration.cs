@@ -114,16 +114,8 @@ internal sealed partial class CallReconfiguration
             }
 
             _running = config;
-            var applied = new List<string>();
-            foreach (var (section, changed) in new[] { ("name", name), ("sip.registrationBackoff", backoff), ("sip.incomingAuth", incomingAuth), ("accounts", accounts), ("media", media), ("audio", audio) })
-            {
-                if (changed)
-                {
-                    applied.Add(section);
-                }
-            }
-
-            return applied;
+            bool[] changed = [name, backoff, incomingAuth, accounts, media, audio]; // in LiveSections order
+            return [.. LiveSections.Where((_, i) => changed[i])];
         }
         finally
         {
