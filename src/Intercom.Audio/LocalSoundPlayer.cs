@@ -79,7 +79,9 @@ public sealed class LocalSoundPlayer
 
     private bool ApplyCommand()
     {
-        var pending = Interlocked.Exchange(ref command, 0);
+        // The command is cleared only after `playing` says what it started: IsPlaying, read on another thread, must never
+        // see neither (a CI run read false between the two). A command given meanwhile stays for the next frame.
+        var pending = Volatile.Read(ref command);
         if (pending == 0)
         {
             return false;
@@ -98,6 +100,7 @@ public sealed class LocalSoundPlayer
         phaseA = 0;
         phaseB = 0;
         playing = pattern is not null;
+        Interlocked.CompareExchange(ref command, 0, pending);
         return true;
     }
 
