@@ -1,9 +1,12 @@
+using System.Numerics.Tensors;
+
 namespace Intercom.Audio;
 
 /// <summary>
 /// Streaming rational resampler (polyphase windowed-sinc): converts between the device's rate and the call's rate when the
 /// card cannot run at the call's rate (a USB card fixed at 48 or 44.1 kHz, a call at 8 or 16 kHz). The low-pass cuts at 0.92
 /// of the lower Nyquist frequency with a Kaiser window (β = 8, about 80 dB of stopband), taps normalised for unity DC gain.
+/// Each output sample is one SIMD dot product (TensorPrimitives): at 48 kHz ↔ 16 kHz that is about 100 taps per sample.
 /// Allocation-free after construction; the group delay is half the filter length (under 1 ms at 48 kHz).
 /// </summary>
 internal sealed class Resampler
@@ -88,13 +91,7 @@ internal sealed class Resampler
         {
             var window = history.AsSpan(position - half + 1, taps);
             var h = coef.Slice(phase * taps, taps);
-            float acc = 0;
-            for (var j = 0; j < window.Length; j++)
-            {
-                acc += window[j] * h[j];
-            }
-
-            output[written++] = Saturate(acc);
+            output[written++] = Saturate(TensorPrimitives.Dot(window, h));
             phase += down;
             position += phase / up;
             phase %= up;
