@@ -169,7 +169,8 @@ public abstract class BoardBase : IBoard
     /// <summary>Adds a relay; it is driven to its inactive level immediately.</summary>
     private protected void AddRelay(RelayLayout layout, IRelayLine line)
     {
-        var relay = new PulsedRelay(layout, line, Time);
+        // Released on a thread of their own (RelayTimerThread): a busy thread pool must not hold a door open.
+        var relay = new PulsedRelay(layout, line, RelayTimerThread.For(Time));
         relay.Changed += OnRelayChanged;
         lock (_gate)
         {

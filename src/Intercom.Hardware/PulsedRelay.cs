@@ -5,7 +5,8 @@ namespace Intercom.Hardware;
 /// extends the pulse but never past <c>Maximum</c> counted from when the relay was energised. After being cut off
 /// at the maximum, the relay rests for one pulse time before it accepts another open (a held "open" button or a
 /// replayed DTMF code cannot keep a strike energised, which overheats coils and leaves doors unlocked).
-/// Thread-safe: commands come from the station, timers from the thread pool, <see cref="Release"/> from any thread.
+/// Thread-safe: commands come from the station, timers from <see cref="RelayTimerThread"/> (or a test's fake clock),
+/// <see cref="Release"/> from any thread.
 /// </summary>
 internal sealed class PulsedRelay : IDisposable
 {
