@@ -9,7 +9,8 @@ namespace Intercom.Web.Api;
 /// <summary>
 /// GET /api/events/stream: server-sent events (HTML Living Standard §9.2). Each client gets the status at once, then an
 /// "event" message per logged event and a "status" message whenever the status changes (checked twice a second, as
-/// registration and call state do not all pass through the log), and a comment every 15 s so proxies keep it open.
+/// registration and call state do not all pass through the log; only while a client is connected, so an idle station
+/// with nobody watching is not woken twice a second), and a comment every 15 s so proxies keep it open.
 /// A slow client loses its oldest queued messages instead of holding memory: the page reloads the status on the next one.
 /// </summary>
 internal sealed class EventStream : IDisposable
@@ -29,7 +30,7 @@ internal sealed class EventStream : IDisposable
     {
         _station = station;
         _station.EventAppended += OnEventAppended;
-        _poll = time.CreateTimer(static s => ((EventStream)s!).PollStatus(), this, StatusPoll, StatusPoll);
+        _poll = time.CreateTimer(static s => ((EventStream)s!).PollStatus(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public async Task ServeAsync(HttpContext context)
@@ -44,6 +45,10 @@ internal sealed class EventStream : IDisposable
             }
 
             _clients.Add(channel);
+            if (_clients.Count == 1)
+            {
+                _poll.Change(StatusPoll, StatusPoll);
+            }
         }
 
         try
@@ -87,7 +92,11 @@ internal sealed class EventStream : IDisposable
         {
             lock (_gate)
             {
-                _clients.Remove(channel);
+                if (_clients.Remove(channel) && _clients.Count == 0)
+                {
+                    _poll.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                    _lastStatus = "";
+                }
             }
         }
     }
@@ -127,8 +136,7 @@ internal sealed class EventStream : IDisposable
         {
             if (_clients.Count == 0)
             {
-                _lastStatus = "";
-                return;
+                return; // the last client left as this fire was due
             }
         }
 
