@@ -53,6 +53,21 @@ public sealed class CodeIdTests : IDisposable
         Assert.Equal("code12", config.Station.Codes[10].Id);
     }
 
+    [Theory]
+    [InlineData("d")]
+    [InlineData("code")]
+    [InlineData("ODE")]
+    public async Task A_code_inside_the_id_prefix_is_refused_not_looped_on(string code)
+    {
+        // Found by fuzzing: "code" + N contains "d" for every N, and the search for an id without the code never ended.
+        // Bounded here, so that a regression fails instead of hanging the run.
+        var json = Encoding.UTF8.GetBytes(WithCodes($$"""[ { "code": "{{code}}", "relay": "door" } ]"""));
+        var (accepted, errors) = await Task.Run(() => (ConfigLoader.TryParse(json, out _, out var e), e)).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.False(accepted);
+        Assert.Contains("station.codes[0].code", errors.Select(e => e.Path));
+    }
+
     [Fact]
     public void The_same_file_gets_the_same_ids_at_every_load()
     {

@@ -17,7 +17,8 @@ public static class CodeIds
         }
     }
 
-    private static bool Contains(string id, string? code) => code is { Length: > 0 } && id.Contains(code, StringComparison.OrdinalIgnoreCase);
+    /// <summary>True when <paramref name="id"/> would show <paramref name="code"/> (ids are shown on the page and in the event log).</summary>
+    internal static bool ShowsCode(string id, string? code) => code is { Length: > 0 } && id.Contains(code, StringComparison.OrdinalIgnoreCase);
 
     private static void AssignMissing(List<CodeConfig>? codes, string prefix)
     {
@@ -42,10 +43,13 @@ public static class CodeIds
                 continue;
             }
 
-            // The next free "prefixN" that does not contain the entry's own code (the validator refuses an id that does).
+            // The next free "prefixN" that does not contain the entry's own code (the validator refuses an id that does). A
+            // code inside the prefix itself ("d" in "code", never a valid code) is in every candidate and cannot be avoided:
+            // trying looped for ever (found by fuzzing). Any other code is missing from all but finitely many candidates.
+            var avoid = ShowsCode(prefix, code.Code) ? null : code.Code;
             var number = i + 1;
             string id;
-            while (Contains(id = prefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture), code.Code) || !taken.Add(id))
+            while (ShowsCode(id = prefix + number.ToString(System.Globalization.CultureInfo.InvariantCulture), avoid) || !taken.Add(id))
             {
                 number++;
             }
