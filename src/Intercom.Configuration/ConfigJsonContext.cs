@@ -14,6 +14,7 @@ namespace Intercom.Configuration;
     AllowTrailingCommas = true,
     UseStringEnumConverter = true,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    RespectNullableAnnotations = true)]
+    RespectNullableAnnotations = true,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(IntercomConfig))]
 public sealed partial class ConfigJsonContext : JsonSerializerContext;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Intercom.Station.Configuration;
 
 namespace Intercom.Configuration;
@@ -29,21 +28,8 @@ public static class ConfigLoader
             return false;
         }
 
-        // The serializer accepts null as a list element ("codes": [null]), which no list of the model holds, and a property
-        // given twice (the last wins), which is a mistake in a file edited by hand.
-        string? nullEntry;
-        try
-        {
-            nullEntry = NullInList(JsonNode.Parse(json, documentOptions: ReaderOptions), "");
-        }
-        catch (ArgumentException)
-        {
-            config = null;
-            errors = [new ConfigError("$", "a property appears twice in one object")];
-            return false;
-        }
-
-        if (nullEntry is not null)
+        // The serializer accepts null as a list element ("codes": [null]), which no list of the model holds.
+        if (NullInList(json) is { } nullEntry)
         {
             config = null;
             errors = [new ConfigError(nullEntry, "null is not a valid entry")];
@@ -94,37 +80,56 @@ public static class ConfigLoader
 
     public static string Serialize(IntercomConfig config) => JsonSerializer.Serialize(config, ConfigJsonContext.Default.IntercomConfig);
 
-    private static readonly JsonDocumentOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly JsonReaderOptions ReaderOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    private static string? NullInList(JsonNode? node, string path)
+    /// <summary>
+    /// The path of the first null that is an element of a list, or null. One pass of the reader over JSON the serializer has
+    /// already accepted (so it is well formed), keeping only the path of open containers.
+    /// </summary>
+    private static string? NullInList(ReadOnlySpan<byte> json)
     {
-        switch (node)
+        var reader = new Utf8JsonReader(json, ReaderOptions);
+        var path = new List<string>();  // one segment per open container, ".name" or "[i]" (empty for the root)
+        var nextIndex = new List<int>(); // per open container: the next element's index, -1 for an object
+        string name = "";
+        while (reader.Read())
         {
-            case JsonObject obj:
-                foreach (var (name, value) in obj)
+            var inArray = nextIndex.Count > 0 && nextIndex[^1] >= 0;
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.PropertyName:
+                    name = reader.GetString()!;
+                    continue;
+                case JsonTokenType.EndObject or JsonTokenType.EndArray:
+                    path.RemoveAt(path.Count - 1);
+                    nextIndex.RemoveAt(nextIndex.Count - 1);
+                    continue;
+            }
+
+            // A value: the element of a list, the value of a property, or the root. Segments are made only for containers.
+            var container = reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray;
+            if (inArray)
+            {
+                var index = nextIndex[^1]++;
+                if (reader.TokenType == JsonTokenType.Null)
                 {
-                    if (NullInList(value, path.Length == 0 ? name : $"{path}.{name}") is { } found)
-                    {
-                        return found;
-                    }
+                    return (string.Concat(path) + $"[{index}]").TrimStart('.');
                 }
 
-                break;
-            case JsonArray array:
-                for (var i = 0; i < array.Count; i++)
+                if (container)
                 {
-                    if (array[i] is null)
-                    {
-                        return $"{path}[{i}]";
-                    }
-
-                    if (NullInList(array[i], $"{path}[{i}]") is { } found)
-                    {
-                        return found;
-                    }
+                    path.Add($"[{index}]");
                 }
+            }
+            else if (container)
+            {
+                path.Add(nextIndex.Count > 0 ? "." + name : "");
+            }
 
-                break;
+            if (container)
+            {
+                nextIndex.Add(reader.TokenType == JsonTokenType.StartArray ? 0 : -1);
+            }
         }
 
         return null;
@@ -138,7 +143,11 @@ public static class ConfigLoader
     {
         // The exception message repeats the path and position; keep the reason and the line so the installer can find it.
         var message = e.Message;
-        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+        {
+            message = "given twice in one object";
+        }
+        else if (message.Contains("could not be mapped", StringComparison.Ordinal))
         {
             message = "unknown field (misspelt, or not valid at this place)";
         }

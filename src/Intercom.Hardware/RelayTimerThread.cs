@@ -63,7 +63,7 @@ internal sealed class RelayTimerThread : TimeProvider
                         if (entry.Generation == entry.Timer.Generation)
                         {
                             fire.Add(entry.Timer);
-                            entry.Timer.Fired(at, this);
+                            entry.Timer.Fired(at);
                         }
                     }
 
@@ -118,11 +118,11 @@ internal sealed class RelayTimerThread : TimeProvider
         }
 
         // Under owner._gate, as the thread takes it from the queue: a periodic timer is queued again from its due time.
-        public void Fired(long at, RelayTimerThread thread)
+        public void Fired(long at)
         {
             if (_period > TimeSpan.Zero && _period != Timeout.InfiniteTimeSpan)
             {
-                thread._due.Enqueue((this, Generation), at + (long)(_period.TotalSeconds * Stopwatch.Frequency));
+                owner._due.Enqueue((this, Generation), at + (long)(_period.TotalSeconds * Stopwatch.Frequency));
             }
         }
 

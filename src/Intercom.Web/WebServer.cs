@@ -115,7 +115,7 @@ public sealed partial class WebServer : IAsyncDisposable
         catch
         {
             stream.Dispose();
-            app.Dispose();
+            await DisposeHostAsync(app).ConfigureAwait(false);
             throw;
         }
 
@@ -134,7 +134,20 @@ public sealed partial class WebServer : IAsyncDisposable
             await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         }
 
-        _app.Dispose();
+        await DisposeHostAsync(_app).ConfigureAwait(false);
+    }
+
+    // IHost is only IDisposable, and the host's Dispose blocks on its own DisposeAsync (Kestrel's services dispose
+    // asynchronously): call that directly.
+    private static ValueTask DisposeHostAsync(IHost host)
+    {
+        if (host is IAsyncDisposable asynchronous)
+        {
+            return asynchronous.DisposeAsync();
+        }
+
+        host.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "web: page and API on {Address}{FirstStart}")]

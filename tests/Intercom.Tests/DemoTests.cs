@@ -3,7 +3,6 @@ using Intercom.Hosting;
 namespace Intercom.Tests;
 
 /// <summary>`intercom demo` is the README's proof of the whole job: it must really open and close the door.</summary>
-[Collection(RealTimeCollection.Name)]
 public sealed class DemoTests
 {
     [Fact]

@@ -306,7 +306,7 @@ public static class StationConfigValidator
             {
                 errors.Add(new($"{list}[{i}].id", $"\"{id}\" is already the id of {list}[{ids[id]}]"));
             }
-            else if (codes[i].Code is { Length: >= MinCodeLength } digits && id.Contains(digits, StringComparison.OrdinalIgnoreCase))
+            else if (codes[i].Code is { Length: >= MinCodeLength } digits && CodeIds.ShowsCode(id, digits))
             {
                 // Ids are shown by the web API and in the event log; the code is not (and the id is not echoed here).
                 errors.Add(new($"{list}[{i}].id", "must not contain the code: ids are shown on the page and in the event log"));

@@ -12,7 +12,6 @@ namespace Intercom.Tests.Hosting;
 /// takes): the registrar sees the old binding removed (Expires: 0, RFC 3261 §10.2.2) and the new one made; a call that is
 /// up keeps its dialog; the next call uses the new account and codecs.
 /// </summary>
-[Collection(LiveChangeCollection.Name)]
 public sealed class LiveAccountChangeTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
