@@ -15,10 +15,10 @@ public sealed record SipValidationOptions
     /// <summary>Methods implemented; an unknown one gets 501, a known but unhandled one 405 (RFC 3261 §8.2.1).</summary>
     public IReadOnlyList<string> AllowedMethods { get; init; } =
         [SipMethods.Invite, SipMethods.Ack, SipMethods.Bye, SipMethods.Cancel, SipMethods.Options, SipMethods.Info,
-         SipMethods.Update, SipMethods.Prack, SipMethods.Notify, SipMethods.Refer, SipMethods.Message];
+         SipMethods.Update, SipMethods.Prack];
 
     /// <summary>Option tags understood in Require/Proxy-Require; others get 420 (RFC 3261 §8.2.2.3).</summary>
-    public IReadOnlyList<string> SupportedExtensions { get; init; } = ["100rel", "timer", "replaces", "norefersub"];
+    public IReadOnlyList<string> SupportedExtensions { get; init; } = ["100rel", "timer"];
 
     /// <summary>Body types understood; others get 415 (RFC 3261 §8.2.3). Checked only for requests with a body.</summary>
     public IReadOnlyList<string> SupportedContentTypes { get; init; } = ["application/sdp", "application/dtmf-relay", "text/plain", "message/sipfrag"];

@@ -23,6 +23,10 @@ public sealed partial class SipUserAgent : ITransactionUser
     private readonly HashSet<SipCall> _calls = [];
     private readonly SipServerLocator _locator;
     private readonly HashSet<string> _supported;
+    private readonly SipValidationOptions _validation;
+
+    // SDP for sessions, and the two DTMF bodies of SIP INFO the calls decode (RFC 6086 §4.2).
+    private static readonly string[] AcceptedBodies = ["application/sdp", "application/dtmf-relay", "application/dtmf"];
     private readonly ILogger _log;
 
     public SipUserAgent(TransactionLayer transactions, SipUserAgentOptions? options = null, SipServerLocator? locator = null, ILogger? log = null)
@@ -33,6 +37,12 @@ public sealed partial class SipUserAgent : ITransactionUser
         // Without a locator of the caller's, the system's resolver (/etc/resolv.conf); numeric targets never query it.
         _locator = locator ?? new SipServerLocator(new LookupClient());
         _supported = new HashSet<string>(Options.Supported.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
+        _validation = new SipValidationOptions
+        {
+            AllowedMethods = [.. Options.Allow.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
+            SupportedExtensions = [.. _supported],
+            SupportedContentTypes = AcceptedBodies,
+        };
         _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
         transactions.User = this;
     }
@@ -191,6 +201,28 @@ public sealed partial class SipUserAgent : ITransactionUser
 
     void ITransactionUser.OnRequest(ServerTransaction transaction, SipRequest request)
     {
+        // §8.2.1–§8.2.3, for every request before any method or dialog looks at it (OPTIONS included: a probe must learn
+        // the same 416/420/400 a call would get). The transaction layer never passes an ACK here.
+        if (SipRequestValidator.Validate(request, _validation) is { IsAccepted: false } invalid)
+        {
+            Respond(transaction, request, invalid.StatusCode, invalid.Reason, r =>
+            {
+                if (invalid.StatusCode == 420)
+                {
+                    r.Headers.Set("Unsupported", string.Join(", ", invalid.Unsupported));
+                }
+                else if (invalid.StatusCode == 405)
+                {
+                    r.Headers.Set(SipHeaderNames.Allow, Options.Allow);
+                }
+                else if (invalid.StatusCode == 415)
+                {
+                    r.Headers.Set(SipHeaderNames.Accept, string.Join(", ", AcceptedBodies));
+                }
+            });
+            return;
+        }
+
         if (request.To?.Parameters.Get("tag") is { } toTag && request.Method != SipMethods.Cancel)
         {
             var id = new DialogId(request.CallId ?? "", toTag, request.From?.Parameters.Get("tag") ?? "");

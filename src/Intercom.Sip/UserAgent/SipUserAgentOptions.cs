@@ -18,6 +18,9 @@ public sealed class SipUserAgentOptions
     /// <summary>Methods we accept, for Allow headers (RFC 3261 §20.5).</summary>
     public string Allow { get; init; } = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, UPDATE, PRACK";
 
-    /// <summary>Extensions we support (RFC 3261 §20.37): session timers and reliable provisionals.</summary>
-    public string Supported { get; init; } = "timer, 100rel, replaces";
+    /// <summary>
+    /// Extensions we support (RFC 3261 §20.37): session timers and reliable provisionals. Only what is implemented:
+    /// a peer that reads `replaces` here may send an INVITE with Replaces (RFC 3891) and expect it honoured.
+    /// </summary>
+    public string Supported { get; init; } = "timer, 100rel";
 }
