@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Intercom.Sip.Messages;
 using Intercom.Station.Configuration;
 
 namespace Intercom.Configuration;
@@ -182,19 +183,21 @@ public static class ConfigValidator
                 errors.Add(new($"{field}.id", $"'{a.Id}' is already used by another account"));
             }
 
-            if (!IsSipUri(a.Aor))
+            // The registration client and the calls parse these with SipUri and need a user in the AOR (RFC 3261
+            // §10.2: the To of a REGISTER names a user); refusing here is what keeps a validated file from failing at start.
+            if (SipUriError(a.Aor, requireUser: true) is { } aorError)
             {
-                errors.Add(new($"{field}.aor", $"'{a.Aor}' is not a sip: or sips: URI"));
+                errors.Add(new($"{field}.aor", aorError));
             }
 
-            if (a.Registrar is { Length: > 0 } registrar && !IsSipUri(registrar))
+            if (a.Registrar is { Length: > 0 } registrar && SipUriError(registrar, requireUser: false) is { } registrarError)
             {
-                errors.Add(new($"{field}.registrar", $"'{registrar}' is not a sip: or sips: URI"));
+                errors.Add(new($"{field}.registrar", registrarError));
             }
 
-            if (a.OutboundProxy is { Length: > 0 } proxy && !IsSipUri(proxy))
+            if (a.OutboundProxy is { Length: > 0 } proxy && SipUriError(proxy, requireUser: false) is { } proxyError)
             {
-                errors.Add(new($"{field}.outboundProxy", $"'{proxy}' is not a sip: or sips: URI"));
+                errors.Add(new($"{field}.outboundProxy", proxyError));
             }
 
             OneOf(a.Transport, Transports, $"{field}.transport", errors);
@@ -296,9 +299,25 @@ public static class ConfigValidator
         }
     }
 
-    private static bool IsSipUri(string value) =>
-        (value.StartsWith("sip:", StringComparison.OrdinalIgnoreCase) && value.Length > 4)
-        || (value.StartsWith("sips:", StringComparison.OrdinalIgnoreCase) && value.Length > 5);
+    private static string? SipUriError(string? value, bool requireUser)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return "must not be empty";
+        }
+
+        if (!SipUri.TryParse(value, SipLimits.Default, out var uri, out var error))
+        {
+            return $"'{value}' is not a SIP URI ({error})";
+        }
+
+        if (!uri.IsSip)
+        {
+            return $"'{value}' is not a sip: or sips: URI";
+        }
+
+        return requireUser && string.IsNullOrEmpty(uri.User) ? $"'{value}' has no user part (sip:user@host)" : null;
+    }
 
     private static bool IsSha256Fingerprint(string value)
     {
