@@ -79,6 +79,28 @@ public sealed partial class ConfigStore
         return true;
     }
 
+    /// <summary>
+    /// Loads the last good copy alone, for a file that validated but could not be started on; false when there is none
+    /// or it is the same as the file (falling back to it would fail the same way).
+    /// </summary>
+    public bool TryLoadLastGood(out IntercomConfig? config)
+    {
+        config = null;
+        try
+        {
+            if (!File.Exists(LastGoodPath) || (File.Exists(Path) && File.ReadAllBytes(Path).AsSpan().SequenceEqual(File.ReadAllBytes(LastGoodPath))))
+            {
+                return false;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+
+        return ConfigLoader.TryLoad(LastGoodPath, out config, out _);
+    }
+
     /// <summary>Keeps <paramref name="config"/>, which loaded cleanly from <see cref="Path"/>, as the last good copy (written only when it changed).</summary>
     public void KeepAsGood(IntercomConfig config)
     {

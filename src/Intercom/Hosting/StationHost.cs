@@ -46,10 +46,26 @@ public static partial class StationHost
         {
             app = StationApp.Start(config, commandLine.Simulate, loggerFactory);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Net.Sockets.SocketException
-            or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        catch (Exception e) when (fellBackBecause is null && store.TryLoadLastGood(out var good) && good is not null)
         {
-            LogStartFailed(log, e.Message);
+            // A file that validates should always start; when it does not (a port taken, a certificate unreadable, or a
+            // defect of ours), the last copy that did start is better than a systemd restart loop with no doorbell.
+            LogStartFailedFellBack(log, store.Path, e.GetType().Name, e.Message, store.LastGoodPath);
+            fellBackBecause = [];
+            config = good;
+            try
+            {
+                app = StationApp.Start(config, commandLine.Simulate, loggerFactory);
+            }
+            catch (Exception again)
+            {
+                LogStartFailed(log, $"{again.GetType().Name}: {again.Message}");
+                return ExitCodes.RuntimeFailure;
+            }
+        }
+        catch (Exception e)
+        {
+            LogStartFailed(log, $"{e.GetType().Name}: {e.Message}");
             return ExitCodes.RuntimeFailure;
         }
 
@@ -106,6 +122,9 @@ public static partial class StationHost
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "configuration {Path} is unusable; running with the last good copy {GoodPath}")]
     private static partial void LogFellBack(ILogger logger, string path, string goodPath);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "configuration {Path} validated but the station could not start on it ({Error}: {Reason}); running with the last good copy {GoodPath}")]
+    private static partial void LogStartFailedFellBack(ILogger logger, string path, string error, string reason, string goodPath);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "intercom {Version} starting: {Name}, {Board} board")]
     private static partial void LogStarting(ILogger logger, string version, string name, string board);

@@ -51,6 +51,33 @@ public sealed partial class ConfigFaultTests : IDisposable
     }
 
     [Fact]
+    public async Task A_valid_file_the_station_cannot_start_on_falls_back_to_the_last_good_copy_loudly()
+    {
+        var goodPort = FreePort.Next();
+        await using (var first = await StationProcess.StartAsync(StationConfigs.Direct(goodPort, "sip:resident@127.0.0.1:5999"), _dir))
+        {
+            await first.Process.StopAsync();
+        }
+
+        // Valid, but its SIP port is held by someone else: the start itself fails (a SocketException), after validation.
+        using var squatter = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        squatter.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        var takenPort = ((System.Net.IPEndPoint)squatter.LocalEndPoint!).Port;
+        var path = Path.Combine(_dir, "intercom.json");
+        var unstartable = StationConfigs.Direct(takenPort, "sip:resident@127.0.0.1:5999");
+        unstartable.Name = "Unstartable door";
+        File.WriteAllText(path, ConfigLoader.Serialize(unstartable));
+        Assert.True(ConfigLoader.TryLoad(path, out _, out var errors), string.Join("\n", errors));
+
+        await using var station = await StationProcess.StartOnFileAsync(path);
+        Assert.Contains(station.Process.Lines, l => l.StartsWith("<2>", StringComparison.Ordinal)
+            && l.Contains("could not start on it", StringComparison.Ordinal) && l.Contains("running with the last good copy", StringComparison.Ordinal));
+        Assert.Contains(station.Process.Lines, l => l.Contains($"127.0.0.1:{goodPort}", StringComparison.Ordinal));
+        Assert.Contains(station.Process.Lines, l => l.Contains("Reliability door", StringComparison.Ordinal));
+        await station.Process.StopAsync();
+    }
+
+    [Fact]
     public async Task A_corrupt_file_without_a_last_good_copy_stops_the_station_with_exit_code_2()
     {
         var path = Path.Combine(_dir, "intercom.json");
