@@ -19,11 +19,11 @@ public sealed class ConfigValidatorTests
     }
 
     [Fact]
-    public void Defaults_without_a_target_name_the_missing_target()
+    public void Defaults_validate_as_a_station_not_yet_set_up()
     {
-        var errors = StationConfigValidator.Validate(new StationConfig());
-
-        Assert.Equal(["ringGroups[0].targets: at least one target is required"], errors.Select(e => e.ToString()));
+        // The default ring group is empty until the installer fills it: a default that does not validate would refuse
+        // every file that leaves ringGroups out (issue 17).
+        Assert.Empty(StationConfigValidator.Validate(new StationConfig()));
     }
 
     [Fact]

@@ -24,6 +24,18 @@ public sealed class RingGroupTests
     }
 
     [Fact]
+    public void A_press_on_a_ring_group_not_yet_set_up_dials_nobody_and_ends()
+    {
+        using var f = StationFixture.Create(c => c.RingGroups[0].Targets = []);
+
+        f.Board.PressButton("button1");
+
+        Assert.Empty(f.Calls.Dialled);
+        Assert.Equal(StationCallState.Idle, f.Station.CallState);
+        Assert.Contains(f.Log, e => e.Message == "ring group residents: nobody answered (Failed)");
+    }
+
+    [Fact]
     public void First_answer_wins_and_the_other_legs_are_cancelled()
     {
         using var f = StationFixture.Create();

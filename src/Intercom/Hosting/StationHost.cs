@@ -53,6 +53,7 @@ public static partial class StationHost
             LogStartFailedFellBack(log, store.Path, e.GetType().Name, e.Message, store.LastGoodPath);
             fellBackBecause = [];
             config = good;
+            LogStarting(log, IntercomCli.Version, config.Name, commandLine.Simulate ? "simulated" : "GPIO");
             try
             {
                 app = StationApp.Start(config, commandLine.Simulate, loggerFactory);
