@@ -72,6 +72,9 @@ internal sealed class DtmfCodeLock : IDisposable
         }
     }
 
+    /// <summary>Callers whose counts are remembered (bounded by <see cref="MaxRememberedSources"/> for SIP sources).</summary>
+    internal int RememberedCallers => _callers.Count;
+
     /// <summary>True while the station-wide lockout lasts. Any thread (the status page reads it).</summary>
     public bool IsStationLockedOut => _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _stationLockedUntilTicks);
 
