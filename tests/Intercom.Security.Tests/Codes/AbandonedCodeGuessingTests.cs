@@ -33,6 +33,7 @@ public sealed class AbandonedCodeGuessingTests(ITestOutputHelper output)
           "media": { "rtpPortMin": {{rtpBase}}, "rtpPortMax": {{rtpBase + 99}}, "codecs": [ "pcmu" ] },
           "audio": { "driver": "null" },
           "station": {
+            "ringGroups": [ { "id": "residents", "targets": [ "sip:resident@127.0.0.1" ] } ],
             "codes": [ { "id": "short", "code": "1234", "relay": "door" }, { "id": "long", "code": "987654", "relay": "door" } ],
             "incoming": { "allowlist": [ "sip:resident@127.0.0.1" ], "autoAnswer": true, "announcementBeep": false },
             "eventLog": { "persistPath": null }
