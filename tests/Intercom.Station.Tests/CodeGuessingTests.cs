@@ -198,7 +198,7 @@ public sealed class CodeGuessingTests
         foreach (var expected in new[] { 60, 120, 200, 200 })
         {
             CallKeyAndHangUp(f, Attacker, "5555#5556#5557#");
-            Assert.EndsWith($"locked out for {expected} s after 3 wrong codes" + (expected == 60 ? "" : $" (lockout {Lockouts(f).Count} in a row: doubled)"), Lockouts(f)[^1]);
+            Assert.EndsWith($"locked out for {expected} s after 3 wrong codes" + (expected == 60 ? "" : $" (lockout {Lockouts(f).Count} in a row)"), Lockouts(f)[^1]);
 
             f.Seconds(expected - 1);
             Assert.False(RightCodeOpens(f, Attacker));
@@ -206,6 +206,20 @@ public sealed class CodeGuessingTests
         }
 
         Assert.True(RightCodeOpens(f, Attacker));
+    }
+
+    [Fact]
+    public void A_first_lockout_longer_than_the_cap_is_kept_and_not_doubled()
+    {
+        using var f = Fixture(c => (c.CodeLock.LockoutSeconds, c.CodeLock.MaxLockoutSeconds, c.CodeLock.StationMaxFailures) = (7200, 3600, 100));
+
+        CallKeyAndHangUp(f, Attacker, "5555#5556#5557#");
+        f.Seconds(7200);
+        CallKeyAndHangUp(f, Attacker, "5555#5556#5557#");
+
+        Assert.Equal(
+            [$"caller {Attacker} locked out for 7200 s after 3 wrong codes", $"caller {Attacker} locked out for 7200 s after 3 wrong codes (lockout 2 in a row)"],
+            Lockouts(f));
     }
 
     [Fact]
@@ -218,7 +232,7 @@ public sealed class CodeGuessingTests
         f.Seconds(300);
 
         CallKeyAndHangUp(f, "192.0.2.102", "5555#5556#5557#");
-        Assert.Contains("station locked out for 600 s after 3 wrong codes (lockout 2 in a row: doubled)", Lockouts(f));
+        Assert.Contains("station locked out for 600 s after 3 wrong codes (lockout 2 in a row)", Lockouts(f));
         f.Seconds(599);
         Assert.False(RightCodeOpens(f, Home));
         f.Seconds(1);

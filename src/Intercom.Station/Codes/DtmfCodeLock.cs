@@ -396,7 +396,7 @@ internal sealed class DtmfCodeLock : IDisposable
         }
     }
 
-    private static string Repeat(int lockouts) => lockouts > 1 ? $" (lockout {lockouts} in a row: doubled)" : "";
+    private static string Repeat(int lockouts) => lockouts > 1 ? $" (lockout {lockouts} in a row)" : "";
 
     /// <summary>The digits of one attempt in progress and its inter-digit timer.</summary>
     private sealed class Attempt(StationTimer timer) : IDisposable

@@ -43,7 +43,7 @@ internal sealed class FailureCount
     /// <param name="now">The clock.</param>
     /// <param name="limit">Wrong codes that start a lockout.</param>
     /// <param name="first">The first lockout's length.</param>
-    /// <param name="longest">The cap on a doubled lockout.</param>
+    /// <param name="longest">The cap on a doubled lockout (a longer <paramref name="first"/> stays as it is).</param>
     /// <param name="forgetAfter">The quiet period after which earlier wrong codes no longer count.</param>
     /// <returns>This wrong code's number in the count (1..limit), and the lockout it started (zero for none).</returns>
     public (int Number, TimeSpan Lockout) Fail(DateTimeOffset now, int limit, TimeSpan first, TimeSpan longest, TimeSpan forgetAfter)
@@ -66,6 +66,8 @@ internal sealed class FailureCount
 
     private static TimeSpan Doubled(TimeSpan first, int times, TimeSpan longest)
     {
+        // A first lockout longer than the cap is kept as configured (it is then never doubled).
+        longest = longest > first ? longest : first;
         var lockout = first;
         for (var i = 0; i < times && lockout < longest; i++)
         {

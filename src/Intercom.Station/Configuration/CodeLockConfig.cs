@@ -21,7 +21,10 @@ public sealed class CodeLockConfig
     /// <summary>How long the first station-wide lockout lasts, in seconds; each further one doubles.</summary>
     public int StationLockoutSeconds { get; set; } = 300;
 
-    /// <summary>The longest a doubled lockout (a caller's or the station's) may last, in seconds.</summary>
+    /// <summary>
+    /// The longest a doubled lockout (a caller's or the station's) may last, in seconds. A first lockout configured
+    /// longer than this stays as configured and is not doubled; set it to the first lockout's length for no doubling.
+    /// </summary>
     public int MaxLockoutSeconds { get; set; } = 3600;
 
     /// <summary>

@@ -379,11 +379,6 @@ public static class StationConfigValidator
         {
             errors.Add(new("codeLock.maxLockoutSeconds", "must be 1–86400"));
         }
-        else if (codeLock.MaxLockoutSeconds < Math.Max(codeLock.LockoutSeconds, codeLock.StationLockoutSeconds))
-        {
-            // Equal to the longer of the two turns the doubling off; shorter would cut the configured lockouts.
-            errors.Add(new("codeLock.maxLockoutSeconds", "must be at least lockoutSeconds and stationLockoutSeconds"));
-        }
 
         if (codeLock.ForgetAfterSeconds is < 60 or > 604800)
         {
