@@ -381,7 +381,7 @@ public sealed class DoorStation : IDisposable
         switch (e.Kind)
         {
             case CallEventKind.Incoming:
-                HandleIncoming(e.Call, e.RemoteUri);
+                HandleIncoming(e.Call, e.RemoteUri, e.SourceAddress);
                 return;
             case CallEventKind.Dtmf:
                 HandleDtmf(e.Call, e.Digit, e.DtmfSource);
@@ -429,7 +429,7 @@ public sealed class DoorStation : IDisposable
         }
     }
 
-    private void HandleIncoming(CallHandle call, string? callerUri)
+    private void HandleIncoming(CallHandle call, string? callerUri, System.Net.IPAddress? source)
     {
         var caller = callerUri ?? "(unknown)";
         if (!CallerMatch.IsAllowed(_config.Incoming.Allowlist, callerUri))
@@ -454,6 +454,7 @@ public sealed class DoorStation : IDisposable
         }
 
         _incoming = call;
+        _codeLock.IdentifyCaller(CodeScope.ForCall(call), source);
         _calls.Answer(call);
         _incomingMaxTimer.Start(TimeSpan.FromSeconds(_config.Incoming.MaxCallSeconds));
         Events.Append(StationEventKind.Incoming, $"call from {caller} auto-answered ({call})");

@@ -74,6 +74,18 @@ public sealed class ConfigValidatorTests
     }
 
     [Theory]
+    [InlineData(0, 3600, "codeLock.maxLockoutSeconds: must be 1–86400")]
+    [InlineData(86401, 3600, "codeLock.maxLockoutSeconds: must be 1–86400")]
+    [InlineData(3600, 59, "codeLock.forgetAfterSeconds: must be 60–604800 (a week)")]
+    [InlineData(3600, 604801, "codeLock.forgetAfterSeconds: must be 60–604800 (a week)")]
+    public void Lockout_doubling_and_forgetting_are_bounded(int maxLockoutSeconds, int forgetAfterSeconds, string expected)
+    {
+        var errors = Errors(c => (c.CodeLock.MaxLockoutSeconds, c.CodeLock.ForgetAfterSeconds) = (maxLockoutSeconds, forgetAfterSeconds));
+
+        Assert.Equal([expected], errors);
+    }
+
+    [Theory]
     [InlineData("123", "codes[0].code: must be 4–16 characters")]
     [InlineData("12a4", "codes[0].code: may only contain 0-9 * # A-D")]
     [InlineData("12#4", "codes[0].code: '#' may only be the last character (it ends an attempt)")]

@@ -63,10 +63,10 @@ internal sealed class FakeCallControl : ICallControl
         }
     }
 
-    public CallHandle Incoming(string callerUri)
+    public CallHandle Incoming(string callerUri, string? sourceAddress = null)
     {
         var call = new CallHandle(++_next);
-        Raise(CallEventArgs.Incoming(call, callerUri));
+        Raise(CallEventArgs.Incoming(call, callerUri, sourceAddress is null ? null : System.Net.IPAddress.Parse(sourceAddress)));
         return call;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 using Intercom.Sip.Core;
 using Intercom.Sip.Dialogs;
@@ -67,6 +68,12 @@ public sealed class SipCall : IClientTransactionUser
 
     /// <summary>The incoming INVITE (null for outgoing calls).</summary>
     public SipRequest? IncomingRequest => _serverInvite?.Request;
+
+    /// <summary>
+    /// For an incoming call: the address and port the INVITE really came from (the transport's source, RFC 3261 §18.2.1),
+    /// not anything the message says about itself; null for outgoing calls.
+    /// </summary>
+    public IPEndPoint? IncomingSource => _serverInvite?.Flow.RemoteEndPoint;
 
     public CallEndReason? EndReason { get; private set; }
 

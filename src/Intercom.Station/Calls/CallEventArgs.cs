@@ -1,3 +1,5 @@
+using System.Net;
+
 namespace Intercom.Station.Calls;
 
 /// <summary>One event on a call leg, raised by <see cref="ICallControl"/> into the station.</summary>
@@ -30,6 +32,12 @@ public sealed class CallEventArgs : EventArgs
     /// <summary>For <see cref="CallEventKind.Incoming"/>: the caller's URI (From); otherwise the remote target if known.</summary>
     public string? RemoteUri { get; private init; }
 
+    /// <summary>
+    /// For <see cref="CallEventKind.Incoming"/>: the IP address the call really came from (its transport's source, not a
+    /// header), when known. Wrong codes are counted against it across calls.
+    /// </summary>
+    public IPAddress? SourceAddress { get; private init; }
+
     /// <summary>An outgoing leg rings.</summary>
     public static CallEventArgs Ringing(CallHandle call) => new(CallEventKind.Ringing, call);
 
@@ -45,6 +53,6 @@ public sealed class CallEventArgs : EventArgs
         new(CallEventKind.Dtmf, call) { Digit = digit, DtmfSource = source };
 
     /// <summary>Someone calls the station.</summary>
-    public static CallEventArgs Incoming(CallHandle call, string callerUri) =>
-        new(CallEventKind.Incoming, call) { RemoteUri = callerUri };
+    public static CallEventArgs Incoming(CallHandle call, string callerUri, IPAddress? sourceAddress = null) =>
+        new(CallEventKind.Incoming, call) { RemoteUri = callerUri, SourceAddress = sourceAddress };
 }

@@ -1,3 +1,4 @@
+using System.Net;
 using Intercom.Station.Configuration;
 using Intercom.Station.Logging;
 
@@ -7,17 +8,20 @@ namespace Intercom.Station.Codes;
 /// Access codes entered as DTMF in a call (any path: RFC 4733, SIP INFO, in-band) or at the keypad.
 /// <para>
 /// An attempt is the digits since the last attempt ended. A code is accepted the moment the attempt equals it.
-/// An attempt fails when it reaches the longest code's length, when '#' ends it, when the call key is pressed on
-/// it at the keypad, or when it times out between digits with at least the minimum code length typed. Whether the
-/// typed digits are the beginning of a code is never used to decide anything, so an attempt's outcome leaks
-/// nothing about codes until its full length.
+/// Every try counts: an attempt is a wrong code when it reaches the longest code's length or '#' ends it, and also
+/// when it is given up with at least the shortest code's length typed — by hanging up, by the keypad's clear or call
+/// key, or by waiting past the inter-digit timeout. Whether the typed digits are the beginning of a code is never used
+/// to decide anything, and every code is compared in full, so no event and no timing tells how close a guess was.
 /// </para>
 /// <para>
-/// Wrong attempts are counted per scope (a call, the keypad) and for the station: <c>MaxFailures</c> in one scope
-/// locks that scope out for <c>LockoutSeconds</c> (hanging up and calling again starts a new scope but not a new
-/// station count); <c>StationMaxFailures</c> across all scopes locks the whole station out. While locked out,
-/// digits are not evaluated at all, so a right code does not work either. A success resets the counts.
-/// Every attempt is logged with its path and outcome — never with its digits.
+/// Wrong codes are counted per caller and for the station (<see cref="FailureCount"/>). A caller is the keypad, the
+/// source address of an incoming SIP call (its count survives hanging up and calling again; an IPv6 caller is its
+/// /64), or else the call itself. <c>MaxFailures</c> from one caller locks that caller out; <c>StationMaxFailures</c>
+/// from all of them lock the whole station out. Each further lockout of the same caller or of the station lasts twice
+/// as long, up to <c>MaxLockoutSeconds</c>; counts and doubling are forgotten after <c>ForgetAfterSeconds</c> of quiet.
+/// A right code clears no count, so interleaving guesses with a resident's entries gains nothing. While locked out,
+/// digits are not evaluated at all, so a right code does not work either. Every attempt is logged with its path and
+/// outcome — never with its digits; a lockout's ignored entries are logged once per lockout.
 /// </para>
 /// Loop thread only.
 /// </summary>
@@ -25,14 +29,21 @@ internal sealed class DtmfCodeLock : IDisposable
 {
     private const int MinCodeLength = 4;
 
+    /// <summary>SIP sources remembered at once: an attacker with many addresses still meets the station's count.</summary>
+    internal const int MaxRememberedSources = 1024;
+
+    private const string KeypadCaller = "keypad";
+
     private CodeLockConfig _config;
     private IReadOnlyList<CodeConfig> _callCodes;
     private IReadOnlyList<CodeConfig> _keypadCodes;
     private readonly StationLoop _loop;
     private readonly TimeProvider _time;
     private readonly EventLog _log;
-    private readonly Dictionary<CodeScope, ScopeState> _scopes = [];
-    private int _stationFailures;
+    private readonly Dictionary<CodeScope, Attempt> _attempts = [];
+    private readonly Dictionary<CodeScope, string> _callerOf = [];
+    private readonly Dictionary<string, FailureCount> _callers = new(StringComparer.Ordinal);
+    private readonly FailureCount _station = new();
     private long _stationLockedUntilTicks;
 
     public DtmfCodeLock(CodeLockConfig config, IReadOnlyList<CodeConfig> callCodes, IReadOnlyList<CodeConfig> keypadCodes,
@@ -55,18 +66,33 @@ internal sealed class DtmfCodeLock : IDisposable
         _config = config;
         _callCodes = callCodes;
         _keypadCodes = keypadCodes;
-        foreach (var state in _scopes.Values)
+        foreach (var attempt in _attempts.Values)
         {
-            state.Clear();
+            attempt.Clear();
         }
     }
+
+    /// <summary>Callers whose counts are remembered (bounded by <see cref="MaxRememberedSources"/> for SIP sources).</summary>
+    internal int RememberedCallers => _callers.Count;
 
     /// <summary>True while the station-wide lockout lasts. Any thread (the status page reads it).</summary>
     public bool IsStationLockedOut => _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _stationLockedUntilTicks);
 
-    /// <summary>True while <paramref name="scope"/> is locked out (its own or the station's lockout).</summary>
+    /// <summary>True while <paramref name="scope"/> is locked out (its caller's or the station's lockout).</summary>
     public bool IsLockedOut(CodeScope scope) =>
-        IsStationLockedOut || (_scopes.TryGetValue(scope, out var state) && _time.GetUtcNow() < state.LockedUntil);
+        IsStationLockedOut || (_callers.TryGetValue(CallerOf(scope), out var caller) && caller.IsLockedOut(_time.GetUtcNow()));
+
+    /// <summary>
+    /// Says where an incoming call comes from: its wrong codes then count against that source across all its calls,
+    /// not against the call alone. Without it (an outgoing call, an unknown source) the call is its own caller.
+    /// </summary>
+    public void IdentifyCaller(CodeScope scope, IPAddress? source)
+    {
+        if (!scope.IsKeypad && source is not null)
+        {
+            _callerOf[scope] = SourceName(source);
+        }
+    }
 
     /// <summary>Feeds one digit.</summary>
     /// <param name="scope">Where it was entered.</param>
@@ -82,103 +108,166 @@ internal sealed class DtmfCodeLock : IDisposable
             return CodeResult.Ignored;
         }
 
-        var state = State(scope);
         var now = _time.GetUtcNow();
-        if (IsStationLockedOut || now < state.LockedUntil)
+        var callerName = CallerOf(scope);
+        if (IsStationLockedOut)
         {
-            if (!state.LockoutNoticed)
+            if (!_station.LockoutNoticed)
             {
-                state.LockoutNoticed = true;
-                _log.Append(StationEventKind.Lockout, $"code entry via {path} on {scope} ignored: locked out");
+                _station.LockoutNoticed = true;
+                _log.Append(StationEventKind.Lockout, $"code entry via {path} on {scope} ignored: the station is locked out");
             }
 
             return CodeResult.LockedOut;
         }
 
-        if (digit == '#' && state.Length == 0)
+        if (_callers.TryGetValue(callerName, out var caller) && caller.IsLockedOut(now))
+        {
+            if (!caller.LockoutNoticed)
+            {
+                caller.LockoutNoticed = true;
+                _log.Append(StationEventKind.Lockout, $"code entry via {path} on {scope} ignored: {Describe(callerName)} is locked out");
+            }
+
+            return CodeResult.LockedOut;
+        }
+
+        var attempt = AttemptOf(scope);
+        if (digit == '#' && attempt.Length == 0)
         {
             return CodeResult.Ignored;
         }
 
-        state.Digits[state.Length++] = digit;
-        var codes = scope.IsKeypad ? _keypadCodes : _callCodes;
-        var typed = state.Digits.AsSpan(0, state.Length);
-        foreach (var code in codes)
+        attempt.Add(digit);
+        var codes = CodesOf(scope);
+        if (Match(attempt.Typed, codes) is { } code)
         {
-            if (typed.SequenceEqual(code.Code))
-            {
-                state.Clear();
-                state.Failures = 0;
-                _stationFailures = 0;
-                relayId = code.Relay;
-                // The entry's id says whose code it was (the validator keeps the digits out of ids).
-                var name = string.IsNullOrEmpty(code.Id) ? "" : $" '{code.Id}'";
-                _log.Append(StationEventKind.CodeAccepted, $"code{name} accepted via {path} on {scope}: opening {code.Relay}");
-                return CodeResult.Accepted;
-            }
+            attempt.Clear();
+            relayId = code.Relay;
+            // The entry's id says whose code it was (the validator keeps the digits out of ids). No count is cleared.
+            var name = string.IsNullOrEmpty(code.Id) ? "" : $" '{code.Id}'";
+            _log.Append(StationEventKind.CodeAccepted, $"code{name} accepted via {path} on {scope}: opening {code.Relay}");
+            return CodeResult.Accepted;
         }
 
-        if (digit == '#' || state.Length >= MaxLength(codes))
+        if (digit == '#' || attempt.Length >= MaxLength(codes))
         {
-            Fail(scope, state, path);
+            Fail(scope, attempt, path);
             return CodeResult.Rejected;
         }
 
-        state.Timer.Start(TimeSpan.FromMilliseconds(_config.InterDigitTimeoutMs));
+        attempt.Timer.Start(TimeSpan.FromMilliseconds(_config.InterDigitTimeoutMs));
         return CodeResult.Pending;
     }
 
     /// <summary>
-    /// Ends the attempt in progress without a code (the keypad's call key on an unknown apartment): counted as a
-    /// wrong code when at least the minimum code length was typed, forgotten otherwise.
+    /// Ends the attempt in progress without a code (the keypad's clear key, or its call key on an unknown apartment):
+    /// a wrong code when at least the shortest code's length was typed, forgotten otherwise.
     /// </summary>
     /// <returns>True when it counted as a wrong code.</returns>
     public bool Abandon(CodeScope scope, string path)
     {
-        if (!_scopes.TryGetValue(scope, out var state) || state.Length == 0)
+        if (!_attempts.TryGetValue(scope, out var attempt) || attempt.Length == 0)
         {
             return false;
         }
 
-        if (state.Length >= MinCodeLength)
+        if (attempt.Length >= MinLength(CodesOf(scope)))
         {
-            Fail(scope, state, path);
+            Fail(scope, attempt, path);
             return true;
         }
 
-        state.Clear();
+        attempt.Clear();
         return false;
     }
 
     /// <summary>Forgets the attempt in progress without counting it (the typed digits were an apartment number).</summary>
     public void Reset(CodeScope scope)
     {
-        if (_scopes.TryGetValue(scope, out var state))
+        if (_attempts.TryGetValue(scope, out var attempt))
         {
-            state.Clear();
+            attempt.Clear();
         }
     }
 
-    /// <summary>The call is over: its attempt and its per-call count go; the station count stays.</summary>
+    /// <summary>
+    /// The call is over. An attempt it leaves with at least the shortest code's length is a wrong code (hanging up is
+    /// not a free way to throw a guess away); then the call's attempt goes. A SIP source's count stays for its next
+    /// call, and the station's count stays.
+    /// </summary>
     public void EndScope(CodeScope scope)
     {
-        if (_scopes.Remove(scope, out var state))
+        Abandon(scope, "hang-up");
+        if (_attempts.Remove(scope, out var attempt))
         {
-            state.Timer.Dispose();
+            attempt.Dispose();
+        }
+
+        if (!_callerOf.Remove(scope) && !scope.IsKeypad)
+        {
+            // A call that was its own caller cannot call again: its count has nothing left to guard.
+            _callers.Remove(scope.ToString());
         }
     }
 
     public void Dispose()
     {
-        foreach (var state in _scopes.Values)
+        foreach (var attempt in _attempts.Values)
         {
-            state.Timer.Dispose();
+            attempt.Dispose();
         }
 
-        _scopes.Clear();
+        _attempts.Clear();
+    }
+
+    /// <summary>The name a SIP source is counted under: an IPv4 address, or an IPv6 address's /64 (one host's share).</summary>
+    internal static string SourceName(IPAddress source)
+    {
+        if (source.IsIPv4MappedToIPv6)
+        {
+            source = source.MapToIPv4();
+        }
+
+        if (source.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6)
+        {
+            return source.ToString();
+        }
+
+        Span<byte> bytes = stackalloc byte[16];
+        source.TryWriteBytes(bytes, out _);
+        bytes[8..].Clear();
+        return new IPAddress(bytes).ToString() + "/64";
     }
 
     private static bool IsCodeCharacter(char c) => char.IsAsciiDigit(c) || c is '*' or '#' or (>= 'A' and <= 'D');
+
+    /// <summary>
+    /// The code the attempt equals, if any. Every code is compared in full whatever the attempt (no early exit on a
+    /// mismatch or on a match), so the time taken says nothing about how much of a code was right.
+    /// </summary>
+    private static CodeConfig? Match(ReadOnlySpan<char> typed, IReadOnlyList<CodeConfig> codes)
+    {
+        CodeConfig? match = null;
+        foreach (var code in codes)
+        {
+            var digits = code.Code.AsSpan();
+            var difference = typed.Length ^ digits.Length;
+            for (var i = 0; i < Attempt.Capacity; i++)
+            {
+                var a = i < typed.Length ? typed[i] : '\0';
+                var b = i < digits.Length ? digits[i] : '\0';
+                difference |= a ^ b;
+            }
+
+            if (difference == 0 && match is null)
+            {
+                match = code;
+            }
+        }
+
+        return match;
+    }
 
     private static int MaxLength(IReadOnlyList<CodeConfig> codes)
     {
@@ -188,88 +277,150 @@ internal sealed class DtmfCodeLock : IDisposable
             max = Math.Max(max, code.Code.Length);
         }
 
-        return Math.Min(max, ScopeState.Capacity);
+        return Math.Min(max, Attempt.Capacity);
     }
 
-    private ScopeState State(CodeScope scope)
+    /// <summary>The shortest code's length: an attempt this long given up is a guess, and counts.</summary>
+    private static int MinLength(IReadOnlyList<CodeConfig> codes)
     {
-        if (!_scopes.TryGetValue(scope, out var state))
+        var min = int.MaxValue;
+        foreach (var code in codes)
         {
-            state = new ScopeState();
-            state.Timer = new StationTimer(_loop, _time, () => OnInterDigitTimeout(scope));
-            _scopes.Add(scope, state);
+            min = Math.Min(min, code.Code.Length);
         }
 
-        return state;
+        return min == int.MaxValue ? MinCodeLength : Math.Max(1, min);
     }
 
-    private void OnInterDigitTimeout(CodeScope scope)
+    private static string Describe(string caller) => caller == KeypadCaller || caller.StartsWith("call ", StringComparison.Ordinal)
+        ? caller
+        : "caller " + caller;
+
+    private IReadOnlyList<CodeConfig> CodesOf(CodeScope scope) => scope.IsKeypad ? _keypadCodes : _callCodes;
+
+    private string CallerOf(CodeScope scope) =>
+        scope.IsKeypad ? KeypadCaller : _callerOf.TryGetValue(scope, out var source) ? source : scope.ToString();
+
+    private Attempt AttemptOf(CodeScope scope)
     {
-        if (_scopes.TryGetValue(scope, out var state) && state.Length > 0)
+        if (!_attempts.TryGetValue(scope, out var attempt))
         {
-            if (state.Length >= MinCodeLength)
+            attempt = new Attempt(new StationTimer(_loop, _time, () => OnInterDigitTimeout(scope)));
+            _attempts.Add(scope, attempt);
+        }
+
+        return attempt;
+    }
+
+    private FailureCount CountOf(string callerName, DateTimeOffset now)
+    {
+        if (_callers.TryGetValue(callerName, out var count))
+        {
+            return count;
+        }
+
+        if (_callers.Count >= MaxRememberedSources)
+        {
+            Prune(now);
+        }
+
+        count = new FailureCount();
+        _callers.Add(callerName, count);
+        return count;
+    }
+
+    /// <summary>
+    /// Makes room in a full table: counts already forgotten go first; then the one whose lockout ended longest ago (or
+    /// the one ending soonest). A dropped source starts afresh, but the station's count still holds it.
+    /// </summary>
+    private void Prune(DateTimeOffset now)
+    {
+        var forgetAfter = TimeSpan.FromSeconds(_config.ForgetAfterSeconds);
+        string? oldest = null;
+        var oldestUntil = DateTimeOffset.MaxValue;
+        List<string>? forgotten = null;
+        foreach (var (name, count) in _callers)
+        {
+            count.ForgetIfQuiet(now, forgetAfter);
+            if (count.IsForgotten && !count.IsLockedOut(now))
             {
-                Fail(scope, state, "timeout");
+                (forgotten ??= []).Add(name);
             }
-            else
+            else if (count.LockedUntil < oldestUntil)
             {
-                state.Clear();
+                oldest = name;
+                oldestUntil = count.LockedUntil;
             }
+        }
+
+        if (forgotten is not null)
+        {
+            foreach (var name in forgotten)
+            {
+                _callers.Remove(name);
+            }
+        }
+        else if (oldest is not null)
+        {
+            _callers.Remove(oldest);
         }
     }
 
-    private void Fail(CodeScope scope, ScopeState state, string path)
+    private void OnInterDigitTimeout(CodeScope scope) => Abandon(scope, "timeout");
+
+    private void Fail(CodeScope scope, Attempt attempt, string path)
     {
-        state.Clear();
-        state.Failures++;
-        _stationFailures++;
+        attempt.Clear();
         var now = _time.GetUtcNow();
+        var forgetAfter = TimeSpan.FromSeconds(_config.ForgetAfterSeconds);
+        var longest = TimeSpan.FromSeconds(_config.MaxLockoutSeconds);
+        var callerName = CallerOf(scope);
+        var caller = CountOf(callerName, now);
+        var (number, callerLockout) = caller.Fail(now, _config.MaxFailures, TimeSpan.FromSeconds(_config.LockoutSeconds), longest, forgetAfter);
+        var (stationNumber, stationLockout) = _station.Fail(now, _config.StationMaxFailures, TimeSpan.FromSeconds(_config.StationLockoutSeconds), longest, forgetAfter);
+        var from = callerName == KeypadCaller || callerName == scope.ToString() ? "" : $" from {callerName}";
         _log.Append(StationEventKind.CodeRejected,
-            $"wrong code via {path} on {scope} ({state.Failures} of {_config.MaxFailures}; station {_stationFailures} of {_config.StationMaxFailures})");
+            $"wrong code via {path} on {scope}{from} ({number} of {_config.MaxFailures}; station {stationNumber} of {_config.StationMaxFailures})");
 
-        if (state.Failures >= _config.MaxFailures)
+        if (callerLockout > TimeSpan.Zero)
         {
-            state.Failures = 0;
-            state.LockedUntil = now + TimeSpan.FromSeconds(_config.LockoutSeconds);
-            state.LockoutNoticed = false;
-            _log.Append(StationEventKind.Lockout, $"{scope} locked out for {_config.LockoutSeconds} s after {_config.MaxFailures} wrong codes");
+            _log.Append(StationEventKind.Lockout,
+                $"{Describe(callerName)} locked out for {callerLockout.TotalSeconds:0} s after {_config.MaxFailures} wrong codes{Repeat(caller.Lockouts)}");
         }
 
-        if (_stationFailures >= _config.StationMaxFailures)
+        if (stationLockout > TimeSpan.Zero)
         {
-            _stationFailures = 0;
-            Interlocked.Exchange(ref _stationLockedUntilTicks, (now + TimeSpan.FromSeconds(_config.StationLockoutSeconds)).UtcTicks);
-            foreach (var s in _scopes.Values)
-            {
-                s.LockoutNoticed = false;
-            }
-
-            _log.Append(StationEventKind.Lockout, $"station locked out for {_config.StationLockoutSeconds} s after {_config.StationMaxFailures} wrong codes");
+            Interlocked.Exchange(ref _stationLockedUntilTicks, _station.LockedUntil.UtcTicks);
+            _log.Append(StationEventKind.Lockout,
+                $"station locked out for {stationLockout.TotalSeconds:0} s after {_config.StationMaxFailures} wrong codes{Repeat(_station.Lockouts)}");
         }
     }
 
-    private sealed class ScopeState
+    private static string Repeat(int lockouts) => lockouts > 1 ? $" (lockout {lockouts} in a row)" : "";
+
+    /// <summary>The digits of one attempt in progress and its inter-digit timer.</summary>
+    private sealed class Attempt(StationTimer timer) : IDisposable
     {
         public const int Capacity = 16;
 
-        public char[] Digits { get; } = new char[Capacity];
+        private readonly char[] _digits = new char[Capacity];
 
-        public int Length { get; set; }
+        public int Length { get; private set; }
 
-        public int Failures { get; set; }
+        public StationTimer Timer { get; } = timer;
 
-        public DateTimeOffset LockedUntil { get; set; }
+        public ReadOnlySpan<char> Typed => _digits.AsSpan(0, Length);
 
-        public bool LockoutNoticed { get; set; }
-
-        public StationTimer Timer { get; set; } = null!;
+        public void Add(char digit) => _digits[Length++] = digit;
 
         public void Clear()
         {
             // Overwrite, so typed digits do not linger in memory longer than needed.
-            Array.Clear(Digits);
+            Array.Clear(_digits);
             Length = 0;
             Timer.Stop();
         }
+
+        public void Dispose() => Timer.Dispose();
     }
 }

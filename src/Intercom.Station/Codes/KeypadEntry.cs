@@ -5,9 +5,9 @@ namespace Intercom.Station.Codes;
 
 /// <summary>
 /// What is typed at the keypad: every key goes to the code lock (local codes) and to the apartment number being
-/// typed. The clear key forgets both; the call key dials the typed apartment, or ends the attempt as a wrong code
-/// when it is not an apartment and at least a code's minimum length was typed — otherwise the call key would let
-/// anyone try every code without ever being locked out. Typed digits are never logged. Loop thread only.
+/// typed. The clear key forgets both, and the call key dials the typed apartment; either ends the code attempt as a
+/// wrong code when at least the shortest code's length was typed (and it is not an apartment) — otherwise they would
+/// let anyone try every code without ever being locked out. Typed digits are never logged. Loop thread only.
 /// </summary>
 internal sealed class KeypadEntry : IDisposable
 {
@@ -43,9 +43,9 @@ internal sealed class KeypadEntry : IDisposable
         value = null;
         if (key == _clearKey)
         {
+            // Clearing is giving up the attempt, not taking it back: a code's length typed is a guess, and counts.
             Clear();
-            _codeLock.Reset(CodeScope.Keypad);
-            return KeypadOutcome.None;
+            return _codeLock.Abandon(CodeScope.Keypad, "keypad (clear key)") ? KeypadOutcome.Rejected : KeypadOutcome.None;
         }
 
         if (key == _callKey)

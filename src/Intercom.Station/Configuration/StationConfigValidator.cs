@@ -372,6 +372,16 @@ public static class StationConfigValidator
             errors.Add(new("codeLock.stationLockoutSeconds", "must be 1–86400"));
         }
 
+        if (codeLock.MaxLockoutSeconds is < 1 or > 86400)
+        {
+            errors.Add(new("codeLock.maxLockoutSeconds", "must be 1–86400"));
+        }
+
+        if (codeLock.ForgetAfterSeconds is < 60 or > 604800)
+        {
+            errors.Add(new("codeLock.forgetAfterSeconds", "must be 60–604800 (a week)"));
+        }
+
         if (codeLock.InterDigitTimeoutMs is < 500 or > 60000)
         {
             errors.Add(new("codeLock.interDigitTimeoutMs", "must be 500–60000"));

@@ -7,7 +7,9 @@ namespace Intercom.Station.Logging;
 
 /// <summary>
 /// The station's event log: the last <c>Capacity</c> events in memory, and the newest <c>PersistCount</c> kept
-/// on disk across restarts. To spare the SD card the file is rewritten at most once per flush interval and only
+/// on disk across restarts — where call traffic (incoming calls and their refusals, calls, bell presses, keypad
+/// dialling) may take at most half of either once it is full, so a flood of refused INVITEs cannot push a door
+/// opening or a lockout out of the log (<see cref="EventRetention"/>). To spare the SD card the file is rewritten at most once per flush interval and only
 /// when something was logged (plus once on dispose); each rewrite is atomic (write a temp file, fsync, rename), so
 /// a power cut leaves either the old or the new tail, never a torn one. Thread-safe.
 /// </summary>
@@ -21,10 +23,8 @@ public sealed class EventLog : IDisposable
     private readonly EventLogConfig _config;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly StationEvent?[] _ring;
+    private readonly EventRetention _kept;
     private readonly ITimer _flushTimer;
-    private int _start;
-    private int _count;
     private long _nextSequence = 1;
     private bool _dirty;
     private bool _flushScheduled;
@@ -38,7 +38,7 @@ public sealed class EventLog : IDisposable
         _config = config;
         _time = time;
         _logger = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-        _ring = new StationEvent?[Math.Max(1, config.Capacity)];
+        _kept = new EventRetention(config.Capacity);
         _flushTimer = time.CreateTimer(static s => ((EventLog)s!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         Load();
     }
@@ -87,13 +87,7 @@ public sealed class EventLog : IDisposable
     {
         lock (_gate)
         {
-            var result = new StationEvent[_count];
-            for (var i = 0; i < _count; i++)
-            {
-                result[i] = _ring[(_start + i) % _ring.Length]!;
-            }
-
-            return result;
+            return _kept.Snapshot();
         }
     }
 
@@ -115,12 +109,7 @@ public sealed class EventLog : IDisposable
             }
 
             _dirty = false;
-            var take = Math.Min(_count, Math.Max(0, _config.PersistCount));
-            tail = new StationEvent[take];
-            for (var i = 0; i < take; i++)
-            {
-                tail[i] = _ring[(_start + _count - take + i) % _ring.Length]!;
-            }
+            tail = _kept.Newest(_config.PersistCount);
         }
 
         lock (_fileGate)
@@ -148,19 +137,7 @@ public sealed class EventLog : IDisposable
 
     private bool HasFile => !string.IsNullOrEmpty(_config.PersistPath) && _config.PersistCount > 0;
 
-    private void AddLocked(StationEvent entry)
-    {
-        if (_count < _ring.Length)
-        {
-            _ring[(_start + _count) % _ring.Length] = entry;
-            _count++;
-        }
-        else
-        {
-            _ring[_start] = entry;
-            _start = (_start + 1) % _ring.Length;
-        }
-    }
+    private void AddLocked(StationEvent entry) => _kept.Add(entry);
 
     private void WriteAtomically(string path, StationEvent[] tail)
     {
@@ -219,7 +196,8 @@ public sealed class EventLog : IDisposable
 
             foreach (var line in File.ReadLines(path, Encoding.UTF8))
             {
-                if (TryParseLine(line, out var entry))
+                // Kept in sequence order only (an edited file's stray line is skipped): the log merges by sequence.
+                if (TryParseLine(line, out var entry) && entry.Sequence >= _nextSequence)
                 {
                     lock (_gate)
                     {

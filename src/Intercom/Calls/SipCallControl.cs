@@ -146,7 +146,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
     {
         var handle = new CallHandle(Interlocked.Increment(ref _nextId));
         Track(handle, call, null);
-        Raise(CallEventArgs.Incoming(handle, call.RemoteUri.ToString()));
+        Raise(CallEventArgs.Incoming(handle, call.RemoteUri.ToString(), call.IncomingSource?.Address));
     }
 
     private void Track(CallHandle handle, SipCall call, CallMediaSession? media)
