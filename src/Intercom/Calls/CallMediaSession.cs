@@ -16,6 +16,7 @@ public sealed class CallMediaSession : IDisposable
     private readonly RtpSession _rtp;
     private readonly CallAudio? _audio;
     private readonly Lock _gate = new();
+    private NegotiatedMedia? _current;
     private bool _started;
     private bool _disposed;
 
@@ -102,6 +103,14 @@ public sealed class CallMediaSession : IDisposable
                 return;
             }
 
+            _current = media;
+            if (media.RemoteRtp is null && media.RemoteHost.Length > 0 && !IPAddress.TryParse(media.RemoteHost, out _))
+            {
+                // RFC 4566 §5.7 allows a host name in c=: RTP is taken only from the signalled address, so resolve it
+                // (off the SIP loop) and apply the agreement again with it; until then nothing is sent or accepted.
+                _ = ResolveAsync(media);
+            }
+
             _rtp.Apply(media);
             Stream.Apply(media);
             if (!_started)
@@ -110,6 +119,39 @@ public sealed class CallMediaSession : IDisposable
                 _rtp.Start(Stream);
                 _audio?.Connect(Stream);
             }
+        }
+    }
+
+    private async Task ResolveAsync(NegotiatedMedia media)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(media.RemoteHost).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
+        {
+            return;
+        }
+
+        if (addresses.Length == 0)
+        {
+            return;
+        }
+
+        IPAddress address = addresses[0];
+        lock (_gate)
+        {
+            if (_disposed || !ReferenceEquals(_current, media))
+            {
+                return;
+            }
+
+            _rtp.Apply(media with
+            {
+                RemoteRtp = new IPEndPoint(address, media.RemoteRtpPort),
+                RemoteRtcp = new IPEndPoint(address, media.RtcpMux ? media.RemoteRtpPort : Math.Min(media.RemoteRtpPort + 1, IPEndPoint.MaxPort)),
+            });
         }
     }
 
