@@ -295,6 +295,47 @@ public sealed class RtpSourceCheckTests : IDisposable
         Assert.NotEqual(keys, new SrtpKeys(SrtpCryptoSuite.AesCm128HmacSha1_80, other, key));
     }
 
+    [Fact]
+    public void The_receive_path_allocates_nothing_for_the_peer_a_stranger_or_a_port_on_probation()
+    {
+        using RtpSession session = RtpSession.Bind(new RtpSessionOptions { LocalAddress = IPAddress.Loopback, PortRangeStart = 30000, PortRangeEnd = 39999, RtcpInterval = TimeSpan.FromHours(1) });
+        session.Apply(MediaTo(PeerEndPoint));
+        SocketAddress peer = PeerEndPoint.Serialize();
+        SocketAddress stranger = new IPEndPoint(AttackerAddress, 5004).Serialize();
+        SocketAddress otherPort = new IPEndPoint(IPAddress.Loopback, 5006).Serialize();
+        var buffer = new byte[256];
+        ushort sequence = 0;
+
+        void Receive(SocketAddress from, byte payloadType)
+        {
+            int length = new RtpHeader(payloadType, sequence, sequence * 160u, 0x600D).Write(new ReadOnlySpan<byte>(_packet, 0, 160), buffer);
+            sequence++;
+            session.HandleRtp(buffer, length, from);
+        }
+
+        for (int i = 0; i < 100; i++)
+        {
+            Receive(peer, Pcmu);
+            Receive(stranger, ComfortNoise);
+            Receive(otherPort, Pcmu);
+            Receive(otherPort, ComfortNoise);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            Receive(peer, Pcmu);
+            Receive(stranger, ComfortNoise);
+            Receive(otherPort, Pcmu);
+            Receive(otherPort, ComfortNoise);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - allocated);
+        Assert.Equal(1100, session.PacketsReceived);
+        Assert.Equal(1100, session.WrongSourcePackets);
+        Assert.Equal(2200, session.UnlatchedSourcePackets);
+    }
+
     private static Socket Udp(IPAddress address)
     {
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
