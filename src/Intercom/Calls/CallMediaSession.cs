@@ -13,6 +13,7 @@ namespace Intercom.Calls;
 /// </summary>
 public sealed class CallMediaSession : IDisposable
 {
+    private readonly IPAddress _localAddress;
     private readonly RtpSession _rtp;
     private readonly CallAudio? _audio;
     private readonly Lock _gate = new();
@@ -20,8 +21,9 @@ public sealed class CallMediaSession : IDisposable
     private bool _started;
     private bool _disposed;
 
-    private CallMediaSession(RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio)
+    private CallMediaSession(IPAddress localAddress, RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio)
     {
+        _localAddress = localAddress;
         _rtp = rtp;
         _audio = audio;
         OfferAnswer = offerAnswer;
@@ -81,7 +83,7 @@ public sealed class CallMediaSession : IDisposable
                 InBandDtmf = options.InBandDtmf,
                 Time = options.Time,
             });
-            return new CallMediaSession(rtp, new SdpOfferAnswer(negotiator), stream, audio);
+            return new CallMediaSession(address, rtp, new SdpOfferAnswer(negotiator), stream, audio);
         }
         catch
         {
@@ -134,12 +136,13 @@ public sealed class CallMediaSession : IDisposable
             return;
         }
 
-        if (addresses.Length == 0)
+        // An address our socket can reach (an IPv4 socket cannot send to an IPv6 peer; a dual-stack one can to both).
+        IPAddress? address = Array.Find(addresses, a => a.AddressFamily == _localAddress.AddressFamily || _localAddress.Equals(IPAddress.IPv6Any));
+        if (address is null)
         {
             return;
         }
 
-        IPAddress address = addresses[0];
         lock (_gate)
         {
             if (_disposed || !ReferenceEquals(_current, media))
