@@ -11,15 +11,26 @@ namespace Intercom.Media.Rtp;
 
 /// <summary>
 /// One RTP session over UDP (RFC 3550): an even RTP port and the odd RTCP port after it from a configured range (RTCP
-/// moves onto the RTP port when rtcp-mux is negotiated, RFC 5761), symmetric RTP (RFC 4961: we send to where the peer's
-/// packets really come from, latched on the first valid packet), SSRC change detection, SRTP when keyed, RTCP SR/RR with
+/// moves onto the RTP port when rtcp-mux is negotiated, RFC 5761), SSRC change detection, SRTP when keyed, RTCP SR/RR with
 /// SDES CNAME on a randomised timer and a BYE at the end. The send path is called from one media thread and allocates
 /// nothing; receiving runs on its own threads and hands packets to an <see cref="IRtpPacketReceiver"/>.
+/// <para>
+/// Media is accepted from the signalled peer only. RTP and RTCP whose source address is not the SDP connection address
+/// (c=) are dropped and counted before anything else looks at them, so a stranger's packets never reach the jitter buffer
+/// or the RFC 4733 receiver. Symmetric RTP (RFC 4961, for a peer behind a NAT) may move where we send, but only to another
+/// port of that same address, and only after <see cref="RtpSessionOptions.LatchPacketCount"/> consecutive audio packets
+/// of one SSRC from it (comfort noise and telephone-events never count: pjmedia's NAT probation, narrowed to the
+/// signalled address); until then that port's packets are held back. A peer already latched keeps its port while it is
+/// heard. A renegotiation that changes the signalled address or port starts the check over for the new one.
+/// </para>
 /// </summary>
 public sealed class RtpSession : IRtpPacketSender, IDisposable
 {
     private const int BufferSize = 2048;
     private const byte ComfortNoisePayloadType = 13;
+
+    // Consecutive probation packets may skip this many sequence numbers (a lost packet) and still count as one stream.
+    private const int MaxProbationGap = 8;
 
     private readonly RtpSessionOptions _options;
     private readonly Socket _rtpSocket;
@@ -32,14 +43,22 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     private readonly Lock _rtcpLock = new();
     private readonly ITimer _rtcpTimer;
     private readonly IPEndPoint _endPointTemplate;
+    private readonly Lock _peerLock = new();
 
     private IRtpPacketReceiver? _receiver;
     private Thread? _rtpThread;
     private Thread? _rtcpThread;
     private volatile bool _stopping;
 
+    // The peer as the last offer/answer signalled it (RFC 4566 c= and m=): its address is the only one media is taken
+    // from; _remoteRtp is where we send and whose packets are delivered (that endpoint, or the port latched on).
+    // Written under _peerLock; _peerGeneration counts changes of the signalled endpoint.
+    private volatile SocketAddress? _signalled;
     private volatile SocketAddress? _remoteRtp;
     private volatile SocketAddress? _remoteRtcp;
+    private volatile bool _sendSuspended;
+    private volatile int _peerGeneration;
+    private volatile int _audioPayloadType = -1;
     private volatile bool _rtcpMux;
     private volatile bool _latched;
     private volatile bool _rtcpLatched;
@@ -66,9 +85,20 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     private uint _lastSenderReport;
     private long _lastSenderReportArrival;
 
+    // NAT probation (receive thread): another port of the signalled address, proving itself before we send there.
+    private readonly SocketAddress _candidate;
+    private int _candidateGeneration = -1;
+    private int _candidatePackets;
+    private uint _candidateSsrc;
+    private ushort _candidateSequence;
+    private int _heardGeneration = -1;
+    private long _lastHeard;
+
     private long _packetsReceived;
     private long _malformedPackets;
     private long _wrongSourcePackets;
+    private long _unlatchedSourcePackets;
+    private long _latches;
     private long _unexpectedPayloadTypes;
     private long _ssrcChanges;
     private long _srtpFailures;
@@ -84,6 +114,7 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
         _sequence = (ushort)RandomNumberGenerator.GetInt32(0, 0x8000);
         _cname = Encoding.UTF8.GetBytes(options.CanonicalName.Length > 255 ? options.CanonicalName[..255] : options.CanonicalName);
         _endPointTemplate = new IPEndPoint(rtp.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
+        _candidate = new SocketAddress(rtp.AddressFamily, SocketAddress.GetMaximumAddressSize(rtp.AddressFamily));
         _rtcpTimer = options.Time.CreateTimer(static state => ((RtpSession)state!).OnRtcpTimer(), this, Timeout.InfiniteTimeSpan,
             Timeout.InfiniteTimeSpan);
     }
@@ -97,10 +128,10 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     /// <summary>The bound RTCP port (RTP port + 1).</summary>
     public int RtcpPort => ((IPEndPoint)_rtcpSocket.LocalEndPoint!).Port;
 
-    /// <summary>Where RTP is sent now (the latched source once the peer's first valid packet arrived).</summary>
+    /// <summary>Where RTP is sent now: the signalled endpoint, or the port of the signalled address latched on.</summary>
     public IPEndPoint? RemoteRtpEndPoint => _remoteRtp is SocketAddress address ? (IPEndPoint)_endPointTemplate.Create(address) : null;
 
-    /// <summary>True once the send address follows the peer's packets.</summary>
+    /// <summary>True once the peer's audio came from the endpoint we send to (the signalled one, or a port latched on).</summary>
     public bool IsLatched => _latched;
 
     /// <summary>RTP packets sent.</summary>
@@ -112,8 +143,17 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     /// <summary>Datagrams that were not valid RTP or RTCP.</summary>
     public long MalformedPackets => Interlocked.Read(ref _malformedPackets);
 
-    /// <summary>Packets from an address other than the latched peer.</summary>
+    /// <summary>RTP and RTCP packets from an address other than the signalled peer's (dropped unread), or before any was signalled.</summary>
     public long WrongSourcePackets => Interlocked.Read(ref _wrongSourcePackets);
+
+    /// <summary>
+    /// RTP packets from the signalled address but not the endpoint we send to, held back while that port proves itself
+    /// (NAT probation) or because the latched one is still heard.
+    /// </summary>
+    public long UnlatchedSourcePackets => Interlocked.Read(ref _unlatchedSourcePackets);
+
+    /// <summary>Times the send address moved to another port of the signalled address (symmetric RTP).</summary>
+    public long Latches => Interlocked.Read(ref _latches);
 
     /// <summary>Packets with a payload type that was not negotiated.</summary>
     public long UnexpectedPayloadTypePackets => Interlocked.Read(ref _unexpectedPayloadTypes);
@@ -170,8 +210,10 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     }
 
     /// <summary>
-    /// Applies an offer/answer result: the peer's addresses (latching starts over), rtcp-mux, SRTP keys, the clock rate and
-    /// the payload types we accept (the codec, telephone-event and comfort noise).
+    /// Applies an offer/answer result: the peer's signalled endpoint (a new address or port starts the source check over;
+    /// the same one keeps what was latched), rtcp-mux, SRTP keys, the clock rate and the payload types we accept (the
+    /// codec, telephone-event and comfort noise). Without an address (c=0.0.0.0 hold, a host name not resolved) nothing is
+    /// sent and media is still taken from the address signalled before, if any.
     /// </summary>
     public void Apply(NegotiatedMedia media)
     {
@@ -179,14 +221,23 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
 
         // Keys first: a packet that arrives while this runs is then either unfiltered and ignored by the receiver (no
         // agreement yet) or checked with the new keys, never passed on unauthenticated under the new payload filter.
-        if (!Equals(media.Srtp, _keys))
+        // Each direction's contexts are rebuilt only when its key really changed (compared by value): a re-INVITE that
+        // repeats the keys keeps the rollover counter and the replay window (RFC 3711 §3.3.2, RFC 4568 §7.1.4).
+        SrtpKeys? keys = media.Srtp;
+        SrtpKeys? previous = _keys;
+        if (!SrtpKeys.SameKey(keys?.Suite, keys?.LocalMasterKey, previous?.Suite, previous?.LocalMasterKey))
         {
-            _keys = media.Srtp;
-            _srtpSend = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.LocalMasterKey.Span);
-            _srtcpSend = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.LocalMasterKey.Span);
-            _srtpReceive = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.RemoteMasterKey.Span);
-            _srtcpReceive = media.Srtp is null ? null : new SrtpContext(media.Srtp.Suite, media.Srtp.RemoteMasterKey.Span);
+            _srtpSend = keys is null ? null : new SrtpContext(keys.Suite, keys.LocalMasterKey.Span);
+            _srtcpSend = keys is null ? null : new SrtpContext(keys.Suite, keys.LocalMasterKey.Span);
         }
+
+        if (!SrtpKeys.SameKey(keys?.Suite, keys?.RemoteMasterKey, previous?.Suite, previous?.RemoteMasterKey))
+        {
+            _srtpReceive = keys is null ? null : new SrtpContext(keys.Suite, keys.RemoteMasterKey.Span);
+            _srtcpReceive = keys is null ? null : new SrtpContext(keys.Suite, keys.RemoteMasterKey.Span);
+        }
+
+        _keys = keys;
 
         ulong low = 1UL << ComfortNoisePayloadType;
         ulong high = 0;
@@ -198,13 +249,11 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
 
         Volatile.Write(ref _acceptedLow, low);
         Volatile.Write(ref _acceptedHigh, high);
+        _audioPayloadType = media.ReceivePayloadType;
         _receiveClockRate = media.SendFormat.ClockRate;
         _sendClockRate = media.SendFormat.ClockRate;
         _rtcpMux = media.RtcpMux;
-        _remoteRtp = media.RemoteRtp is null ? null : Serialize(media.RemoteRtp);
-        _remoteRtcp = media.RemoteRtcp is null ? null : Serialize(media.RemoteRtcp);
-        _latched = false;
-        _rtcpLatched = false;
+        SetSignalledPeer(media.RemoteRtp is null ? null : Serialize(media.RemoteRtp), media.RemoteRtcp is null ? null : Serialize(media.RemoteRtcp));
     }
 
     /// <summary>Starts the receive threads and the RTCP timer.</summary>
@@ -231,7 +280,7 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     public bool Send(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
     {
         SocketAddress? remote = _remoteRtp;
-        if (remote is null || _stopping)
+        if (remote is null || _stopping || _sendSuspended)
         {
             return false;
         }
@@ -340,6 +389,122 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
         return copy;
     }
 
+    /// <summary>
+    /// Whether two socket addresses name the same IP address, whatever their ports (allocation-free). The buffers hold
+    /// the native sockaddr: the port at bytes 2-3 and the IPv4 address at 4-7, or the IPv6 address at 8-23 (its scope
+    /// id after it is not compared). A dual-stack socket sees IPv4 peers as IPv4-mapped IPv6, as <see cref="Serialize"/>
+    /// writes the signalled address.
+    /// </summary>
+    private static bool SameAddress(SocketAddress a, SocketAddress b)
+    {
+        if (a.Family != b.Family)
+        {
+            return false;
+        }
+
+        (int offset, int length) = a.Family == AddressFamily.InterNetworkV6 ? (8, 16) : (4, 4);
+        return a.Size >= offset + length && b.Size >= offset + length
+            && a.Buffer.Span.Slice(offset, length).SequenceEqual(b.Buffer.Span.Slice(offset, length));
+    }
+
+    private void SetSignalledPeer(SocketAddress? rtp, SocketAddress? rtcp)
+    {
+        lock (_peerLock)
+        {
+            if (rtp is null)
+            {
+                // RFC 3264 §8.4 hold by c=0.0.0.0, or a host name nobody resolved: nowhere to send. The peer did not move,
+                // so the source check stays with the address signalled before (none: nothing is accepted).
+                _sendSuspended = true;
+                return;
+            }
+
+            _sendSuspended = false;
+            if (_signalled is SocketAddress current && current.Equals(rtp))
+            {
+                // The same endpoint again (a session refresh, hold and resume): keep the port latched on.
+                if (!_rtcpLatched && !_latched)
+                {
+                    _remoteRtcp = rtcp;
+                }
+
+                return;
+            }
+
+            _signalled = rtp;
+            _remoteRtp = rtp;
+            _remoteRtcp = rtcp;
+            _latched = false;
+            _rtcpLatched = false;
+            _peerGeneration++;
+        }
+    }
+
+    /// <summary>
+    /// A valid packet from the signalled address but not from the endpoint we send to: counts towards moving there (NAT
+    /// probation) when it is audio of the same SSRC as the ones before it, with sequence numbers moving forward, and while
+    /// the latched endpoint has gone quiet. True when this packet completed the probation and the peer moved.
+    /// </summary>
+    private bool Probation(SocketAddress from, in RtpHeader header, long now)
+    {
+        int generation = _peerGeneration;
+        if (header.PayloadType != _audioPayloadType)
+        {
+            // Comfort noise or telephone-events alone never move the peer: a spoofer needs no codec to send those.
+            return false;
+        }
+
+        if (_heardGeneration == generation && _options.Time.GetElapsedTime(_lastHeard, now) < _options.LatchSilence)
+        {
+            // The endpoint we send to is still talking: a second stream from its address is not the peer moving.
+            _candidatePackets = 0;
+            return false;
+        }
+
+        ushort step = (ushort)(header.SequenceNumber - _candidateSequence);
+        if (_candidateGeneration == generation && _candidatePackets > 0 && header.Ssrc == _candidateSsrc && step is >= 1 and <= MaxProbationGap
+            && from.Equals(_candidate))
+        {
+            _candidatePackets++;
+        }
+        else
+        {
+            from.Buffer.Span[..from.Size].CopyTo(_candidate.Buffer.Span);
+            _candidate.Size = from.Size;
+            _candidateGeneration = generation;
+            _candidateSsrc = header.Ssrc;
+            _candidatePackets = 1;
+        }
+
+        _candidateSequence = header.SequenceNumber;
+        if (_candidatePackets < _options.LatchPacketCount)
+        {
+            return false;
+        }
+
+        _candidatePackets = 0;
+        lock (_peerLock)
+        {
+            if (_peerGeneration != generation)
+            {
+                // Renegotiated meanwhile: the probation was for an address no longer signalled.
+                return false;
+            }
+
+            _remoteRtp = Copy(from);
+            _latched = true;
+            if (!_rtcpMux && !_rtcpLatched)
+            {
+                // Until the peer's own RTCP is heard, expect it on the port after its RTP port (RFC 3550 §11).
+                var endPoint = (IPEndPoint)_endPointTemplate.Create(from);
+                _remoteRtcp = new IPEndPoint(endPoint.Address, Math.Min(endPoint.Port + 1, IPEndPoint.MaxPort)).Serialize();
+            }
+        }
+
+        Interlocked.Increment(ref _latches);
+        return true;
+    }
+
     private void ReceiveLoop(bool rtcpSocket)
     {
         Socket socket = rtcpSocket ? _rtcpSocket : _rtpSocket;
@@ -384,8 +549,9 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     // Internal for the benchmarks, which drive the receive path without the socket.
     internal void HandleRtp(byte[] buffer, int length, SocketAddress from)
     {
-        SocketAddress? remote = _remoteRtp;
-        if (_latched && remote is not null && !from.Equals(remote))
+        // The signalled peer's address or nothing, before a MAC or a parser is spent on it.
+        SocketAddress? signalled = _signalled;
+        if (signalled is null || !SameAddress(from, signalled))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;
@@ -423,19 +589,31 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
             return;
         }
 
-        if (!_latched)
+        long now = _options.Time.GetTimestamp();
+        SocketAddress? remote = _remoteRtp;
+        if (remote is not null && from.Equals(remote))
         {
-            // Symmetric RTP: answer to where the peer really sends from (NAT), once per negotiation.
-            if (remote is null || !from.Equals(remote))
+            _heardGeneration = _peerGeneration;
+            _lastHeard = now;
+            _candidatePackets = 0;
+            if (!_latched && payloadType == _audioPayloadType)
             {
-                _remoteRtp = Copy(from);
+                _latched = true;
             }
-
-            _latched = true;
+        }
+        else if (!Probation(from, packet.Header, now))
+        {
+            // Symmetric RTP (RFC 4961) for a peer behind a NAT: another port of its address, not yet proven.
+            Interlocked.Increment(ref _unlatchedSourcePackets);
+            return;
+        }
+        else
+        {
+            _heardGeneration = _peerGeneration;
+            _lastHeard = now;
         }
 
         uint ssrc = packet.Header.Ssrc;
-        long now = _options.Time.GetTimestamp();
         if (!_hasRemoteSsrc || ssrc != _remoteSsrc)
         {
             if (_hasRemoteSsrc)
@@ -465,6 +643,13 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
 
     private void HandleRtcp(byte[] buffer, int length, SocketAddress from)
     {
+        SocketAddress? signalled = _signalled;
+        if (signalled is null || !SameAddress(from, signalled))
+        {
+            Interlocked.Increment(ref _wrongSourcePackets);
+            return;
+        }
+
         lock (_rtcpLock)
         {
             SrtpContext? srtcp = _srtcpReceive;
@@ -561,7 +746,7 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
         lock (_rtcpLock)
         {
             SocketAddress? remote = _rtcpMux ? _remoteRtp : _remoteRtcp;
-            if (remote is null || _stopping)
+            if (remote is null || _stopping || _sendSuspended)
             {
                 return false;
             }

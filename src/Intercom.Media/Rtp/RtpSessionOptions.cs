@@ -23,6 +23,18 @@ public sealed class RtpSessionOptions
     /// <summary>Clock for arrival times and the RTCP timer.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Symmetric RTP: how many consecutive audio packets of one SSRC must come from another port of the signalled address
+    /// before we send there (a peer behind a NAT). Comfort noise and telephone-events never count.
+    /// </summary>
+    public int LatchPacketCount { get; init; } = 3;
+
+    /// <summary>
+    /// Once the peer was heard on the endpoint we send to, another port of its address may take over only after that
+    /// endpoint has been silent this long (a NAT rebinding), so a second stream cannot steal a live call.
+    /// </summary>
+    public TimeSpan LatchSilence { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Average interval between RTCP reports (RFC 3550 §6.2 minimum: 5 s); each one is randomised by ±50 %.</summary>
     public TimeSpan RtcpInterval { get; init; } = TimeSpan.FromSeconds(5);
 }

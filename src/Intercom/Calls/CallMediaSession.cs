@@ -13,14 +13,17 @@ namespace Intercom.Calls;
 /// </summary>
 public sealed class CallMediaSession : IDisposable
 {
+    private readonly IPAddress _localAddress;
     private readonly RtpSession _rtp;
     private readonly CallAudio? _audio;
     private readonly Lock _gate = new();
+    private NegotiatedMedia? _current;
     private bool _started;
     private bool _disposed;
 
-    private CallMediaSession(RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio)
+    private CallMediaSession(IPAddress localAddress, RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio)
     {
+        _localAddress = localAddress;
         _rtp = rtp;
         _audio = audio;
         OfferAnswer = offerAnswer;
@@ -80,7 +83,7 @@ public sealed class CallMediaSession : IDisposable
                 InBandDtmf = options.InBandDtmf,
                 Time = options.Time,
             });
-            return new CallMediaSession(rtp, new SdpOfferAnswer(negotiator), stream, audio);
+            return new CallMediaSession(address, rtp, new SdpOfferAnswer(negotiator), stream, audio);
         }
         catch
         {
@@ -102,6 +105,14 @@ public sealed class CallMediaSession : IDisposable
                 return;
             }
 
+            _current = media;
+            if (media.RemoteRtp is null && media.RemoteHost.Length > 0 && !IPAddress.TryParse(media.RemoteHost, out _))
+            {
+                // RFC 4566 §5.7 allows a host name in c=: RTP is taken only from the signalled address, so resolve it
+                // (off the SIP loop) and apply the agreement again with it; until then nothing is sent or accepted.
+                _ = ResolveAsync(media);
+            }
+
             _rtp.Apply(media);
             Stream.Apply(media);
             if (!_started)
@@ -110,6 +121,40 @@ public sealed class CallMediaSession : IDisposable
                 _rtp.Start(Stream);
                 _audio?.Connect(Stream);
             }
+        }
+    }
+
+    private async Task ResolveAsync(NegotiatedMedia media)
+    {
+        IPAddress[] addresses;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(media.RemoteHost).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or ArgumentException)
+        {
+            return;
+        }
+
+        // An address our socket can reach (an IPv4 socket cannot send to an IPv6 peer; a dual-stack one can to both).
+        IPAddress? address = Array.Find(addresses, a => a.AddressFamily == _localAddress.AddressFamily || _localAddress.Equals(IPAddress.IPv6Any));
+        if (address is null)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_disposed || !ReferenceEquals(_current, media))
+            {
+                return;
+            }
+
+            _rtp.Apply(media with
+            {
+                RemoteRtp = new IPEndPoint(address, media.RemoteRtpPort),
+                RemoteRtcp = new IPEndPoint(address, media.RtcpMux ? media.RemoteRtpPort : Math.Min(media.RemoteRtpPort + 1, IPEndPoint.MaxPort)),
+            });
         }
     }
 

@@ -72,15 +72,21 @@ public sealed class RtpSessionTests
         a.Start(atA);
         b.Start(atB);
         a.Apply(MediaTo(new IPEndPoint(IPAddress.Loopback, b.RtpPort)));
-        // B was told a wrong address (as behind a NAT); it must answer to where A's packets come from.
+        // B was told a wrong port of A's address (as behind a NAT); it must answer to where A's packets come from, once
+        // three audio packets of one SSRC proved that port (the first two are held back).
         b.Apply(MediaTo(new IPEndPoint(IPAddress.Loopback, 9)));
 
-        Assert.True(a.Send(0, 160, true, [1, 2, 3]));
+        Assert.True(a.Send(0, 160, true, [7]));
+        Assert.True(a.Send(0, 320, false, [8]));
+        WaitFor(() => b.UnlatchedSourcePackets == 2, "the first two packets wait for the probation");
+        Assert.False(b.IsLatched);
+        Assert.True(a.Send(0, 480, false, [1, 2, 3]));
         (RtpHeader header, byte[] payload) = atB.Take();
         Assert.Equal(a.Ssrc, header.Ssrc);
-        Assert.True(header.Marker);
+        Assert.False(header.Marker);
         Assert.Equal(new byte[] { 1, 2, 3 }, payload);
         Assert.True(b.IsLatched);
+        Assert.Equal(1, b.Latches);
         Assert.Equal(new IPEndPoint(IPAddress.Loopback, a.RtpPort), b.RemoteRtpEndPoint);
 
         Assert.True(b.Send(0, 320, false, [4, 5]));
@@ -96,8 +102,9 @@ public sealed class RtpSessionTests
         b.Start(atB);
         using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         peer.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        // Another host: only the signalled address (127.0.0.1) may send media.
         using var stranger = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        stranger.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        stranger.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
         b.Apply(MediaTo((IPEndPoint)peer.LocalEndPoint!));
         var target = new IPEndPoint(IPAddress.Loopback, b.RtpPort);
         var packet = new byte[64];
@@ -115,7 +122,7 @@ public sealed class RtpSessionTests
 
         length = new RtpHeader(0, 3, 320, 78).Write([1], packet);
         stranger.SendTo(packet.AsSpan(0, length), SocketFlags.None, target);
-        WaitFor(() => b.WrongSourcePackets == 1, "a second source after latching");
+        WaitFor(() => b.WrongSourcePackets == 1, "a source at another address");
 
         // A new SSRC from the latched peer is a new source.
         peer.SendTo(packet.AsSpan(0, length), SocketFlags.None, target);
@@ -198,6 +205,8 @@ public sealed class RtpSessionTests
         b.Start(atB);
         a.Start(new Collector());
         a.Apply(MediaTo(new IPEndPoint(IPAddress.IPv6Loopback, b.RtpPort)));
+        // B takes media only from the address its offer/answer signalled.
+        b.Apply(MediaTo(new IPEndPoint(IPAddress.IPv6Loopback, a.RtpPort)) with { ReceivePayloadType = 8 });
         Assert.True(a.Send(8, 0, false, [42]));
         Assert.Equal(new byte[] { 42 }, atB.Take().Payload);
     }
