@@ -63,10 +63,11 @@ internal sealed class FakeCallControl : ICallControl
         }
     }
 
-    public CallHandle Incoming(string callerUri)
+    /// <summary>A call comes in; <paramref name="origin"/> is what the SIP side's source check found (through the registrar by default).</summary>
+    public CallHandle Incoming(string callerUri, CallerOrigin origin = CallerOrigin.Registrar)
     {
         var call = new CallHandle(++_next);
-        Raise(CallEventArgs.Incoming(call, callerUri));
+        Raise(CallEventArgs.Incoming(call, callerUri, origin));
         return call;
     }
 

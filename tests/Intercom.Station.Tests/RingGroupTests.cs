@@ -104,6 +104,20 @@ public sealed class RingGroupTests
     }
 
     [Fact]
+    public void A_group_not_set_up_yet_calls_nobody_and_says_so()
+    {
+        // The shipped configuration's state: button1 rings "residents", which has no targets yet.
+        using var f = StationFixture.Create(c => c.RingGroups[0].Targets = []);
+
+        f.Board.PressButton("button1");
+
+        Assert.Empty(f.Calls.Dialled);
+        Assert.Equal(StationTone.Failure, f.Calls.LastTone);
+        Assert.Equal(StationCallState.Idle, f.Station.CallState);
+        Assert.Contains(f.Log, e => e.Message == "button button1: ring group residents has no targets yet (station.ringGroups)");
+    }
+
+    [Fact]
     public void Nobody_answering_ends_with_the_failure_tone_and_the_station_idle()
     {
         using var f = StationFixture.Create(c => c.RingGroups[0].RingTimeoutSeconds = 30);

@@ -30,6 +30,9 @@ public sealed class CallEventArgs : EventArgs
     /// <summary>For <see cref="CallEventKind.Incoming"/>: the caller's URI (From); otherwise the remote target if known.</summary>
     public string? RemoteUri { get; private init; }
 
+    /// <summary>For <see cref="CallEventKind.Incoming"/>: what vouches for the caller (by where the call came from).</summary>
+    public CallerOrigin Origin { get; private init; }
+
     /// <summary>An outgoing leg rings.</summary>
     public static CallEventArgs Ringing(CallHandle call) => new(CallEventKind.Ringing, call);
 
@@ -44,7 +47,7 @@ public sealed class CallEventArgs : EventArgs
     public static CallEventArgs Dtmf(CallHandle call, char digit, DtmfSource source) =>
         new(CallEventKind.Dtmf, call) { Digit = digit, DtmfSource = source };
 
-    /// <summary>Someone calls the station.</summary>
-    public static CallEventArgs Incoming(CallHandle call, string callerUri) =>
-        new(CallEventKind.Incoming, call) { RemoteUri = callerUri };
+    /// <summary>Someone calls the station; <paramref name="origin"/> says what let them in (the SIP side's source check).</summary>
+    public static CallEventArgs Incoming(CallHandle call, string callerUri, CallerOrigin origin) =>
+        new(CallEventKind.Incoming, call) { RemoteUri = callerUri, Origin = origin };
 }
