@@ -64,7 +64,8 @@ done
 ln -s ../lib/intercom/intercom "$root/usr/bin/intercom"
 install -m 0644 "$here/debian/intercom.service" "$root/usr/lib/systemd/system/intercom.service"
 install -m 0644 "$here/debian/60-intercom-gpio.rules" "$root/usr/lib/udev/rules.d/60-intercom-gpio.rules"
-# The default configuration is the documented example (conffile, 0600: it will hold SIP passwords).
+# The default configuration is the documented example (conffile, 0600: it will hold SIP passwords). It opens nothing
+# until the installer sets it up (no codes, no ring group targets, no account, no caller admitted): docs/security.md.
 install -m 0600 "$repo/src/Intercom/intercom.example.json" "$root/etc/intercom/intercom.json"
 install -m 0644 "$repo/src/Intercom/intercom.example.json" "$root/usr/share/doc/intercom/intercom.example.json"
 install -m 0644 "$repo/README.md" "$root/usr/share/doc/intercom/README.md"

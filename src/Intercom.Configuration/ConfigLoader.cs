@@ -9,7 +9,8 @@ public static class ConfigLoader
     /// <summary>Largest configuration file accepted; a real one is a few kilobytes.</summary>
     public const int MaxFileBytes = 1024 * 1024;
 
-    public static bool TryParse(ReadOnlySpan<byte> json, out IntercomConfig? config, out IReadOnlyList<ConfigError> errors)
+    /// <summary>Parses and validates; <paramref name="runsForReal"/> also refuses example secrets (<see cref="ConfigValidator.Validate"/>).</summary>
+    public static bool TryParse(ReadOnlySpan<byte> json, out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, bool runsForReal = false)
     {
         config = null;
         if (json.Length > MaxFileBytes)
@@ -44,7 +45,7 @@ public static class ConfigLoader
 
         // Files written before code entries had ids still load: their entries are named by position.
         CodeIds.AssignMissing(config.Station);
-        errors = ConfigValidator.Validate(config);
+        errors = ConfigValidator.Validate(config, runsForReal);
         if (errors.Count > 0)
         {
             config = null;
@@ -54,7 +55,7 @@ public static class ConfigLoader
         return true;
     }
 
-    public static bool TryLoad(string path, out IntercomConfig? config, out IReadOnlyList<ConfigError> errors)
+    public static bool TryLoad(string path, out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, bool runsForReal = false)
     {
         config = null;
         byte[] bytes;
@@ -75,7 +76,7 @@ public static class ConfigLoader
             return false;
         }
 
-        return TryParse(bytes, out config, out errors);
+        return TryParse(bytes, out config, out errors, runsForReal);
     }
 
     public static string Serialize(IntercomConfig config) => JsonSerializer.Serialize(config, ConfigJsonContext.Default.IntercomConfig);

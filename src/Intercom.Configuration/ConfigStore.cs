@@ -13,13 +13,22 @@ public sealed partial class ConfigStore
 {
     private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    public ConfigStore(string path)
+    /// <param name="path">The configuration file.</param>
+    /// <param name="runsForReal">
+    /// True for the station on its own hardware (`intercom run` without --simulate): loads and saves refuse example secrets
+    /// (ConfigValidator.Validate), so a code or password from the documentation can neither start it nor be saved.
+    /// </param>
+    public ConfigStore(string path, bool runsForReal = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         Path = System.IO.Path.GetFullPath(path);
+        RunsForReal = runsForReal;
     }
 
     public string Path { get; }
+
+    /// <summary>True when example secrets are refused (the station on its own hardware).</summary>
+    public bool RunsForReal { get; }
 
     public string LastGoodPath => Path + ".good";
 
@@ -38,7 +47,7 @@ public sealed partial class ConfigStore
     public bool TryLoad(out IntercomConfig? config, out IReadOnlyList<ConfigError> errors, out IReadOnlyList<ConfigError>? fellBackBecause, bool keepGoodCopy)
     {
         fellBackBecause = null;
-        if (ConfigLoader.TryLoad(Path, out config, out errors))
+        if (ConfigLoader.TryLoad(Path, out config, out errors, RunsForReal))
         {
             if (keepGoodCopy)
             {
@@ -48,7 +57,7 @@ public sealed partial class ConfigStore
             return true;
         }
 
-        if (File.Exists(LastGoodPath) && ConfigLoader.TryLoad(LastGoodPath, out var good, out _))
+        if (File.Exists(LastGoodPath) && ConfigLoader.TryLoad(LastGoodPath, out var good, out _, RunsForReal))
         {
             fellBackBecause = errors;
             config = good;
@@ -67,7 +76,7 @@ public sealed partial class ConfigStore
     {
         ArgumentNullException.ThrowIfNull(config);
         CodeIds.AssignMissing(config.Station);
-        errors = ConfigValidator.Validate(config);
+        errors = ConfigValidator.Validate(config, RunsForReal);
         if (errors.Count > 0)
         {
             return false;

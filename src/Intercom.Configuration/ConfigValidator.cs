@@ -14,7 +14,21 @@ public static class ConfigValidator
     private static readonly string[] KnownCodecs = ["opus", "g722", "pcmu", "pcma"];
     private static readonly string[] InBandDtmfModes = ["auto", "always", "off"];
 
-    public static IReadOnlyList<ConfigError> Validate(IntercomConfig config)
+    /// <summary>
+    /// Passwords and secrets copied from the documentation (the example configuration, the README), compared without
+    /// case. Anyone who has read the documentation knows them.
+    /// </summary>
+    private static readonly string[] ExamplePasswords =
+        ["change-me", "changeme", "change_me", "password", "secret", "admin", "1234", "12345678", "…", "...", "at least 16 characters"];
+
+    /// <summary>Door codes from the documentation, or the first a guesser tries (a trailing '#' ignored).</summary>
+    private static readonly string[] ExampleCodes = ["1234", "0000", "1111", "4321", "12345", "123456"];
+
+    /// <summary>
+    /// All problems found; empty when the configuration is usable. With <paramref name="runsForReal"/> (`intercom run`
+    /// without --simulate, check-config without --simulate, saves on such a station) example secrets are refused too.
+    /// </summary>
+    public static IReadOnlyList<ConfigError> Validate(IntercomConfig config, bool runsForReal = false)
     {
         ArgumentNullException.ThrowIfNull(config);
         var errors = new List<ConfigError>();
@@ -34,8 +48,89 @@ public static class ConfigValidator
         }
 
         IntegrationsConfigValidator.Validate(config, errors);
+        ValidateIncomingAdmission(config, errors);
+        if (runsForReal)
+        {
+            ValidateNoExampleSecrets(config, errors);
+        }
 
         return errors;
+    }
+
+    /// <summary>
+    /// Auto-answer opens a call in which a code opens the door, so an allowlisted name alone must not be enough: the caller
+    /// has to come through the registrar of an account that registers (the PBX authenticated it), from a network of
+    /// station.incoming.sources, or answer the station's digest challenge (sip.incomingAuth). And an extension-only entry
+    /// matches only callers through a registrar or a source network: with neither it could never match.
+    /// </summary>
+    private static void ValidateIncomingAdmission(IntercomConfig config, List<ConfigError> errors)
+    {
+        var incoming = config.Station.Incoming;
+        if (!incoming.AutoAnswer || incoming.Allowlist.Count == 0)
+        {
+            return;
+        }
+
+        var registers = config.Accounts.Exists(a => a.Register);
+        var sources = incoming.Sources.Count > 0;
+        if (!registers && !sources && !config.Sip.IncomingAuth.Enabled)
+        {
+            errors.Add(new("station.incoming.autoAnswer", "would answer anyone who claims an allowlisted name: let callers in by where they come "
+                + "from (an account that registers, station.incoming.sources) or make them authenticate (sip.incomingAuth)"));
+            return;
+        }
+
+        if (!registers && !sources)
+        {
+            for (var i = 0; i < incoming.Allowlist.Count; i++)
+            {
+                var entry = incoming.Allowlist[i].Trim();
+                if (!entry.Contains('@', StringComparison.Ordinal) && !entry.Contains(':', StringComparison.Ordinal))
+                {
+                    errors.Add(new($"station.incoming.allowlist[{i}]", "an extension matches only callers through the registrar of an account that "
+                        + "registers or from station.incoming.sources, and there is neither: give the whole URI (sip:user@host)"));
+                }
+            }
+        }
+    }
+
+    /// <summary>A secret or code that is in the documentation opens the door to anyone who read it. The value is never echoed.</summary>
+    private static void ValidateNoExampleSecrets(IntercomConfig config, List<ConfigError> errors)
+    {
+        const string Reason = "is an example value from the documentation: choose your own";
+        for (var i = 0; i < config.Accounts.Count; i++)
+        {
+            Password(config.Accounts[i].Password, $"accounts[{i}].password");
+        }
+
+        Password(config.Sip.IncomingAuth.Password, "sip.incomingAuth.password");
+        Password(config.Mqtt.Password, "mqtt.password");
+        for (var i = 0; i < config.Webhooks.Endpoints.Count; i++)
+        {
+            Password(config.Webhooks.Endpoints[i].Secret, $"webhooks.endpoints[{i}].secret");
+        }
+
+        Codes(config.Station.Codes, "station.codes");
+        Codes(config.Station.Keypad.LocalCodes, "station.keypad.localCodes");
+
+        void Password(string? value, string field)
+        {
+            if (value is not null && Array.Exists(ExamplePasswords, e => string.Equals(e, value.Trim(), StringComparison.OrdinalIgnoreCase)))
+            {
+                errors.Add(new(field, Reason));
+            }
+        }
+
+        void Codes(List<CodeConfig> codes, string list)
+        {
+            for (var i = 0; i < codes.Count; i++)
+            {
+                if (codes[i].Code is { } code && Array.IndexOf(ExampleCodes, code.TrimEnd('#')) >= 0)
+                {
+                    errors.Add(new($"{list}[{i}].code", Reason));
+                }
+            }
+        }
     }
 
     private static void ValidateSip(SipConfig sip, List<ConfigError> errors)

@@ -4,7 +4,8 @@ namespace Intercom.Configuration;
 /// Digest authentication of callers (RFC 3261 §22.4), for a station that phones call directly, with no PBX in front to
 /// authenticate them: every new INVITE must answer a 401 challenge with this user and password; nonces expire after
 /// 5 minutes and each nonce-count is good once, so a captured INVITE replayed is refused; a source that answers wrong 5
-/// times is locked out for 10 minutes. The allowlist
+/// times is locked out for 10 minutes. When on, it is asked of every caller, also those let in by source (the registrar,
+/// station.incoming.sources); callers from anywhere else are let in only by it. The allowlist
 /// (station.incoming.allowlist) still applies to authenticated callers. Off by default: behind a PBX, let the PBX do it.
 /// </summary>
 public sealed class SipIncomingAuthConfig

@@ -381,7 +381,7 @@ public sealed class DoorStation : IDisposable
         switch (e.Kind)
         {
             case CallEventKind.Incoming:
-                HandleIncoming(e.Call, e.RemoteUri, e.SourceAddress);
+                HandleIncoming(e.Call, e.RemoteUri, e.Origin, e.SourceAddress);
                 return;
             case CallEventKind.Dtmf:
                 HandleDtmf(e.Call, e.Digit, e.DtmfSource);
@@ -429,20 +429,29 @@ public sealed class DoorStation : IDisposable
         }
     }
 
-    private void HandleIncoming(CallHandle call, string? callerUri, System.Net.IPAddress? source)
+    private void HandleIncoming(CallHandle call, string? callerUri, CallerOrigin origin, System.Net.IPAddress? source)
     {
         var caller = callerUri ?? "(unknown)";
-        if (!CallerMatch.IsAllowed(_config.Incoming.Allowlist, callerUri))
+        if (origin == CallerOrigin.Unverified)
         {
+            // The SIP side let in a call nothing vouches for (no source check): the From alone opens nothing.
             _calls.Reject(call, 403);
-            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: not on the allowlist (403)");
+            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: its source is not verified (403)");
             return;
         }
 
+        // Auto-answer off refuses everyone alike, so the answer says nothing about the allowlist.
         if (!_config.Incoming.AutoAnswer)
         {
             _calls.Reject(call, 480);
             Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: auto-answer is off (480)");
+            return;
+        }
+
+        if (!CallerMatch.IsAllowed(_config.Incoming.Allowlist, callerUri, origin))
+        {
+            _calls.Reject(call, 403);
+            Events.Append(StationEventKind.Incoming, $"call from {caller} ({Describe(origin)}) rejected: not on the allowlist (403)");
             return;
         }
 
@@ -457,9 +466,17 @@ public sealed class DoorStation : IDisposable
         _codeLock.IdentifyCaller(CodeScope.ForCall(call), source);
         _calls.Answer(call);
         _incomingMaxTimer.Start(TimeSpan.FromSeconds(_config.Incoming.MaxCallSeconds));
-        Events.Append(StationEventKind.Incoming, $"call from {caller} auto-answered ({call})");
+        Events.Append(StationEventKind.Incoming, $"call from {caller} ({Describe(origin)}) auto-answered ({call})");
         UpdateState();
     }
+
+    private static string Describe(CallerOrigin origin) => origin switch
+    {
+        CallerOrigin.Registrar => "through the registrar",
+        CallerOrigin.TrustedSource => "from a trusted source",
+        CallerOrigin.Authenticated => "authenticated",
+        _ => "unverified",
+    };
 
     private void OnIncomingMaxCallTime()
     {

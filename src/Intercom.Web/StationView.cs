@@ -11,6 +11,7 @@ namespace Intercom.Web;
 /// <param name="Buttons">Ids of the call buttons.</param>
 /// <param name="Simulated">True on the simulated board (buttons pressable from the API).</param>
 /// <param name="RestartRequired">Configuration sections saved but not yet in force: they take effect at the next start.</param>
+/// <param name="NotConfigured">What the configuration still lacks (no door codes, no ring group targets, no account), one line each.</param>
 public sealed record StationView(
     string Name,
     StationCallState CallState,
@@ -19,4 +20,5 @@ public sealed record StationView(
     InputsView Inputs,
     IReadOnlyList<string> Buttons,
     bool Simulated,
-    IReadOnlyList<string> RestartRequired);
+    IReadOnlyList<string> RestartRequired,
+    IReadOnlyList<string>? NotConfigured = null);

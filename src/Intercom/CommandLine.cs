@@ -11,7 +11,8 @@ public sealed class CommandLine
         commands:
           run                  run the station (default)
           demo                 a self-contained scenario on loopback: button, call, code, door
-          check-config FILE    validate a configuration file and exit
+          check-config FILE    validate a configuration file as `run` would and exit
+                               (example secrets refused; with --simulate as `run --simulate`)
           version              print the version and exit
 
         options:

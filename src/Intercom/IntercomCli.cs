@@ -37,17 +37,26 @@ public static class IntercomCli
             case "demo":
                 return await Demo.RunAsync(stdout, stderr).ConfigureAwait(false);
             case "check-config":
-                return await CheckConfigAsync(commandLine.ConfigPath, stdout, stderr).ConfigureAwait(false);
+                return await CheckConfigAsync(commandLine.ConfigPath, !commandLine.Simulate, stdout, stderr).ConfigureAwait(false);
             default:
                 return await StationHost.RunAsync(commandLine, stdout, stderr).ConfigureAwait(false);
         }
     }
 
-    private static async Task<int> CheckConfigAsync(string path, TextWriter stdout, TextWriter stderr)
+    /// <summary>
+    /// Says whether `intercom run` would start with the file, so it judges the same way: example secrets are refused unless
+    /// --simulate is given (as `run --simulate` accepts them). What is valid but not set up yet is printed as warnings.
+    /// </summary>
+    private static async Task<int> CheckConfigAsync(string path, bool runsForReal, TextWriter stdout, TextWriter stderr)
     {
-        if (ConfigLoader.TryLoad(path, out var config, out var errors))
+        if (ConfigLoader.TryLoad(path, out var config, out var errors, runsForReal))
         {
             await stdout.WriteLineAsync($"{path}: ok ({config!.Accounts.Count} account(s))").ConfigureAwait(false);
+            foreach (var missing in SetupStatus.Missing(config))
+            {
+                await stdout.WriteLineAsync($"{path}: warning: {missing}").ConfigureAwait(false);
+            }
+
             return ExitCodes.Ok;
         }
 

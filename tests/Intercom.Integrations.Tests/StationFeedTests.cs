@@ -42,7 +42,11 @@ public sealed class StationFeedTests
     [Fact]
     public void An_auto_answered_incoming_call_starts_and_is_answered_at_once()
     {
-        using var f = StationFixture.Create(c => c.Incoming.Allowlist = [Alice]);
+        using var f = StationFixture.Create(c =>
+        {
+            c.Incoming.Allowlist = [Alice];
+            c.Incoming.AutoAnswer = true;
+        });
         using var feed = Started(f, out var events, out _);
 
         var call = f.Calls.Incoming(Alice);

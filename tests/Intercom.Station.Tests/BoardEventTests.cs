@@ -115,6 +115,7 @@ public sealed class BoardEventTests
         {
             c.CodeLock.MaxFailures = 2;
             c.CodeLock.StationMaxFailures = 2;
+            c.Incoming.AutoAnswer = true;
         });
         Assert.Null(f.Station.GetStatus().Registered);
 

@@ -23,6 +23,7 @@ public sealed class CodeGuessingTests
     {
         c.Codes.Add(new CodeConfig { Id = "long", Code = "987654", Relay = "door" });
         c.Incoming.Allowlist = [Resident];
+        c.Incoming.AutoAnswer = true;
         c.Incoming.AnnouncementBeep = false;
         change?.Invoke(c);
     });

@@ -19,11 +19,57 @@ public sealed class ConfigValidatorTests
     }
 
     [Fact]
-    public void Defaults_validate_as_a_station_not_yet_set_up()
+    public void Defaults_are_valid_and_open_nothing()
     {
-        // The default ring group is empty until the installer fills it: a default that does not validate would refuse
-        // every file that leaves ringGroups out (issue 17).
-        Assert.Empty(StationConfigValidator.Validate(new StationConfig()));
+        // Not set up yet: a ring group without targets, no codes, nobody allowed in, no auto-answer.
+        var config = new StationConfig();
+        Assert.Empty(StationConfigValidator.Validate(config));
+        Assert.Empty(config.RingGroups[0].Targets);
+        Assert.Empty(config.Codes);
+        Assert.Empty(config.Incoming.Allowlist);
+        Assert.Empty(config.Incoming.Sources);
+        Assert.False(config.Incoming.AutoAnswer);
+    }
+
+    [Theory]
+    [InlineData("192.168.1.20")]
+    [InlineData("10.0.0.0/24")]
+    [InlineData("127.0.0.0/8")]
+    [InlineData("fd00::/64")]
+    [InlineData("2001:db8::7")]
+    [InlineData("192.168.1.20/32")]
+    public void Incoming_sources_take_addresses_and_networks(string source)
+    {
+        Assert.Empty(Errors(c => c.Incoming.Sources = [source]));
+        Assert.True(SourceNetwork.TryParse(source, out var network, out _));
+        Assert.True(network.PrefixLength > 0);
+    }
+
+    [Theory]
+    [InlineData("", "incoming.sources[0]: expected an IP address or a network (CIDR, e.g. 192.168.1.0/24)")]
+    [InlineData(" 10.0.0.1", "incoming.sources[0]: expected an IP address or a network (CIDR, e.g. 192.168.1.0/24)")]
+    [InlineData("pbx.example", "incoming.sources[0]: 'pbx.example' is not an IP address or a network (CIDR, e.g. 192.168.1.0/24)")]
+    [InlineData("10", "incoming.sources[0]: '10' is not an IP address or a network (CIDR, e.g. 192.168.1.0/24)")]
+    [InlineData("10.0.0.0/33", "incoming.sources[0]: '10.0.0.0/33': the prefix length must be 0-32")]
+    [InlineData("10.0.0.0/", "incoming.sources[0]: '10.0.0.0/': the prefix length must be 0-32")]
+    [InlineData("10.0.0.0/+8", "incoming.sources[0]: '10.0.0.0/+8': the prefix length must be 0-32")]
+    [InlineData("fd00::/129", "incoming.sources[0]: 'fd00::/129': the prefix length must be 0-128")]
+    [InlineData("10.0.0.1/24", "incoming.sources[0]: '10.0.0.1/24' has address bits below its /24 prefix: did you mean 10.0.0.0/24?")]
+    [InlineData("0.0.0.0/0", "incoming.sources[0]: '0.0.0.0/0' trusts every address: list the networks your phones are on")]
+    [InlineData("::/0", "incoming.sources[0]: '::/0' trusts every address: list the networks your phones are on")]
+    [InlineData("fe80::1%eth0", "incoming.sources[0]: 'fe80::1%eth0' is not an IP address or a network (CIDR, e.g. 192.168.1.0/24)")]
+    [InlineData("::ffff:10.0.0.1", "incoming.sources[0]: '::ffff:10.0.0.1': write the IPv4 address as it is (10.0.0.1)")]
+    public void Incoming_sources_that_are_no_network_are_refused(string source, string expected)
+    {
+        Assert.Equal([expected], Errors(c => c.Incoming.Sources = [source]));
+    }
+
+    [Fact]
+    public void Incoming_sources_are_bounded_and_not_repeated()
+    {
+        Assert.Equal(["incoming.sources[1]: is the same as incoming.sources[0]"], Errors(c => c.Incoming.Sources = ["10.0.0.0/8", "10.0.0.0/8"]));
+        Assert.Equal(["incoming.sources: at most 64 entries"],
+            Errors(c => c.Incoming.Sources = [.. Enumerable.Range(0, 65).Select(i => $"10.0.{i}.0/24")]));
     }
 
     [Fact]

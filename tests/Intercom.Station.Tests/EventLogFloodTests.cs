@@ -25,7 +25,11 @@ public sealed class EventLogFloodTests : IDisposable
     [Fact]
     public void Ten_thousand_refused_calls_do_not_push_a_door_opening_out_of_the_log()
     {
-        using var f = StationFixture.Create(c => c.Incoming.Allowlist = ["sip:resident@pbx.example"]);
+        using var f = StationFixture.Create(c =>
+        {
+            c.Incoming.Allowlist = ["sip:resident@pbx.example"];
+            c.Incoming.AutoAnswer = true;
+        });
         var resident = f.Calls.Incoming("sip:resident@pbx.example", "192.0.2.10");
         f.Calls.Keys(resident, "1234");
         f.Calls.End(resident);

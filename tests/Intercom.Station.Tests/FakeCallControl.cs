@@ -63,10 +63,19 @@ internal sealed class FakeCallControl : ICallControl
         }
     }
 
-    public CallHandle Incoming(string callerUri, string? sourceAddress = null)
+    /// <summary>A call comes in; <paramref name="origin"/> is what the SIP side's source check found (through the registrar by default).</summary>
+    public CallHandle Incoming(string callerUri, CallerOrigin origin = CallerOrigin.Registrar)
     {
         var call = new CallHandle(++_next);
-        Raise(CallEventArgs.Incoming(call, callerUri, sourceAddress is null ? null : System.Net.IPAddress.Parse(sourceAddress)));
+        Raise(CallEventArgs.Incoming(call, callerUri, origin));
+        return call;
+    }
+
+    /// <summary>A call comes in from <paramref name="sourceAddress"/>, a network the station trusts.</summary>
+    public CallHandle Incoming(string callerUri, string sourceAddress)
+    {
+        var call = new CallHandle(++_next);
+        Raise(CallEventArgs.Incoming(call, callerUri, CallerOrigin.TrustedSource, System.Net.IPAddress.Parse(sourceAddress)));
         return call;
     }
 

@@ -8,8 +8,60 @@ public sealed class IncomingCallTests
     private static StationFixture Fixture(Action<Intercom.Station.Configuration.StationConfig>? change = null) => StationFixture.Create(c =>
     {
         c.Incoming.Allowlist = ["sip:concierge@pbx.example", "101"];
+        c.Incoming.AutoAnswer = true;
         change?.Invoke(c);
     });
+
+    [Fact]
+    public void Auto_answer_is_off_by_default()
+    {
+        Assert.False(new Intercom.Station.Configuration.IncomingConfig().AutoAnswer);
+        using var f = StationFixture.Create(c => c.Incoming.Allowlist = ["sip:concierge@pbx.example"]);
+
+        var call = f.Calls.Incoming("sip:concierge@pbx.example");
+
+        Assert.Equal([(call, 480)], f.Calls.Rejected);
+    }
+
+    [Theory]
+    [InlineData("sip:concierge@pbx.example")]
+    [InlineData("sip:101@pbx.example")]
+    [InlineData("sip:intruder@pbx.example")]
+    public void A_caller_nothing_vouches_for_is_refused_whatever_the_from_says(string caller)
+    {
+        using var f = Fixture();
+
+        var call = f.Calls.Incoming(caller, CallerOrigin.Unverified);
+
+        Assert.Equal([(call, 403)], f.Calls.Rejected);
+        Assert.Empty(f.Calls.Answered);
+    }
+
+    [Fact]
+    public void An_extension_entry_does_not_admit_a_caller_who_only_authenticated()
+    {
+        using var f = Fixture();
+
+        // The digest password is shared by the station's phones: it says nothing about which extension the caller is.
+        var byExtension = f.Calls.Incoming("sip:101@anywhere.example", CallerOrigin.Authenticated);
+        var byUri = f.Calls.Incoming("sip:concierge@pbx.example", CallerOrigin.Authenticated);
+
+        Assert.Equal([(byExtension, 403)], f.Calls.Rejected);
+        Assert.Equal([byUri], f.Calls.Answered);
+    }
+
+    [Theory]
+    [InlineData(CallerOrigin.Registrar)]
+    [InlineData(CallerOrigin.TrustedSource)]
+    public void An_extension_entry_admits_a_caller_through_the_registrar_or_a_trusted_source(CallerOrigin origin)
+    {
+        using var f = Fixture();
+
+        var call = f.Calls.Incoming("sip:101@pbx.example", origin);
+
+        Assert.Equal([call], f.Calls.Answered);
+        Assert.Contains(f.Log, e => e.Message.Contains("auto-answered", StringComparison.Ordinal));
+    }
 
     [Theory]
     [InlineData("sip:concierge@pbx.example")]
@@ -105,13 +157,14 @@ public sealed class IncomingCallTests
     }
 
     [Fact]
-    public void Auto_answer_off_refuses_even_allowlisted_callers()
+    public void Auto_answer_off_refuses_everyone_alike_so_the_answer_says_nothing_about_the_allowlist()
     {
         using var f = Fixture(c => c.Incoming.AutoAnswer = false);
 
-        var call = f.Calls.Incoming("sip:101@pbx.example");
+        var allowed = f.Calls.Incoming("sip:101@pbx.example");
+        var stranger = f.Calls.Incoming("sip:intruder@pbx.example");
 
-        Assert.Equal([(call, 480)], f.Calls.Rejected);
+        Assert.Equal([(allowed, 480), (stranger, 480)], f.Calls.Rejected);
         Assert.Empty(f.Calls.Answered);
     }
 

@@ -24,18 +24,6 @@ public sealed class RingGroupTests
     }
 
     [Fact]
-    public void A_press_on_a_ring_group_not_yet_set_up_dials_nobody_and_ends()
-    {
-        using var f = StationFixture.Create(c => c.RingGroups[0].Targets = []);
-
-        f.Board.PressButton("button1");
-
-        Assert.Empty(f.Calls.Dialled);
-        Assert.Equal(StationCallState.Idle, f.Station.CallState);
-        Assert.Contains(f.Log, e => e.Message == "ring group residents: nobody answered (Failed)");
-    }
-
-    [Fact]
     public void First_answer_wins_and_the_other_legs_are_cancelled()
     {
         using var f = StationFixture.Create();
@@ -113,6 +101,20 @@ public sealed class RingGroupTests
         Assert.Equal([Alice, Bob, Desk, "sip:mobile@pbx.example"], f.Calls.Dialled.Select(d => d.Target));
         f.Calls.Answer(Desk);
         Assert.Equal(StationCallState.InCall, f.Station.CallState);
+    }
+
+    [Fact]
+    public void A_group_not_set_up_yet_calls_nobody_and_says_so()
+    {
+        // The shipped configuration's state: button1 rings "residents", which has no targets yet.
+        using var f = StationFixture.Create(c => c.RingGroups[0].Targets = []);
+
+        f.Board.PressButton("button1");
+
+        Assert.Empty(f.Calls.Dialled);
+        Assert.Equal(StationTone.Failure, f.Calls.LastTone);
+        Assert.Equal(StationCallState.Idle, f.Station.CallState);
+        Assert.Contains(f.Log, e => e.Message == "button button1: ring group residents has no targets yet (station.ringGroups)");
     }
 
     [Fact]

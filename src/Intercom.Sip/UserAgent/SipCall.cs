@@ -66,6 +66,9 @@ public sealed class SipCall : IClientTransactionUser
     /// <summary>The caller's display name, for incoming calls.</summary>
     public string? RemoteDisplayName { get; private set; }
 
+    /// <summary>For incoming calls: how the caller was let in, by the INVITE's source (<see cref="SipUserAgent.Admission"/>).</summary>
+    public IncomingCallOrigin Origin { get; private init; }
+
     /// <summary>The incoming INVITE (null for outgoing calls).</summary>
     public SipRequest? IncomingRequest => _serverInvite?.Request;
 
@@ -110,12 +113,13 @@ public sealed class SipCall : IClientTransactionUser
 
     internal static SipCall CreateOutgoing(SipUserAgent ua, SipUri target, DialOptions options) => new(ua, false, target, options.Media, options);
 
-    internal static SipCall CreateIncoming(SipUserAgent ua, ServerTransaction tx, SipRequest invite)
+    internal static SipCall CreateIncoming(SipUserAgent ua, ServerTransaction tx, SipRequest invite, IncomingCallOrigin origin)
     {
         var call = new SipCall(ua, true, invite.From!.Uri.Clone(), null, null)
         {
             _serverInvite = tx,
             RemoteDisplayName = invite.From.DisplayName,
+            Origin = origin,
         };
         ua.Track(call);
         return call;

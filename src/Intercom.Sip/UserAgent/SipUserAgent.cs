@@ -55,14 +55,22 @@ public sealed partial class SipUserAgent : ITransactionUser
 
     /// <summary>
     /// When set, an INVITE that opens a dialog must carry digest credentials this accepts, or it is answered 401 with a
-    /// fresh challenge before anything else looks at it (RFC 3261 §22.4). Requests inside the dialog are bound to it by
-    /// Call-ID and both tags and are not challenged again, as phones expect.
+    /// fresh challenge before anything else looks at it (RFC 3261 §22.4) — whatever its source, also a trusted one.
+    /// Requests inside the dialog are bound to it by Call-ID and both tags and are not challenged again, as phones expect.
     /// </summary>
     public IncomingDigestAuthentication? IncomingAuthentication { get; set; }
 
     /// <summary>
-    /// Decides, before anything else happens, whether an incoming INVITE may become a call: false answers 403 Forbidden
-    /// with no media set up (the station's allowlist).
+    /// When set, an INVITE that opens a dialog is let in only from a source this trusts (a server the station registers
+    /// at, a trusted network) or, with <see cref="IncomingAuthentication"/> on, after digest authentication; anything else
+    /// is answered 403 Forbidden before its From is looked at. The call's <see cref="SipCall.Origin"/> says which. Null:
+    /// no source check (<see cref="IncomingCallOrigin.Unchecked"/>).
+    /// </summary>
+    public IncomingAdmission? Admission { get; set; }
+
+    /// <summary>
+    /// Decides, after authentication and admission, whether an incoming INVITE may become a call: false answers 403
+    /// Forbidden with no media set up.
     /// </summary>
     public Func<SipRequest, bool>? AcceptIncoming { get; set; }
 
@@ -301,6 +309,18 @@ public sealed partial class SipUserAgent : ITransactionUser
             return;
         }
 
+        // Where it comes from, never what it claims: the source address (and transport) of the flow it arrived on. A source
+        // that is not trusted must authenticate; without incoming authentication it is refused here, the same 403 whoever
+        // the From names (so the allowlist cannot be enumerated), before anything looks at the From.
+        var admission = Admission;
+        var trusted = admission?.Classify(transaction.Flow);
+        if (admission is not null && trusted is null && IncomingAuthentication is null)
+        {
+            LogUntrustedSource(_log, transaction.Flow.RemoteEndPoint.ToString(), transaction.Flow.Protocol.ToViaToken());
+            Respond(transaction, request, 403, "Forbidden");
+            return;
+        }
+
         if (IncomingAuthentication is { } authentication && authentication.Verify(request, transaction.Flow.RemoteEndPoint.Address) is var verification
             && verification != DigestVerification.Accepted)
         {
@@ -322,6 +342,9 @@ public sealed partial class SipUserAgent : ITransactionUser
             return;
         }
 
+        // Authentication, when on, was asked of every source; a trusted source says more about the caller than a password
+        // shared by all the station's phones, so it names the origin when there is one.
+        var origin = admission is null ? IncomingCallOrigin.Unchecked : trusted ?? IncomingCallOrigin.Authenticated;
         if (AcceptIncoming is { } accept && !accept(request))
         {
             LogRefused(_log, request.From?.Uri.ToString() ?? "?");
@@ -336,7 +359,7 @@ public sealed partial class SipUserAgent : ITransactionUser
             return;
         }
 
-        var call = SipCall.CreateIncoming(this, transaction, request);
+        var call = SipCall.CreateIncoming(this, transaction, request, origin);
         _pendingInvites[transaction] = call;
         handler(call);
     }
@@ -387,6 +410,9 @@ public sealed partial class SipUserAgent : ITransactionUser
     [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} not authenticated ({Verification})")]
     private static partial void LogNotAuthenticated(ILogger logger, string caller, DigestVerification verification);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} refused: not on the allowlist")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call refused (403): {Source} over {Transport} is not a trusted source (a registrar, station.incoming.sources) and incoming authentication is off")]
+    private static partial void LogUntrustedSource(ILogger logger, string source, string transport);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "incoming call from {Caller} refused: not accepted")]
     private static partial void LogRefused(ILogger logger, string caller);
 }

@@ -32,6 +32,9 @@ public sealed class CallEventArgs : EventArgs
     /// <summary>For <see cref="CallEventKind.Incoming"/>: the caller's URI (From); otherwise the remote target if known.</summary>
     public string? RemoteUri { get; private init; }
 
+    /// <summary>For <see cref="CallEventKind.Incoming"/>: what vouches for the caller (by where the call came from).</summary>
+    public CallerOrigin Origin { get; private init; }
+
     /// <summary>
     /// For <see cref="CallEventKind.Incoming"/>: the IP address the call really came from (its transport's source, not a
     /// header), when known. Wrong codes are counted against it across calls.
@@ -52,7 +55,10 @@ public sealed class CallEventArgs : EventArgs
     public static CallEventArgs Dtmf(CallHandle call, char digit, DtmfSource source) =>
         new(CallEventKind.Dtmf, call) { Digit = digit, DtmfSource = source };
 
-    /// <summary>Someone calls the station.</summary>
-    public static CallEventArgs Incoming(CallHandle call, string callerUri, IPAddress? sourceAddress = null) =>
-        new(CallEventKind.Incoming, call) { RemoteUri = callerUri, SourceAddress = sourceAddress };
+    /// <summary>
+    /// Someone calls the station; <paramref name="origin"/> says what let them in (the SIP side's source check) and
+    /// <paramref name="sourceAddress"/> where the INVITE really came from.
+    /// </summary>
+    public static CallEventArgs Incoming(CallHandle call, string callerUri, CallerOrigin origin, IPAddress? sourceAddress = null) =>
+        new(CallEventKind.Incoming, call) { RemoteUri = callerUri, Origin = origin, SourceAddress = sourceAddress };
 }

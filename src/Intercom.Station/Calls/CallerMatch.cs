@@ -2,9 +2,11 @@ namespace Intercom.Station.Calls;
 
 /// <summary>
 /// Matches a caller's URI against the allowlist, without the SIP stack (the station does not reference it).
-/// Entries are either a SIP URI, matched on user and host, or an extension, matched on the user part alone.
-/// The user part compares case-sensitively and the host case-insensitively (RFC 3261 §19.1.4); port, parameters
-/// and headers are ignored (the same phone registers from different ports and transports).
+/// Entries are either a SIP URI ("sip:alice@pbx.example", or "alice@pbx.example"), matched on user AND host, or an
+/// extension ("101"), matched on the user part alone — and only for a caller who came through the registrar or a trusted
+/// source network, whose user names are that PBX's or network's to give (<see cref="CallerOrigin"/>). A caller nothing
+/// vouches for matches nothing. The user part compares case-sensitively and the host case-insensitively (RFC 3261
+/// §19.1.4); port, parameters and headers are ignored (the same phone registers from different ports and transports).
 /// </summary>
 internal static class CallerMatch
 {
@@ -35,13 +37,16 @@ internal static class CallerMatch
         return !value.Contains(':', StringComparison.Ordinal);
     }
 
-    /// <summary>True when the caller matches an entry of the allowlist.</summary>
-    public static bool IsAllowed(IReadOnlyList<string> allowlist, string? callerUri)
+    /// <summary>True when the caller, let in as <paramref name="origin"/>, matches an entry of the allowlist.</summary>
+    public static bool IsAllowed(IReadOnlyList<string> allowlist, string? callerUri, CallerOrigin origin)
     {
-        if (string.IsNullOrEmpty(callerUri) || callerUri.Length > MaxLength)
+        if (origin == CallerOrigin.Unverified || string.IsNullOrEmpty(callerUri) || callerUri.Length > MaxLength)
         {
             return false;
         }
+
+        // An extension is a user name of the PBX or network the call came through; anyone else may claim any user name.
+        var extensionsCount = origin is CallerOrigin.Registrar or CallerOrigin.TrustedSource;
 
         var uri = Unwrap(callerUri.AsSpan());
         if (!TryStripScheme(uri, out var rest) || !TrySplit(rest, out var user, out var host) || user.IsEmpty)
@@ -72,7 +77,7 @@ internal static class CallerMatch
                     return true;
                 }
             }
-            else if (user.SequenceEqual(e))
+            else if (extensionsCount && user.SequenceEqual(e))
             {
                 return true;
             }

@@ -259,8 +259,8 @@ public static class StationConfigValidator
 
     private static void CheckRingGroup(RingGroupConfig group, string path, List<ConfigError> errors)
     {
-        // No targets is a station not yet set up (the default "residents" group is empty until the installer fills it):
-        // valid, so a minimal file starts; a press then ends at once with "nobody answered" and start-up says what is missing.
+        // A group without targets is one not set up yet (the shipped configuration's): its button calls nobody, plays the
+        // failure tone, and the station's status lists it as missing.
         for (var j = 0; j < group.Targets.Count; j++)
         {
             if (!CallerMatch.IsPlausibleTarget(group.Targets[j]))
@@ -395,6 +395,26 @@ public static class StationConfigValidator
             if (!CallerMatch.IsPlausibleTarget(incoming.Allowlist[i]))
             {
                 errors.Add(new($"incoming.allowlist[{i}]", "expected a SIP URI (sip:user@host) or an extension"));
+            }
+        }
+
+        if (incoming.Sources.Count > SourceNetwork.MaxEntries)
+        {
+            errors.Add(new("incoming.sources", $"at most {SourceNetwork.MaxEntries} entries"));
+        }
+        else
+        {
+            var seen = new Dictionary<System.Net.IPNetwork, int>();
+            for (var i = 0; i < incoming.Sources.Count; i++)
+            {
+                if (!SourceNetwork.TryParse(incoming.Sources[i], out var network, out var reason))
+                {
+                    errors.Add(new($"incoming.sources[{i}]", reason));
+                }
+                else if (!seen.TryAdd(network, i))
+                {
+                    errors.Add(new($"incoming.sources[{i}]", $"is the same as incoming.sources[{seen[network]}]"));
+                }
             }
         }
 

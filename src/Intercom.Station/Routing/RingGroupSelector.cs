@@ -63,6 +63,12 @@ internal sealed class RingGroupSelector
             return false;
         }
 
+        if (found.Targets.Count == 0 && found.Fallback.Count == 0)
+        {
+            reason = $"button {buttonId}: ring group {groupId} has no targets yet (station.ringGroups)";
+            return false;
+        }
+
         group = found;
         reason = "";
         return true;

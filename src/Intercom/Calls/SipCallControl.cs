@@ -146,8 +146,17 @@ public sealed class SipCallControl : ICallControl, IDisposable
     {
         var handle = new CallHandle(Interlocked.Increment(ref _nextId));
         Track(handle, call, null);
-        Raise(CallEventArgs.Incoming(handle, call.RemoteUri.ToString(), call.IncomingSource?.Address));
+        Raise(CallEventArgs.Incoming(handle, call.RemoteUri.ToString(), Origin(call.Origin), call.IncomingSource?.Address));
     }
+
+    /// <summary>How the user agent let the caller in (by the INVITE's source), in the station's terms.</summary>
+    internal static CallerOrigin Origin(IncomingCallOrigin origin) => origin switch
+    {
+        IncomingCallOrigin.Server => CallerOrigin.Registrar,
+        IncomingCallOrigin.TrustedNetwork => CallerOrigin.TrustedSource,
+        IncomingCallOrigin.Authenticated => CallerOrigin.Authenticated,
+        _ => CallerOrigin.Unverified,
+    };
 
     private void Track(CallHandle handle, SipCall call, CallMediaSession? media)
     {

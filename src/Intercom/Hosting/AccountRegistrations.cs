@@ -1,5 +1,7 @@
 using Intercom.Calls;
 using Intercom.Configuration;
+using Intercom.Sip.Messages;
+using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
 
@@ -189,19 +191,79 @@ public sealed class AccountRegistrations : IDisposable
                 continue;
             }
 
-            var client = new RegistrationClient(_sip.Transactions, _sip.Locator,
-                CallAccounts.RegistrationOptions(account, config, _sip.Agent.Options), new TransportKeepAliveSender(_sip.Transport));
-            var registration = new AccountRegistration(account.Id, account.Aor, client);
+            var options = CallAccounts.RegistrationOptions(account, config, _sip.Agent.Options);
+            var client = new RegistrationClient(_sip.Transactions, _sip.Locator, options, new TransportKeepAliveSender(_sip.Transport));
+            var registration = new AccountRegistration(account.Id, account.Aor, client)
+            {
+                Transport = options.Transport ?? SipTransportProtocol.Udp,
+                RegistrarBehindProxy = options.OutboundProxy is null ? null
+                    : options.Registrar ?? new SipUri(options.AddressOfRecord.Scheme, null, options.AddressOfRecord.Host, options.AddressOfRecord.Port),
+            };
             client.StatusChanged += (_, status) => OnStatus(registration, status);
+            LocateRegistrar(registration);
             current.Add(registration);
         }
 
         return ([.. current], settings, kept);
     }
 
+    /// <summary>
+    /// True when <paramref name="flow"/> comes from a server of an account that registers now (its registrar or outbound
+    /// proxy: <see cref="AccountRegistration.IsFrom"/>). The station lets in calls from there without asking more: the
+    /// PBX authenticated its callers. Any thread.
+    /// </summary>
+    public bool IsFromServer(Sip.Transport.SipFlow flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        foreach (var registration in Current)
+        {
+            if (registration.IsFrom(flow))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Looks up the addresses of a registrar that sits behind an outbound proxy (the client looks up only the proxy): a
+    /// PBX may send its calls from the registrar itself. Again at every successful registration (DNS answers change).
+    /// </summary>
+    private void LocateRegistrar(AccountRegistration registration)
+    {
+        if (registration.RegistrarBehindProxy is not { } registrar || _disposed)
+        {
+            return;
+        }
+
+        Task<IReadOnlyList<Sip.Transport.SipDestination>> lookup;
+        try
+        {
+            lookup = _sip.Locator.LocateAsync(registrar);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            return;
+        }
+
+        _ = lookup.ContinueWith(static (task, state) =>
+        {
+            if (task.IsCompletedSuccessfully && task.Result.Count > 0)
+            {
+                ((AccountRegistration)state!).RegistrarAddresses.Replace(task.Result.Select(d => d.EndPoint.Address));
+            }
+        }, registration, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     // On the loop. A client replaced by a changed account's new one is silent: its "stopped" would hide the new status.
     private void OnStatus(AccountRegistration registration, RegistrationStatus status)
     {
+        if (status.State == RegistrationState.Registered && registration.RegistrarBehindProxy is not null)
+        {
+            LocateRegistrar(registration);
+        }
+
         var current = Volatile.Read(ref _current);
         if (Array.IndexOf(current, registration) >= 0 || !Array.Exists(current, r => r.AccountId == registration.AccountId))
         {

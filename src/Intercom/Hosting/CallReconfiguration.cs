@@ -27,6 +27,7 @@ internal sealed partial class CallReconfiguration
     private readonly SipCallControl _calls;
     private readonly CallAudio _audio;
     private readonly AccountRegistrations _registrations;
+    private readonly SipAdmission _admission;
     private readonly bool _simulate;
     private readonly TimeProvider _time;
     private readonly ILoggerFactory _logs;
@@ -35,8 +36,9 @@ internal sealed partial class CallReconfiguration
     private IPAddress _mediaAddress;
 
     public CallReconfiguration(IntercomConfig running, IPAddress mediaAddress, SipStack sip, SipCallControl calls, CallAudio audio, AccountRegistrations registrations,
-        bool simulate, TimeProvider time, ILoggerFactory logs)
+        SipAdmission admission, bool simulate, TimeProvider time, ILoggerFactory logs)
     {
+        _admission = admission;
         _running = running;
         _mediaAddress = mediaAddress;
         _sip = sip;
@@ -79,6 +81,14 @@ internal sealed partial class CallReconfiguration
             {
                 var authentication = SipIncomingAuth.FromConfig(config.Sip.IncomingAuth, _time);
                 await _sip.InvokeAsync(() => _sip.Agent.IncomingAuthentication = authentication).ConfigureAwait(false);
+            }
+
+            // station.incoming.sources is part of the "station" rules (applied and named by the caller); the source check
+            // itself lives in the user agent. The servers of changed accounts need nothing here: they are asked each time.
+            if (!running.Station.Incoming.Sources.SequenceEqual(config.Station.Incoming.Sources, StringComparer.Ordinal))
+            {
+                var admission = _admission.Create(config.Station.Incoming);
+                await _sip.InvokeAsync(() => _sip.Agent.Admission = admission).ConfigureAwait(false);
             }
 
             if (name || accounts || media)

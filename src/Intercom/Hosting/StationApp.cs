@@ -79,20 +79,22 @@ public sealed class StationApp : IDisposable
         SipStack? sip = null;
         AccountRegistrations? accounts = null;
         CallAudio? audio = null;
+        var admission = new SipAdmission();
         try
         {
-            sip = CreateSipStack(config, time, logs);
+            sip = CreateSipStack(config, admission, time, logs);
 
             // The first REGISTER goes out before the sound devices, the media address and the door-station logic are built
             // (StartupOrder.cs): none of them is needed to register, and they take longer than the registrar's answer.
             accounts = StartRegistrations(config, sip);
+            admission.TrustServersOf(accounts);
             audio = CallAudioHosting.CreateAudio(config, simulate, time, logs);
             var mediaAddress = CallAccounts.MediaAddress(config, sip);
             var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccount(config), CallReconfiguration.MediaFactory(config, mediaAddress, audio, time), audio.PlayTone, time);
             var station = new DoorStation(config.Station, board, calls, time, logs.CreateLogger("station"));
             station.Start();
             StartupOrder.ReportRegistrations(sip, accounts, station);
-            var reconfiguration = new CallReconfiguration(config, mediaAddress, sip, calls, audio, accounts, simulate, time, logs);
+            var reconfiguration = new CallReconfiguration(config, mediaAddress, sip, calls, audio, accounts, admission, simulate, time, logs);
             return new StationApp(config, sip, board, calls, station, accounts, audio, reconfiguration, log);
         }
         catch
@@ -141,7 +143,7 @@ public sealed class StationApp : IDisposable
         Board.Dispose();
     }
 
-    private static SipStack CreateSipStack(IntercomConfig config, TimeProvider time, ILoggerFactory logs)
+    private static SipStack CreateSipStack(IntercomConfig config, SipAdmission admission, TimeProvider time, ILoggerFactory logs)
     {
         var tls = config.Sip.Tls;
         var certificate = tls.CertificateFile is { } certFile && tls.PrivateKeyFile is { } keyFile
@@ -183,6 +185,8 @@ public sealed class StationApp : IDisposable
             },
         }, time, logs);
         stack.Agent.IncomingAuthentication = SipIncomingAuth.FromConfig(config.Sip.IncomingAuth, time);
+        // Before the first listener opens: no INVITE is ever taken without its source checked.
+        stack.Agent.Admission = admission.Create(config.Station.Incoming);
         try
         {
             foreach (var listen in config.Sip.Listen)

@@ -15,7 +15,8 @@ public static partial class StationHost
         var log = loggerFactory.CreateLogger("intercom");
 
         StartupOrder.WarmUpCryptography();
-        var store = new ConfigStore(commandLine.ConfigPath);
+        // On its own hardware the station refuses example secrets (a code or password from the documentation).
+        var store = new ConfigStore(commandLine.ConfigPath, runsForReal: !commandLine.Simulate);
         if (!store.TryLoad(out var config, out var errors, out var fellBackBecause, keepGoodCopy: false))
         {
             foreach (var e in errors)
@@ -41,6 +42,11 @@ public static partial class StationHost
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
 
         LogStarting(log, IntercomCli.Version, config!.Name, commandLine.Simulate ? "simulated" : "GPIO");
+        if (SetupStatus.Missing(config) is { Count: > 0 } missing)
+        {
+            LogNotConfigured(log, string.Join("; ", missing));
+        }
+
         StationApp app;
         try
         {
@@ -129,6 +135,9 @@ public static partial class StationHost
 
     [LoggerMessage(Level = LogLevel.Information, Message = "intercom {Version} starting: {Name}, {Board} board")]
     private static partial void LogStarting(ILogger logger, string version, string name, string board);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "not configured yet: {Missing}; set them in the configuration or on the web page")]
+    private static partial void LogNotConfigured(ILogger logger, string missing);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "cannot start: {Reason}")]
     private static partial void LogStartFailed(ILogger logger, string reason);

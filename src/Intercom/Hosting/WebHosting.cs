@@ -130,7 +130,8 @@ public static partial class WebHosting
                 new InputsView(station.DoorOpen, station.TamperActive, station.CodeEntryLockedOut),
                 config.Station.Buttons.Select(b => b.Id).ToList(),
                 IsSimulated,
-                restart);
+                restart,
+                SetupStatus.Missing(config));
         }
 
         public IReadOnlyList<StationEvent> GetEvents() => _app.Station.Events.Snapshot();

@@ -168,7 +168,7 @@ public static class StationProbe
         door.PulseMs = 20;
         config.Station.Codes = [new CodeConfig { Code = "1234", Relay = "door" }];
         config.Station.CodeLock = new CodeLockConfig { MaxFailures = 3, LockoutSeconds = 300 };
-        config.Station.Incoming = new IncomingConfig { Allowlist = [resident], AutoAnswer = true };
+        config.Station.Incoming = new IncomingConfig { Allowlist = [resident], Sources = ["127.0.0.0/8"], AutoAnswer = true };
         config.Station.EventLog = new EventLogConfig { PersistPath = null };
         return config;
     }

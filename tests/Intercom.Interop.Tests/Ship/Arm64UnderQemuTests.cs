@@ -47,7 +47,8 @@ public sealed class Arm64UnderQemuTests : IAsyncLifetime
     {
         var (exitCode, output) = await PublishedStation.RunAsync(Qemu(), UnderQemu("check-config", PublishedStation.ExampleConfig), Wait);
         Assert.Equal(0, exitCode);
-        Assert.Contains(": ok (1 account(s))", output, StringComparison.Ordinal);
+        Assert.Contains(": ok (0 account(s))", output, StringComparison.Ordinal);
+        Assert.Contains("warning: no door codes", output, StringComparison.Ordinal);
 
         var broken = Path.Combine(_dir, "broken.json");
         File.WriteAllText(broken, """{ "name": "x", "sip": { "listen": [ { "transport": "carrier-pigeon", "address": "0.0.0.0", "port": 5060 } ] } }""");
@@ -70,7 +71,7 @@ public sealed class Arm64UnderQemuTests : IAsyncLifetime
               "station": {
                 "ringGroups": [ { "id": "residents", "targets": [ "sip:resident@127.0.0.1" ] } ],
                 "codes": [ { "code": "2580", "relay": "door" } ],
-                "incoming": { "allowlist": [ "sip:resident@127.0.0.1" ], "autoAnswer": true },
+                "incoming": { "allowlist": [ "sip:resident@127.0.0.1" ], "sources": [ "127.0.0.0/8" ], "autoAnswer": true },
                 "eventLog": { "persistPath": null }
               }
             }

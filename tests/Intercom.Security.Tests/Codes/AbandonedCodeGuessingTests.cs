@@ -28,7 +28,7 @@ public sealed class AbandonedCodeGuessingTests(ITestOutputHelper output)
 
     /// <summary>
     /// The station: SIP on 127.0.0.1 (UDP), codes 1234 and 987654 on the door relay, default code-lock limits, and
-    /// auto-answer for `sip:resident@127.0.0.1` (today's schema: an allowlist of URIs in station.incoming).
+    /// auto-answer for `sip:resident@127.0.0.1` calling from 127.0.0.1 (a trusted source, station.incoming.sources).
     /// </summary>
     private static string Config(int sipPort, int rtpBase) => string.Create(CultureInfo.InvariantCulture, $$"""
         {
@@ -39,7 +39,7 @@ public sealed class AbandonedCodeGuessingTests(ITestOutputHelper output)
           "station": {
             "ringGroups": [ { "id": "residents", "targets": [ "sip:resident@127.0.0.1" ] } ],
             "codes": [ { "id": "short", "code": "1234", "relay": "door" }, { "id": "long", "code": "987654", "relay": "door" } ],
-            "incoming": { "allowlist": [ "sip:resident@127.0.0.1" ], "autoAnswer": true, "announcementBeep": false },
+            "incoming": { "allowlist": [ "sip:resident@127.0.0.1" ], "sources": [ "127.0.0.1" ], "autoAnswer": true, "announcementBeep": false },
             "eventLog": { "persistPath": null }
           },
           "web": { "enabled": false }

@@ -138,6 +138,12 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     /// <summary>Keepalives sent (CRLF pings and OPTIONS); readable from any thread.</summary>
     public long KeepAlivesSent => Interlocked.Read(ref _keepAlivesSent);
 
+    /// <summary>
+    /// Every destination the last lookup of the registrar (or outbound proxy) found (RFC 3263), the one in use first; empty
+    /// before the first lookup. The station lets in calls from these addresses. Readable from any thread.
+    /// </summary>
+    public IReadOnlyList<SipDestination> Servers => Volatile.Read(ref _targets);
+
     /// <summary>The Call-ID all REGISTERs of this client share (RFC 3261 §10.2.4).</summary>
     public string CallId => _callId;
 
@@ -380,7 +386,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
             targets.Insert(0, last);
         }
 
-        _targets = targets;
+        Volatile.Write(ref _targets, targets);
         if (_contact is null || _contactProtocol != targets[0].Protocol)
         {
             _contact = BuildContactUri(targets[0]);
