@@ -253,6 +253,15 @@ public static class ConfigValidator
         Range(limit.GlobalMessagesPerSecond, 1, 1_000_000, "sip.rateLimit.globalMessagesPerSecond", errors);
         Range(limit.RefusalBurst, 0, 1_000_000, "sip.rateLimit.refusalBurst", errors);
         Range(limit.BlockSeconds, 0, 86_400, "sip.rateLimit.blockSeconds", errors);
+        // Each connection may hold a send queue and a receive buffer of up to a message or two: the total is what bounds
+        // the memory a connection flood can take (see MemoryMax= in the unit).
+        Range(limit.MaxConnectionsPerSource, 1, 1024, "sip.rateLimit.maxConnectionsPerSource", errors);
+        Range(limit.MaxConnections, 1, 4096, "sip.rateLimit.maxConnections", errors);
+        if (limit.MaxConnectionsPerSource is >= 1 and <= 1024 && limit.MaxConnections is >= 1 and <= 4096 && limit.MaxConnectionsPerSource > limit.MaxConnections)
+        {
+            errors.Add(new("sip.rateLimit.maxConnectionsPerSource", $"must not be larger than maxConnections ({limit.MaxConnections})"));
+        }
+
         for (var i = 0; i < limit.Exempt.Count; i++)
         {
             if (!System.Net.IPAddress.TryParse(limit.Exempt[i], out _))

@@ -45,4 +45,18 @@ public sealed class SipRateLimitOptions
 
     /// <summary>Addresses never limited (e.g. the PBX that forwards every call). IPv6 sources are keyed by their /64.</summary>
     public IReadOnlyList<IPAddress> Exempt { get; init; } = [];
+
+    /// <summary>
+    /// Inbound TCP/TLS connections one address (an IPv6 /64) may hold open at once; one more is refused at accept (reset,
+    /// before any TLS handshake). A phone or PBX needs one or two. Applies even when <see cref="Enabled"/> is false:
+    /// it bounds memory, not message rates. Exempt addresses are not exempt from it.
+    /// </summary>
+    public int MaxConnectionsPerSource { get; init; } = 8;
+
+    /// <summary>
+    /// Inbound TCP/TLS connections open at once from all sources; one more is refused at accept. Connections the station
+    /// opens itself (to its registrar, outbound proxy, a callee) are not counted and never refused. Applies even when
+    /// <see cref="Enabled"/> is false.
+    /// </summary>
+    public int MaxConnections { get; init; } = 128;
 }

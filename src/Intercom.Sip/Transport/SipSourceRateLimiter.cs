@@ -5,13 +5,20 @@ namespace Intercom.Sip.Transport;
 
 /// <summary>
 /// Per-source admission of received SIP messages, asked before a message is parsed. Each source address (an IPv6
-/// source by its /64, which one host can fill) has a token bucket of <see cref="SipRateLimitOptions.MessagesPerSecond"/>
-/// with <see cref="SipRateLimitOptions.Burst"/>; a message over budget is refused (a request gets 503 with
-/// Retry-After, RFC 3261 §21.5.4) while the source still has refusals left in a second, small bucket; once those run out
-/// the source is blocked for <see cref="SipRateLimitOptions.BlockDuration"/> and its messages are dropped unread, which
-/// costs one table lookup. State is a fixed array of <see cref="SipRateLimitOptions.MaxSources"/> entries, looked up by
-/// hash within a small probe window; when the window is full the least recently seen entry is reused, so a flood of
-/// spoofed addresses cannot grow memory. Called from every receive thread: one short lock, no allocation.
+/// source by its /64, which one host can fill) has, per <see cref="SipSourceKind"/>, a token bucket of
+/// <see cref="SipRateLimitOptions.MessagesPerSecond"/> with <see cref="SipRateLimitOptions.Burst"/>; a message over
+/// budget is refused (a request gets 503 with Retry-After, RFC 3261 §21.5.4) while the source still has refusals left in
+/// a second, small bucket. What happens once those run out depends on whether the address can be believed: a stream
+/// source (TCP, TLS: the handshake proved it) is blocked for <see cref="SipRateLimitOptions.BlockDuration"/> — its
+/// messages dropped unread, its connections closed; a datagram source (UDP: anyone can write any source address, the
+/// PBX's included) is never blocked, only held to its rate, its excess dropped unread. Blocking a UDP address would let
+/// a forged burst of some seventy datagrams silence the real PBX for the whole block; holding it to its rate costs the
+/// station the same (one table lookup per dropped datagram) and the address is served again the moment the flood stops.
+/// The budget of all sources together is kept per kind as well, so a forged UDP flood spread over many addresses never
+/// closes a TCP connection, nor drops our own transactions' answers. State is a fixed array of
+/// <see cref="SipRateLimitOptions.MaxSources"/> entries, looked up by hash within a small probe window; when the window
+/// is full the least recently seen entry is reused, so a flood of spoofed addresses cannot grow memory. Called from
+/// every receive thread: one short lock, no allocation.
 /// </summary>
 public sealed class SipSourceRateLimiter
 {
@@ -28,9 +35,9 @@ public sealed class SipSourceRateLimiter
     private readonly double _ticksPerGlobalMessage;
     private readonly double _globalBurst;
     private readonly Lock _lock = new();
-    private long _globalLast;
-    private double _globalTokens;
-    private double _quietTokens;
+
+    // One budget for all sources together per SipSourceKind.
+    private readonly GlobalBucket[] _global = new GlobalBucket[3];
     private long _globalDrops;
     private long _accepted;
     private long _refused;
@@ -59,9 +66,12 @@ public sealed class SipSourceRateLimiter
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.GlobalMessagesPerSecond, 0);
         _ticksPerGlobalMessage = time.TimestampFrequency / options.GlobalMessagesPerSecond;
         _globalBurst = Math.Max(1, 2 * options.GlobalMessagesPerSecond);
-        _globalTokens = _globalBurst;
-        _quietTokens = _globalBurst;
-        _globalLast = time.GetTimestamp();
+        var start = time.GetTimestamp();
+        for (var i = 0; i < _global.Length; i++)
+        {
+            _global[i] = new GlobalBucket { Last = start, Tokens = _globalBurst, QuietTokens = _globalBurst };
+        }
+
         _exempt = new (ulong, ulong)[options.Exempt.Count];
         for (var i = 0; i < _exempt.Length; i++)
         {
@@ -81,10 +91,14 @@ public sealed class SipSourceRateLimiter
     /// <summary>Messages dropped unread from blocked sources.</summary>
     public long Dropped => Volatile.Read(ref _dropped);
 
-    /// <summary>Messages dropped because all sources together were over <see cref="SipRateLimitOptions.GlobalMessagesPerSecond"/> (included in <see cref="Dropped"/>).</summary>
+    /// <summary>
+    /// Messages turned away because all sources of their kind together were over
+    /// <see cref="SipRateLimitOptions.GlobalMessagesPerSecond"/>: datagrams dropped (included in <see cref="Dropped"/>),
+    /// stream messages refused (included in <see cref="Refused"/>; a connection is not closed for others' flood).
+    /// </summary>
     public long GlobalDrops => Volatile.Read(ref _globalDrops);
 
-    /// <summary>Times a source was blocked.</summary>
+    /// <summary>Times a stream source was blocked (datagram sources never are).</summary>
     public long Blocks => Volatile.Read(ref _blocks);
 
     /// <summary>Sources currently remembered (for tests and status; walks the table).</summary>
@@ -105,8 +119,11 @@ public sealed class SipSourceRateLimiter
         }
     }
 
-    /// <summary>Decides what to do with one message from <paramref name="source"/>.</summary>
-    public SipRateLimitVerdict Admit(IPAddress source)
+    /// <summary>
+    /// Decides what to do with one message (or, over a stream, one RFC 5626 keepalive ping) from
+    /// <paramref name="source"/>, received as <paramref name="kind"/>.
+    /// </summary>
+    public SipRateLimitVerdict Admit(IPAddress source, SipSourceKind kind)
     {
         ArgumentNullException.ThrowIfNull(source);
         if (!_options.Enabled)
@@ -114,23 +131,25 @@ public sealed class SipSourceRateLimiter
             return SipRateLimitVerdict.Accept;
         }
 
-        var key = Key(source);
+        var address = Key(source);
         foreach (var exempt in _exempt)
         {
-            if (exempt == key)
+            if (exempt == address)
             {
                 Interlocked.Increment(ref _accepted);
                 return SipRateLimitVerdict.Accept;
             }
         }
 
+        var key = WithKind(address, kind);
         var now = _time.GetTimestamp();
         SipRateLimitVerdict verdict;
         lock (_lock)
         {
-            RefillGlobal(now);
+            ref var global = ref _global[(int)kind];
+            Refill(ref global, now);
             ref var entry = ref Find(key, now);
-            verdict = Decide(ref entry, now);
+            verdict = Decide(ref entry, ref global, now, kind);
         }
 
         switch (verdict)
@@ -149,7 +168,10 @@ public sealed class SipSourceRateLimiter
         return verdict;
     }
 
-    /// <summary>True when <paramref name="source"/> is blocked now (a new connection from it is closed at once).</summary>
+    /// <summary>
+    /// True when <paramref name="source"/> is blocked now as a stream source (a new connection from it is closed at
+    /// once). Only stream sources are ever blocked.
+    /// </summary>
     public bool IsBlocked(IPAddress source)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -158,7 +180,7 @@ public sealed class SipSourceRateLimiter
             return false;
         }
 
-        var key = Key(source);
+        var key = WithKind(Key(source), SipSourceKind.Stream);
         var now = _time.GetTimestamp();
         lock (_lock)
         {
@@ -176,7 +198,7 @@ public sealed class SipSourceRateLimiter
         return false;
     }
 
-    private SipRateLimitVerdict Decide(ref Entry entry, long now)
+    private SipRateLimitVerdict Decide(ref Entry entry, ref GlobalBucket global, long now, SipSourceKind kind)
     {
         if (entry.BlockedUntil > now)
         {
@@ -190,33 +212,42 @@ public sealed class SipSourceRateLimiter
         entry.Refusals = Math.Min(_options.RefusalBurst, entry.Refusals + (elapsed / _ticksPerRefusal));
         if (entry.Tokens >= 1)
         {
-            if (_globalTokens >= 1)
+            if (global.Tokens >= 1)
             {
-                _globalTokens -= 1;
+                global.Tokens -= 1;
                 entry.Tokens -= 1;
                 return SipRateLimitVerdict.Accept;
             }
 
             // All sources together are over the limit: a quiet source (its bucket full) still gets through on a budget
             // of its own, so the resident's call is not lost in a flood spread over many addresses.
-            if (entry.Tokens >= _options.Burst - 1 && _quietTokens >= 1)
+            if (entry.Tokens >= _options.Burst - 1 && global.QuietTokens >= 1)
             {
-                _quietTokens -= 1;
+                global.QuietTokens -= 1;
                 entry.Tokens -= 1;
                 return SipRateLimitVerdict.Accept;
             }
 
-            // Not this source's fault alone: silence, without spending its refusals or blocking it. The message still
-            // counts against its own bucket, so a busy source stops looking quiet.
+            // Not this source's fault alone: turned away without spending its refusals or blocking it — silence for a
+            // datagram, 503 over a stream (the connection stays). The message still counts against its own bucket, so
+            // a busy source stops looking quiet.
             entry.Tokens -= 1;
             Interlocked.Increment(ref _globalDrops);
-            return SipRateLimitVerdict.Drop;
+            return kind == SipSourceKind.Stream ? SipRateLimitVerdict.Refuse : SipRateLimitVerdict.Drop;
         }
 
         if (entry.Refusals >= 1)
         {
             entry.Refusals -= 1;
             return SipRateLimitVerdict.Refuse;
+        }
+
+        if (kind != SipSourceKind.Stream)
+        {
+            // A datagram's source address proves nothing: blocking it would hand anyone who can forge it (the PBX's,
+            // a phone's) a way to silence it for the whole block. This one datagram is dropped unread, which costs what a
+            // block would; the address keeps its sustained rate and nothing more.
+            return SipRateLimitVerdict.Drop;
         }
 
         // Out of both: the source ignores 503 and Retry-After. Silence until the block ends; then its bucket starts
@@ -227,13 +258,13 @@ public sealed class SipSourceRateLimiter
         return SipRateLimitVerdict.Drop;
     }
 
-    private void RefillGlobal(long now)
+    private void Refill(ref GlobalBucket global, long now)
     {
-        var elapsed = now - _globalLast;
-        _globalLast = now;
+        var elapsed = now - global.Last;
+        global.Last = now;
         var refill = elapsed / _ticksPerGlobalMessage;
-        _globalTokens = Math.Min(_globalBurst, _globalTokens + refill);
-        _quietTokens = Math.Min(_globalBurst, _quietTokens + refill);
+        global.Tokens = Math.Min(_globalBurst, global.Tokens + refill);
+        global.QuietTokens = Math.Min(_globalBurst, global.QuietTokens + refill);
     }
 
     private ref Entry Find((ulong High, ulong Low) key, long now)
@@ -296,8 +327,12 @@ public sealed class SipSourceRateLimiter
         return (int)(mixed >> 40);
     }
 
+    /// <summary>The key of one kind of traffic from an address: the kind in bits 40–41 of Low, which no address key uses.</summary>
+    private static (ulong High, ulong Low) WithKind((ulong High, ulong Low) address, SipSourceKind kind) =>
+        (address.High, address.Low | ((ulong)kind << 40));
+
     /// <summary>IPv4 (and IPv4-mapped IPv6) by address; other IPv6 by its /64 prefix.</summary>
-    private static (ulong High, ulong Low) Key(IPAddress address)
+    internal static (ulong High, ulong Low) Key(IPAddress address)
     {
         Span<byte> bytes = stackalloc byte[16];
         if (address.AddressFamily == AddressFamily.InterNetwork)
@@ -316,6 +351,13 @@ public sealed class SipSourceRateLimiter
         }
 
         return (high, 1UL << 63);
+    }
+
+    private struct GlobalBucket
+    {
+        public long Last;
+        public double Tokens;
+        public double QuietTokens;
     }
 
     private struct Entry

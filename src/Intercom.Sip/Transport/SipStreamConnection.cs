@@ -9,7 +9,10 @@ namespace Intercom.Sip.Transport;
 /// <summary>
 /// One TCP or TLS connection: a reader that frames messages (RFC 3261 §18.3) and answers keepalive pings (RFC 5626
 /// §3.5.1), and a writer that drains a queue so the SIP loop never blocks on a socket. Lives off the loop; reports
-/// through <see cref="ISipStreamConnectionOwner"/>.
+/// through <see cref="ISipStreamConnectionOwner"/>. Bounded whatever the peer does: the queue holds at most
+/// <see cref="SipTransportOptions.MaxSendQueueBytes"/> (one byte more closes the connection), at most one pong is ever
+/// pending (pings that arrive while one is queued are answered by it, RFC 5626 §4.4.1: a pong answers the pings so far),
+/// and the framer's buffer grows only as far as one message needs.
 /// </summary>
 internal sealed class SipStreamConnection
 {
@@ -18,8 +21,9 @@ internal sealed class SipStreamConnection
     private readonly ISipStreamConnectionOwner _owner;
     private readonly SipTransportOptions _options;
     private readonly SipStreamFramer _framer;
+    // Bounded in bytes by Enqueue, not by the channel. Two readers: the writer, and Close draining what is left.
     private readonly Channel<SipOutgoingSegment> _outgoing =
-        Channel.CreateUnbounded<SipOutgoingSegment>(new UnboundedChannelOptions { SingleReader = true });
+        Channel.CreateUnbounded<SipOutgoingSegment>(new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource _closing = new();
     private readonly TimeProvider _time;
     private Socket? _socket;
@@ -29,6 +33,10 @@ internal sealed class SipStreamConnection
     private int _closeReason = (int)SipTransportError.ConnectionClosed;
     private bool _connectOnStart;
     private long _lastActivity;
+    private long _queuedBytes;
+    private int _pongPending;
+    private int _queueFullReported;
+    private long _pongsCoalesced;
 
     private SipStreamConnection(
         ISipStreamConnectionOwner owner,
@@ -68,18 +76,35 @@ internal sealed class SipStreamConnection
     /// <summary>The flow this connection is, for responses and RFC 5626 keepalives.</summary>
     public SipFlow? Flow { get; set; }
 
+    /// <summary>True for an inbound connection that holds a slot of the layer's <see cref="SipConnectionQuota"/>.</summary>
+    public bool HoldsQuota { get; init; }
+
+    /// <summary>Bytes queued and not yet written to the socket (the one being written included).</summary>
+    public long QueuedBytes => Interlocked.Read(ref _queuedBytes);
+
+    /// <summary>True while a pong is queued or being written.</summary>
+    public bool PongPending => Volatile.Read(ref _pongPending) != 0;
+
+    /// <summary>Pings answered by a pong that was already pending instead of one of their own.</summary>
+    public long PongsCoalesced => Interlocked.Read(ref _pongsCoalesced);
+
+    /// <summary>The framer's buffer size now.</summary>
+    public int ReceiveBufferBytes => _framer.Capacity;
+
     public static SipStreamConnection Accept(
         ISipStreamConnectionOwner owner,
         SipTransportOptions options,
         TimeProvider time,
         SipTransportProtocol protocol,
-        Socket socket)
+        Socket socket,
+        IPEndPoint remote,
+        bool holdsQuota)
     {
-        var remote = Normalize((IPEndPoint)socket.RemoteEndPoint!);
         var connection = new SipStreamConnection(owner, options, time, protocol, remote, null, isInbound: true)
         {
             _socket = socket,
             LocalEndPoint = Normalize((IPEndPoint)socket.LocalEndPoint!),
+            HoldsQuota = holdsQuota,
         };
         connection.EnsureStarted();
         return connection;
@@ -105,15 +130,48 @@ internal sealed class SipStreamConnection
     {
         if (Interlocked.Exchange(ref _started, 1) == 0)
         {
-            _ = RunAsync(_connectOnStart);
+            // Never inline: while a peer keeps data coming every read completes at once, and the read loop would run on
+            // the caller's thread — the listener's accept loop (no other connection accepted meanwhile) or the SIP loop.
+            ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(c._connectOnStart), this, preferLocal: false);
         }
     }
 
     /// <summary>Why the connection closed (meaningful once <see cref="IsClosed"/>).</summary>
     public SipTransportError CloseReason => (SipTransportError)Volatile.Read(ref _closeReason);
 
-    /// <summary>Queues bytes; thread-safe. Returns false (and releases nothing) if the connection is already closed.</summary>
-    public bool Enqueue(in SipOutgoingSegment segment) => !IsClosed && _outgoing.Writer.TryWrite(segment);
+    /// <summary>
+    /// Queues bytes; thread-safe. Returns false (and releases nothing) if the connection is already closed, or if the
+    /// segment would take the queue beyond <see cref="SipTransportOptions.MaxSendQueueBytes"/>: then the connection is
+    /// closed with <see cref="SipTransportError.SendQueueFull"/> (the peer is not reading what it is sent).
+    /// </summary>
+    public bool Enqueue(in SipOutgoingSegment segment)
+    {
+        if (IsClosed)
+        {
+            return false;
+        }
+
+        var queued = Interlocked.Add(ref _queuedBytes, segment.Length);
+        if (queued > _options.MaxSendQueueBytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -segment.Length);
+            if (!IsClosed && Interlocked.Exchange(ref _queueFullReported, 1) == 0)
+            {
+                _owner.OnSendQueueFull(this, queued - segment.Length);
+            }
+
+            Close(SipTransportError.SendQueueFull);
+            return false;
+        }
+
+        if (_outgoing.Writer.TryWrite(segment))
+        {
+            return true;
+        }
+
+        Interlocked.Add(ref _queuedBytes, -segment.Length);
+        return false;
+    }
 
     /// <summary>Closes the connection; queued sends fail with <see cref="SipTransportError.ConnectionClosed"/>.</summary>
     public void Close() => Close(SipTransportError.ConnectionClosed);
@@ -261,10 +319,11 @@ internal sealed class SipStreamConnection
                     _owner.OnStreamMessage(this, message);
                     break;
                 case SipFrameKind.KeepAlivePing:
-                    // RFC 5626 §3.5.1: answer a CRLFCRLF ping with a single CRLF pong. Counted before the pong is queued, so
-                    // that a peer which has the pong can rely on the count (the send may complete on another thread at once).
-                    _owner.OnKeepAlivePing(this);
-                    Enqueue(new SipOutgoingSegment(Pong, Pong.Length, Pooled: false, Handler: null));
+                    if (!AnswerPing())
+                    {
+                        return true;
+                    }
+
                     break;
                 case SipFrameKind.KeepAlivePong:
                     _owner.OnKeepAlivePong(this);
@@ -273,6 +332,43 @@ internal sealed class SipStreamConnection
                     return false;
             }
         }
+    }
+
+    /// <summary>
+    /// RFC 5626 §3.5.1: a CRLFCRLF ping is answered with a single CRLF pong — once the owner's rate limiter admits it,
+    /// and only if no pong is pending already: a pong answers every ping before it (§4.4.1), so a peer that pings
+    /// faster than it reads gets one pong, not a queue of them. Returns false when the connection is closing.
+    /// </summary>
+    private bool AnswerPing()
+    {
+        // Counted before the pong is queued, so that a peer which has the pong can rely on the count (the send may
+        // complete on another thread at once).
+        switch (_owner.OnKeepAlivePing(this))
+        {
+            case SipRateLimitVerdict.Accept:
+                break;
+            case SipRateLimitVerdict.Refuse:
+                // Over the source's budget: no pong for this one.
+                return true;
+            default:
+                // The source is blocked: silence over a stream is a closed stream.
+                Close(SipTransportError.ConnectionClosed);
+                return false;
+        }
+
+        if (Interlocked.CompareExchange(ref _pongPending, 1, 0) != 0)
+        {
+            Interlocked.Increment(ref _pongsCoalesced);
+            return true;
+        }
+
+        if (!Enqueue(new SipOutgoingSegment(Pong, Pong.Length, Pooled: false, Handler: null)))
+        {
+            Volatile.Write(ref _pongPending, 0);
+            return !IsClosed;
+        }
+
+        return true;
     }
 
     private async Task WriteLoopAsync()
@@ -295,6 +391,13 @@ internal sealed class SipStreamConnection
                         segment.Release();
                         Close(SipTransportError.ConnectionClosed);
                         return;
+                    }
+
+                    Interlocked.Add(ref _queuedBytes, -segment.Length);
+                    if (ReferenceEquals(segment.Buffer, Pong))
+                    {
+                        // Written: the next ping gets a pong of its own.
+                        Volatile.Write(ref _pongPending, 0);
                     }
 
                     segment.Release();
@@ -338,6 +441,7 @@ internal sealed class SipStreamConnection
 
         while (_outgoing.Reader.TryRead(out var segment))
         {
+            Interlocked.Add(ref _queuedBytes, -segment.Length);
             if (segment.Handler is not null)
             {
                 _owner.OnSendFailed(this, segment.Handler, queuedError);

@@ -3,16 +3,27 @@ namespace Intercom.Sip.Transport;
 /// <summary>
 /// Splits a byte stream (TCP, TLS) into SIP messages by Content-Length (RFC 3261 §18.3) and recognises RFC 5626 §3.5.1
 /// CRLF keepalives between messages. Bytes are written into <see cref="GetWriteMemory"/>, committed with
-/// <see cref="Advance"/>, then frames are taken with <see cref="TryReadFrame"/>. One preallocated buffer, no allocation
-/// per message. Not thread-safe: one framer per connection, used by that connection's reader.
+/// <see cref="Advance"/>, then frames are taken with <see cref="TryReadFrame"/>. The buffer starts small
+/// (<see cref="InitialBufferBytes"/>) and grows only while one incomplete frame needs it, at most to the largest
+/// message accepted (headers + body limits); once it is empty again it goes back to the small size. So an idle or
+/// chatty connection costs a few KiB, not the largest message, and a peer must actually send a large message to make
+/// its connection hold a large buffer. No allocation per message otherwise. Not thread-safe: one framer per connection,
+/// used by that connection's reader.
 /// </summary>
 public sealed class SipStreamFramer
 {
-    private readonly byte[] _buffer;
+    /// <summary>The buffer a framer starts with (and returns to when empty): a few typical SIP messages.</summary>
+    public const int InitialBufferBytes = 4096;
+
     private readonly int _maxHeaderBytes;
     private readonly int _maxBodyBytes;
+    private readonly int _maxBufferBytes;
+    private byte[] _buffer;
     private int _start;
     private int _end;
+
+    // The length of the frame being read, once its headers are in (0: not known): the buffer grows to it in one step.
+    private int _needed;
 
     // Set after a lone CRLF was reported as a pong at the end of the data so far: a CRLF arriving next completes a
     // ping that was split across reads.
@@ -27,19 +38,29 @@ public sealed class SipStreamFramer
         ArgumentOutOfRangeException.ThrowIfNegative(maxBodyBytes);
         _maxHeaderBytes = maxHeaderBytes;
         _maxBodyBytes = maxBodyBytes;
-        _buffer = new byte[maxHeaderBytes + maxBodyBytes];
+        _maxBufferBytes = maxHeaderBytes + maxBodyBytes;
+        _buffer = new byte[Math.Min(InitialBufferBytes, _maxBufferBytes)];
     }
 
     /// <summary>Bytes received but not yet returned as frames.</summary>
     public int BufferedBytes => _end - _start;
 
+    /// <summary>The buffer's size now (it grows on demand up to the header and body limits together).</summary>
+    public int Capacity => _buffer.Length;
+
     /// <summary>
-    /// Free space to read into. Empty only if the buffer is full of an incomplete frame, which cannot happen within the
-    /// limits because <see cref="TryReadFrame"/> reports <see cref="SipFrameKind.Malformed"/> first.
+    /// Free space to read into, grown when the buffer is full of one incomplete frame. Empty only if the buffer is at
+    /// its largest and full, which cannot happen within the limits because <see cref="TryReadFrame"/> reports
+    /// <see cref="SipFrameKind.Malformed"/> first.
     /// </summary>
     public Memory<byte> GetWriteMemory()
     {
         Compact();
+        if (_end == _buffer.Length || _needed > _buffer.Length)
+        {
+            Grow(Math.Max(_needed, _end + 1));
+        }
+
         return _buffer.AsMemory(_end);
     }
 
@@ -55,13 +76,18 @@ public sealed class SipStreamFramer
     /// <returns>False when the data does not fit: the stream is malformed.</returns>
     public bool Write(ReadOnlySpan<byte> data)
     {
-        var free = GetWriteMemory().Span;
-        if (data.Length > free.Length)
+        Compact();
+        if ((long)_end + data.Length > _maxBufferBytes)
         {
             return false;
         }
 
-        data.CopyTo(free);
+        if (_end + data.Length > _buffer.Length)
+        {
+            Grow(_end + data.Length);
+        }
+
+        data.CopyTo(_buffer.AsSpan(_end));
         _end += data.Length;
         return true;
     }
@@ -81,11 +107,15 @@ public sealed class SipStreamFramer
             return ReadKeepAlive(data);
         }
 
-        _pendingCrlf = false;
         if (data.IsEmpty)
         {
+            // Nothing yet: a CRLF pending from the last read still waits for its second half (the reader asks again
+            // until it gets NeedMoreData, so clearing it here lost every ping split in its middle across two reads).
             return SipFrameKind.NeedMoreData;
         }
+
+        _pendingCrlf = false;
+        _needed = 0;
 
         var headerEnd = FindHeaderEnd(data, out var separatorLength);
         if (headerEnd < 0)
@@ -107,6 +137,7 @@ public sealed class SipStreamFramer
         var total = headerLength + bodyLength;
         if (data.Length < total)
         {
+            _needed = total;
             return SipFrameKind.NeedMoreData;
         }
 
@@ -256,8 +287,31 @@ public sealed class SipStreamFramer
         return true;
     }
 
+    /// <summary>Grows the buffer to hold at least <paramref name="size"/> bytes: doubling, at most the limits.</summary>
+    private void Grow(int size)
+    {
+        var target = Math.Min(_maxBufferBytes, Math.Max(size, _buffer.Length * 2));
+        if (target <= _buffer.Length)
+        {
+            return;
+        }
+
+        var grown = new byte[target];
+        _buffer.AsSpan(0, _end).CopyTo(grown);
+        _buffer = grown;
+    }
+
     private void Compact()
     {
+        if (_start == _end && _buffer.Length > InitialBufferBytes)
+        {
+            // Empty after a large message: give the large buffer back.
+            _buffer = new byte[InitialBufferBytes];
+            _start = 0;
+            _end = 0;
+            return;
+        }
+
         if (_start == 0)
         {
             return;

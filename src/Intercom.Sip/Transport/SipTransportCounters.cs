@@ -13,6 +13,9 @@ public sealed class SipTransportCounters
     private long _connectionsAccepted;
     private long _idleConnectionsClosed;
     private long _sendFailures;
+    private long _keepAlivePingsRefused;
+    private long _connectionsRefused;
+    private long _sendQueueOverflows;
 
     /// <summary>Messages parsed and passed up.</summary>
     public long MessagesReceived => Volatile.Read(ref _messagesReceived);
@@ -29,7 +32,7 @@ public sealed class SipTransportCounters
     /// <summary>TCP/TLS connections closed because their bytes could not be framed.</summary>
     public long MalformedStreamsClosed => Volatile.Read(ref _malformedStreamsClosed);
 
-    /// <summary>RFC 5626 CRLFCRLF pings answered with a CRLF pong.</summary>
+    /// <summary>RFC 5626 CRLFCRLF pings admitted and answered: by a CRLF pong, or by the one already pending.</summary>
     public long KeepAlivePingsAnswered => Volatile.Read(ref _keepAlivePingsAnswered);
 
     /// <summary>Outbound connections opened.</summary>
@@ -43,6 +46,15 @@ public sealed class SipTransportCounters
 
     /// <summary>Sends that failed.</summary>
     public long SendFailures => Volatile.Read(ref _sendFailures);
+
+    /// <summary>RFC 5626 pings over their source's rate budget: not answered (or the connection closed, if blocked).</summary>
+    public long KeepAlivePingsRefused => Volatile.Read(ref _keepAlivePingsRefused);
+
+    /// <summary>Inbound connections refused at accept by the per-source or total cap.</summary>
+    public long ConnectionsRefused => Volatile.Read(ref _connectionsRefused);
+
+    /// <summary>Connections closed because their send queue was full (the peer did not read).</summary>
+    public long SendQueueOverflows => Volatile.Read(ref _sendQueueOverflows);
 
     internal void MessageReceived() => Interlocked.Increment(ref _messagesReceived);
 
@@ -63,4 +75,10 @@ public sealed class SipTransportCounters
     internal void IdleConnectionClosed() => Interlocked.Increment(ref _idleConnectionsClosed);
 
     internal void SendFailure() => Interlocked.Increment(ref _sendFailures);
+
+    internal void KeepAlivePingRefused() => Interlocked.Increment(ref _keepAlivePingsRefused);
+
+    internal void ConnectionRefused() => Interlocked.Increment(ref _connectionsRefused);
+
+    internal void SendQueueOverflow() => Interlocked.Increment(ref _sendQueueOverflows);
 }

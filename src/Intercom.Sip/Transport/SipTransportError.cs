@@ -20,4 +20,10 @@ public enum SipTransportError
 
     /// <summary>The message is larger than the transport can carry.</summary>
     MessageTooLarge,
+
+    /// <summary>
+    /// The connection's send queue reached <see cref="SipTransportOptions.MaxSendQueueBytes"/> (the peer does not read):
+    /// the connection was closed.
+    /// </summary>
+    SendQueueFull,
 }

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using Intercom.Sip.Core;
 using Intercom.Sip.Messages;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Intercom.Sip.Transport;
 
@@ -12,8 +14,12 @@ namespace Intercom.Sip.Transport;
 /// received/rport on incoming requests (§18.2.1, RFC 3581 §4), routes responses back per §18.2.2, answers and sends
 /// RFC 5626 keepalives, and answers unparseable requests with 400 when it can. Parsing runs on the I/O threads; all
 /// state (the connection table) belongs to the <see cref="SipLoop"/>, where every public member must be called.
+/// What a peer can make it hold is bounded: inbound connections per source and in all
+/// (<see cref="SipRateLimitOptions.MaxConnectionsPerSource"/>, <see cref="SipRateLimitOptions.MaxConnections"/>), bytes
+/// queued per connection (<see cref="SipTransportOptions.MaxSendQueueBytes"/>), one pending pong per connection, and a
+/// receive buffer per connection that grows only as far as one message needs.
 /// </summary>
-public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner, IDisposable
+public sealed partial class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner, IDisposable
 {
     private static readonly byte[] KeepAlivePing = "\r\n\r\n"u8.ToArray();
 
@@ -29,17 +35,33 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
     private readonly ArrayBufferWriter<byte> _scratch = new(4096);
     private readonly SipTimer _idleSweep;
     private readonly SipSourceRateLimiter? _limiter;
+    private readonly SipConnectionQuota _quota;
+    private readonly SipClientBranches _clientBranches;
+    private readonly ILogger _log;
+    private readonly Lock _refusalLog = new();
+    private long _lastRefusalLog = long.MinValue;
+    private int _refusalsNotLogged;
     private ISipTransportUser? _user;
     private bool _disposed;
 
     /// <summary>Creates a transport layer with no listeners.</summary>
-    public SipTransportLayer(SipLoop loop, SipTransportOptions? options = null)
+    /// <param name="loop">The SIP loop that owns the layer's state.</param>
+    /// <param name="options">Limits and timeouts; null: the defaults.</param>
+    /// <param name="log">Where refused connections and overflowing send queues are reported; null: nowhere.</param>
+    public SipTransportLayer(SipLoop loop, SipTransportOptions? options = null, ILogger? log = null)
     {
         ArgumentNullException.ThrowIfNull(loop);
         _loop = loop;
         _options = options ?? new SipTransportOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MaxSendQueueBytes, 1);
+        _log = log ?? NullLogger.Instance;
         _idleSweep = loop.CreateTimer(static s => ((SipTransportLayer)s!).SweepIdleConnections(), this);
         _limiter = _options.RateLimit is { Enabled: true } limits ? new SipSourceRateLimiter(limits, loop.TimeProvider) : null;
+        var caps = _options.RateLimit ?? new SipRateLimitOptions();
+        ArgumentOutOfRangeException.ThrowIfLessThan(caps.MaxConnectionsPerSource, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(caps.MaxConnections, 1);
+        _quota = new SipConnectionQuota(caps.MaxConnectionsPerSource, caps.MaxConnections);
+        _clientBranches = new SipClientBranches(loop.TimeProvider);
     }
 
     /// <summary>The per-source limiter, when <see cref="SipTransportOptions.RateLimit"/> enables one.</summary>
@@ -53,6 +75,12 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
     /// <summary>Open TCP/TLS connections, inbound and outbound.</summary>
     public int ConnectionCount => _connections.Count;
+
+    /// <summary>Inbound TCP/TLS connections holding a slot of the caps now (any thread).</summary>
+    public int InboundConnectionCount => _quota.Count;
+
+    /// <summary>The open connections (for tests: their queues and buffers); on the loop.</summary>
+    internal IEnumerable<SipStreamConnection> Connections => _connections.Values;
 
     /// <summary>
     /// Called on the loop when a TCP/TLS connection closes (peer, error, idleness): a registration over that flow must be
@@ -133,6 +161,12 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
     public void SendRequest(SipRequest request, SipDestination destination, ISipTransportErrorHandler? errors)
     {
         ArgumentNullException.ThrowIfNull(request);
+        if (destination.Protocol == SipTransportProtocol.Udp && request.Method != SipMethods.Ack && request.TopVia?.Branch is { } branch)
+        {
+            // Its responses come back as datagrams anyone could forge: remember the branch so that they can be told apart.
+            _clientBranches.Record(branch);
+        }
+
         Send(request, destination, errors);
     }
 
@@ -232,7 +266,7 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
     void ISipStreamConnectionOwner.OnStreamMessage(SipStreamConnection connection, ReadOnlySpan<byte> message)
     {
-        var verdict = _limiter?.Admit(connection.RemoteEndPoint.Address) ?? SipRateLimitVerdict.Accept;
+        var verdict = _limiter?.Admit(connection.RemoteEndPoint.Address, SipSourceKind.Stream) ?? SipRateLimitVerdict.Accept;
         if (verdict == SipRateLimitVerdict.Drop)
         {
             // A blocked source loses its connection: silence over a stream is a closed stream.
@@ -244,7 +278,28 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
         Receive(message, flow, verdict == SipRateLimitVerdict.Refuse);
     }
 
-    void ISipStreamConnectionOwner.OnKeepAlivePing(SipStreamConnection connection) => Counters.KeepAlivePingAnswered();
+    SipRateLimitVerdict ISipStreamConnectionOwner.OnKeepAlivePing(SipStreamConnection connection)
+    {
+        // A ping costs what a message costs to answer: it spends the source's budget like one, so a ping flood ends
+        // with the source blocked and its connection closed, not with a pong per ping.
+        var verdict = _limiter?.Admit(connection.RemoteEndPoint.Address, SipSourceKind.Stream) ?? SipRateLimitVerdict.Accept;
+        if (verdict == SipRateLimitVerdict.Accept)
+        {
+            Counters.KeepAlivePingAnswered();
+        }
+        else
+        {
+            Counters.KeepAlivePingRefused();
+        }
+
+        return verdict;
+    }
+
+    void ISipStreamConnectionOwner.OnSendQueueFull(SipStreamConnection connection, long queuedBytes)
+    {
+        Counters.SendQueueOverflow();
+        LogSendQueueFull(_log, connection.Protocol, connection.RemoteEndPoint, queuedBytes);
+    }
 
     void ISipStreamConnectionOwner.OnKeepAlivePong(SipStreamConnection connection) =>
         _loop.Post(static s =>
@@ -264,7 +319,14 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
         }
     }
 
-    void ISipStreamConnectionOwner.OnConnectionClosed(SipStreamConnection connection) =>
+    void ISipStreamConnectionOwner.OnConnectionClosed(SipStreamConnection connection)
+    {
+        if (connection.HoldsQuota)
+        {
+            // At once, on the I/O thread: the slot is free for the next accept whatever the loop is doing.
+            _quota.Release(connection.RemoteEndPoint.Address);
+        }
+
         _loop.Post(static s =>
         {
             var (layer, c) = ((SipTransportLayer, SipStreamConnection))s!;
@@ -276,6 +338,7 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
             layer.ConnectionClosed?.Invoke(new SipDestination(c.Protocol, c.RemoteEndPoint, c.ServerName));
         }, (this, connection));
+    }
 
     /// <summary>§18.2.2 (with RFC 3581 §4): where a response goes when there is no open connection to use.</summary>
     internal static bool TryResponseTarget(SipVia via, SipTransportProtocol protocol, out IPEndPoint target)
@@ -361,7 +424,19 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
             return;
         }
 
-        var verdict = _limiter?.Admit(remote.Address) ?? SipRateLimitVerdict.Accept;
+        SipRateLimitVerdict verdict;
+        if (_limiter is { } limiter)
+        {
+            // A response to one of our own transactions (its branch is ours: unguessable) has budgets of its own, so a
+            // flood forged in the PBX's name cannot crowd out the PBX's answers to our REGISTER, INVITE or OPTIONS.
+            var kind = span.StartsWith("SIP/"u8) && _clientBranches.Matches(span) ? SipSourceKind.TransactionResponse : SipSourceKind.Datagram;
+            verdict = limiter.Admit(remote.Address, kind);
+        }
+        else
+        {
+            verdict = SipRateLimitVerdict.Accept;
+        }
+
         if (verdict == SipRateLimitVerdict.Drop)
         {
             // The cheapest refusal: not even parsed.
@@ -396,13 +471,29 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
 
     private void OnAccepted(SipStreamListener listener, Socket socket)
     {
-        if (_limiter is { } limiter && socket.RemoteEndPoint is IPEndPoint peer && limiter.IsBlocked(peer.Address))
+        if (socket.RemoteEndPoint is not IPEndPoint endPoint)
         {
             socket.Dispose();
             return;
         }
 
-        var connection = SipStreamConnection.Accept(this, _options, _loop.TimeProvider, listener.Protocol, socket);
+        var peer = SipStreamConnection.Normalize(endPoint);
+        if (_limiter is { } limiter && limiter.IsBlocked(peer.Address))
+        {
+            Reset(socket);
+            return;
+        }
+
+        if (!_quota.TryAcquire(peer.Address, out var perSourceCap))
+        {
+            // Refused before any TLS handshake or buffer: a reset costs the station nothing and leaves no TIME_WAIT.
+            Counters.ConnectionRefused();
+            Reset(socket);
+            LogRefusal(listener.Protocol, peer, perSourceCap);
+            return;
+        }
+
+        var connection = SipStreamConnection.Accept(this, _options, _loop.TimeProvider, listener.Protocol, socket, peer, holdsQuota: true);
         _loop.Post(static s =>
         {
             var (layer, c) = ((SipTransportLayer, SipStreamConnection))s!;
@@ -414,6 +505,60 @@ public sealed class SipTransportLayer : ISipTransport, ISipStreamConnectionOwner
             }
         }, (this, connection));
     }
+
+    private static void Reset(Socket socket)
+    {
+        try
+        {
+            socket.LingerState = new LingerOption(true, 0);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the peer.
+        }
+
+        socket.Dispose();
+    }
+
+    /// <summary>
+    /// Logs a refused connection: the first at once, then at most one line a minute saying how many more there were, so
+    /// that a connection flood cannot flood the journal.
+    /// </summary>
+    private void LogRefusal(SipTransportProtocol protocol, IPEndPoint peer, bool perSourceCap)
+    {
+        var now = _loop.TimeProvider.GetTimestamp();
+        int more;
+        lock (_refusalLog)
+        {
+            if (_lastRefusalLog != long.MinValue && _loop.TimeProvider.GetElapsedTime(_lastRefusalLog, now) < TimeSpan.FromMinutes(1))
+            {
+                _refusalsNotLogged++;
+                return;
+            }
+
+            _lastRefusalLog = now;
+            more = _refusalsNotLogged;
+            _refusalsNotLogged = 0;
+        }
+
+        if (perSourceCap)
+        {
+            LogPerSourceCap(_log, protocol, peer, _quota.PerSource, more);
+        }
+        else
+        {
+            LogTotalCap(_log, protocol, peer, _quota.Total, more);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} connection from {Peer} refused: that address already has {Cap} open (sip.rateLimit.maxConnectionsPerSource); {More} more refused since the last such line")]
+    private static partial void LogPerSourceCap(ILogger logger, SipTransportProtocol protocol, IPEndPoint peer, int cap, int more);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} connection from {Peer} refused: {Cap} connections are open (sip.rateLimit.maxConnections); {More} more refused since the last such line")]
+    private static partial void LogTotalCap(ILogger logger, SipTransportProtocol protocol, IPEndPoint peer, int cap, int more);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIP {Protocol} connection with {Peer} closed: {Queued} bytes queued that the peer does not read")]
+    private static partial void LogSendQueueFull(ILogger logger, SipTransportProtocol protocol, IPEndPoint peer, long queued);
 
     private void DeliverOnLoop(SipMessage? message, SipParseError? error, SipFlow flow)
     {

@@ -43,7 +43,7 @@ public sealed class SipStack : IDisposable
             loop.UnhandledException = e => log.LogError(e, "bug in SIP loop work item");
         }
 
-        var transport = new SipTransportLayer(loop, options.Transport);
+        var transport = new SipTransportLayer(loop, options.Transport, log);
         var transactions = new TransactionLayer(loop, transport, null, options.Timers);
         var servers = options.DnsServers;
         var locator = new SipServerLocator(() => servers.Count > 0

@@ -70,6 +70,29 @@ public sealed class DebianPackageTests : IDisposable
         Assert.Contains("Type=notify", unit, StringComparison.Ordinal);
         Assert.Contains("WatchdogSec=", unit, StringComparison.Ordinal);
         Assert.Contains("\nCapabilityBoundingSet=\n", unit, StringComparison.Ordinal);
+
+        // Resource ceilings (issue #15): no peer and no bug takes the whole Pi's memory or threads.
+        Assert.Contains("\nMemoryMax=256M\n", unit, StringComparison.Ordinal);
+        Assert.Contains("\nTasksMax=128\n", unit, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Configure_does_not_follow_a_link_the_service_user_plants_in_its_configuration_folder()
+    {
+        var package = await BuildPackageAsync(PublishedStation.HostRid, PublishedStation.Version, HostArch);
+        using var root = await DebianRoot.CreateAsync();
+        await Succeeds(root.RunAsync("dpkg", ["-i", root.CopyIn(package)]), "dpkg -i");
+        var shadow = (await Succeeds(root.RunAsync("stat", ["-c", "%U %G %a", "/etc/shadow"]), "stat /etc/shadow")).Trim();
+
+        // /etc/intercom is the service user's to write (web page saves). Whoever runs code as that user can put a link
+        // where the package expects its files; root's chown/chmod in postinst must not follow it to /etc/shadow.
+        await Succeeds(root.RunAsync("ln", ["-s", "/etc/shadow", Config + ".good"], user: "intercom"), "ln -s as intercom");
+        var reinstall = await Succeeds(root.RunAsync("dpkg", ["-i", root.CopyIn(package)]), "dpkg -i (again: postinst configure)");
+
+        Assert.Equal(shadow, (await Succeeds(root.RunAsync("stat", ["-c", "%U %G %a", "/etc/shadow"]), "stat /etc/shadow")).Trim());
+        Assert.Equal("intercom", (await Succeeds(root.RunAsync("stat", ["-c", "%U", "-L", "--", Config]), "stat")).Trim());
+        Assert.Equal("/etc/shadow", ResolveLink(root, Config + ".good"));
+        Assert.Contains("intercom.json.good is not a regular file of its own", reinstall, StringComparison.Ordinal);
     }
 
     [Fact]

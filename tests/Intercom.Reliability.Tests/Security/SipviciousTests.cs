@@ -60,10 +60,11 @@ public sealed class SipviciousTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Equal(0, _station.Count("auto-answered"));
         Assert.Equal(0, _station.Count("energised"));
 
-        // The OPTIONS scan (hundreds of requests in a few seconds) ran into the limiter: 127.0.0.1 is refused or ignored
-        // for a while; another address still gets its answer.
-        Assert.Contains(await Options(IPAddress.Loopback), new int?[] { null, 503 });
+        // The OPTIONS scan (hundreds of requests in a few seconds) ran into the limiter (svwar's "weird" rows are its
+        // 503s); another address still gets its answer. Once the scan stops, 127.0.0.1 is answered again: a UDP source
+        // address proves nothing (anyone can forge the PBX's), so the limiter holds it to its rate but never blocks it.
         Assert.Equal(200, await Options(IPAddress.Parse("127.0.0.2")));
+        Assert.Equal(200, await Options(IPAddress.Loopback));
     }
 
     [Fact]

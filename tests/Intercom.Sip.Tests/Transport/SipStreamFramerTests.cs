@@ -98,6 +98,80 @@ public class SipStreamFramerTests
     }
 
     [Fact]
+    public void A_ping_split_across_reads_is_still_a_ping_when_the_reader_drains_between_reads()
+    {
+        // What a connection does: take frames until NeedMoreData after every read. The first half must stay pending.
+        var framer = new SipStreamFramer();
+        Assert.True(framer.Write("\r\n\r\n\r\n"u8));
+        Assert.Equal(SipFrameKind.KeepAlivePing, framer.TryReadFrame(out _));
+        Assert.Equal(SipFrameKind.KeepAlivePong, framer.TryReadFrame(out _));
+        Assert.Equal(SipFrameKind.NeedMoreData, framer.TryReadFrame(out _));
+        Assert.True(framer.Write("\r\n\r\n\r\n"u8));
+        Assert.Equal(SipFrameKind.KeepAlivePing, framer.TryReadFrame(out _));
+        Assert.Equal(SipFrameKind.KeepAlivePing, framer.TryReadFrame(out _));
+        Assert.Equal(SipFrameKind.NeedMoreData, framer.TryReadFrame(out _));
+    }
+
+    [Fact]
+    public void A_new_framer_holds_a_small_buffer_not_the_largest_message()
+    {
+        var framer = new SipStreamFramer(maxHeaderBytes: 16 * 1024, maxBodyBytes: 48 * 1024);
+        Assert.Equal(SipStreamFramer.InitialBufferBytes, framer.Capacity);
+        Assert.True(framer.Capacity < 64 * 1024 / 8);
+    }
+
+    [Fact]
+    public void The_buffer_grows_for_a_large_message_read_in_pieces_and_shrinks_back_once_it_is_taken()
+    {
+        var framer = new SipStreamFramer(maxHeaderBytes: 16 * 1024, maxBodyBytes: 48 * 1024);
+        var body = new string('b', 40_000);
+        var bytes = Encoding.ASCII.GetBytes(NoBody.Replace("l: 0", "l: " + body.Length, StringComparison.Ordinal) + body);
+        var offset = 0;
+        var kind = SipFrameKind.NeedMoreData;
+        ReadOnlySpan<byte> message = default;
+        while (offset < bytes.Length)
+        {
+            // As a socket read would: as much as fits in what the framer offers.
+            var memory = framer.GetWriteMemory();
+            Assert.False(memory.IsEmpty);
+            var count = Math.Min(memory.Length, bytes.Length - offset);
+            bytes.AsSpan(offset, count).CopyTo(memory.Span);
+            framer.Advance(count);
+            offset += count;
+            kind = framer.TryReadFrame(out message);
+            Assert.InRange(framer.Capacity, SipStreamFramer.InitialBufferBytes, 64 * 1024);
+        }
+
+        Assert.Equal(SipFrameKind.Message, kind);
+        Assert.Equal(bytes.Length, message.Length);
+        Assert.True(framer.Capacity >= bytes.Length);
+        Assert.Equal(SipFrameKind.NeedMoreData, framer.TryReadFrame(out _));
+        framer.GetWriteMemory();
+        Assert.Equal(SipStreamFramer.InitialBufferBytes, framer.Capacity);
+    }
+
+    [Fact]
+    public void The_buffer_never_grows_past_the_limits_a_header_block_without_end_is_malformed_first()
+    {
+        var framer = new SipStreamFramer(maxHeaderBytes: 16 * 1024, maxBodyBytes: 48 * 1024);
+        var junk = Encoding.ASCII.GetBytes("INVITE sip:x SIP/2.0\r\n" + new string('a', 100_000));
+        var offset = 0;
+        var kind = SipFrameKind.NeedMoreData;
+        while (kind == SipFrameKind.NeedMoreData && offset < junk.Length)
+        {
+            var memory = framer.GetWriteMemory();
+            var count = Math.Min(memory.Length, junk.Length - offset);
+            junk.AsSpan(offset, count).CopyTo(memory.Span);
+            framer.Advance(count);
+            offset += count;
+            kind = framer.TryReadFrame(out _);
+        }
+
+        Assert.Equal(SipFrameKind.Malformed, kind);
+        Assert.InRange(framer.Capacity, 1, 64 * 1024);
+    }
+
+    [Fact]
     public void A_lone_CR_waits_for_its_LF()
     {
         var framer = new SipStreamFramer();
