@@ -1,4 +1,5 @@
 using Intercom.Sip.Messages;
+using Intercom.Sip.Transport;
 
 namespace Intercom.Sip.UserAgent;
 
@@ -15,8 +16,17 @@ public sealed class DialOptions
     public SipUri? OutboundProxy { get; init; }
 
     /// <summary>
-    /// Answers a 401/407 challenge by adding credentials to the re-sent request; returns false when it cannot (no or wrong
-    /// credentials), and the call then ends with the challenge status.
+    /// The account's transport: the next hop is located over it only, with no fall-back to another (RFC 3261 §26.2: a
+    /// TLS account's INVITE never goes over UDP or TCP). Null: RFC 3263 decides. Whatever this says, an offer with SDES
+    /// keys (a=crypto) is sent over TLS or the call fails (RFC 4568 §8.3).
     /// </summary>
-    public Func<SipRequest, SipResponse, bool>? Authorize { get; init; }
+    public SipTransportProtocol? Transport { get; init; }
+
+    /// <summary>
+    /// Answers a 401/407 challenge by adding credentials to the re-sent request (first argument), given the challenge and
+    /// the destination the challenged request went to (the flow it came back over); returns false when it cannot or must
+    /// not (no or wrong credentials, a realm or server that is not the account's), and the call then ends with the
+    /// challenge status.
+    /// </summary>
+    public Func<SipRequest, SipResponse, SipDestination, bool>? Authorize { get; init; }
 }

@@ -78,6 +78,9 @@ public sealed class SipCall : IClientTransactionUser
     /// </summary>
     public IPEndPoint? IncomingSource => _serverInvite?.Flow.RemoteEndPoint;
 
+    /// <summary>The transport the incoming INVITE came over (null for outgoing calls): an answer goes back over it.</summary>
+    public SipTransportProtocol? IncomingTransport => _serverInvite?.Flow.Protocol;
+
     public CallEndReason? EndReason { get; private set; }
 
     /// <summary>The final status that ended the call, when a response did (e.g. 486 Busy Here).</summary>
@@ -206,10 +209,18 @@ public sealed class SipCall : IClientTransactionUser
         _invite = new SipRequest(SipMethods.Invite, RemoteUri.Clone(), headers);
         _ua.AddCommonHeaders(_invite, isResponse: false);
         SetBody(_invite, _media!.CreateOffer(hold: false));
-        _ua.Locate(nextHopUri, destinations =>
+        var required = CallTransportBinding.Required(options.Transport, _invite.Body.Span);
+        _ua.Locate(CallTransportBinding.LocateUri(nextHopUri, required), located =>
         {
+            // Only the account's transport (TLS whenever the offer carries SDES keys): no fall-back to a weaker one.
+            var destinations = CallTransportBinding.Allowed(located, required);
             if (destinations.Count == 0)
             {
+                if (required is { } protocol)
+                {
+                    CallTransportBinding.LogNoBoundDestination(_ua.Log, RemoteUri.ToString(), protocol.ToViaToken(), nextHopUri.ToString());
+                }
+
                 End(CallEndReason.TransportError, 503);
                 return;
             }
@@ -278,7 +289,7 @@ public sealed class SipCall : IClientTransactionUser
             // refuses a challenge to credentials it just sent (wrong password); a stale nonce is answered again.
             _authAttempts++;
             var retry = CloneForRetry(_invite!);
-            if (authorize(retry, response))
+            if (authorize(retry, response, transaction.Destination))
             {
                 _invite = retry;
                 _inviteTx = _ua.Transactions.SendRequest(retry, [_nextHop!.Value], this);
@@ -850,8 +861,11 @@ public sealed class SipCall : IClientTransactionUser
     private void LocateInDialog(Dialog dialog, Action<SipDestination> then)
     {
         var next = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
-        _ua.Locate(next, destinations =>
+        _ua.Locate(next, located =>
         {
+            // A call placed over TLS keeps TLS for the rest of its dialog (its re-INVITEs carry the SDES keys again): a
+            // route or target that would go in clear is reached through the flow the INVITE took instead.
+            var destinations = _nextHop is { Protocol: SipTransportProtocol.Tls } ? CallTransportBinding.Allowed(located, SipTransportProtocol.Tls) : located;
             if (destinations.Count > 0)
             {
                 then(destinations[0]);

@@ -5,7 +5,7 @@ using Intercom.Media.Streams;
 namespace Intercom.Calls;
 
 /// <summary>What every call's media offers and how its audio stream behaves (from the configuration's media section and the account).</summary>
-public sealed class CallMediaOptions
+public sealed record CallMediaOptions
 {
     /// <summary>First port of the RTP range (RTP even, RTCP the odd port after it).</summary>
     public int RtpPortMin { get; init; } = 10000;
@@ -22,7 +22,7 @@ public sealed class CallMediaOptions
     /// <summary>Our a=ptime in ms.</summary>
     public int PacketTimeMs { get; init; } = 20;
 
-    /// <summary>SRTP by SDES: off, offered (best effort) or required.</summary>
+    /// <summary>SRTP by SDES: off, offered (best effort) or required (the account's policy: each call sets its own).</summary>
     public SrtpPolicy Srtp { get; init; } = SrtpPolicy.Disabled;
 
     /// <summary>A call whose RTP stopped for this long is ended; zero never.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using Intercom.Media.Dtmf;
+using Intercom.Media.Srtp;
 using Intercom.Sip.Messages;
 using Intercom.Sip.UserAgent;
 using Intercom.Station.Calls;
@@ -28,12 +29,16 @@ public sealed class SipCallControl : ICallControl, IDisposable
     // account with new media; calls in progress keep what they were placed or answered with.
     private volatile CallProfile _profile;
 
-    public SipCallControl(SipUserAgent agent, CallAccount account, Func<CallMediaSession> mediaFactory, Action<StationTone> tones, TimeProvider time)
+    /// <summary>Creates the call API.</summary>
+    /// <param name="agent">The SIP user agent.</param>
+    /// <param name="accounts">The accounts calls go out through, the default first (at least one).</param>
+    /// <param name="mediaFactory">A call's media with the SRTP policy of the account it goes through.</param>
+    /// <param name="tones">Plays the station's tones.</param>
+    /// <param name="time">Clock of the DTMF deduplication.</param>
+    public SipCallControl(SipUserAgent agent, IReadOnlyList<CallAccount> accounts, Func<SrtpPolicy, CallMediaSession> mediaFactory, Action<StationTone> tones, TimeProvider time)
     {
         _agent = agent ?? throw new ArgumentNullException(nameof(agent));
-        ArgumentNullException.ThrowIfNull(account);
-        ArgumentNullException.ThrowIfNull(mediaFactory);
-        _profile = new CallProfile(account, mediaFactory);
+        _profile = CallProfile.Of(accounts, mediaFactory);
         _tones = tones ?? throw new ArgumentNullException(nameof(tones));
         _time = time ?? throw new ArgumentNullException(nameof(time));
         agent.IncomingCall += OnIncoming;
@@ -41,19 +46,38 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
     public event EventHandler<CallEventArgs>? CallEvent;
 
-    /// <summary>The account the next outgoing call is placed with.</summary>
-    public CallAccount Account => _profile.Account;
+    /// <summary>The default account: the one a call whose target names none of the accounts' servers is placed with.</summary>
+    public CallAccount Account => _profile.Accounts[0];
+
+    /// <summary>Every account calls can go out through, the default first.</summary>
+    public IReadOnlyList<CallAccount> Accounts => _profile.Accounts;
 
     /// <summary>
-    /// Uses <paramref name="account"/> and <paramref name="mediaFactory"/> from the next call on (a configuration change
+    /// Uses <paramref name="accounts"/> and <paramref name="mediaFactory"/> from the next call on (a configuration change
     /// applied live). Calls in progress keep their dialog, credentials and media: their in-dialog requests (re-INVITE,
     /// BYE, INFO) go on as agreed (RFC 3261 §12.2), so nothing of a call that is up is touched.
     /// </summary>
-    public void Reconfigure(CallAccount account, Func<CallMediaSession> mediaFactory)
+    public void Reconfigure(IReadOnlyList<CallAccount> accounts, Func<SrtpPolicy, CallMediaSession> mediaFactory) =>
+        _profile = CallProfile.Of(accounts, mediaFactory);
+
+    /// <summary>
+    /// The account a call to <paramref name="target"/> goes out through: the first whose domain, registrar or outbound
+    /// proxy the target is on, else the default. Its identity, route, transport, SRTP policy and credentials all come
+    /// from it (never the identity of one and the keys or password of another).
+    /// </summary>
+    public CallAccount AccountFor(SipUri target)
     {
-        ArgumentNullException.ThrowIfNull(account);
-        ArgumentNullException.ThrowIfNull(mediaFactory);
-        _profile = new CallProfile(account, mediaFactory);
+        ArgumentNullException.ThrowIfNull(target);
+        var accounts = _profile.Accounts;
+        foreach (var account in accounts)
+        {
+            if (account.Serves(target))
+            {
+                return account;
+            }
+        }
+
+        return accounts[0];
     }
 
     /// <summary>Calls in progress (for status and leak checks).</summary>
@@ -66,16 +90,17 @@ public sealed class SipCallControl : ICallControl, IDisposable
     {
         var handle = new CallHandle(Interlocked.Increment(ref _nextId));
         var profile = _profile;
-        if (!TryTargetUri(target, profile.Account, out var uri))
+        if (!TryTargetUri(target, profile.Accounts[0], out var uri))
         {
             Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
             return handle;
         }
 
+        var account = AccountFor(uri);
         CallMediaSession media;
         try
         {
-            media = profile.Media();
+            media = profile.Media(account.Srtp);
         }
         catch (System.Net.Sockets.SocketException)
         {
@@ -86,10 +111,11 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
         var call = _agent.Dial(uri, new DialOptions
         {
-            From = profile.Account.Identity,
+            From = account.Identity,
             Media = media.OfferAnswer,
-            OutboundProxy = profile.Account.OutboundProxy,
-            Authorize = profile.Account.Authorize,
+            OutboundProxy = account.OutboundProxy,
+            Transport = account.Transport,
+            Authorize = account.Authorize,
         });
         Track(handle, call, media);
         return handle;
@@ -101,7 +127,10 @@ public sealed class SipCallControl : ICallControl, IDisposable
         {
             try
             {
-                leg.Media = _profile.Media();
+                // SDES keys only in an answer that goes back over TLS (RFC 4568 §8.3): a call that came in over UDP or
+                // TCP is answered without SRTP, whatever the account asks (with "required", the offer is then refused).
+                var srtp = leg.Call.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls ? _profile.Accounts[0].Srtp : SrtpPolicy.Disabled;
+                leg.Media = _profile.Media(srtp);
             }
             catch (System.Net.Sockets.SocketException)
             {
@@ -288,7 +317,20 @@ public sealed class SipCallControl : ICallControl, IDisposable
         _ => StationEnd.Failed,
     };
 
-    private sealed record CallProfile(CallAccount Account, Func<CallMediaSession> Media);
+    private sealed record CallProfile(IReadOnlyList<CallAccount> Accounts, Func<SrtpPolicy, CallMediaSession> Media)
+    {
+        public static CallProfile Of(IReadOnlyList<CallAccount> accounts, Func<SrtpPolicy, CallMediaSession> media)
+        {
+            ArgumentNullException.ThrowIfNull(accounts);
+            ArgumentNullException.ThrowIfNull(media);
+            if (accounts.Count == 0)
+            {
+                throw new ArgumentException("At least one account (the default) is needed.", nameof(accounts));
+            }
+
+            return new CallProfile([.. accounts], media);
+        }
+    }
 
     private sealed class Leg(CallHandle handle, SipCall call, DtmfDeduplicator deduplicator)
     {

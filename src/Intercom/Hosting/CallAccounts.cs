@@ -2,46 +2,113 @@ using System.Net;
 using System.Net.Sockets;
 using Intercom.Calls;
 using Intercom.Configuration;
+using Intercom.Media.Srtp;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Authentication;
 using Intercom.Sip.UserAgent.Registration;
+using Microsoft.Extensions.Logging;
 
 namespace Intercom.Hosting;
 
 /// <summary>The configuration's accounts turned into what the SIP side uses: the call identity, registration settings, the media address.</summary>
 internal static class CallAccounts
 {
-    /// <summary>The identity and route of outgoing calls: the first account, or the station's name at our own address.</summary>
-    public static CallAccount CreateCallAccount(IntercomConfig config)
+    /// <summary>
+    /// The accounts outgoing calls can go through, in configuration order (the first is the default): each with its own
+    /// identity, route, transport, SRTP policy and credentials. Without accounts: the station's name at our own address.
+    /// </summary>
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="registrations">Where each account's registration (its realm and flow) is found when a challenge comes.</param>
+    /// <param name="log">Where refused challenges are reported.</param>
+    public static IReadOnlyList<CallAccount> CreateCallAccounts(IntercomConfig config, AccountRegistrations registrations, ILogger log)
     {
         if (config.Accounts.Count == 0)
         {
             // Direct IP calls only: our identity is the station's name at our own address.
-            return new CallAccount { Identity = new SipNameAddress(SipUri.Parse("sip:intercom@localhost"), config.Name), Domain = "localhost" };
+            return [new CallAccount { Identity = new SipNameAddress(SipUri.Parse("sip:intercom@localhost"), config.Name), Domain = "localhost" }];
         }
 
-        var account = config.Accounts[0];
+        return [.. config.Accounts.Select(a => CreateCallAccount(a, config, registrations, log))];
+    }
+
+    private static CallAccount CreateCallAccount(SipAccountConfig account, IntercomConfig config, AccountRegistrations registrations, ILogger log)
+    {
         var aor = SipUri.Parse(account.Aor);
-        Func<SipRequest, SipResponse, bool>? authorize = null;
+        var transport = Transport(account);
+        var registrar = account.Registrar is { Length: > 0 } configured ? SipUri.Parse(configured)
+            : account.Register ? new SipUri(aor.Scheme, null, aor.Host, aor.Port) : null;
+        var proxy = account.OutboundProxy is { Length: > 0 } outbound ? SipUri.Parse(outbound) : null;
+
+        // RFC 3261 §26.2 / RFC 5630: a TCP or TLS account's calls take its transport to its own server. Without an
+        // outbound proxy that is its registrar (where its flow is), never the target located over UDP by RFC 3263.
+        SipTransportProtocol? bound = transport == SipTransportProtocol.Udp ? null : transport;
+        var route = proxy ?? (bound is not null ? registrar : null);
+        if (route is not null && bound is { } protocol && !route.IsSecure)
+        {
+            route = route.Clone();
+            route.Parameters.Set("transport", protocol == SipTransportProtocol.Tcp ? "tcp" : "tls");
+        }
+
+        Func<SipRequest, SipResponse, SipDestination, bool>? authorize = null;
         if (Credentials(account) is { } credentials)
         {
-            // §22.2/§22.3: one authenticator per account caches the realm's nonce; it refuses a second challenge for
-            // fresh credentials (wrong password) so a call never loops on 407.
-            var authenticator = new DigestAuthenticator(credentials);
-            authorize = (request, challenge) =>
-                authenticator.HandleChallenge(request, challenge) == DigestChallengeOutcome.Authorized && authenticator.Authorize(request) > 0;
+            // §22: the credentials answer only the account's own server (its registration's flow, or the configured
+            // proxy all its calls go through) in the realm its registrar uses; a callee's or stranger's challenge gets
+            // nothing. One authenticator per account caches the realm's nonce and refuses a second challenge to fresh
+            // credentials (wrong password), so a call never loops on 407.
+            var id = account.Id;
+            var domain = aor.Host;
+            var viaProxyOnly = route is not null;
+            var authenticator = new BoundDigestAuthenticator(credentials,
+                destination => Registration(registrations, id) is { } registration
+                    ? registration.Destination is { } flow && flow.Protocol == destination.Protocol && flow.EndPoint.Equals(destination.EndPoint)
+                    : viaProxyOnly,
+                () => Registration(registrations, id) is { AuthenticatedRealms.Count: > 0 } registration ? registration.AuthenticatedRealms : [domain],
+                log);
+            authorize = (request, challenge, destination) => authenticator.Answer(request, challenge, destination) == DigestChallengeOutcome.Authorized;
         }
 
+        List<SipUri> servers = [new SipUri(aor.Scheme, null, aor.Host, aor.Port)];
+        servers.AddRange(new[] { registrar, proxy }.OfType<SipUri>());
         return new CallAccount
         {
+            Id = account.Id,
             Identity = new SipNameAddress(aor, account.DisplayName ?? config.Name),
             Domain = aor.Port is int port ? $"{aor.Host}:{port}" : aor.Host,
-            OutboundProxy = account.OutboundProxy is { Length: > 0 } proxy ? SipUri.Parse(proxy) : null,
+            OutboundProxy = route,
+            Transport = bound,
+            Srtp = account.Srtp switch
+            {
+                "offered" => SrtpPolicy.Optional,
+                "required" => SrtpPolicy.Required,
+                _ => SrtpPolicy.Disabled,
+            },
             Authorize = authorize,
+            Servers = servers,
         };
     }
+
+    private static RegistrationClient? Registration(AccountRegistrations registrations, string accountId)
+    {
+        foreach (var registration in registrations.Current)
+        {
+            if (registration.AccountId == accountId)
+            {
+                return registration.Client;
+            }
+        }
+
+        return null;
+    }
+
+    private static SipTransportProtocol Transport(SipAccountConfig account) => account.Transport switch
+    {
+        "tcp" => SipTransportProtocol.Tcp,
+        "tls" => SipTransportProtocol.Tls,
+        _ => SipTransportProtocol.Udp,
+    };
 
     /// <summary>How <paramref name="account"/> registers, with <paramref name="agent"/>'s product name.</summary>
     public static RegistrationOptions RegistrationOptions(SipAccountConfig account, IntercomConfig config, SipUserAgentOptions agent) => new()
@@ -49,12 +116,7 @@ internal static class CallAccounts
         AddressOfRecord = SipUri.Parse(account.Aor),
         Registrar = account.Registrar is { Length: > 0 } registrar ? SipUri.Parse(registrar) : null,
         OutboundProxy = account.OutboundProxy is { Length: > 0 } proxy ? SipUri.Parse(proxy) : null,
-        Transport = account.Transport switch
-        {
-            "tcp" => SipTransportProtocol.Tcp,
-            "tls" => SipTransportProtocol.Tls,
-            _ => SipTransportProtocol.Udp,
-        },
+        Transport = Transport(account),
         Credentials = Credentials(account),
         DisplayName = account.DisplayName ?? config.Name,
         // Each binding's Contact carries its own AOR's user (as baresip's and pjsua's accounts do): a registrar or its

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Intercom.Calls;
 using Intercom.Configuration;
+using Intercom.Media.Srtp;
 using Intercom.Sip.UserAgent;
 using Microsoft.Extensions.Logging;
 
@@ -51,11 +52,14 @@ internal sealed partial class CallReconfiguration
         _log = logs.CreateLogger("intercom");
     }
 
-    /// <summary>The media factory of calls with <paramref name="config"/>'s media options, from <paramref name="address"/>.</summary>
-    public static Func<CallMediaSession> MediaFactory(IntercomConfig config, IPAddress address, CallAudio audio, TimeProvider time)
+    /// <summary>
+    /// The media factory of calls with <paramref name="config"/>'s media options, from <paramref name="address"/>, and the
+    /// SRTP policy of the account each call goes through.
+    /// </summary>
+    public static Func<SrtpPolicy, CallMediaSession> MediaFactory(IntercomConfig config, IPAddress address, CallAudio audio, TimeProvider time)
     {
         var options = CallAudioHosting.MediaOptions(config, time);
-        return () => CallMediaSession.Create(address, options, audio);
+        return srtp => CallMediaSession.Create(address, options with { Srtp = srtp }, audio);
     }
 
     /// <summary>Applies what changed in <paramref name="config"/> (validated) and names the sections applied, in <see cref="LiveSections"/> order.</summary>
@@ -94,7 +98,7 @@ internal sealed partial class CallReconfiguration
             if (name || accounts || media)
             {
                 // Built here (the media address may need DNS), swapped on the SIP loop after the registrations changed.
-                var account = CallAccounts.CreateCallAccount(config);
+                var callAccounts = CallAccounts.CreateCallAccounts(config, _registrations, _log);
                 try
                 {
                     _mediaAddress = CallAccounts.MediaAddress(config, _sip);
@@ -108,10 +112,10 @@ internal sealed partial class CallReconfiguration
                 var factory = MediaFactory(config, _mediaAddress, _audio, _time);
                 await _sip.InvokeAsync(() =>
                 {
-                    _calls.Reconfigure(account, factory);
+                    _calls.Reconfigure(callAccounts, factory);
                     return true;
                 }).ConfigureAwait(false);
-                LogCallsReconfigured(_log, account.Identity.Uri.ToString(), _calls.ActiveLegs);
+                LogCallsReconfigured(_log, callAccounts[0].Identity.Uri.ToString(), _calls.ActiveLegs);
             }
 
             if (audio)

@@ -90,7 +90,7 @@ public sealed class StationApp : IDisposable
             admission.TrustServersOf(accounts);
             audio = CallAudioHosting.CreateAudio(config, simulate, time, logs);
             var mediaAddress = CallAccounts.MediaAddress(config, sip);
-            var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccount(config), CallReconfiguration.MediaFactory(config, mediaAddress, audio, time), audio.PlayTone, time);
+            var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccounts(config, accounts, log), CallReconfiguration.MediaFactory(config, mediaAddress, audio, time), audio.PlayTone, time);
             var station = new DoorStation(config.Station, board, calls, time, logs.CreateLogger("station"));
             station.Start();
             StartupOrder.ReportRegistrations(sip, accounts, station);

@@ -47,7 +47,7 @@ public sealed class RtpHijackTests(ITestOutputHelper output)
         {
             From = new SipNameAddress(SipUri.Parse("sip:resident@127.0.0.1"), "Resident"),
             Media = media.OfferAnswer,
-            Authorize = (request, challenge) => digest.HandleChallenge(request, challenge) == DigestChallengeOutcome.Authorized && digest.Authorize(request) > 0,
+            Authorize = (request, challenge, _) => digest.HandleChallenge(request, challenge) == DigestChallengeOutcome.Authorized && digest.Authorize(request) > 0,
         });
         var probe = new CallProbe(call);
         await probe.WaitForAsync("answered", Wait);

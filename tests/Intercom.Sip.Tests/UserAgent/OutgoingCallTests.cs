@@ -13,7 +13,7 @@ public sealed class OutgoingCallTests : IDisposable
 
     public void Dispose() => _bench.Dispose();
 
-    private SipCall Dial(Func<SipRequest, SipResponse, bool>? authorize = null)
+    private SipCall Dial(Func<SipRequest, SipResponse, Intercom.Sip.Transport.SipDestination, bool>? authorize = null)
     {
         var call = _bench.Agent.Dial(SipUri.Parse("sip:bob@198.51.100.7:5070"), new DialOptions
         {
@@ -95,7 +95,7 @@ public sealed class OutgoingCallTests : IDisposable
     public void A_challenge_is_answered_once_with_credentials_in_a_new_transaction()
     {
         var asked = 0;
-        Dial((request, challenge) =>
+        Dial((request, challenge, _) =>
         {
             // Like the digest authenticator: the first challenge is answered, a second one means wrong credentials.
             asked++;

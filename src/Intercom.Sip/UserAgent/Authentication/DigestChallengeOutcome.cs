@@ -17,4 +17,16 @@ public enum DigestChallengeOutcome
 
     /// <summary>No challenge could be answered: not Digest, an unknown algorithm, an unknown qop, or not a 401/407.</summary>
     Unsupported,
+
+    /// <summary>
+    /// The challenge came from a server other than the account's registrar or proxy (not over the account's flow): the
+    /// credentials are not sent (<see cref="BoundDigestAuthenticator"/>).
+    /// </summary>
+    ForeignServer,
+
+    /// <summary>
+    /// The challenge names no realm the account's registrar uses (a callee or another domain asking): the credentials are
+    /// not sent, since a digest for a realm of the challenger's choosing is an offline guessing oracle for the password.
+    /// </summary>
+    ForeignRealm,
 }

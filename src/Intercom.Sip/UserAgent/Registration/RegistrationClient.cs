@@ -64,6 +64,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     private bool _inFlight;
     private IReadOnlyList<SipDestination> _targets = [];
     private SipDestination? _destination;
+    private string[] _authenticatedRealms = [];
     private SipUri? _contact;
     private SipUri? _staleContact;
     private SipTransportProtocol _contactProtocol;
@@ -144,6 +145,19 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     /// </summary>
     public IReadOnlyList<SipDestination> Servers => Volatile.Read(ref _targets);
 
+    /// <summary>
+    /// The server (transport, address) the registration last heard from: the account's flow, over which its other
+    /// requests may be challenged. Null before an answer and after a timeout. Read on the SIP loop.
+    /// </summary>
+    public SipDestination? Destination => _destination;
+
+    /// <summary>
+    /// The realms whose credentials the registrar accepted (those of the last REGISTER it answered 2xx): the protection
+    /// space the account's credentials belong to (RFC 3261 §22.1). Empty until then, or when it asked for none. Read on
+    /// the SIP loop.
+    /// </summary>
+    public IReadOnlyCollection<string> AuthenticatedRealms => _authenticatedRealms;
+
     /// <summary>The Call-ID all REGISTERs of this client share (RFC 3261 §10.2.4).</summary>
     public string CallId => _callId;
 
@@ -214,6 +228,14 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         int code = response.StatusCode;
         if (code is >= 200 and < 300)
         {
+            string[] realms = [.. DigestAuthorization.ReadAll(transaction.Request, SipHeaderNames.Authorization)
+                .Concat(DigestAuthorization.ReadAll(transaction.Request, SipHeaderNames.ProxyAuthorization)).Select(a => a.Realm).Distinct(StringComparer.Ordinal)];
+            if (realms.Length > 0 && !_unregistering)
+            {
+                // A refresh the registrar took without asking keeps the realm it had learned.
+                _authenticatedRealms = realms;
+            }
+
             OnSuccess(response);
         }
         else if (code is 401 or 407)
