@@ -1,5 +1,6 @@
 using System.Net;
 using Intercom.Web.Api;
+using Intercom.Web.Routing;
 using Intercom.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,12 +24,16 @@ public sealed partial class WebServer : IAsyncDisposable
     private readonly IHost _app;
     private readonly EventStream _stream;
 
-    private WebServer(IHost app, EventStream stream, Uri address)
+    private WebServer(IHost app, EventStream stream, Uri address, IReadOnlyList<RouteSpec> routes)
     {
         _app = app;
         _stream = stream;
         Address = address;
+        Routes = routes;
     }
+
+    /// <summary>The routes this server answers, with who may call each (tests check it against <see cref="WebRoutes.All"/>).</summary>
+    internal IReadOnlyList<RouteSpec> Routes { get; }
 
     /// <summary>Where the page is served (with the real port when the configuration asked for port 0).</summary>
     public Uri Address { get; }
@@ -54,12 +59,12 @@ public sealed partial class WebServer : IAsyncDisposable
         // The stream's status poll is a real-time push cadence, not station logic: always the system clock.
         var stream = new EventStream(station, TimeProvider.System);
         var assets = new StaticAssets();
-        var api = new WebApi(station, state, sessions, new LoginThrottle(options.Time), guard, stream, log);
-        var routes = new RequestRouter();
+        var api = new WebApi(station, state, sessions, new LoginThrottle(options.Time), new LoginThrottle(options.Time), guard, stream, log);
+        var routes = new RequestRouter(guard.AuthorizeAsync);
         api.Map(routes);
-        routes.MapGet("/", assets.ServeAsync);
-        routes.MapGet("/app.js", assets.ServeAsync);
-        routes.MapGet("/app.css", assets.ServeAsync);
+        routes.Map(WebRoutes.Page, assets.ServeAsync);
+        routes.Map(WebRoutes.Script, assets.ServeAsync);
+        routes.Map(WebRoutes.Style, assets.ServeAsync);
         var hostFilter = new HostFilter(web.AllowedHosts, options.Time, log);
 
         // The generic host with a web host of Kestrel's core and nothing else: WebApplication (even its empty builder)
@@ -122,7 +127,7 @@ public sealed partial class WebServer : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         LogListening(log, bound, state.SetupRequired ? " (first start: open the page to set the admin password)" : "");
-        return new WebServer(app, stream, address);
+        return new WebServer(app, stream, address, routes.Routes);
     }
 
     public async ValueTask DisposeAsync()

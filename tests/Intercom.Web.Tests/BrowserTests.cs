@@ -221,6 +221,11 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         using var client = web.NewClient();
         using var status = await client.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/status", token: token));
         Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+        // Created with the page's default scope, "read": it sees the status but cannot open the door.
+        await Expect(page.Locator("#tokens .scopes")).ToHaveTextAsync("read");
+        using var open = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", token: token));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, open.StatusCode);
+        Assert.DoesNotContain(web.App.Station.Events.Snapshot(), e => e.Message.Contains("opened by API token", StringComparison.Ordinal));
         await page.ClickAsync("#logout");
         await Expect(page.Locator("#view-login")).ToBeVisibleAsync();
         await page.Context.CloseAsync();

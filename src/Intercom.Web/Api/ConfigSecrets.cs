@@ -64,6 +64,12 @@ internal static class ConfigSecrets
                 return false;
             }
 
+            if (DoorCodeChanges.TooMany((JsonObject)incoming) is { Count: > 0 } tooMany)
+            {
+                errors = tooMany;
+                return false;
+            }
+
             Merge(incoming, JsonSerializer.SerializeToNode(current, ConfigJsonContext.Default.IntercomConfig));
             FinishCodeEntries(incoming);
             completed = Encoding.UTF8.GetBytes(incoming.ToJsonString());
