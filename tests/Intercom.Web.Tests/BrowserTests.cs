@@ -20,6 +20,14 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page.Locator("#view-setup")).ToBeVisibleAsync();
         await Expect(page.Locator("#view-login")).ToBeHiddenAsync();
         await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-setup.png") });
+        // Without the setup secret (someone who merely reached the port first) the station stays unclaimed.
+        await page.FillAsync("#setup-secret", "AAAA-BBBB-CCCC-DDDD-EEEE");
+        await page.FillAsync("#setup-password", "attacker password");
+        await page.FillAsync("#setup-repeat", "attacker password");
+        await page.ClickAsync("#setup-form button");
+        await Expect(page.Locator("#notice")).ToContainTextAsync("setupSecret: missing or wrong");
+        await Expect(page.Locator("#view-setup")).ToBeVisibleAsync();
+        await page.FillAsync("#setup-secret", StationWeb.SetupSecretOf(web.Directory));
         await page.FillAsync("#setup-password", StationWeb.AdminPassword);
         await page.FillAsync("#setup-repeat", StationWeb.AdminPassword);
         await page.ClickAsync("#setup-form button");

@@ -7,8 +7,8 @@ namespace Intercom.Web.Api;
 /// <summary>GET /api/session: what the page needs to decide between setup, login and the app.</summary>
 internal sealed record SessionInfo(bool SetupRequired, bool Authenticated, string? Csrf, string Name, string? StateError);
 
-/// <summary>POST /api/setup and /api/login.</summary>
-internal sealed record PasswordRequest(string? Password);
+/// <summary>POST /api/setup (with the setup secret) and /api/login.</summary>
+internal sealed record PasswordRequest(string? Password, string? SetupSecret = null);
 
 /// <summary>POST /api/password.</summary>
 internal sealed record ChangePasswordRequest(string? Current, string? Password);

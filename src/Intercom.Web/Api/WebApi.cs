@@ -25,6 +25,7 @@ internal sealed partial class WebApi(
     LoginThrottle configThrottle,
     RequestGuard guard,
     EventStream stream,
+    SetupSecret? setupSecret,
     ILogger log)
 {
     /// <summary>PUT /api/config: the admin password, re-entered on the page, when door codes change.</summary>
@@ -69,9 +70,33 @@ internal sealed partial class WebApi(
             return;
         }
 
+        var remote = Remote(ctx);
+        if (await Throttled(ctx, remote).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.PasswordRequest).ConfigureAwait(false);
         if (!ok)
         {
+            return;
+        }
+
+        // The first start belongs to whoever can read the station's journal or its configuration directory, not to
+        // whoever reaches the port first. A wrong secret counts like a wrong password.
+        if (setupSecret is null || !setupSecret.Matches(body?.SetupSecret))
+        {
+            var wait = throttle.Failed(remote);
+            LogWrongSetupSecret(log, remote.ToString());
+            if (wait > TimeSpan.Zero)
+            {
+                await TooManyAttempts(ctx, wait).ConfigureAwait(false);
+            }
+            else
+            {
+                await RequestGuard.Refuse(ctx, StatusCodes.Status401Unauthorized, "setupSecret: missing or wrong (the station printed it in its log at start and keeps it in web-setup-secret beside its configuration)").ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -87,7 +112,9 @@ internal sealed partial class WebApi(
             return;
         }
 
-        LogPasswordSet(log, Remote(ctx).ToString());
+        setupSecret.Remove();
+        throttle.Succeeded(remote);
+        LogPasswordSet(log, remote.ToString());
         await StartSession(ctx).ConfigureAwait(false);
     }
 
@@ -582,6 +609,9 @@ internal sealed partial class WebApi(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "web: admin password set from {Remote}")]
     private static partial void LogPasswordSet(ILogger logger, string remote);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: first-start setup with a missing or wrong setup secret from {Remote}")]
+    private static partial void LogWrongSetupSecret(ILogger logger, string remote);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "web: login from {Remote}")]
     private static partial void LogLogin(ILogger logger, string remote);

@@ -261,7 +261,7 @@ function on(id, event, handler) { $(id).addEventListener(event, handler); }
 on('setup-form', 'submit', async e => {
   e.preventDefault();
   if ($('setup-password').value !== $('setup-repeat').value) return notice('The two passwords differ.', true);
-  const r = await api('POST', '/api/setup', { password: $('setup-password').value });
+  const r = await api('POST', '/api/setup', { password: $('setup-password').value, setupSecret: $('setup-secret').value });
   if (!r.ok) return notice(r.data ? r.data.error : 'Refused', true);
   csrf = r.data.csrf;
   notice('Password set.');
