@@ -49,7 +49,7 @@ internal sealed partial class WebApi(
         routes.Map(WebRoutes.PutConfig, ctx => PutConfig(ctx));
         routes.Map(WebRoutes.Backup, ctx => Backup(ctx));
         routes.Map(WebRoutes.Events, ctx => Events(ctx));
-        routes.Map(WebRoutes.EventStream, ctx => stream.ServeAsync(ctx));
+        routes.Map(WebRoutes.EventStream, ctx => stream.ServeAsync(ctx, StillAllowed(ctx)));
         routes.Map(WebRoutes.PressButton, ctx => PressButton(ctx));
         routes.Map(WebRoutes.ListTokens, ctx => ListTokens(ctx));
         routes.Map(WebRoutes.CreateToken, ctx => CreateToken(ctx));
@@ -147,9 +147,19 @@ internal sealed partial class WebApi(
         await StartSession(ctx).ConfigureAwait(false);
     }
 
+    // A stream runs as long as the caller that opened it may still read: its session lives, or its token is not revoked.
+    private Func<bool> StillAllowed(HttpContext ctx)
+    {
+        var caller = RequestGuard.CallerOf(ctx);
+        return caller?.Session is { } session ? () => sessions.IsLive(session.Id)
+            : caller?.Token is { } token ? () => state.Tokens().Any(t => t.Token.Id == token.Id)
+            : () => false;
+    }
+
     private Task Logout(HttpContext ctx)
     {
         sessions.End(guard.SessionIdOf(ctx));
+        stream.CallersChanged();
         guard.DeleteSessionCookie(ctx);
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
@@ -187,6 +197,7 @@ internal sealed partial class WebApi(
 
         state.ChangePassword(body.Password!);
         sessions.EndAllExcept(session.Id);
+        stream.CallersChanged();
         LogPasswordSet(log, remote.ToString());
         await Json(ctx, new ActionResult("password changed; other sessions ended"), WebJsonContext.Default.ActionResult).ConfigureAwait(false);
     }
@@ -424,6 +435,7 @@ internal sealed partial class WebApi(
         }
 
         LogTokenRevoked(log, id);
+        stream.CallersChanged();
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
