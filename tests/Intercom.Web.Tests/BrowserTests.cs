@@ -123,8 +123,14 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page.Locator("[data-path='station.codes.1.id']")).ToHaveValueAsync("code2");
         await page.FillAsync("[data-path='station.codes.1.code']", added);
         await page.Locator("[data-path='station.codes.1.relay']").SelectOptionAsync("gate");
+        // A code change needs the admin password again: refused without it, saved with it.
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("door codes change: enter the admin password to save");
+        await Expect(page.Locator("#config-password")).ToHaveClassAsync("admin-password invalid");
+        await page.FillAsync("#config-password", StationWeb.AdminPassword);
         await page.ClickAsync("#save-config");
         await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+        await Expect(page.Locator("#config-password")).ToHaveValueAsync("");
 
         Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
         Assert.Equal([("code1", StationWeb.DoorCode, "door"), ("code2", added, "gate")], onDisk!.Station.Codes.Select(c => (c.Id, c.Code, c.Relay)));

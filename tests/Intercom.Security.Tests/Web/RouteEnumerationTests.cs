@@ -18,6 +18,9 @@ public sealed class RouteEnumerationTests
     {
         var (station, port) = await WebStation.StartAsync();
         await using var _ = station;
+        // Installed as a resident would have it (the admin password set, a page logged in): the requests below come from
+        // someone else on the network, with nothing of that session.
+        var page = await WebStation.SetupAsync(station, port);
         var failures = new List<string>();
         var sent = 0;
 
@@ -45,9 +48,8 @@ public sealed class RouteEnumerationTests
             }
         }
 
-        // Synchronise with the station's loop: the page (set up now, legitimately) opens the gate; the loop runs actions
-        // in order, so any door opening queued by a request above has happened by the time the gate's line is logged.
-        var page = await WebStation.SetupAsync(station, port);
+        // Synchronise with the station's loop: the resident's page opens the gate; the loop runs actions in order, so any
+        // door opening queued by a request above has happened by the time the gate's line is logged.
         var gate = await RawHttp.SendAsync(port, "POST", "/api/relays/gate/open", "{}", WebStation.PageHeaders(page));
         Assert.Equal(202, gate.Status);
         await station.WaitForLineAsync(@"Relay: gate energised", TimeSpan.FromSeconds(10));
