@@ -1,27 +1,42 @@
+using Intercom.Web.Routing;
 using Microsoft.AspNetCore.Http;
 
 namespace Intercom.Web;
 
 /// <summary>
-/// The page's and the API's two dozen routes, matched by method and path segments ("/api/relays/{id}/open"): a
-/// "{name}" segment matches one non-empty segment and is passed in <see cref="HttpRequest.RouteValues"/>. ASP.NET
-/// Core's endpoint routing (its DFA matcher, route patterns, constraints with their regular expressions, link
-/// generation) cost the AOT binary ~0.5 MB for this. Unknown path: 404; known path, other method: 405 with Allow.
+/// The page's and the API's routes, matched by method and path segments ("/api/relays/{id}/open"): a "{name}" segment
+/// matches one non-empty segment and is passed in <see cref="HttpRequest.RouteValues"/>; every other segment matches
+/// exactly (ordinal, case-sensitive), so "/API/relays/door/open" is not a route at all. Deny by default: only routes
+/// declared in <see cref="WebRoutes"/> can be mapped, each with who may call it, and that is checked here, after the
+/// match and on the path that matched, before the handler runs (the handlers trust nothing else). Unknown path: 404;
+/// known path, other method: 405 with Allow; neither reaches a handler. ASP.NET Core's endpoint routing (its DFA
+/// matcher, route patterns, constraints with their regular expressions, link generation) cost the AOT binary ~0.5 MB.
 /// </summary>
-internal sealed class RequestRouter
+/// <param name="authorize">Checks the caller against the route's access; false when it has already answered (401/403).</param>
+internal sealed class RequestRouter(Func<HttpContext, RouteSpec, Task<bool>> authorize)
 {
     private readonly List<Route> _routes = [];
 
-    public void MapGet(string template, RequestDelegate handler) => Map(HttpMethods.Get, template, handler);
+    /// <summary>Every mapped route: the table the security tests check against <see cref="WebRoutes.All"/>.</summary>
+    public IReadOnlyList<RouteSpec> Routes => _routes.Select(r => r.Spec).ToList();
 
-    public void MapPost(string template, RequestDelegate handler) => Map(HttpMethods.Post, template, handler);
+    public void Map(RouteSpec spec, RequestDelegate handler)
+    {
+        if (!WebRoutes.All.Contains(spec))
+        {
+            throw new InvalidOperationException($"{spec} is not declared in WebRoutes");
+        }
 
-    public void MapPut(string template, RequestDelegate handler) => Map(HttpMethods.Put, template, handler);
+        if (_routes.Exists(r => r.Spec == spec))
+        {
+            throw new InvalidOperationException($"{spec} is mapped twice");
+        }
 
-    public void MapDelete(string template, RequestDelegate handler) => Map(HttpMethods.Delete, template, handler);
+        _routes.Add(new Route(spec, Segments(spec.Template), handler));
+    }
 
-    /// <summary>The last step of the pipeline: runs the matching route's handler.</summary>
-    public Task DispatchAsync(HttpContext context)
+    /// <summary>The last step of the pipeline: authorises and runs the matching route's handler.</summary>
+    public async Task DispatchAsync(HttpContext context)
     {
         var request = context.Request;
         var segments = Segments(request.Path.Value ?? "/");
@@ -33,10 +48,15 @@ internal sealed class RequestRouter
                 continue;
             }
 
-            if (!HttpMethods.Equals(route.Method, request.Method))
+            if (!string.Equals(route.Spec.Method, request.Method, StringComparison.Ordinal))
             {
-                (allowed ??= []).Add(route.Method);
+                (allowed ??= []).Add(route.Spec.Method);
                 continue;
+            }
+
+            if (!await authorize(context, route.Spec).ConfigureAwait(false))
+            {
+                return;
             }
 
             for (var i = 0; i < route.Segments.Length; i++)
@@ -47,7 +67,8 @@ internal sealed class RequestRouter
                 }
             }
 
-            return route.Handler(context);
+            await route.Handler(context).ConfigureAwait(false);
+            return;
         }
 
         if (allowed is not null)
@@ -59,17 +80,14 @@ internal sealed class RequestRouter
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
         }
-
-        return Task.CompletedTask;
     }
 
-    private void Map(string method, string template, RequestDelegate handler) =>
-        _routes.Add(new Route(method, Segments(template), handler));
+    // "/" is the one path with no segment; "/api/x/" keeps its empty last segment, so it is not "/api/x"; a path that
+    // does not start with "/" (an absolute-form or asterisk-form target Kestrel passed on) matches nothing.
+    private static string[] Segments(string path) =>
+        path == "/" ? [] : path.StartsWith('/') ? path[1..].Split('/') : ["\0"];
 
-    // "/" is the one path with no segment; "/api/x/" keeps its empty last segment, so it is not "/api/x".
-    private static string[] Segments(string path) => path == "/" ? [] : path[1..].Split('/');
-
-    private sealed record Route(string Method, string[] Segments, RequestDelegate Handler)
+    private sealed record Route(RouteSpec Spec, string[] Segments, RequestDelegate Handler)
     {
         public static string? ParameterName(string segment) =>
             segment.Length > 2 && segment[0] == '{' && segment[^1] == '}' ? segment[1..^1] : null;
@@ -85,7 +103,7 @@ internal sealed class RequestRouter
             {
                 var matches = ParameterName(Segments[i]) is not null
                     ? path[i].Length > 0
-                    : string.Equals(path[i], Segments[i], StringComparison.OrdinalIgnoreCase);
+                    : string.Equals(path[i], Segments[i], StringComparison.Ordinal);
                 if (!matches)
                 {
                     return false;

@@ -1,5 +1,6 @@
 using System.Net;
 using Intercom.Web.Api;
+using Intercom.Web.Routing;
 using Intercom.Web.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -23,12 +24,16 @@ public sealed partial class WebServer : IAsyncDisposable
     private readonly IHost _app;
     private readonly EventStream _stream;
 
-    private WebServer(IHost app, EventStream stream, Uri address)
+    private WebServer(IHost app, EventStream stream, Uri address, IReadOnlyList<RouteSpec> routes)
     {
         _app = app;
         _stream = stream;
         Address = address;
+        Routes = routes;
     }
+
+    /// <summary>The routes this server answers, with who may call each (tests check it against <see cref="WebRoutes.All"/>).</summary>
+    internal IReadOnlyList<RouteSpec> Routes { get; }
 
     /// <summary>Where the page is served (with the real port when the configuration asked for port 0).</summary>
     public Uri Address { get; }
@@ -49,17 +54,29 @@ public sealed partial class WebServer : IAsyncDisposable
             LogStateUnreadable(log, error);
         }
 
+        // First start: the one-time setup secret, shown once here (the journal, the console) and kept in a 0600 file.
+        var setupSecret = state.SetupRequired ? SetupSecret.LoadOrCreate(options.StateDirectory) : null;
+        if (setupSecret is not null)
+        {
+            LogSetupSecret(log, setupSecret.Text, setupSecret.Path);
+        }
+
+        if (certificate is not null)
+        {
+            LogCertificate(log, HttpsCertificate.Fingerprint(certificate), certificate.Subject);
+        }
+
         var sessions = new SessionStore(options.Time, TimeSpan.FromMinutes(web.SessionIdleMinutes));
         var guard = new RequestGuard(sessions, state, certificate is not null, log);
         // The stream's status poll is a real-time push cadence, not station logic: always the system clock.
         var stream = new EventStream(station, TimeProvider.System);
         var assets = new StaticAssets();
-        var api = new WebApi(station, state, sessions, new LoginThrottle(options.Time), guard, stream, log);
-        var routes = new RequestRouter();
+        var api = new WebApi(station, state, sessions, new LoginThrottle(options.Time), new LoginThrottle(options.Time), guard, stream, setupSecret, log);
+        var routes = new RequestRouter(guard.AuthorizeAsync);
         api.Map(routes);
-        routes.MapGet("/", assets.ServeAsync);
-        routes.MapGet("/app.js", assets.ServeAsync);
-        routes.MapGet("/app.css", assets.ServeAsync);
+        routes.Map(WebRoutes.Page, assets.ServeAsync);
+        routes.Map(WebRoutes.Script, assets.ServeAsync);
+        routes.Map(WebRoutes.Style, assets.ServeAsync);
         var hostFilter = new HostFilter(web.AllowedHosts, options.Time, log);
 
         // The generic host with a web host of Kestrel's core and nothing else: WebApplication (even its empty builder)
@@ -121,8 +138,8 @@ public sealed partial class WebServer : IAsyncDisposable
 
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
-        LogListening(log, bound, state.SetupRequired ? " (first start: open the page to set the admin password)" : "");
-        return new WebServer(app, stream, address);
+        LogListening(log, bound, state.SetupRequired ? " (first start: open the page and set the admin password with the setup secret)" : "");
+        return new WebServer(app, stream, address, routes.Routes);
     }
 
     public async ValueTask DisposeAsync()
@@ -152,6 +169,13 @@ public sealed partial class WebServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "web: page and API on {Address}{FirstStart}")]
     private static partial void LogListening(ILogger logger, string address, string firstStart);
+
+    // Warning, the journal's most visible level below errors: the owner must find it (the app's levels have no notice).
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: FIRST START: no admin password yet. Setup secret: {Secret} (also in {Path}, readable by root only); enter it on the page with the new password")]
+    private static partial void LogSetupSecret(ILogger logger, string secret, string path);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "web: HTTPS certificate SHA-256 fingerprint {Fingerprint} ({Subject}); compare it with the one the browser shows")]
+    private static partial void LogCertificate(ILogger logger, string fingerprint, string subject);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "web: {Error}; login is disabled until the file is fixed or removed")]
     private static partial void LogStateUnreadable(ILogger logger, string error);

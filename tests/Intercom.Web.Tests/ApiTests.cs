@@ -255,7 +255,7 @@ public sealed class ApiTests
         await using var web = await StationWeb.StartAsync();
         using var page = web.NewClient();
         var csrf = await StationWeb.SetupAsync(page);
-        using var create = await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", csrf, "{\"name\":\"home-assistant\"}"));
+        using var create = await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", csrf, "{\"name\":\"home-assistant\",\"scopes\":[\"read\"]}"));
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         var created = Json.Parse(await create.Content.ReadAsStringAsync());
         var token = created.GetProperty("token").GetString()!;
@@ -362,10 +362,11 @@ public sealed class ApiTests
         web.AssertNoSecretLeaked(stream.Lines);
     }
 
-    internal static async Task<string> TokenAsync(StationWeb web, HttpClient page, string? csrf = null)
+    /// <summary>A token with the scopes asked for (all three unless a test says otherwise).</summary>
+    internal static async Task<string> TokenAsync(StationWeb web, HttpClient page, string? csrf = null, string scopes = "\"read\",\"operate\",\"configure\"")
     {
         csrf ??= await StationWeb.SetupAsync(page);
-        using var create = await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", csrf, "{\"name\":\"test\"}"));
+        using var create = await page.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/tokens", csrf, $"{{\"name\":\"test\",\"scopes\":[{scopes}]}}"));
         Assert.Equal(HttpStatusCode.Created, create.StatusCode);
         _ = web;
         return Json.Parse(await create.Content.ReadAsStringAsync()).GetProperty("token").GetString()!;

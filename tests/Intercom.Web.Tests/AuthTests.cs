@@ -51,10 +51,10 @@ public sealed class AuthTests
         Assert.True(session.GetProperty("setupRequired").GetBoolean());
         using var login = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/login", json: "{\"password\":\"\"}"));
         Assert.Equal(HttpStatusCode.Conflict, login.StatusCode);
-        using var weak = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/setup", json: "{\"password\":\"short\"}"));
+        using var weak = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/setup", json: StationWeb.SetupBody(web.Address, "short")));
         Assert.Equal(HttpStatusCode.BadRequest, weak.StatusCode);
 
-        using var setup = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/setup", json: $"{{\"password\":\"{StationWeb.AdminPassword}\"}}"));
+        using var setup = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/setup", json: StationWeb.SetupBody(web.Address)));
         Assert.Equal(HttpStatusCode.OK, setup.StatusCode);
         var cookie = Assert.Single(setup.Headers.GetValues("Set-Cookie"));
         Assert.StartsWith("intercom_session=", cookie, StringComparison.Ordinal);

@@ -20,6 +20,14 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page.Locator("#view-setup")).ToBeVisibleAsync();
         await Expect(page.Locator("#view-login")).ToBeHiddenAsync();
         await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-setup.png") });
+        // Without the setup secret (someone who merely reached the port first) the station stays unclaimed.
+        await page.FillAsync("#setup-secret", "AAAA-BBBB-CCCC-DDDD-EEEE");
+        await page.FillAsync("#setup-password", "attacker password");
+        await page.FillAsync("#setup-repeat", "attacker password");
+        await page.ClickAsync("#setup-form button");
+        await Expect(page.Locator("#notice")).ToContainTextAsync("setupSecret: missing or wrong");
+        await Expect(page.Locator("#view-setup")).ToBeVisibleAsync();
+        await page.FillAsync("#setup-secret", StationWeb.SetupSecretOf(web.Directory));
         await page.FillAsync("#setup-password", StationWeb.AdminPassword);
         await page.FillAsync("#setup-repeat", StationWeb.AdminPassword);
         await page.ClickAsync("#setup-form button");
@@ -115,8 +123,14 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await Expect(page.Locator("[data-path='station.codes.1.id']")).ToHaveValueAsync("code2");
         await page.FillAsync("[data-path='station.codes.1.code']", added);
         await page.Locator("[data-path='station.codes.1.relay']").SelectOptionAsync("gate");
+        // A code change needs the admin password again: refused without it, saved with it.
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("door codes change: enter the admin password to save");
+        await Expect(page.Locator("#config-password")).ToHaveClassAsync("admin-password invalid");
+        await page.FillAsync("#config-password", StationWeb.AdminPassword);
         await page.ClickAsync("#save-config");
         await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+        await Expect(page.Locator("#config-password")).ToHaveValueAsync("");
 
         Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
         Assert.Equal([("code1", StationWeb.DoorCode, "door"), ("code2", added, "gate")], onDisk!.Station.Codes.Select(c => (c.Id, c.Code, c.Relay)));
@@ -221,6 +235,11 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         using var client = web.NewClient();
         using var status = await client.SendAsync(StationWeb.Request(HttpMethod.Get, "/api/status", token: token));
         Assert.Equal(System.Net.HttpStatusCode.OK, status.StatusCode);
+        // Created with the page's default scope, "read": it sees the status but cannot open the door.
+        await Expect(page.Locator("#tokens .scopes")).ToHaveTextAsync("read");
+        using var open = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", token: token));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, open.StatusCode);
+        Assert.DoesNotContain(web.App.Station.Events.Snapshot(), e => e.Message.Contains("opened by API token", StringComparison.Ordinal));
         await page.ClickAsync("#logout");
         await Expect(page.Locator("#view-login")).ToBeVisibleAsync();
         await page.Context.CloseAsync();

@@ -27,7 +27,7 @@ public sealed class EventStreamPollTests
         using var leave = new CancellationTokenSource();
         var context = new DefaultHttpContext { RequestAborted = leave.Token };
         context.Response.Body = new MemoryStream();
-        var serving = stream.ServeAsync(context);
+        var serving = stream.ServeAsync(context, () => true);
         var readsAtConnect = station.StatusReads; // the status sent at once
         Assert.Equal(1, readsAtConnect);
         Assert.True(time.AnyTimerArmed);

@@ -21,7 +21,8 @@ public sealed class HttpsTests
         };
         using var client = new HttpClient(handler) { BaseAddress = web.Address };
 
-        using var setup = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/setup", json: $"{{\"password\":\"{StationWeb.AdminPassword}\"}}"));
+        var secret = StationWeb.SetupSecretOf(web.Directory);
+        using var setup = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/setup", json: $"{{\"password\":\"{StationWeb.AdminPassword}\",\"setupSecret\":\"{secret}\"}}"));
 
         Assert.Equal("https", web.Address.Scheme);
         Assert.Equal(HttpStatusCode.OK, setup.StatusCode);

@@ -26,6 +26,9 @@ internal sealed class StationWeb : IAsyncDisposable
     /// <summary>A keypad code (entry "cleaner") for tests that enable the keypad.</summary>
     public const string KeypadCode = "80529163";
 
+    // Which station directory serves which address: SetupAsync finds the setup secret from a client's base address.
+    private static readonly ConcurrentDictionary<Uri, string> Directories = new();
+
     private readonly ILoggerFactory _logs;
     private readonly ConcurrentDictionary<HttpClient, CookieContainer> _jars = new();
 
@@ -96,6 +99,7 @@ internal sealed class StationWeb : IAsyncDisposable
         var app = StationApp.Start(config, simulate: true, logs);
         var web = await WebHosting.StartAsync(app, store, logs, clock, reconfigureIntegrations);
         Assert.NotNull(web);
+        Directories[web.Address] = directory;
         return new StationWeb(directory, store, app, web, resident, concierge, captured, logs) { Time = clock };
     }
 
@@ -133,10 +137,17 @@ internal sealed class StationWeb : IAsyncDisposable
         return request;
     }
 
-    /// <summary>First start: sets the admin password; returns the CSRF token of the session it opens.</summary>
+    /// <summary>The first-start setup secret the station wrote beside its configuration (the owner reads it there or in the log).</summary>
+    public static string SetupSecretOf(string directory) => File.ReadAllText(Path.Combine(directory, "web-setup-secret")).Trim();
+
+    /// <summary>The body of POST /api/setup with the station's setup secret.</summary>
+    public static string SetupBody(Uri station, string password = AdminPassword) =>
+        $"{{\"password\":\"{password}\",\"setupSecret\":\"{SetupSecretOf(Directories[station])}\"}}";
+
+    /// <summary>First start: sets the admin password with the setup secret; returns the CSRF token of the session it opens.</summary>
     public static async Task<string> SetupAsync(HttpClient client)
     {
-        using var response = await client.SendAsync(Request(HttpMethod.Post, "/api/setup", json: $"{{\"password\":\"{AdminPassword}\"}}"));
+        using var response = await client.SendAsync(Request(HttpMethod.Post, "/api/setup", json: SetupBody(client.BaseAddress!)));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return Json.Parse(await response.Content.ReadAsStringAsync()).GetProperty("csrf").GetString()!;
     }

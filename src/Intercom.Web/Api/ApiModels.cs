@@ -7,8 +7,8 @@ namespace Intercom.Web.Api;
 /// <summary>GET /api/session: what the page needs to decide between setup, login and the app.</summary>
 internal sealed record SessionInfo(bool SetupRequired, bool Authenticated, string? Csrf, string Name, string? StateError);
 
-/// <summary>POST /api/setup and /api/login.</summary>
-internal sealed record PasswordRequest(string? Password);
+/// <summary>POST /api/setup (with the setup secret) and /api/login.</summary>
+internal sealed record PasswordRequest(string? Password, string? SetupSecret = null);
 
 /// <summary>POST /api/password.</summary>
 internal sealed record ChangePasswordRequest(string? Current, string? Password);
@@ -17,7 +17,7 @@ internal sealed record ChangePasswordRequest(string? Current, string? Password);
 internal sealed record LoginResult(string Csrf);
 
 /// <summary>Every refusal: a sentence, and for a refused configuration each field with its reason.</summary>
-internal sealed record ErrorResponse(string Error, IReadOnlyList<FieldError>? Errors = null, int? RetryAfterSeconds = null);
+internal sealed record ErrorResponse(string Error, IReadOnlyList<FieldError>? Errors = null, int? RetryAfterSeconds = null, bool? PasswordRequired = null);
 
 internal sealed record FieldError(string Field, string Reason);
 
@@ -34,11 +34,11 @@ internal sealed record ConfigSaved(IReadOnlyList<string> Applied, IReadOnlyList<
 internal sealed record EventList(IReadOnlyList<StationEvent> Events);
 
 /// <summary>POST /api/tokens.</summary>
-internal sealed record TokenRequest(string? Name);
+internal sealed record TokenRequest(string? Name, IReadOnlyList<string?>? Scopes);
 
 /// <summary>The clear token, shown once.</summary>
-internal sealed record TokenCreated(string Id, string Name, string Token);
+internal sealed record TokenCreated(string Id, string Name, string Token, IReadOnlyList<string> Scopes);
 
-internal sealed record TokenView(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
+internal sealed record TokenView(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt);
 
 internal sealed record TokenList(IReadOnlyList<TokenView> Tokens);

@@ -24,6 +24,13 @@ internal static class ConfigSecrets
 {
     private static readonly string[] SecretSuffixes = ["password", "secret", "token"];
     private const string CodeName = "code";
+
+    // What a kept secret is bound to (issue: a stored password followed a changed server). An account's password goes to
+    // its registrar/proxy for its AOR and user over its transport; the MQTT password to its broker's host and port over
+    // its TLS settings. When one of these changes, the stored secret is not reused: the new configuration must bring it.
+    // (Webhooks are matched by URL already: a changed URL is another entry, which brings its own secret.)
+    private static readonly string[] AccountIdentity = ["aor", "registrar", "outboundProxy", "transport", "username"];
+    private static readonly string[] MqttIdentity = ["host", "port", "tls"];
     private const string CodeSetName = "set";
 
     public static bool IsSecretName(string name)
@@ -64,7 +71,20 @@ internal static class ConfigSecrets
                 return false;
             }
 
-            Merge(incoming, JsonSerializer.SerializeToNode(current, ConfigJsonContext.Default.IntercomConfig));
+            if (DoorCodeChanges.TooMany((JsonObject)incoming) is { Count: > 0 } tooMany)
+            {
+                errors = tooMany;
+                return false;
+            }
+
+            var unbound = new List<ConfigError>();
+            Merge(incoming, JsonSerializer.SerializeToNode(current, ConfigJsonContext.Default.IntercomConfig), unbound, "");
+            if (unbound.Count > 0)
+            {
+                errors = unbound;
+                return false;
+            }
+
             FinishCodeEntries(incoming);
             completed = Encoding.UTF8.GetBytes(incoming.ToJsonString());
         }
@@ -112,7 +132,7 @@ internal static class ConfigSecrets
 
     private static bool IsHeaders(string name) => name.Equals("headers", StringComparison.OrdinalIgnoreCase);
 
-    private static void Merge(JsonNode? incoming, JsonNode? stored, bool allSecret = false)
+    private static void Merge(JsonNode? incoming, JsonNode? stored, List<ConfigError> unbound, string path, bool allSecret = false)
     {
         switch (incoming, stored)
         {
@@ -124,10 +144,17 @@ internal static class ConfigSecrets
 
                 break;
             case (JsonObject obj, JsonObject old):
+                var changed = ChangedIdentity(obj, old, path);
                 foreach (var (name, oldValue) in old)
                 {
                     if ((allSecret || IsSecretName(name)) && oldValue is JsonValue && (!obj.TryGetPropertyValue(name, out var value) || value is null))
                     {
+                        if (changed is not null)
+                        {
+                            unbound.Add(new ConfigError(Join(path, name), $"{changed} changed, so the stored secret is not sent there: enter it again (\"\" for none)"));
+                            continue;
+                        }
+
                         obj[name] = oldValue.DeepClone();
                     }
                 }
@@ -147,7 +174,7 @@ internal static class ConfigSecrets
                     }
                     else if (old.TryGetPropertyValue(name, out var counterpart))
                     {
-                        Merge(value, counterpart, IsHeaders(name));
+                        Merge(value, counterpart, unbound, Join(path, name), IsHeaders(name));
                     }
                 }
 
@@ -155,12 +182,43 @@ internal static class ConfigSecrets
             case (JsonArray array, JsonArray old):
                 for (var i = 0; i < array.Count; i++)
                 {
-                    Merge(array[i], Counterpart(array[i], old, i));
+                    Merge(array[i], Counterpart(array[i], old, i), unbound, $"{path}[{i}]");
                 }
 
                 break;
         }
     }
+
+    private static string Join(string path, string name) => path.Length == 0 ? name : path + "." + name;
+
+    /// <summary>The first identity field of an account or of "mqtt" that differs from the stored one, or null.</summary>
+    private static string? ChangedIdentity(JsonObject incoming, JsonObject stored, string path)
+    {
+        var fields = path.StartsWith("accounts[", StringComparison.Ordinal) && !path.Contains('.', StringComparison.Ordinal) ? AccountIdentity
+            : path == "mqtt" ? MqttIdentity
+            : null;
+        if (fields is null)
+        {
+            return null;
+        }
+
+        foreach (var field in fields)
+        {
+            // A field the new document leaves out takes its default on load, which differs from a stored value.
+            incoming.TryGetPropertyValue(field, out var now);
+            stored.TryGetPropertyValue(field, out var was);
+            if (!JsonNode.DeepEquals(Normalised(now), Normalised(was)))
+            {
+                return $"{Join(path, field)}";
+            }
+        }
+
+        return null;
+    }
+
+    // null and "" are the same absent value (an account without a registrar).
+    private static JsonNode? Normalised(JsonNode? value) =>
+        value is JsonValue v && v.TryGetValue<string>(out var text) && text.Length == 0 ? null : value;
 
     private static JsonNode? Counterpart(JsonNode? item, JsonArray old, int index)
     {

@@ -33,7 +33,11 @@ internal sealed class EventStream : IDisposable
         _poll = time.CreateTimer(static s => ((EventStream)s!).PollStatus(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    public async Task ServeAsync(HttpContext context)
+    // Written to every client to make it check at once whether its caller is still allowed (after a logout or a revocation).
+    private const string Recheck = "";
+
+    /// <summary>Streams to one client while <paramref name="stillAllowed"/> holds: a stream ends when its session or token does.</summary>
+    public async Task ServeAsync(HttpContext context, Func<bool> stillAllowed)
     {
         var channel = Channel.CreateBounded<string>(new BoundedChannelOptions(QueuePerClient) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
         lock (_gate)
@@ -73,7 +77,15 @@ internal sealed class EventStream : IDisposable
                     message = ": keep-alive\n\n";
                 }
 
-                await WriteAsync(response, message, aborted).ConfigureAwait(false);
+                if (!stillAllowed())
+                {
+                    break; // logged out, session expired or token revoked: the stream ends with it
+                }
+
+                if (message.Length > 0)
+                {
+                    await WriteAsync(response, message, aborted).ConfigureAwait(false);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -100,6 +112,9 @@ internal sealed class EventStream : IDisposable
             }
         }
     }
+
+    /// <summary>Every stream checks its caller now (a session ended or a token was revoked).</summary>
+    public void CallersChanged() => Broadcast(Recheck);
 
     public void Dispose()
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Intercom.Configuration;
 using Intercom.Station.Logging;
+using Intercom.Web.Routing;
 using Intercom.Web.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
@@ -14,41 +15,45 @@ namespace Intercom.Web.Api;
 /// <summary>
 /// The endpoints under /api/ (README "Web page and API"). Each is a plain RequestDelegate reading and writing JSON
 /// through <see cref="WebJsonContext"/>: no reflection-based binding, nothing for the trimmer to lose.
-/// Authentication and CSRF are checked before any of them by <see cref="RequestGuard"/>.
+/// Each route's access (<see cref="WebRoutes"/>) and the CSRF token are checked by the router before any of them runs.
 /// </summary>
 internal sealed partial class WebApi(
     IStationControl station,
     WebStateStore state,
     SessionStore sessions,
     LoginThrottle throttle,
+    LoginThrottle configThrottle,
     RequestGuard guard,
     EventStream stream,
+    SetupSecret? setupSecret,
     ILogger log)
 {
+    /// <summary>PUT /api/config: the admin password, re-entered on the page, when door codes change.</summary>
+    public const string AdminPasswordHeader = "X-Admin-Password";
     private const int SmallBody = 16 * 1024;
     private const int MaxEventsPerPage = 500;
     private static readonly TimeSpan HashQueueTimeout = TimeSpan.FromSeconds(10);
 
     public void Map(RequestRouter routes)
     {
-        routes.MapGet("/api/session", ctx => Session(ctx));
-        routes.MapPost("/api/setup", ctx => Setup(ctx));
-        routes.MapPost("/api/login", ctx => Login(ctx));
-        routes.MapPost("/api/logout", ctx => Logout(ctx));
-        routes.MapPost("/api/password", ctx => ChangePassword(ctx));
-        routes.MapGet("/api/status", ctx => Json(ctx, station.GetStatus(), WebJsonContext.Default.StationView));
-        routes.MapPost("/api/relays/{id}/open", ctx => OpenRelay(ctx));
-        routes.MapPost("/api/call", ctx => Call(ctx));
-        routes.MapPost("/api/hangup", ctx => HangUp(ctx));
-        routes.MapGet("/api/config", ctx => GetConfig(ctx));
-        routes.MapPut("/api/config", ctx => PutConfig(ctx));
-        routes.MapGet("/api/config/backup", ctx => Backup(ctx));
-        routes.MapGet("/api/events", ctx => Events(ctx));
-        routes.MapGet("/api/events/stream", ctx => stream.ServeAsync(ctx));
-        routes.MapPost("/api/sim/buttons/{id}/press", ctx => PressButton(ctx));
-        routes.MapGet("/api/tokens", ctx => ListTokens(ctx));
-        routes.MapPost("/api/tokens", ctx => CreateToken(ctx));
-        routes.MapDelete("/api/tokens/{id}", ctx => RevokeToken(ctx));
+        routes.Map(WebRoutes.Session, ctx => Session(ctx));
+        routes.Map(WebRoutes.Setup, ctx => Setup(ctx));
+        routes.Map(WebRoutes.Login, ctx => Login(ctx));
+        routes.Map(WebRoutes.Logout, ctx => Logout(ctx));
+        routes.Map(WebRoutes.Password, ctx => ChangePassword(ctx));
+        routes.Map(WebRoutes.Status, ctx => Json(ctx, station.GetStatus(), WebJsonContext.Default.StationView));
+        routes.Map(WebRoutes.OpenRelay, ctx => OpenRelay(ctx));
+        routes.Map(WebRoutes.Call, ctx => Call(ctx));
+        routes.Map(WebRoutes.HangUp, ctx => HangUp(ctx));
+        routes.Map(WebRoutes.GetConfig, ctx => GetConfig(ctx));
+        routes.Map(WebRoutes.PutConfig, ctx => PutConfig(ctx));
+        routes.Map(WebRoutes.Backup, ctx => Backup(ctx));
+        routes.Map(WebRoutes.Events, ctx => Events(ctx));
+        routes.Map(WebRoutes.EventStream, ctx => stream.ServeAsync(ctx, StillAllowed(ctx)));
+        routes.Map(WebRoutes.PressButton, ctx => PressButton(ctx));
+        routes.Map(WebRoutes.ListTokens, ctx => ListTokens(ctx));
+        routes.Map(WebRoutes.CreateToken, ctx => CreateToken(ctx));
+        routes.Map(WebRoutes.RevokeToken, ctx => RevokeToken(ctx));
     }
 
     private Task Session(HttpContext ctx)
@@ -65,9 +70,33 @@ internal sealed partial class WebApi(
             return;
         }
 
+        var remote = Remote(ctx);
+        if (await Throttled(ctx, remote).ConfigureAwait(false))
+        {
+            return;
+        }
+
         var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.PasswordRequest).ConfigureAwait(false);
         if (!ok)
         {
+            return;
+        }
+
+        // The first start belongs to whoever can read the station's journal or its configuration directory, not to
+        // whoever reaches the port first. A wrong secret counts like a wrong password.
+        if (setupSecret is null || !setupSecret.Matches(body?.SetupSecret))
+        {
+            var wait = throttle.Failed(remote);
+            LogWrongSetupSecret(log, remote.ToString());
+            if (wait > TimeSpan.Zero)
+            {
+                await TooManyAttempts(ctx, wait).ConfigureAwait(false);
+            }
+            else
+            {
+                await RequestGuard.Refuse(ctx, StatusCodes.Status401Unauthorized, "setupSecret: missing or wrong (the station printed it in its log at start and keeps it in web-setup-secret beside its configuration)").ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -83,7 +112,9 @@ internal sealed partial class WebApi(
             return;
         }
 
-        LogPasswordSet(log, Remote(ctx).ToString());
+        setupSecret.Remove();
+        throttle.Succeeded(remote);
+        LogPasswordSet(log, remote.ToString());
         await StartSession(ctx).ConfigureAwait(false);
     }
 
@@ -116,9 +147,19 @@ internal sealed partial class WebApi(
         await StartSession(ctx).ConfigureAwait(false);
     }
 
+    // A stream runs as long as the caller that opened it may still read: its session lives, or its token is not revoked.
+    private Func<bool> StillAllowed(HttpContext ctx)
+    {
+        var caller = RequestGuard.CallerOf(ctx);
+        return caller?.Session is { } session ? () => sessions.IsLive(session.Id)
+            : caller?.Token is { } token ? () => state.Tokens().Any(t => t.Token.Id == token.Id)
+            : () => false;
+    }
+
     private Task Logout(HttpContext ctx)
     {
         sessions.End(guard.SessionIdOf(ctx));
+        stream.CallersChanged();
         guard.DeleteSessionCookie(ctx);
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
         return Task.CompletedTask;
@@ -156,6 +197,7 @@ internal sealed partial class WebApi(
 
         state.ChangePassword(body.Password!);
         sessions.EndAllExcept(session.Id);
+        stream.CallersChanged();
         LogPasswordSet(log, remote.ToString());
         await Json(ctx, new ActionResult("password changed; other sessions ended"), WebJsonContext.Default.ActionResult).ConfigureAwait(false);
     }
@@ -206,6 +248,13 @@ internal sealed partial class WebApi(
 
     private async Task PutConfig(HttpContext ctx)
     {
+        // Refused changes count like wrong passwords (configThrottle): validation errors must not become a fast oracle.
+        var remote = Remote(ctx);
+        if (await Throttled(ctx, configThrottle, remote).ConfigureAwait(false))
+        {
+            return;
+        }
+
         if (!ctx.Request.HasJsonContentType())
         {
             await RequestGuard.Refuse(ctx, StatusCodes.Status415UnsupportedMediaType, "send the configuration as application/json").ConfigureAwait(false);
@@ -225,17 +274,44 @@ internal sealed partial class WebApi(
 
         if (!ConfigSecrets.TryMerge(body, station.Config, out var merged, out var errors))
         {
-            await RefuseConfig(ctx, errors).ConfigureAwait(false);
+            await RefuseConfig(ctx, remote, errors).ConfigureAwait(false);
             return;
+        }
+
+        // Door codes open the door: changing them (adding, removing, re-pointing an entry) takes the person at the page
+        // and the admin password again, never a token and never a session alone (a page left open on a phone).
+        if (DoorCodeChanges.Changed(station.Config, merged!))
+        {
+            if (RequestGuard.CallerOf(ctx)?.Session is null)
+            {
+                configThrottle.Failed(remote);
+                LogConfigRefused(log, RequestedBy(ctx), remote.ToString(), "door codes change only from the logged-in page");
+                await RequestGuard.Refuse(ctx, StatusCodes.Status403Forbidden, "door codes change only from the logged-in page, with the admin password").ConfigureAwait(false);
+                return;
+            }
+
+            var password = ctx.Request.Headers[AdminPasswordHeader].ToString();
+            if (password.Length == 0)
+            {
+                ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await ctx.Response.WriteAsJsonAsync(new ErrorResponse("door codes change: enter the admin password to save", PasswordRequired: true), WebJsonContext.Default.ErrorResponse).ConfigureAwait(false);
+                return;
+            }
+
+            if (await Throttled(ctx, throttle, remote).ConfigureAwait(false) || !await CheckPassword(ctx, remote, password).ConfigureAwait(false))
+            {
+                return;
+            }
         }
 
         var result = await station.ApplyConfigAsync(merged!).ConfigureAwait(false);
         if (!result.Accepted)
         {
-            await RefuseConfig(ctx, result.Errors).ConfigureAwait(false);
+            await RefuseConfig(ctx, remote, result.Errors).ConfigureAwait(false);
             return;
         }
 
+        configThrottle.Succeeded(remote);
         LogConfigSaved(log, RequestedBy(ctx), string.Join(", ", result.Applied), string.Join(", ", result.RestartRequired));
         await Json(ctx, new ConfigSaved(result.Applied, result.RestartRequired), WebJsonContext.Default.ConfigSaved).ConfigureAwait(false);
     }
@@ -302,7 +378,7 @@ internal sealed partial class WebApi(
             return;
         }
 
-        var tokens = state.Tokens().Select(t => new TokenView(t.Token.Id, t.Token.Name, t.Token.CreatedAt, t.LastUsed)).ToList();
+        var tokens = state.Tokens().Select(t => new TokenView(t.Token.Id, t.Token.Name, t.Token.EffectiveScopes, t.Token.CreatedAt, t.LastUsed)).ToList();
         await Json(ctx, new TokenList(tokens), WebJsonContext.Default.TokenList).ConfigureAwait(false);
     }
 
@@ -326,16 +402,22 @@ internal sealed partial class WebApi(
             return;
         }
 
-        if (state.CreateToken(name) is not { } created)
+        if (TokenScopes.Parse(body?.Scopes) is not { } scopes)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, "scopes: one or more of read, operate, configure").ConfigureAwait(false);
+            return;
+        }
+
+        if (state.CreateToken(name, scopes) is not { } created)
         {
             await RequestGuard.Refuse(ctx, StatusCodes.Status409Conflict, "too many tokens: revoke one first").ConfigureAwait(false);
             return;
         }
 
-        LogTokenCreated(log, name);
+        LogTokenCreated(log, name, string.Join(", ", scopes));
         ctx.Response.StatusCode = StatusCodes.Status201Created;
         ctx.Response.Headers.CacheControl = "no-store";
-        await ctx.Response.WriteAsJsonAsync(new TokenCreated(created.Stored.Id, name, created.Token), WebJsonContext.Default.TokenCreated).ConfigureAwait(false);
+        await ctx.Response.WriteAsJsonAsync(new TokenCreated(created.Stored.Id, name, created.Token, scopes), WebJsonContext.Default.TokenCreated).ConfigureAwait(false);
     }
 
     private async Task RevokeToken(HttpContext ctx)
@@ -353,6 +435,7 @@ internal sealed partial class WebApi(
         }
 
         LogTokenRevoked(log, id);
+        stream.CallersChanged();
         ctx.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -365,9 +448,11 @@ internal sealed partial class WebApi(
         await ctx.Response.WriteAsJsonAsync(new LoginResult(session.Csrf), WebJsonContext.Default.LoginResult).ConfigureAwait(false);
     }
 
-    private async Task<bool> Throttled(HttpContext ctx, IPAddress remote)
+    private Task<bool> Throttled(HttpContext ctx, IPAddress remote) => Throttled(ctx, throttle, remote);
+
+    private static async Task<bool> Throttled(HttpContext ctx, LoginThrottle which, IPAddress remote)
     {
-        var wait = throttle.RetryAfter(remote);
+        var wait = which.RetryAfter(remote);
         if (wait <= TimeSpan.Zero)
         {
             return false;
@@ -385,10 +470,24 @@ internal sealed partial class WebApi(
             return false;
         }
 
+        // The lockout is checked again, and the attempt counted, while this request holds the one hashing slot: requests
+        // that all passed the first check together (before any of them failed) queue here, and once the free failures are
+        // used up the rest are refused without a hash. So concurrency gets no more guesses than one request at a time.
+        TimeSpan wait;
         bool right;
         try
         {
-            right = password is { Length: > 0 } && state.VerifyPassword(password);
+            wait = throttle.RetryAfter(remote);
+            right = wait <= TimeSpan.Zero && password is { Length: > 0 } && state.VerifyPassword(password);
+            if (right)
+            {
+                throttle.Succeeded(remote);
+            }
+            else if (wait <= TimeSpan.Zero)
+            {
+                wait = throttle.Failed(remote);
+                LogWrongPassword(log, remote.ToString());
+            }
         }
         finally
         {
@@ -397,12 +496,9 @@ internal sealed partial class WebApi(
 
         if (right)
         {
-            throttle.Succeeded(remote);
             return true;
         }
 
-        var wait = throttle.Failed(remote);
-        LogWrongPassword(log, remote.ToString());
         if (wait > TimeSpan.Zero)
         {
             await TooManyAttempts(ctx, wait).ConfigureAwait(false);
@@ -437,11 +533,19 @@ internal sealed partial class WebApi(
         return null;
     }
 
-    private static Task RefuseConfig(HttpContext ctx, IReadOnlyList<Station.Configuration.ConfigError> errors)
+    // Logged (who, from where, how many fields; never the values) and counted; comparisons with codes told in one sentence.
+    private async Task RefuseConfig(HttpContext ctx, IPAddress remote, IReadOnlyList<Station.Configuration.ConfigError> errors)
     {
+        var wait = configThrottle.Failed(remote);
+        LogConfigRefused(log, RequestedBy(ctx), remote.ToString(), $"{errors.Count} field error(s)");
+        if (wait > TimeSpan.Zero)
+        {
+            ctx.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
         ctx.Response.StatusCode = StatusCodes.Status400BadRequest;
-        var fields = errors.Select(e => new FieldError(e.Path, e.Reason)).ToList();
-        return ctx.Response.WriteAsJsonAsync(new ErrorResponse("configuration refused", fields), WebJsonContext.Default.ErrorResponse);
+        var fields = DoorCodeChanges.Conceal(errors).Select(e => new FieldError(e.Path, e.Reason)).ToList();
+        await ctx.Response.WriteAsJsonAsync(new ErrorResponse("configuration refused", fields), WebJsonContext.Default.ErrorResponse).ConfigureAwait(false);
     }
 
     private static Task Accepted(HttpContext ctx, string what)
@@ -518,6 +622,9 @@ internal sealed partial class WebApi(
     [LoggerMessage(Level = LogLevel.Warning, Message = "web: admin password set from {Remote}")]
     private static partial void LogPasswordSet(ILogger logger, string remote);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: first-start setup with a missing or wrong setup secret from {Remote}")]
+    private static partial void LogWrongSetupSecret(ILogger logger, string remote);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "web: login from {Remote}")]
     private static partial void LogLogin(ILogger logger, string remote);
 
@@ -527,11 +634,14 @@ internal sealed partial class WebApi(
     [LoggerMessage(Level = LogLevel.Information, Message = "web: configuration saved by {By}; applied: {Applied}; at next start: {Restart}")]
     private static partial void LogConfigSaved(ILogger logger, string by, string applied, string restart);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: configuration change by {By} from {Remote} refused: {Why}")]
+    private static partial void LogConfigRefused(ILogger logger, string by, string remote, string why);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "web: configuration backup with secrets downloaded from {Remote}")]
     private static partial void LogBackupWithSecrets(ILogger logger, string remote);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "web: API token '{Name}' created")]
-    private static partial void LogTokenCreated(ILogger logger, string name);
+    [LoggerMessage(Level = LogLevel.Information, Message = "web: API token '{Name}' created; it may: {Scopes}")]
+    private static partial void LogTokenCreated(ILogger logger, string name, string scopes);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "web: API token {Id} revoked")]
     private static partial void LogTokenRevoked(ILogger logger, string id);

@@ -5,8 +5,8 @@ const $ = id => document.getElementById(id);
 const APP_VIEWS = ['status', 'config', 'actions', 'events', 'backup', 'access'];
 let csrf = null, cfg = null, source = null, events = [], lastStatus = null;
 
-async function api(method, path, body) {
-  const headers = {};
+async function api(method, path, body, extra) {
+  const headers = Object.assign({}, extra || {});
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET') headers['X-CSRF-Token'] = csrf || '';
   const r = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
@@ -222,9 +222,13 @@ function onFieldChange(e) {
   $('config-json').value = JSON.stringify(cfg, null, 2);
 }
 
-async function saveConfig(body, errorList) {
+async function saveConfig(body, errorList, passwordField) {
   for (const f of document.querySelectorAll('.invalid')) f.classList.remove('invalid');
-  const r = await api('PUT', '/api/config', body);
+  // Door codes change only with the admin password re-entered (sent once, then cleared).
+  const pw = $(passwordField || 'config-password');
+  const r = await api('PUT', '/api/config', body, pw.value ? { 'X-Admin-Password': pw.value } : {});
+  pw.value = '';
+  if (r.data && r.data.passwordRequired) pw.classList.add('invalid');
   if (r.ok) {
     const parts = [];
     if (r.data.applied.length) parts.push('applied now: ' + r.data.applied.join(', '));
@@ -247,7 +251,7 @@ async function loadTokens() {
   const r = await api('GET', '/api/tokens');
   if (!r.ok) return;
   const when = t => t ? new Date(t).toLocaleString() : 'never';
-  $('tokens').replaceChildren(...r.data.tokens.map(t => el('tr', {}, el('td', { textContent: t.name }), el('td', { textContent: when(t.createdAt) }),
+  $('tokens').replaceChildren(...r.data.tokens.map(t => el('tr', {}, el('td', { textContent: t.name }), el('td', { className: 'scopes', textContent: t.scopes.join(', ') }), el('td', { textContent: when(t.createdAt) }),
     el('td', { textContent: when(t.lastUsedAt) }),
     el('td', {}, el('button', { type: 'button', className: 'secondary', textContent: 'Revoke', onclick: async () => { await api('DELETE', '/api/tokens/' + t.id); loadTokens(); } })))));
 }
@@ -257,7 +261,7 @@ function on(id, event, handler) { $(id).addEventListener(event, handler); }
 on('setup-form', 'submit', async e => {
   e.preventDefault();
   if ($('setup-password').value !== $('setup-repeat').value) return notice('The two passwords differ.', true);
-  const r = await api('POST', '/api/setup', { password: $('setup-password').value });
+  const r = await api('POST', '/api/setup', { password: $('setup-password').value, setupSecret: $('setup-secret').value });
   if (!r.ok) return notice(r.data ? r.data.error : 'Refused', true);
   csrf = r.data.csrf;
   notice('Password set.');
@@ -297,11 +301,12 @@ on('restore', 'click', async () => {
   if (!file) return notice('Choose a backup file first.', true);
   let body;
   try { body = JSON.parse(await file.text()); } catch (x) { return notice('Not a configuration file: ' + x.message, true); }
-  saveConfig(body, $('restore-errors'));
+  saveConfig(body, $('restore-errors'), 'restore-password');
 });
 on('token-form', 'submit', async e => {
   e.preventDefault();
-  const r = await api('POST', '/api/tokens', { name: $('token-name').value });
+  const scopes = ['read', 'operate', 'configure'].filter(s => $('scope-' + s).checked);
+  const r = await api('POST', '/api/tokens', { name: $('token-name').value, scopes });
   if (!r.ok) return notice(r.data ? r.data.error : 'Refused', true);
   const shown = $('token-new');
   shown.textContent = 'New token (copy it now, it is not shown again): ' + r.data.token;

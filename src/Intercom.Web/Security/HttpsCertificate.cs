@@ -14,6 +14,10 @@ internal static class HttpsCertificate
     public const string GeneratedCertificateFile = "web-cert.pem";
     public const string GeneratedKeyFile = "web-key.pem";
 
+    /// <summary>SHA-256 of the certificate as browsers show it: "AB:CD:…" (32 bytes).</summary>
+    public static string Fingerprint(X509Certificate2 certificate) =>
+        string.Join(':', certificate.GetCertHash(HashAlgorithmName.SHA256).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+
     public static X509Certificate2 LoadOrCreate(WebConfig web, string stateDirectory)
     {
         if (web.CertificateFile is { Length: > 0 } certFile && web.PrivateKeyFile is { Length: > 0 } keyFile)

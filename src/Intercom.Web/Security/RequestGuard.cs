@@ -1,20 +1,23 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Intercom.Web.Routing;
 using Microsoft.Extensions.Logging;
 
 namespace Intercom.Web.Security;
 
 /// <summary>
-/// Runs before every endpoint: security headers; cross-site refusal of every state-changing request (Fetch Metadata's
-/// Sec-Fetch-Site, then Origin against our own origin); authentication by bearer token or session cookie; and for the
-/// page, the CSRF token (synchroniser token pattern, OWASP CSRF cheat sheet) on every state-changing request. A bearer
-/// token is not sent by a browser on its own, so token requests need no CSRF token.
+/// Runs before routing: security headers; cross-site refusal of every state-changing request (Fetch Metadata's
+/// Sec-Fetch-Site, then Origin against our own origin); authentication by bearer token or session cookie. After the
+/// router matched a route, <see cref="AuthorizeAsync"/> applies the route's declared access (deny by default) and, for
+/// the page, the CSRF token (synchroniser token pattern, OWASP CSRF cheat sheet) on every state-changing request. A
+/// bearer token is not sent by a browser on its own, so token requests need no CSRF token.
 /// </summary>
 internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore state, bool https, ILogger log)
 {
     public const string CsrfHeader = "X-CSRF-Token";
     private const string CallerKey = "intercom.caller";
+    private const string BadTokenKey = "intercom.bad-token";
 
     public string CookieName { get; } = https ? "__Host-intercom_session" : "intercom_session";
 
@@ -33,37 +36,71 @@ internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore 
             headers.StrictTransportSecurity = "max-age=31536000";
         }
 
-        var stateChanging = !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method) || HttpMethods.IsOptions(request.Method));
-        if (stateChanging && !IsSameOrigin(request))
+        if (!IsSafe(request.Method) && !IsSameOrigin(request))
         {
             LogCrossSite(log, request.Method, request.Path.Value ?? "", request.Headers.Origin.ToString());
             await Refuse(context, StatusCodes.Status403Forbidden, "cross-site request refused").ConfigureAwait(false);
             return;
         }
 
+        // Who is calling (page session, token or nobody) is found here; what they may do is decided by the router once a
+        // route matched (AuthorizeAsync), on the path it matched: no spelling of a path can pass one and fail the other.
         var caller = Authenticate(context, out var usedToken);
         if (caller is not null)
         {
             context.Items[CallerKey] = caller;
         }
-
-        var isApi = request.Path.StartsWithSegments("/api", StringComparison.Ordinal);
-        if (isApi && caller is null && !IsPublic(request))
+        else if (usedToken)
         {
-            headers.WWWAuthenticate = "Bearer";
-            await Refuse(context, StatusCodes.Status401Unauthorized, usedToken ? "invalid token" : "login or an API token is required").ConfigureAwait(false);
-            return;
-        }
-
-        // Setup, login and logout carry no CSRF token (there may be no session yet); the cross-site check above covers them.
-        if (stateChanging && caller?.Session is { } session && !usedToken && !IsPublic(request) && !CsrfMatches(request, session))
-        {
-            LogCsrf(log, request.Method, request.Path.Value ?? "");
-            await Refuse(context, StatusCodes.Status403Forbidden, "missing or wrong CSRF token").ConfigureAwait(false);
-            return;
+            context.Items[BadTokenKey] = true;
         }
 
         await next(context).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The route's access rule for this caller: nobody (401), a token without the route's scope or on a page-only route
+    /// (403), and for the page the CSRF token on every state-changing request. False when the request has been answered.
+    /// </summary>
+    public async Task<bool> AuthorizeAsync(HttpContext context, RouteSpec route)
+    {
+        if (route.Access == RouteAccess.Public)
+        {
+            // Setup, login and logout carry no CSRF token (there may be no session yet); the cross-site check covers them.
+            return true;
+        }
+
+        var request = context.Request;
+        var caller = CallerOf(context);
+        if (caller is null)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer";
+            var error = context.Items.ContainsKey(BadTokenKey) ? "invalid token" : "login or an API token is required";
+            await Refuse(context, StatusCodes.Status401Unauthorized, error).ConfigureAwait(false);
+            return false;
+        }
+
+        if (route.Access == RouteAccess.PageOnly && caller.Session is null)
+        {
+            await Refuse(context, StatusCodes.Status403Forbidden, "only the logged-in page may do this").ConfigureAwait(false);
+            return false;
+        }
+
+        if (TokenScopes.For(route.Access) is { } scope && !caller.HasScope(scope))
+        {
+            LogScope(log, caller.Description, request.Method, request.Path.Value ?? "", scope);
+            await Refuse(context, StatusCodes.Status403Forbidden, $"this token's scopes do not include '{scope}'").ConfigureAwait(false);
+            return false;
+        }
+
+        if (caller.Session is { } session && !IsSafe(request.Method) && !CsrfMatches(request, session))
+        {
+            LogCsrf(log, request.Method, request.Path.Value ?? "");
+            await Refuse(context, StatusCodes.Status403Forbidden, "missing or wrong CSRF token").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
     }
 
     public void SetSessionCookie(HttpContext context, WebSession session) =>
@@ -101,12 +138,7 @@ internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore 
         return origin.Length == 0 || string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static bool IsPublic(HttpRequest request)
-    {
-        var path = request.Path.Value;
-        return (HttpMethods.IsGet(request.Method) && path == "/api/session")
-            || (HttpMethods.IsPost(request.Method) && path is "/api/setup" or "/api/login" or "/api/logout");
-    }
+    private static bool IsSafe(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method);
 
     private static bool CsrfMatches(HttpRequest request, WebSession session)
     {
@@ -124,7 +156,7 @@ internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore 
             // RFC 6750 §2.1: "Bearer" and the token; the scheme name is case-insensitive.
             return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                 && state.FindToken(authorization.AsSpan(7).Trim()) is { } token
-                ? new Caller(null, token.Name)
+                ? new Caller(null, token)
                 : null;
         }
 
@@ -133,6 +165,9 @@ internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "web: cross-site {Method} {Path} refused (Origin '{Origin}')")]
     private static partial void LogCrossSite(ILogger logger, string method, string path, string origin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: {Caller} {Method} {Path} refused: the token's scopes do not include '{Scope}'")]
+    private static partial void LogScope(ILogger logger, string caller, string method, string path, string scope);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "web: {Method} {Path} refused: missing or wrong CSRF token")]
     private static partial void LogCsrf(ILogger logger, string method, string path);

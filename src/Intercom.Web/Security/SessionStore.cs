@@ -75,6 +75,15 @@ internal sealed class SessionStore(TimeProvider time, TimeSpan idle)
         }
     }
 
+    /// <summary>Whether the session still exists and has not expired (without restarting its idle clock: a stream is not activity).</summary>
+    public bool IsLive(string id)
+    {
+        lock (_gate)
+        {
+            return _sessions.TryGetValue(id, out var session) && !Expired(session, time.GetUtcNow());
+        }
+    }
+
     public void End(string? id)
     {
         if (id is null)

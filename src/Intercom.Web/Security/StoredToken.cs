@@ -11,4 +11,9 @@ internal sealed class StoredToken
     public string Sha256 { get; set; } = "";
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>What the token may do (<see cref="TokenScopes"/>); null for a token made before scopes: all of them.</summary>
+    public List<string>? Scopes { get; set; }
+
+    public IReadOnlyList<string> EffectiveScopes => Scopes ?? TokenScopes.All;
 }

@@ -77,7 +77,7 @@ internal sealed class WebStateStore
     }
 
     /// <summary>Creates a token; the clear text is returned once and never stored.</summary>
-    public (StoredToken Stored, string Token)? CreateToken(string name)
+    public (StoredToken Stored, string Token)? CreateToken(string name, List<string> scopes)
     {
         var token = TokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
         var stored = new StoredToken
@@ -86,6 +86,7 @@ internal sealed class WebStateStore
             Name = name,
             Sha256 = Sha256Hex(token),
             CreatedAt = _time.GetUtcNow(),
+            Scopes = scopes,
         };
         lock (_gate)
         {

@@ -1,0 +1,23 @@
+namespace Intercom.Web.Routing;
+
+/// <summary>
+/// Who may call a route. Every route declares one (<see cref="WebRoutes"/>); the router checks it after matching, on the
+/// same path it matched, so no spelling of a path can reach a handler past the check. Anything not declared is not routed.
+/// </summary>
+internal enum RouteAccess
+{
+    /// <summary>Anyone: the page's files, the session probe, first-start setup, login and logout.</summary>
+    Public,
+
+    /// <summary>The logged-in page, or a token with the "read" scope: status and events.</summary>
+    Read,
+
+    /// <summary>The logged-in page, or a token with the "operate" scope: open a relay, call, hang up, press a simulated button.</summary>
+    Operate,
+
+    /// <summary>The logged-in page, or a token with the "configure" scope: read and replace the configuration.</summary>
+    Configure,
+
+    /// <summary>Only the logged-in page, never a token: tokens, the admin password.</summary>
+    PageOnly,
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using Intercom.Interop.Tests.Peers;
+using Intercom.Security.Tests.Harness;
+
+namespace Intercom.Security.Tests.Web;
+
+/// <summary>The published binary with its web page on a free loopback port, simulated board, no SIP peers needed.</summary>
+internal static class WebStation
+{
+    public const string AdminPassword = "correct horse battery";
+
+    /// <summary>A configuration with the web server on <paramref name="port"/>; <paramref name="extraStation"/> is added to "station".</summary>
+    public static string Config(int port, bool https = false, string extraStation = "", string extraTop = "") => $$"""
+        {
+          "name": "Security test door",
+          "sip": { "listen": [ { "transport": "udp", "address": "127.0.0.1", "port": 0 } ] },
+          "audio": { "driver": "null" },
+          "station": {
+            "ringGroups": [ { "id": "residents", "targets": [ "sip:resident@127.0.0.1:9" ] } ],
+            "codes": [ { "id": "resident", "code": "4711", "relay": "door" } ],
+            {{extraStation}}
+            "eventLog": { "persistPath": null }
+          },
+          {{extraTop}}
+          "web": { "enabled": true, "address": "127.0.0.1", "port": {{port}}, "https": {{(https ? "true" : "false")}} }
+        }
+        """;
+
+    public static async Task<(AotStation Station, int Port)> StartAsync(bool https = false, string extraStation = "", string extraTop = "")
+    {
+        var port = FreePort.Next();
+        var station = await AotStation.StartAsync(Config(port, https, extraStation, extraTop));
+        return (station, port);
+    }
+
+    /// <summary>First start: the admin password set with the setup secret the station wrote beside its configuration (when it has one).</summary>
+    public static async Task<string> SetupAsync(AotStation station, int port, bool tls = false)
+    {
+        var secretFile = Path.Combine(station.Directory, "web-setup-secret");
+        var secret = File.Exists(secretFile) ? (await File.ReadAllTextAsync(secretFile)).Trim() : null;
+        var body = JsonSerializer.Serialize(new Dictionary<string, string?> { ["password"] = AdminPassword, ["setupSecret"] = secret });
+        var response = await RawHttp.SendAsync(port, "POST", "/api/setup", body, tls: tls);
+        Assert.True(response.Status == 200, $"setup: {response.Status} {response.Body}");
+        return CookieAndCsrf(response);
+    }
+
+    public static async Task<string> LoginAsync(int port, bool tls = false)
+    {
+        var response = await RawHttp.SendAsync(port, "POST", "/api/login", $"{{\"password\":\"{AdminPassword}\"}}", tls: tls);
+        Assert.True(response.Status == 200, $"login: {response.Status} {response.Body}");
+        return CookieAndCsrf(response);
+    }
+
+    /// <summary>Headers that make a request come from the logged-in page: its session cookie and CSRF token.</summary>
+    public static Dictionary<string, string> PageHeaders(string session) => new()
+    {
+        ["Cookie"] = session.Split('|')[0],
+        ["X-CSRF-Token"] = session.Split('|')[1],
+    };
+
+    // "cookie-name=value|csrf"
+    private static string CookieAndCsrf(RawHttp.Response response)
+    {
+        var cookie = response.Header("Set-Cookie")!.Split(';')[0];
+        var csrf = JsonDocument.Parse(response.Body).RootElement.GetProperty("csrf").GetString()!;
+        return cookie + "|" + csrf;
+    }
+}
