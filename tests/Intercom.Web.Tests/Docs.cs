@@ -1,6 +1,10 @@
 namespace Intercom.Web.Tests;
 
-/// <summary>Where the browser tests put the page's screenshots: the repository's docs/ folder (shown in the README).</summary>
+/// <summary>
+/// Where the browser tests put the page's screenshots: artifacts/screenshots/ (ignored by git), so a test run leaves the
+/// working tree as it found it; with INTERCOM_UPDATE_SCREENSHOTS=1 the repository's docs/ folder, whose pictures the
+/// web guide shows.
+/// </summary>
 internal static class Docs
 {
     public static string Screenshot(string name)
@@ -12,8 +16,10 @@ internal static class Docs
         }
 
         Assert.NotNull(directory);
-        var docs = Path.Combine(directory.FullName, "docs");
-        Directory.CreateDirectory(docs);
-        return Path.Combine(docs, name);
+        var target = Environment.GetEnvironmentVariable("INTERCOM_UPDATE_SCREENSHOTS") == "1"
+            ? Path.Combine(directory.FullName, "docs")
+            : Path.Combine(directory.FullName, "artifacts", "screenshots");
+        Directory.CreateDirectory(target);
+        return Path.Combine(target, name);
     }
 }
