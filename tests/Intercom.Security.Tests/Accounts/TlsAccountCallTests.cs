@@ -57,7 +57,7 @@ public sealed class TlsAccountCallTests(ITestOutputHelper output) : IAsyncLifeti
 
         // A plaintext request the capture must see (to the station's own UDP port): proof that it captures at all.
         await capture.MarkAsync(sipPort, "canary");
-        await PressButtonAsync(webPort, "button1");
+        await PressButtonAsync(station, webPort, "button1");
         await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         var invite = await _kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@\S+ from 127\.0\.0\.1:\d+ \((\w+)\)", Wait);
         await _resident.CommandAsync("hangup");
@@ -103,12 +103,16 @@ public sealed class TlsAccountCallTests(ITestOutputHelper output) : IAsyncLifeti
         return ConfigLoader.Serialize(config);
     }
 
-    /// <summary>The simulated board's button, pressed through the web API as its first owner (setup, then the session's CSRF token).</summary>
-    private static async Task PressButtonAsync(int webPort, string button)
+    /// <summary>
+    /// The simulated board's button, pressed through the web API as its first owner: setup with the one-time secret the
+    /// station wrote beside its configuration, then the session's CSRF token.
+    /// </summary>
+    private static async Task PressButtonAsync(AotStation station, int webPort, string button)
     {
+        var secret = (await File.ReadAllTextAsync(Path.Combine(station.Directory, "web-setup-secret"))).Trim();
         using var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
         using var web = new HttpClient(handler) { BaseAddress = new Uri($"http://127.0.0.1:{webPort}"), Timeout = TimeSpan.FromSeconds(20) };
-        using var setup = await web.PostAsync("/api/setup", new StringContent("{\"password\":\"correct horse battery staple\"}", Encoding.UTF8, "application/json"));
+        using var setup = await web.PostAsync("/api/setup", new StringContent(JsonSerializer.Serialize(new Dictionary<string, string> { ["password"] = "correct horse battery staple", ["setupSecret"] = secret }), Encoding.UTF8, "application/json"));
         var body = await setup.Content.ReadAsStringAsync();
         Assert.True(setup.IsSuccessStatusCode, $"setup: {(int)setup.StatusCode} {body}");
         var csrf = JsonDocument.Parse(body).RootElement.GetProperty("csrf").GetString();
