@@ -23,6 +23,12 @@ public sealed class MqttConfig
     /// <summary>Broker password. Write-only: never logged, never returned by the API.</summary>
     public string? Password { get; set; }
 
+    /// <summary>
+    /// Send <see cref="Password"/> to a broker without TLS. Off by default: MQTT's CONNECT carries the password in clear
+    /// (MQTT 3.1.1 §3.1.3.5), so a password without TLS is refused unless this says the network is trusted with it.
+    /// </summary>
+    public bool PasswordWithoutTls { get; set; }
+
     /// <summary>First levels of every topic the station uses, e.g. "intercom/front-door". No wildcards.</summary>
     public string TopicPrefix { get; set; } = "intercom";
 

@@ -60,10 +60,28 @@ public sealed class IntegrationsConfigTests
         var errors = ConfigValidator.Validate(config);
 
         Assert.Equal(
-            ["mqtt.port", "mqtt.username", "mqtt.discoveryPrefix", "mqtt.keepAliveSeconds", "mqtt.reconnectMaxSeconds", "mqtt.queueCapacity",
+            ["mqtt.port", "mqtt.username", "mqtt.password", "mqtt.discoveryPrefix", "mqtt.keepAliveSeconds", "mqtt.reconnectMaxSeconds", "mqtt.queueCapacity",
              "mqtt.tls.enabled", "mqtt.tls.privateKeyFile"],
             errors.Select(e => e.Path));
         Assert.DoesNotContain(errors, e => e.Reason.Contains("hunter2", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_broker_password_is_never_sent_without_tls_unless_the_file_says_so()
+    {
+        var config = Valid();
+        config.Mqtt = new MqttConfig { Enabled = true, Host = "broker.lan", Username = "door", Password = "hunter2-secret" };
+
+        var error = Assert.Single(ConfigValidator.Validate(config));
+        Assert.Equal("mqtt.password", error.Path);
+        Assert.DoesNotContain("hunter2", error.Reason, StringComparison.Ordinal);
+
+        config.Mqtt.Tls = new MqttTlsConfig { Enabled = true };
+        Assert.Empty(ConfigValidator.Validate(config));
+
+        config.Mqtt.Tls = new MqttTlsConfig();
+        config.Mqtt.PasswordWithoutTls = true;
+        Assert.Empty(ConfigValidator.Validate(config));
     }
 
     [Fact]

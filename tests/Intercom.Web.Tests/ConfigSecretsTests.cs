@@ -107,6 +107,7 @@ public sealed class ConfigSecretsTests
         config.Accounts = [new SipAccountConfig { Id = "pbx", Aor = "sip:door@127.0.0.1", Username = "door", Password = "sip-pass", Register = false }];
         config.Mqtt.Username = "intercom";
         config.Mqtt.Password = MqttPassword;
+        config.Mqtt.PasswordWithoutTls = true;
         config.Webhooks.Endpoints =
         [
             new WebhookEndpointConfig
