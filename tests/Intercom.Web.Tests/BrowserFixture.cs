@@ -36,10 +36,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh browser profile (own cookies) with a phone-sized window.</summary>
-    public async Task<IPage> NewPhonePageAsync()
+    /// <param name="acceptSelfSignedCertificate">
+    /// Accept the station's self-signed HTTPS certificate, as a resident does once after comparing its fingerprint with
+    /// the one the station logged.
+    /// </param>
+    public async Task<IPage> NewPhonePageAsync(bool acceptSelfSignedCertificate = false)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
+            IgnoreHTTPSErrors = acceptSelfSignedCertificate,
             ViewportSize = new ViewportSize { Width = 412, Height = 915 },
             Locale = "en-GB",
             TimezoneId = "UTC",

@@ -44,6 +44,35 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Over_https_with_the_self_signed_certificate_setup_and_login_work_with_a_host_only_secure_cookie()
+    {
+        await using var web = await StationWeb.StartAsync(c => c.Web.Https = true);
+        Assert.Equal("https", web.Address.Scheme);
+        var page = await browser.NewPhonePageAsync(acceptSelfSignedCertificate: true);
+
+        await page.GotoAsync(web.Address.ToString());
+        await page.FillAsync("#setup-secret", StationWeb.SetupSecretOf(web.Directory));
+        await page.FillAsync("#setup-password", StationWeb.AdminPassword);
+        await page.FillAsync("#setup-repeat", StationWeb.AdminPassword);
+        await page.ClickAsync("#setup-form button");
+        await Expect(page.Locator("#status-call")).ToHaveTextAsync("Idle");
+
+        // A fresh browser (no session) logs in over HTTPS.
+        var fresh = await browser.NewPhonePageAsync(acceptSelfSignedCertificate: true);
+        await fresh.GotoAsync(web.Address.ToString());
+        await Expect(fresh.Locator("#view-login")).ToBeVisibleAsync();
+        await LogInAsync(fresh, StationWeb.AdminPassword);
+        await Expect(fresh.Locator("#status-call")).ToHaveTextAsync("Idle");
+        var cookie = Assert.Single(await fresh.Context.CookiesAsync());
+        Assert.Equal("__Host-intercom_session", cookie.Name);
+        Assert.True(cookie.Secure);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal("/", cookie.Path);
+        await page.Context.CloseAsync();
+        await fresh.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Login_works_and_wrong_passwords_are_rate_limited()
     {
         await using var web = await StationWeb.StartAsync();
