@@ -86,7 +86,8 @@ internal static partial class CallAudioHosting
             formats.Add(MediaFormat.Pcmu);
         }
 
-        // SDES keys travel in the SDP, so the validator allows SRTP only on a TLS account (RFC 4568 §8.3).
+        // SDES keys travel in the SDP, so the validator allows SRTP only on a TLS account (RFC 4568 §8.3). The first
+        // account's policy is only the default here: each call replaces it with its own account's (SipCallControl).
         var srtp = config.Accounts.Count == 0 ? "off" : config.Accounts[0].Srtp;
         return new CallMediaOptions
         {
