@@ -42,7 +42,7 @@ internal static class IntegrationsConfigValidator
             errors.Add(new("mqtt.username", "a password needs a user name"));
         }
 
-        if (!string.IsNullOrEmpty(mqtt.Password) && !mqtt.Tls.Enabled && !mqtt.PasswordWithoutTls)
+        if (mqtt.Enabled && !string.IsNullOrEmpty(mqtt.Password) && !mqtt.Tls.Enabled && !mqtt.PasswordWithoutTls)
         {
             // The CONNECT packet carries the password in clear (MQTT 3.1.1 §3.1.3.5): never without TLS by default.
             errors.Add(new("mqtt.password", "would cross the network in clear: turn on mqtt.tls, or set mqtt.passwordWithoutTls to true to accept that"));
