@@ -66,9 +66,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
-        _listener.Stop();
-        await _serving.ContinueWith(static _ => { }, TaskScheduler.Default);
+        // Close alone, not Stop then Close: the managed HttpListener removes its prefixes on each, and the second removal
+        // binds the port again to look its endpoint up, failing with "Address already in use" when another test's
+        // listener has taken the freed port in between (a CI run saw it). Close also ends the pending GetContextAsync.
         _listener.Close();
+        await _serving.ContinueWith(static _ => { }, TaskScheduler.Default);
         _stop.Dispose();
     }
 
