@@ -32,8 +32,14 @@ internal sealed class FakeSipPeer : IDisposable
     public IReadOnlyList<SipRequest> Requests => [.. _requests];
 
     /// <summary>REGISTERs received: the AOR's user, the Expires asked for, the Call-ID.</summary>
+    /// <summary>
+    /// The REGISTER requests received, each once: a retransmission (RFC 3261 §17.1.2.2, Timer E: the same Call-ID and
+    /// CSeq, sent again when our answer is slow on a loaded machine) is the same request, not another registration.
+    /// </summary>
     public IReadOnlyList<(string User, uint Expires, string CallId)> Registers =>
-        [.. _requests.Where(r => r.Method == SipMethods.Register).Select(r => (r.To!.Uri.User ?? "", r.Expires ?? 0, r.CallId ?? ""))];
+        [.. _requests.Where(r => r.Method == SipMethods.Register)
+            .DistinctBy(r => (r.CallId, r.CSeq?.Number))
+            .Select(r => (r.To!.Uri.User ?? "", r.Expires ?? 0, r.CallId ?? ""))];
 
     /// <summary>Waits until a received request satisfies <paramref name="condition"/>.</summary>
     public async Task<SipRequest> WaitForAsync(Func<SipRequest, bool> condition, string what)
