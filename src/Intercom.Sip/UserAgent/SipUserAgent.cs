@@ -22,7 +22,6 @@ public sealed partial class SipUserAgent : ITransactionUser
     private readonly Dictionary<ServerTransaction, SipCall> _pendingInvites = [];
     private readonly HashSet<SipCall> _calls = [];
     private readonly SipServerLocator _locator;
-    private readonly HashSet<string> _supported;
     private readonly SipValidationOptions _validation;
 
     // SDP for sessions, and the two DTMF bodies of SIP INFO the calls decode (RFC 6086 §4.2).
@@ -36,11 +35,10 @@ public sealed partial class SipUserAgent : ITransactionUser
         Options = options ?? new SipUserAgentOptions();
         // Without a locator of the caller's, the system's resolver (/etc/resolv.conf); numeric targets never query it.
         _locator = locator ?? new SipServerLocator(new LookupClient());
-        _supported = new HashSet<string>(Options.Supported.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries), StringComparer.OrdinalIgnoreCase);
         _validation = new SipValidationOptions
         {
             AllowedMethods = [.. Options.Allow.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
-            SupportedExtensions = [.. _supported],
+            SupportedExtensions = [.. Options.Supported.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)],
             SupportedContentTypes = AcceptedBodies,
         };
         _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -296,13 +294,7 @@ public sealed partial class SipUserAgent : ITransactionUser
 
     private void OnNewInvite(ServerTransaction transaction, SipRequest request)
     {
-        // §8.2.2.3: an extension the caller requires and we do not support.
-        if (UnsupportedRequirement(request) is { } unsupported)
-        {
-            Respond(transaction, request, 420, "Bad Extension", r => r.Headers.Set("Unsupported", unsupported));
-            return;
-        }
-
+        // Require (§8.2.2.3) was checked for every request in OnRequest, with the rest of §8.2.
         if (request.Contacts.Count == 0 || request.From?.Parameters.Get("tag") is null)
         {
             Respond(transaction, request, 400, "Missing Contact or From tag");
@@ -375,20 +367,6 @@ public sealed partial class SipUserAgent : ITransactionUser
         }
 
         Respond(transaction, request, 481, "Call/Transaction Does Not Exist");
-    }
-
-    private string? UnsupportedRequirement(SipRequest request)
-    {
-        foreach (var option in request.Headers.GetAll(SipHeaderNames.Require))
-        {
-            var token = option.Trim();
-            if (!_supported.Contains(token))
-            {
-                return token;
-            }
-        }
-
-        return null;
     }
 
     private void CapabilityHeaders(SipResponse response)
