@@ -86,6 +86,20 @@ public sealed class SipCallControl : ICallControl, IDisposable
     /// <summary>The media of calls in progress (codec, SRTP, statistics for the status page and tests).</summary>
     public IReadOnlyList<CallMediaSession> MediaSessions => [.. _legs.Values.Select(l => l.Media).OfType<CallMediaSession>()];
 
+    /// <summary>The call whose media is <paramref name="stream"/> (the one on the sound device), if any.</summary>
+    public CallHandle? CallWith(AudioStream? stream)
+    {
+        foreach (var leg in _legs.Values)
+        {
+            if (stream is not null && ReferenceEquals(leg.Media?.Stream, stream))
+            {
+                return leg.Handle;
+            }
+        }
+
+        return null;
+    }
+
     public CallHandle Dial(string target)
     {
         var handle = new CallHandle(Interlocked.Increment(ref _nextId));

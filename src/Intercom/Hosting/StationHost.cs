@@ -1,3 +1,4 @@
+using Intercom.Audio;
 using System.Runtime.InteropServices;
 using Intercom.Configuration;
 using Microsoft.Extensions.Logging;
@@ -13,6 +14,10 @@ public static partial class StationHost
         ArgumentNullException.ThrowIfNull(stderr);
         using var loggerFactory = SystemdLogging.Create();
         var log = loggerFactory.CreateLogger("intercom");
+        // speexdsp prints its warnings to stderr itself; they are read back into the journal's format, naming the call.
+        StationApp? running = null;
+        using var nativeWarnings = NativeAudioWarnings.Start(loggerFactory.CreateLogger("audio"), TimeProvider.System,
+            () => running?.Calls.CallWith(running.Audio.Current)?.ToString());
 
         StartupOrder.WarmUpCryptography();
         // On its own hardware the station refuses example secrets (a code or password from the documentation).
@@ -77,9 +82,15 @@ public static partial class StationHost
         }
 
         // A crash or an unhandled exception still leaves the door locked: the relays are released on the way out.
+        running = app;
         EventHandler releaseOnExit = (_, _) => app.Board.ReleaseAll();
         AppDomain.CurrentDomain.ProcessExit += releaseOnExit;
-        UnhandledExceptionEventHandler releaseOnCrash = (_, _) => app.Board.ReleaseAll();
+        UnhandledExceptionEventHandler releaseOnCrash = (_, _) =>
+        {
+            // The runtime's crash report goes straight to stderr, not through the pipe that no thread may read any more.
+            nativeWarnings?.Restore();
+            app.Board.ReleaseAll();
+        };
         AppDomain.CurrentDomain.UnhandledException += releaseOnCrash;
         try
         {
