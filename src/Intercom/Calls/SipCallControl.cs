@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Intercom.Media.Dtmf;
 using Intercom.Media.Srtp;
+using Intercom.Media.Streams;
 using Intercom.Sip.Messages;
 using Intercom.Sip.UserAgent;
 using Intercom.Station.Calls;
