@@ -1,3 +1,4 @@
+using Intercom.Configuration.Applying;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
@@ -97,7 +98,10 @@ internal sealed class StationWeb : IAsyncDisposable
         var logs = LoggerFactory.Create(b => b.AddProvider(captured).SetMinimumLevel(LogLevel.Trace));
         var clock = NewClock();
         var app = StationApp.Start(config, simulate: true, logs);
-        var web = await WebHosting.StartAsync(app, store, logs, clock, reconfigureIntegrations);
+        var configuration = reconfigureIntegrations is null
+            ? LiveConfiguration.For(app, store)
+            : LiveConfiguration.For(app, store, new FakeIntegrationsPart(reconfigureIntegrations));
+        var web = await WebHosting.StartAsync(app, store, logs, clock, configuration);
         Assert.NotNull(web);
         Directories[web.Address] = directory;
         return new StationWeb(directory, store, app, web, resident, concierge, captured, logs) { Time = clock };
@@ -231,4 +235,12 @@ internal sealed class StationWeb : IAsyncDisposable
             return response;
         }
     }
+}
+
+/// <summary>Stands in for MQTT and webhooks in the pipeline: a test says what they apply.</summary>
+internal sealed class FakeIntegrationsPart(Func<IntercomConfig, Task<IReadOnlyList<string>>> apply) : ILiveConfigPart
+{
+    public IReadOnlyCollection<string> LiveSections { get; } = ["mqtt", "webhooks", "name"];
+
+    public Task<IReadOnlyList<string>> ApplyAsync(IntercomConfig config, ConfigDiff diff) => apply(config);
 }

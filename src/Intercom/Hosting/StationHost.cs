@@ -1,6 +1,7 @@
 using Intercom.Audio;
 using System.Runtime.InteropServices;
 using Intercom.Configuration;
+using Intercom.Configuration.Applying;
 using Microsoft.Extensions.Logging;
 
 namespace Intercom.Hosting;
@@ -45,6 +46,22 @@ public static partial class StationHost
         using var stopping = new CancellationTokenSource();
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        // SIGHUP (`systemctl reload intercom`) re-reads the file through the same pipeline as the web page; until the
+        // station is up there is nothing to apply it to, and the default action (exit) would take the doorbell with it.
+        ConfigPipeline? configuration = null;
+        SystemdSupervision? supervision = null;
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            if (configuration is { } pipeline)
+            {
+                _ = ReloadAsync(pipeline, supervision, log);
+            }
+            else
+            {
+                LogReloadTooEarly(log);
+            }
+        });
 
         LogStarting(log, IntercomCli.Version, config!.Name, commandLine.Simulate ? "simulated" : "GPIO");
         if (SetupStatus.Missing(config) is { Count: > 0 } missing)
@@ -95,7 +112,8 @@ public static partial class StationHost
         try
         {
             await using var integrations = IntegrationsHosting.Start(app, loggerFactory);
-            await using var web = await WebHosting.StartAsync(app, store, loggerFactory, reconfigureIntegrations: integrations.ReconfigureAsync).ConfigureAwait(false);
+            var pipeline = LiveConfiguration.For(app, store, new IntegrationsPart(integrations));
+            await using var web = await WebHosting.StartAsync(app, store, loggerFactory, configuration: pipeline).ConfigureAwait(false);
             foreach (var listener in app.Sip.Transport.Listeners)
             {
                 LogListening(log, listener.Protocol.ToString().ToLowerInvariant(), listener.LocalEndPoint.ToString());
@@ -104,6 +122,8 @@ public static partial class StationHost
             using var network = NetworkChangeWatcher.Start(app, log);
             LogReady(log);
             using var systemd = SystemdSupervision.Start(app, SystemdNotifier.FromEnvironment(TimeProvider.System));
+            supervision = systemd;
+            configuration = pipeline;
             using var announceStopping = stopping.Token.Register(systemd.Stopping);
             if (fellBackBecause is null)
             {
@@ -118,6 +138,8 @@ public static partial class StationHost
         }
         finally
         {
+            configuration = null;
+            supervision = null;
             await app.UnregisterAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
             app.Dispose();
             AppDomain.CurrentDomain.ProcessExit -= releaseOnExit;
@@ -134,6 +156,52 @@ public static partial class StationHost
             stopping.Cancel();
         }
     }
+
+    private static async Task ReloadAsync(ConfigPipeline pipeline, SystemdSupervision? supervision, ILogger log)
+    {
+        supervision?.Reloading();
+        try
+        {
+            var result = await pipeline.ReloadAsync().ConfigureAwait(false);
+            if (!result.Accepted)
+            {
+                foreach (var e in result.Errors)
+                {
+                    LogConfigError(log, pipeline.Path, e.ToString());
+                }
+
+                LogReloadRefused(log, pipeline.Path);
+            }
+            else
+            {
+                LogReloaded(log, pipeline.Path, Names(result.Applied), Names(result.RestartRequired));
+            }
+        }
+#pragma warning disable CA1031 // A reload that fails for any reason must leave the running station as it was.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            LogReloadFailed(log, pipeline.Path, $"{e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            supervision?.Reloaded();
+        }
+
+        static string Names(IReadOnlyList<string> sections) => sections.Count == 0 ? "nothing" : string.Join(", ", sections);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "configuration {Path} reloaded: applied {Applied}; at the next start: {Restart}")]
+    private static partial void LogReloaded(ILogger logger, string path, string applied, string restart);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "configuration {Path} not reloaded: it does not validate; the running configuration is kept")]
+    private static partial void LogReloadRefused(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "configuration {Path} reload failed ({Reason}); the running configuration is kept where it was not applied")]
+    private static partial void LogReloadFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SIGHUP before the station is up: ignored (the file is read at start anyway)")]
+    private static partial void LogReloadTooEarly(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "configuration {Path}: {Error}")]
     private static partial void LogConfigError(ILogger logger, string path, string error);

@@ -37,6 +37,15 @@ public sealed class SystemdSupervision : IDisposable
         return supervision;
     }
 
+    /// <summary>RELOADING=1 while a SIGHUP reload applies the configuration file (sd_notify(3)).</summary>
+    public void Reloading() =>
+        // MONOTONIC_USEC: systemd 253+ pairs the reload with this timestamp (CLOCK_MONOTONIC, which Stopwatch reads on Linux).
+        _notifier.Notify(FormattableString.Invariant(
+            $"RELOADING=1\nMONOTONIC_USEC={(long)(System.Diagnostics.Stopwatch.GetTimestamp() * (1_000_000.0 / System.Diagnostics.Stopwatch.Frequency))}\nSTATUS=reloading the configuration"));
+
+    /// <summary>READY=1 again once the reload is done, whatever its outcome (the station kept running either way).</summary>
+    public void Reloaded() => _notifier.Ready(DescribeState());
+
     /// <summary>STOPPING=1: from here systemd waits for the process to exit (TimeoutStopSec) instead of expecting pings.</summary>
     public void Stopping() => _notifier.Stopping("stopping: unregistering, releasing relays");
 

@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Intercom.Configuration;
+using Intercom.Configuration.Applying;
 using Intercom.Station.Logging;
 using Intercom.Web;
 using Microsoft.Extensions.Logging;
@@ -18,12 +17,13 @@ public static partial class WebHosting
     /// <param name="store">Where its configuration is saved.</param>
     /// <param name="logs">The app's logging.</param>
     /// <param name="time">Clock for sessions and login throttling.</param>
-    /// <param name="reconfigureIntegrations">Applies changed integration sections live and names them (StationIntegrations.ReconfigureAsync).</param>
+    /// <param name="configuration">How a change is saved and applied (the same pipeline a SIGHUP reload uses); by default the station's rules and calls only.</param>
     public static async Task<WebServer?> StartAsync(StationApp app, ConfigStore store, ILoggerFactory logs, TimeProvider? time = null,
-        Func<IntercomConfig, Task<IReadOnlyList<string>>>? reconfigureIntegrations = null)
+        ConfigPipeline? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(store);
+        configuration ??= LiveConfiguration.For(app, store);
         ArgumentNullException.ThrowIfNull(logs);
         if (!app.Config.Web.Enabled)
         {
@@ -32,7 +32,7 @@ public static partial class WebHosting
 
         try
         {
-            return await WebServer.StartAsync(new StationControl(app, store, reconfigureIntegrations), new WebServerOptions
+            return await WebServer.StartAsync(new StationControl(app, configuration), new WebServerOptions
             {
                 StateDirectory = Path.GetDirectoryName(store.Path)!,
                 Logs = logs,
@@ -50,59 +50,34 @@ public static partial class WebHosting
     private static partial void LogWebFailed(ILogger logger, string reason);
 
     /// <summary>
-    /// The web layer's view of the running station. A new configuration is validated, saved atomically and then applied:
-    /// the door-station rules at once (DoorStation.Reconfigure: the call in progress keeps going); the name, accounts,
-    /// media and audio live without touching a call in progress (StationApp.ReconfigureCallsAsync: accounts re-register,
-    /// the next call uses the new account and media, the devices reopen between calls); MQTT and webhooks through the hook
-    /// the app passes in. What was wired at start (the SIP listeners, timers, TLS identity, rate limits and product name,
-    /// board pins and relays, the event log file, the web server) takes effect at the next start, which the status
-    /// reports until then.
+    /// The web layer's view of the running station. A new configuration goes through the station's one pipeline
+    /// (<see cref="ConfigPipeline"/>: validated, saved atomically, applied by each part: <see cref="StationRulesPart"/>,
+    /// <see cref="CallsPart"/>, <see cref="IntegrationsPart"/>); what was wired at start (the SIP listeners, timers, TLS
+    /// identity, rate limits, board pins and relays, the event log file, the web server) takes effect at the next start,
+    /// which the status reports until then.
     /// </summary>
     private sealed class StationControl : IStationControl
     {
-        // Parts of "station" read once at start: the board's GPIO lines and the event log's file and size.
-        private static readonly string[] StationWiring = ["board", "relays", "eventLog"];
-
-        // Sections applied live whenever they change.
-        private static readonly HashSet<string> LiveSections = new(["station", .. CallReconfiguration.LiveSections], StringComparer.Ordinal);
-
         private readonly StationApp _app;
-        private readonly ConfigStore _store;
-        private readonly Lock _gate = new();
-        private readonly SemaphoreSlim _applying = new(1, 1);
+        private readonly ConfigPipeline _configuration;
 
-        // Sections the integrations once applied live: from then on they follow the saved file, not the start.
-        private readonly HashSet<string> _liveIntegrations = new(StringComparer.Ordinal);
-        private readonly Func<IntercomConfig, Task<IReadOnlyList<string>>>? _reconfigureIntegrations;
-        private IntercomConfig _config;
-        private IReadOnlyList<string> _restartRequired = [];
-
-        public StationControl(StationApp app, ConfigStore store, Func<IntercomConfig, Task<IReadOnlyList<string>>>? reconfigureIntegrations)
+        public StationControl(StationApp app, ConfigPipeline configuration)
         {
             _app = app;
-            _store = store;
-            _reconfigureIntegrations = reconfigureIntegrations;
-            _config = app.Config;
+            _configuration = configuration;
             _app.Station.Events.Appended += (sender, e) => EventAppended?.Invoke(this, e);
         }
 
         public event EventHandler<StationEvent>? EventAppended;
 
-        public IntercomConfig Config
-        {
-            get { lock (_gate) { return _config; } }
-        }
+        public IntercomConfig Config => _configuration.Current;
 
         public bool IsSimulated => _app.SimulatedBoard is not null;
 
         public StationView GetStatus()
         {
-            IntercomConfig config;
-            IReadOnlyList<string> restart;
-            lock (_gate)
-            {
-                (config, restart) = (_config, _restartRequired);
-            }
+            var config = _configuration.Current;
+            var restart = _configuration.RestartRequired;
 
             var station = _app.Station.GetStatus();
             // Accounts apply live: the saved configuration's accounts are the running ones.
@@ -164,90 +139,8 @@ public static partial class WebHosting
 
         public async Task<ConfigChangeResult> ApplyConfigAsync(IntercomConfig config)
         {
-            // One change at a time, end to end: save, apply, record.
-            await _applying.WaitAsync().ConfigureAwait(false);
-            try
-            {
-                try
-                {
-                    if (!_store.TrySave(config, out var errors))
-                    {
-                        return ConfigChangeResult.Refused(errors);
-                    }
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    return ConfigChangeResult.Refused([new("$", $"cannot save {_store.Path}: {e.Message}")]);
-                }
-
-                var previous = Sections(Config);
-                var next = Sections(config);
-                var running = Sections(_app.Config);
-                var applied = new List<string>();
-                if (!JsonNode.DeepEquals(previous["station"], next["station"]))
-                {
-                    _app.Station.Reconfigure(config.Station);
-                    applied.Add("station");
-                }
-
-                // Name, accounts, media, audio and digest authentication of callers: registrations follow, the next call uses them, the call in progress keeps its own.
-                applied.AddRange(await _app.ReconfigureCallsAsync(config).ConfigureAwait(false));
-
-                // Sections the integrations apply themselves (a changed MQTT broker reconnects); none when they are not running.
-                var live = _reconfigureIntegrations is null ? [] : await _reconfigureIntegrations(config).ConfigureAwait(false);
-                applied.AddRange(live);
-                _liveIntegrations.UnionWith(live);
-                var restart = new List<string>();
-                foreach (var (name, value) in next)
-                {
-                    if (!LiveSections.Contains(name) && !_liveIntegrations.Contains(name)
-                        && !JsonNode.DeepEquals(value, running.TryGetPropertyValue(name, out var was) ? was : null))
-                    {
-                        restart.Add(name);
-                    }
-                }
-
-                lock (_gate)
-                {
-                    _config = config;
-                    _restartRequired = restart;
-                }
-
-                return new ConfigChangeResult([], applied, restart);
-            }
-            finally
-            {
-                _applying.Release();
-            }
-        }
-
-        // The configuration as named sections; the station's start-time wiring is split off its live rules, and "sip" into
-        // its parts so that the restart list names what changed ("sip.listen").
-        private static JsonObject Sections(IntercomConfig config)
-        {
-            var root = JsonSerializer.SerializeToNode(config, ConfigJsonContext.Default.IntercomConfig)!.AsObject();
-            if (root["sip"] is JsonObject sip)
-            {
-                root.Remove("sip");
-                foreach (var name in sip.Select(p => p.Key).ToList())
-                {
-                    sip.Remove(name, out var value);
-                    root["sip." + name] = value;
-                }
-            }
-
-            if (root["station"] is JsonObject station)
-            {
-                foreach (var part in StationWiring)
-                {
-                    if (station.Remove(part, out var value))
-                    {
-                        root["station." + part] = value;
-                    }
-                }
-            }
-
-            return root;
+            var result = await _configuration.ApplyAsync(config).ConfigureAwait(false);
+            return new ConfigChangeResult(result.Errors, result.Applied, result.RestartRequired);
         }
     }
 }
