@@ -16,6 +16,9 @@ internal sealed class EventPayload
 
     public string Message { get; init; } = "";
 
+    /// <summary>For code_accepted: the code entry's id (whose code opened the door), when it has one.</summary>
+    public string? Entry { get; init; }
+
     /// <summary>The station's configured name, so one receiver can tell several stations apart.</summary>
     public string Station { get; init; } = "";
 
@@ -26,6 +29,7 @@ internal sealed class EventPayload
         At = e.At,
         Subject = e.Subject,
         Message = e.Message,
+        Entry = e.Entry,
         Station = station,
     };
 }

@@ -1,15 +1,18 @@
 using Intercom.Configuration;
 using Intercom.Hardware;
 using Intercom.Station;
+using Intercom.Station.Events;
 using Intercom.Station.Logging;
 
 namespace Intercom.Integrations;
 
 /// <summary>
 /// The station as home automation sees it: a few named events (<see cref="IntegrationEventNames"/>) and the state worth
-/// keeping retained (call state, relays, registrations). Listens to the station's event log and call state, the board's
-/// relays and the app's registration reports; raises <see cref="EventRaised"/> and <see cref="StateChanged"/> on the
-/// thread that saw the change (often the station's own loop), so subscribers must only queue work, never wait.
+/// keeping retained (call state, relays, registrations). Fed by the station's typed events (<see cref="DoorStation.EventBus"/>:
+/// which button, which relay, whose code) and the app's registration reports, never by log text, so rewording a log
+/// line cannot change what Home Assistant sees; the formatter's line only fills the events' "message", for a person.
+/// Raises <see cref="EventRaised"/> and <see cref="StateChanged"/> on the thread that saw the change (usually the
+/// station's own loop), so subscribers must only queue work, never wait.
 /// </summary>
 public sealed class StationFeed : IDisposable
 {
@@ -26,7 +29,7 @@ public sealed class StationFeed : IDisposable
     private bool _disposed;
 
     /// <param name="station">The running station.</param>
-    /// <param name="board">Its board (relay changes come from here, including pulse ends).</param>
+    /// <param name="board">Its board (the relays and their state when the feed starts; changes come as station events).</param>
     /// <param name="registeringAccounts">Ids of the accounts that register, in configuration order.</param>
     /// <param name="time">Clock for the events' timestamps.</param>
     public StationFeed(DoorStation station, IBoard board, IEnumerable<string> registeringAccounts, TimeProvider time)
@@ -96,9 +99,7 @@ public sealed class StationFeed : IDisposable
             _callState = _station.CallState;
         }
 
-        _station.Events.Appended += OnStationEvent;
-        _station.CallStateChanged += OnCallStateChanged;
-        _board.RelayChanged += OnRelayChanged;
+        _station.EventBus.Raised += OnStationEvent;
     }
 
     /// <summary>The app reports an account's registration (RFC 3261 §10) as it changes.</summary>
@@ -129,33 +130,42 @@ public sealed class StationFeed : IDisposable
             _disposed = true;
         }
 
-        _station.Events.Appended -= OnStationEvent;
-        _station.CallStateChanged -= OnCallStateChanged;
-        _board.RelayChanged -= OnRelayChanged;
+        _station.EventBus.Raised -= OnStationEvent;
     }
 
-    /// <summary>Which named event, if any, a station log entry is; and about what.</summary>
-    internal static bool TryClassify(StationEvent entry, out string name, out string? subject)
+    /// <summary>
+    /// Which named event, if any, a station event is; about what (the button, the relay) and, for a code, whose entry it
+    /// was. Read from the typed event alone: the wording of the station's log lines plays no part.
+    /// </summary>
+    internal static bool TryClassify(DoorStationEvent e, out string name, out string? subject, out string? entry)
     {
         subject = null;
-        switch (entry.Kind)
+        entry = null;
+        switch (e)
         {
-            case StationEventKind.Button when TryButtonPress(entry.Message, out var button):
+            case ButtonPressed pressed:
                 name = IntegrationEventNames.Doorbell;
-                subject = button;
+                subject = pressed.ButtonId;
                 return true;
-            case StationEventKind.CodeAccepted:
+            case CodeAccepted accepted:
                 name = IntegrationEventNames.CodeAccepted;
-                subject = After(entry.Message, ": opening ");
+                subject = accepted.RelayId;
+                entry = accepted.EntryId;
                 return true;
-            case StationEventKind.CodeRejected:
+            case CodeRejected:
                 name = IntegrationEventNames.CodeRefused;
                 return true;
-            case StationEventKind.Lockout:
+
+            // A lockout, and the first entry it ignores (once per lockout): both tell the house someone is guessing.
+            case CodeLockedOut or CodeEntryIgnored:
                 name = IntegrationEventNames.Lockout;
                 return true;
-            case StationEventKind.Tamper:
+            case TamperChanged:
                 name = IntegrationEventNames.Tamper;
+                return true;
+            case RelayChanged { Energised: true } relay:
+                name = IntegrationEventNames.DoorOpened;
+                subject = relay.RelayId;
                 return true;
             default:
                 name = "";
@@ -163,47 +173,37 @@ public sealed class StationFeed : IDisposable
         }
     }
 
-    // The station logs a press as "button ID pressed" (and other button lines, such as a press ignored during a call).
-    private static bool TryButtonPress(string message, out string? button)
+    private void OnStationEvent(object? sender, DoorStationEvent e)
     {
-        const string Prefix = "button ";
-        const string Suffix = " pressed";
-        button = null;
-        if (message.Length <= Prefix.Length + Suffix.Length
-            || !message.StartsWith(Prefix, StringComparison.Ordinal) || !message.EndsWith(Suffix, StringComparison.Ordinal))
+        switch (e)
         {
-            return false;
+            case StationCallStateChanged state:
+                OnCallStateChanged(state.State);
+                return;
+            case RelayChanged relay:
+                OnRelayChanged(relay);
+                return;
+            case { Kind: StationEventKind.Call or StationEventKind.Incoming }:
+                // The call's latest step, for a person reading call_started/answered/ended.
+                var line = _station.Formatter.Describe(e);
+                if (line is not null)
+                {
+                    lock (_gate)
+                    {
+                        _lastCallMessage = line;
+                    }
+                }
+
+                return;
         }
 
-        button = message[Prefix.Length..^Suffix.Length];
-        return true;
-    }
-
-    private static string? After(string message, string marker)
-    {
-        var at = message.LastIndexOf(marker, StringComparison.Ordinal);
-        return at < 0 ? null : message[(at + marker.Length)..];
-    }
-
-    private void OnStationEvent(object? sender, StationEvent entry)
-    {
-        if (entry.Kind is StationEventKind.Call or StationEventKind.Incoming)
+        if (TryClassify(e, out var name, out var subject, out var entry))
         {
-            lock (_gate)
-            {
-                _lastCallMessage = entry.Message;
-            }
-
-            return;
-        }
-
-        if (TryClassify(entry, out var name, out var subject))
-        {
-            Raise(name, subject, entry.Message);
+            Raise(name, subject, _station.Formatter.Describe(e) ?? name, entry);
         }
     }
 
-    private void OnCallStateChanged(object? sender, StationCallState state)
+    private void OnCallStateChanged(StationCallState state)
     {
         StationCallState previous;
         string message;
@@ -233,7 +233,7 @@ public sealed class StationFeed : IDisposable
         }
     }
 
-    private void OnRelayChanged(object? sender, RelayChangedEventArgs e)
+    private void OnRelayChanged(RelayChanged e)
     {
         lock (_gate)
         {
@@ -246,13 +246,13 @@ public sealed class StationFeed : IDisposable
             StateChanged?.Invoke(this, new StationStateChange(StationStateKind.Relay, e.RelayId));
         }
 
-        if (e.Energised)
+        if (TryClassify(e, out var name, out var subject, out _))
         {
-            Raise(IntegrationEventNames.DoorOpened, e.RelayId, $"{e.RelayId} opened");
+            Raise(name, subject, $"{e.RelayId} opened");
         }
     }
 
-    private void Raise(string name, string? subject, string message)
+    private void Raise(string name, string? subject, string message, string? entry = null)
     {
         lock (_gate)
         {
@@ -262,7 +262,7 @@ public sealed class StationFeed : IDisposable
             }
 
             // Under the lock so every subscriber sees the events in sequence order.
-            EventRaised?.Invoke(this, new IntegrationEvent(name, ++_sequence, _time.GetUtcNow(), subject, message));
+            EventRaised?.Invoke(this, new IntegrationEvent(name, ++_sequence, _time.GetUtcNow(), subject, message, entry));
         }
     }
 }

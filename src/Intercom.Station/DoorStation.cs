@@ -2,6 +2,7 @@ using Intercom.Hardware;
 using Intercom.Station.Calls;
 using Intercom.Station.Codes;
 using Intercom.Station.Configuration;
+using Intercom.Station.Events;
 using Intercom.Station.Logging;
 using Intercom.Station.Routing;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,8 @@ namespace Intercom.Station;
 /// <summary>
 /// The door station: call buttons ring their ring group, residents key DTMF codes to open relays, allowlisted
 /// callers are auto-answered, the keypad opens doors and dials apartments, the exit button opens the door, and
-/// everything is logged. Composes an <see cref="IBoard"/>, an <see cref="ICallControl"/> and a TimeProvider under
+/// every event is published as a typed <see cref="DoorStationEvent"/> on <see cref="EventBus"/> (the event log writes
+/// its line from it). Composes an <see cref="IBoard"/>, an <see cref="ICallControl"/> and a TimeProvider under
 /// a <see cref="StationConfig"/> that has passed <see cref="StationConfigValidator"/>.
 /// <para>
 /// All public members are thread-safe: board events, call events, timers and API calls are serialised on one
@@ -46,7 +48,9 @@ public sealed class DoorStation : IDisposable
     /// <param name="calls">The call API over the SIP user agent (owned by the caller).</param>
     /// <param name="time">The clock for every timer.</param>
     /// <param name="logger">Diagnostics (events also go to <see cref="Events"/>).</param>
-    public DoorStation(StationConfig config, IBoard board, ICallControl calls, TimeProvider time, ILogger? logger = null)
+    /// <param name="formatter">The wording of the event log's lines (<see cref="StationEventFormatter.Default"/>).</param>
+    public DoorStation(StationConfig config, IBoard board, ICallControl calls, TimeProvider time, ILogger? logger = null,
+        StationEventFormatter? formatter = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(board);
@@ -59,14 +63,30 @@ public sealed class DoorStation : IDisposable
         logger ??= NullLogger.Instance;
         _loop = new StationLoop(logger);
         Events = new EventLog(config.EventLog, time, logger);
-        _codeLock = new DtmfCodeLock(config.CodeLock, config.Codes, config.Keypad.LocalCodes, _loop, time, Events);
+        Formatter = formatter ?? StationEventFormatter.Default;
+
+        // The log is the first consumer, so whoever reads it on a later event finds this one there.
+        EventBus.Raised += (_, e) =>
+        {
+            if (Formatter.Describe(e) is { } line)
+            {
+                Events.Append(e.Kind, line, e);
+            }
+        };
+        _codeLock = new DtmfCodeLock(config.CodeLock, config.Codes, config.Keypad.LocalCodes, _loop, time, EventBus);
         _incomingMaxTimer = new StationTimer(_loop, time, OnIncomingMaxCallTime);
-        _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, time, Events);
+        _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, time, EventBus);
         _routing = new RingGroupSelector(config);
     }
 
-    /// <summary>The event log (bounded, persisted tail).</summary>
+    /// <summary>The event log (bounded, persisted tail), written from <see cref="EventBus"/> by <see cref="Formatter"/>.</summary>
     public EventLog Events { get; }
+
+    /// <summary>Every event as a typed fact, raised on the station's loop; see <see cref="StationEventBus"/>.</summary>
+    public StationEventBus EventBus { get; } = new();
+
+    /// <summary>The wording of the log's lines, for consumers that show an event to a person (MQTT's "message").</summary>
+    public StationEventFormatter Formatter { get; }
 
     /// <summary>What the station is doing on the phone now.</summary>
     public StationCallState CallState => _state;
@@ -115,21 +135,15 @@ public sealed class DoorStation : IDisposable
             _calls.CallEvent += OnCallEvent;
             _tamper = _board.IsTamperActive;
             RefreshLeds();
-            Events.Append(StationEventKind.Station, "station started");
+            EventBus.Publish(new StationLifecycleChanged(StationLifecycle.Started));
         });
     }
 
     /// <summary>Opens a relay for its pulse time on behalf of someone (the web page, the API).</summary>
     public void OpenRelay(string relayId, string requestedBy) => _loop.Post(() =>
     {
-        if (_board.OpenRelay(relayId))
-        {
-            Events.Append(StationEventKind.Relay, $"{relayId} opened by {requestedBy}");
-        }
-        else
-        {
-            Events.Append(StationEventKind.Relay, $"{relayId}: open by {requestedBy} refused");
-        }
+        var opened = _board.OpenRelay(relayId);
+        EventBus.Publish(new RelayOpenRequested(relayId, requestedBy, opened));
     });
 
     /// <summary>Rings a ring group (by id) or a single SIP URI / extension, as a button or the keypad would.</summary>
@@ -158,14 +172,17 @@ public sealed class DoorStation : IDisposable
             _routing = new RingGroupSelector(config);
             _codeLock.Reconfigure(config.CodeLock, config.Codes, config.Keypad.LocalCodes);
             _keypad.Dispose();
-            _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, _time, Events);
-            Events.Append(StationEventKind.Station, "configuration applied");
+            _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, _time, EventBus);
+            EventBus.Publish(new StationLifecycleChanged(StationLifecycle.ConfigurationApplied));
             RefreshLeds();
         });
     }
 
     /// <summary>The app reports the SIP registration state (drives the Registered and Fault LEDs).</summary>
-    public void SetRegistered(bool registered, string detail) => _loop.Post(() =>
+    /// <param name="registered">True while any account is registered.</param>
+    /// <param name="detail">The registrar's answer, for a person.</param>
+    /// <param name="accountId">The account whose report this is, when known.</param>
+    public void SetRegistered(bool registered, string detail, string? accountId = null) => _loop.Post(() =>
     {
         var state = registered ? RegistrationState.Registered : RegistrationState.NotRegistered;
         if (_registered == state)
@@ -174,7 +191,7 @@ public sealed class DoorStation : IDisposable
         }
 
         _registered = state;
-        Events.Append(StationEventKind.Registration, registered ? $"registered ({detail})" : $"not registered ({detail})");
+        EventBus.Publish(new RegistrationChanged(accountId, registered, detail));
         RefreshLeds();
     });
 
@@ -204,7 +221,7 @@ public sealed class DoorStation : IDisposable
             _codeLock.Dispose();
             _incomingMaxTimer.Dispose();
             _keypad.Dispose();
-            Events.Append(StationEventKind.Station, "station stopped");
+            EventBus.Publish(new StationLifecycleChanged(StationLifecycle.Stopped));
         });
         Events.Dispose();
     }
@@ -233,14 +250,14 @@ public sealed class DoorStation : IDisposable
 
     private void OnBoardRelay(object? sender, RelayChangedEventArgs e) => _loop.Post(() =>
     {
-        Events.Append(StationEventKind.Relay, e.Energised ? $"{e.RelayId} energised" : $"{e.RelayId} released");
+        EventBus.Publish(new RelayChanged(e.RelayId, e.Energised));
         RefreshLeds();
     });
 
     private void OnBoardDoorHeldOpen(object? sender, EventArgs e) => _loop.Post(() =>
     {
         _heldOpen = true;
-        Events.Append(StationEventKind.Door, $"door held open longer than {_config.Board.DoorHeldOpenSeconds} s");
+        EventBus.Publish(new DoorHeldOpen(_config.Board.DoorHeldOpenSeconds));
         RefreshLeds();
     });
 
@@ -260,26 +277,24 @@ public sealed class DoorStation : IDisposable
                 break;
             case (InputKind.ExitButton, InputGesture.Pressed):
                 var opened = _board.OpenRelay(_config.DoorRelay);
-                Events.Append(StationEventKind.Door, opened ? "exit button: door released" : "exit button: door release refused");
+                EventBus.Publish(new ExitButtonPressed(_config.DoorRelay, opened));
                 break;
             case (InputKind.DoorContact, InputGesture.Activated):
-                Events.Append(StationEventKind.Door, _board.IsRelayEnergised(_config.DoorRelay)
-                    ? "door opened"
-                    : "door opened without electric release");
+                EventBus.Publish(new DoorContactChanged(Open: true, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay)));
                 break;
             case (InputKind.DoorContact, InputGesture.Deactivated):
                 _heldOpen = false;
-                Events.Append(StationEventKind.Door, "door closed");
+                EventBus.Publish(new DoorContactChanged(Open: false, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay)));
                 RefreshLeds();
                 break;
             case (InputKind.Tamper, InputGesture.Activated):
                 _tamper = true;
-                Events.Append(StationEventKind.Tamper, "tamper switch: housing opened");
+                EventBus.Publish(new TamperChanged(Active: true));
                 RefreshLeds();
                 break;
             case (InputKind.Tamper, InputGesture.Deactivated):
                 _tamper = false;
-                Events.Append(StationEventKind.Tamper, "tamper switch: housing closed");
+                EventBus.Publish(new TamperChanged(Active: false));
                 RefreshLeds();
                 break;
         }
@@ -287,7 +302,7 @@ public sealed class DoorStation : IDisposable
 
     private void HandleCallButton(string buttonId)
     {
-        Events.Append(StationEventKind.Button, $"button {buttonId} pressed");
+        EventBus.Publish(new ButtonPressed(buttonId));
         if (_outgoing is { IsActive: true })
         {
             _outgoing.OnButton();
@@ -297,7 +312,7 @@ public sealed class DoorStation : IDisposable
 
         if (_incoming is not null)
         {
-            Events.Append(StationEventKind.Button, "button ignored during the call");
+            EventBus.Publish(new ButtonIgnored());
             return;
         }
 
@@ -307,7 +322,7 @@ public sealed class DoorStation : IDisposable
         }
         else
         {
-            Events.Append(StationEventKind.Call, reason);
+            EventBus.Publish(new ButtonNotRouted(buttonId, reason));
             _calls.PlayTone(StationTone.Failure);
         }
     }
@@ -321,7 +336,7 @@ public sealed class DoorStation : IDisposable
 
         if (_outgoing is { IsActive: true } || _incoming is not null)
         {
-            Events.Append(StationEventKind.Call, $"{origin}: cannot dial, a call is in progress");
+            EventBus.Publish(new DialRefused(origin, DialRefusal.CallInProgress));
             return;
         }
 
@@ -330,7 +345,7 @@ public sealed class DoorStation : IDisposable
         {
             if (!CallerMatch.IsPlausibleTarget(target))
             {
-                Events.Append(StationEventKind.Call, $"{origin}: not a dialable target");
+                EventBus.Publish(new DialRefused(origin, DialRefusal.NotDialable));
                 return;
             }
 
@@ -348,7 +363,7 @@ public sealed class DoorStation : IDisposable
     private void StartCall(RingGroupConfig group, string origin)
     {
         _outgoing?.Dispose();
-        _outgoing = new RingGroupCall(group, origin, _calls, _loop, _time, Events, OnOutgoingFinished);
+        _outgoing = new RingGroupCall(group, origin, _calls, _loop, _time, EventBus, OnOutgoingFinished);
         _outgoing.Start();
         UpdateState();
     }
@@ -415,7 +430,7 @@ public sealed class DoorStation : IDisposable
             }
             else if (e.Kind == CallEventKind.Ended)
             {
-                Events.Append(StationEventKind.Incoming, $"incoming {e.Call} ended ({e.EndReason})");
+                EventBus.Publish(new IncomingCallEnded(e.Call, e.EndReason));
                 EndIncoming();
             }
 
@@ -431,12 +446,11 @@ public sealed class DoorStation : IDisposable
 
     private void HandleIncoming(CallHandle call, string? callerUri, CallerOrigin origin, System.Net.IPAddress? source)
     {
-        var caller = callerUri ?? "(unknown)";
         if (origin == CallerOrigin.Unverified)
         {
             // The SIP side let in a call nothing vouches for (no source check): the From alone opens nothing.
             _calls.Reject(call, 403);
-            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: its source is not verified (403)");
+            EventBus.Publish(new IncomingCallRejected(callerUri, origin, IncomingRefusal.Unverified, 403));
             return;
         }
 
@@ -444,21 +458,21 @@ public sealed class DoorStation : IDisposable
         if (!_config.Incoming.AutoAnswer)
         {
             _calls.Reject(call, 480);
-            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: auto-answer is off (480)");
+            EventBus.Publish(new IncomingCallRejected(callerUri, origin, IncomingRefusal.AutoAnswerOff, 480));
             return;
         }
 
         if (!CallerMatch.IsAllowed(_config.Incoming.Allowlist, callerUri, origin))
         {
             _calls.Reject(call, 403);
-            Events.Append(StationEventKind.Incoming, $"call from {caller} ({Describe(origin)}) rejected: not on the allowlist (403)");
+            EventBus.Publish(new IncomingCallRejected(callerUri, origin, IncomingRefusal.NotAllowed, 403));
             return;
         }
 
         if (_incoming is not null || _outgoing is { IsActive: true })
         {
             _calls.Reject(call, 486);
-            Events.Append(StationEventKind.Incoming, $"call from {caller} rejected: busy (486)");
+            EventBus.Publish(new IncomingCallRejected(callerUri, origin, IncomingRefusal.Busy, 486));
             return;
         }
 
@@ -466,23 +480,15 @@ public sealed class DoorStation : IDisposable
         _codeLock.IdentifyCaller(CodeScope.ForCall(call), source);
         _calls.Answer(call);
         _incomingMaxTimer.Start(TimeSpan.FromSeconds(_config.Incoming.MaxCallSeconds));
-        Events.Append(StationEventKind.Incoming, $"call from {caller} ({Describe(origin)}) auto-answered ({call})");
+        EventBus.Publish(new IncomingCallAnswered(callerUri, origin, call));
         UpdateState();
     }
-
-    private static string Describe(CallerOrigin origin) => origin switch
-    {
-        CallerOrigin.Registrar => "through the registrar",
-        CallerOrigin.TrustedSource => "from a trusted source",
-        CallerOrigin.Authenticated => "authenticated",
-        _ => "unverified",
-    };
 
     private void OnIncomingMaxCallTime()
     {
         if (_incoming is { } call)
         {
-            Events.Append(StationEventKind.Incoming, $"incoming {call}: maximum call time {_config.Incoming.MaxCallSeconds} s reached");
+            EventBus.Publish(new CallTimeLimitReached(null, call, _config.Incoming.MaxCallSeconds));
             _calls.HangUp(call);
             EndIncoming();
         }
@@ -560,7 +566,7 @@ public sealed class DoorStation : IDisposable
         if (_incoming is { } call)
         {
             _calls.HangUp(call);
-            Events.Append(StationEventKind.Incoming, $"incoming {call} hung up by {by}");
+            EventBus.Publish(new IncomingCallHungUp(call, by));
             EndIncoming();
         }
 
@@ -584,6 +590,7 @@ public sealed class DoorStation : IDisposable
         RefreshLeds();
         if (changed)
         {
+            EventBus.Publish(new StationCallStateChanged(state));
             CallStateChanged?.Invoke(this, state);
         }
     }

@@ -1,6 +1,6 @@
 using Intercom.Configuration;
 using Intercom.Station;
-using Intercom.Station.Logging;
+using Intercom.Station.Events;
 using Intercom.Station.Tests;
 
 namespace Intercom.Integrations.Tests;
@@ -103,14 +103,20 @@ public sealed class StationFeedTests
         Assert.Equal([new StationStateChange(StationStateKind.Registration, "pbx")], states);
     }
 
+    public static TheoryData<DoorStationEvent> OtherStationEvents() =>
+    [
+        new ButtonIgnored(),
+        new ButtonNotRouted("button9", "button button9 pressed"),
+        new DoorContactChanged(Open: true, ElectricRelease: true),
+        new RelayChanged("door", Energised: false),
+        new StationLifecycleChanged(StationLifecycle.Started),
+        new RegistrationChanged("pbx", Registered: true, "pbx: Registered"),
+    ];
+
     [Theory]
-    [InlineData(StationEventKind.Button, "button ignored during the call")]
-    [InlineData(StationEventKind.Button, "button  pressed")]
-    [InlineData(StationEventKind.Door, "door opened")]
-    [InlineData(StationEventKind.Relay, "door energised")]
-    [InlineData(StationEventKind.Station, "station started")]
-    public void Other_log_lines_are_not_events(StationEventKind kind, string message) =>
-        Assert.False(StationFeed.TryClassify(new StationEvent(1, DateTimeOffset.UnixEpoch, kind, message), out _, out _));
+    [MemberData(nameof(OtherStationEvents))]
+    public void Other_station_events_are_not_named_events(DoorStationEvent e) =>
+        Assert.False(StationFeed.TryClassify(e, out _, out _, out _));
 
     [Fact]
     public void Nothing_is_raised_after_dispose()

@@ -1,6 +1,7 @@
 using Intercom.Station.Calls;
 using Intercom.Station.Codes;
 using Intercom.Station.Configuration;
+using Intercom.Station.Events;
 using Intercom.Station.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -321,9 +322,8 @@ public sealed class CodeGuessingTests
     public void The_table_of_sources_is_bounded_and_evicts_a_locked_out_source_last()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
-        using var log = new EventLog(new EventLogConfig { PersistPath = null, Capacity = 10 }, time);
         var config = new CodeLockConfig { StationMaxFailures = 1_000_000 };
-        using var codeLock = new DtmfCodeLock(config, [new CodeConfig { Code = "1234", Relay = "door" }], [], new StationLoop(NullLogger.Instance), time, log);
+        using var codeLock = new DtmfCodeLock(config, [new CodeConfig { Code = "1234", Relay = "door" }], [], new StationLoop(NullLogger.Instance), time, new StationEventBus());
 
         var locked = CodeScope.ForCall(new CallHandle(1));
         codeLock.IdentifyCaller(locked, System.Net.IPAddress.Parse("198.51.100.1"));

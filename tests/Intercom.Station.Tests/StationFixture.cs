@@ -1,5 +1,6 @@
 using Intercom.Hardware;
 using Intercom.Station.Configuration;
+using Intercom.Station.Events;
 using Intercom.Station.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -8,13 +9,14 @@ namespace Intercom.Station.Tests;
 /// <summary>A door station on a simulated board, a fake call API and a fake clock (Monday 2026-01-05 12:00 UTC).</summary>
 internal sealed class StationFixture : IDisposable
 {
-    public StationFixture(StationConfig config)
+    public StationFixture(StationConfig config, StationEventFormatter? formatter = null)
     {
         var errors = StationConfigValidator.Validate(config);
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         Config = config;
         Board = new SimulatedBoard(BoardLayoutBuilder.Build(config), Time);
-        Station = new DoorStation(config, Board, Calls, Time);
+        Station = new DoorStation(config, Board, Calls, Time, formatter: formatter);
+        Station.EventBus.Raised += (_, e) => Published.Add(e);
         Station.Start();
     }
 
@@ -30,6 +32,9 @@ internal sealed class StationFixture : IDisposable
 
     public IReadOnlyList<StationEvent> Log => Station.Events.Snapshot();
 
+    /// <summary>Every typed event the station published since it was built, in order (start included).</summary>
+    public List<DoorStationEvent> Published { get; } = [];
+
     /// <summary>A valid configuration: relays door/gate/light, button1 → "residents" (alice, bob in parallel).</summary>
     public static StationConfig ValidConfig()
     {
@@ -40,11 +45,11 @@ internal sealed class StationFixture : IDisposable
         return config;
     }
 
-    public static StationFixture Create(Action<StationConfig>? change = null)
+    public static StationFixture Create(Action<StationConfig>? change = null, StationEventFormatter? formatter = null)
     {
         var config = ValidConfig();
         change?.Invoke(config);
-        return new StationFixture(config);
+        return new StationFixture(config, formatter);
     }
 
     public void Advance(TimeSpan by) => Time.Advance(by);

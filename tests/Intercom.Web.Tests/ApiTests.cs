@@ -226,6 +226,13 @@ public sealed class ApiTests
 
         var sequence = streamed.GetProperty("sequence").GetInt64();
         Assert.Equal("Relay", streamed.GetProperty("kind").GetString());
+
+        // The typed event the line was written from: ids to read instead of the message's wording.
+        var detail = streamed.GetProperty("detail");
+        Assert.Equal("relay_open_requested", detail.GetProperty("type").GetString());
+        Assert.Equal("light", detail.GetProperty("relayId").GetString());
+        Assert.Equal("API token 'test'", detail.GetProperty("requestedBy").GetString());
+        Assert.True(detail.GetProperty("opened").GetBoolean());
         var all = Json.Parse(await client.GetStringAsyncWith("/api/events", token)).GetProperty("events");
         Assert.Contains(all.EnumerateArray(), e => e.GetProperty("sequence").GetInt64() == sequence);
         var after = Json.Parse(await client.GetStringAsyncWith($"/api/events?after={sequence}&limit=5", token)).GetProperty("events");

@@ -1,6 +1,6 @@
 using System.Net;
 using Intercom.Station.Configuration;
-using Intercom.Station.Logging;
+using Intercom.Station.Events;
 
 namespace Intercom.Station.Codes;
 
@@ -39,7 +39,7 @@ internal sealed class DtmfCodeLock : IDisposable
     private IReadOnlyList<CodeConfig> _keypadCodes;
     private readonly StationLoop _loop;
     private readonly TimeProvider _time;
-    private readonly EventLog _log;
+    private readonly StationEventBus _events;
     private readonly Dictionary<CodeScope, Attempt> _attempts = [];
     private readonly Dictionary<CodeScope, string> _callerOf = [];
     private readonly Dictionary<string, FailureCount> _callers = new(StringComparer.Ordinal);
@@ -47,14 +47,14 @@ internal sealed class DtmfCodeLock : IDisposable
     private long _stationLockedUntilTicks;
 
     public DtmfCodeLock(CodeLockConfig config, IReadOnlyList<CodeConfig> callCodes, IReadOnlyList<CodeConfig> keypadCodes,
-        StationLoop loop, TimeProvider time, EventLog log)
+        StationLoop loop, TimeProvider time, StationEventBus events)
     {
         _config = config;
         _callCodes = callCodes;
         _keypadCodes = keypadCodes;
         _loop = loop;
         _time = time;
-        _log = log;
+        _events = events;
     }
 
     /// <summary>
@@ -115,7 +115,7 @@ internal sealed class DtmfCodeLock : IDisposable
             if (!_station.LockoutNoticed)
             {
                 _station.LockoutNoticed = true;
-                _log.Append(StationEventKind.Lockout, $"code entry via {path} on {scope} ignored: the station is locked out");
+                _events.Publish(new CodeEntryIgnored(path, scope.ToString(), Caller: null));
             }
 
             return CodeResult.LockedOut;
@@ -126,7 +126,7 @@ internal sealed class DtmfCodeLock : IDisposable
             if (!caller.LockoutNoticed)
             {
                 caller.LockoutNoticed = true;
-                _log.Append(StationEventKind.Lockout, $"code entry via {path} on {scope} ignored: {Describe(callerName)} is locked out");
+                _events.Publish(new CodeEntryIgnored(path, scope.ToString(), callerName));
             }
 
             return CodeResult.LockedOut;
@@ -145,8 +145,7 @@ internal sealed class DtmfCodeLock : IDisposable
             attempt.Clear();
             relayId = code.Relay;
             // The entry's id says whose code it was (the validator keeps the digits out of ids). No count is cleared.
-            var name = string.IsNullOrEmpty(code.Id) ? "" : $" '{code.Id}'";
-            _log.Append(StationEventKind.CodeAccepted, $"code{name} accepted via {path} on {scope}: opening {code.Relay}");
+            _events.Publish(new CodeAccepted(string.IsNullOrEmpty(code.Id) ? null : code.Id, path, scope.ToString(), code.Relay));
             return CodeResult.Accepted;
         }
 
@@ -292,10 +291,6 @@ internal sealed class DtmfCodeLock : IDisposable
         return min == int.MaxValue ? MinCodeLength : Math.Max(1, min);
     }
 
-    private static string Describe(string caller) => caller == KeypadCaller || caller.StartsWith("call ", StringComparison.Ordinal)
-        ? caller
-        : "caller " + caller;
-
     private IReadOnlyList<CodeConfig> CodesOf(CodeScope scope) => scope.IsKeypad ? _keypadCodes : _callCodes;
 
     private string CallerOf(CodeScope scope) =>
@@ -378,25 +373,22 @@ internal sealed class DtmfCodeLock : IDisposable
         var caller = CountOf(callerName, now);
         var (number, callerLockout) = caller.Fail(now, _config.MaxFailures, TimeSpan.FromSeconds(_config.LockoutSeconds), longest, forgetAfter);
         var (stationNumber, stationLockout) = _station.Fail(now, _config.StationMaxFailures, TimeSpan.FromSeconds(_config.StationLockoutSeconds), longest, forgetAfter);
-        var from = callerName == KeypadCaller || callerName == scope.ToString() ? "" : $" from {callerName}";
-        _log.Append(StationEventKind.CodeRejected,
-            $"wrong code via {path} on {scope}{from} ({number} of {_config.MaxFailures}; station {stationNumber} of {_config.StationMaxFailures})");
+        var from = callerName == KeypadCaller || callerName == scope.ToString() ? null : callerName;
+        _events.Publish(new CodeRejected(path, scope.ToString(), from, number, _config.MaxFailures, stationNumber, _config.StationMaxFailures));
 
         if (callerLockout > TimeSpan.Zero)
         {
-            _log.Append(StationEventKind.Lockout,
-                $"{Describe(callerName)} locked out for {callerLockout.TotalSeconds:0} s after {_config.MaxFailures} wrong codes{Repeat(caller.Lockouts)}");
+            _events.Publish(new CodeLockedOut(callerName, Seconds(callerLockout), _config.MaxFailures, caller.Lockouts));
         }
 
         if (stationLockout > TimeSpan.Zero)
         {
             Interlocked.Exchange(ref _stationLockedUntilTicks, _station.LockedUntil.UtcTicks);
-            _log.Append(StationEventKind.Lockout,
-                $"station locked out for {stationLockout.TotalSeconds:0} s after {_config.StationMaxFailures} wrong codes{Repeat(_station.Lockouts)}");
+            _events.Publish(new CodeLockedOut(null, Seconds(stationLockout), _config.StationMaxFailures, _station.Lockouts));
         }
     }
 
-    private static string Repeat(int lockouts) => lockouts > 1 ? $" (lockout {lockouts} in a row)" : "";
+    private static int Seconds(TimeSpan lockout) => (int)Math.Round(lockout.TotalSeconds, MidpointRounding.AwayFromZero);
 
     /// <summary>The digits of one attempt in progress and its inter-digit timer.</summary>
     private sealed class Attempt(StationTimer timer) : IDisposable

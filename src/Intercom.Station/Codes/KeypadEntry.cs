@@ -1,5 +1,5 @@
 using Intercom.Station.Configuration;
-using Intercom.Station.Logging;
+using Intercom.Station.Events;
 
 namespace Intercom.Station.Codes;
 
@@ -12,7 +12,7 @@ namespace Intercom.Station.Codes;
 internal sealed class KeypadEntry : IDisposable
 {
     private readonly DtmfCodeLock _codeLock;
-    private readonly EventLog _log;
+    private readonly StationEventBus _events;
     private readonly Dictionary<string, string> _dialMap = new(StringComparer.Ordinal);
     private readonly StationTimer _timer;
     private readonly TimeSpan _interDigitTimeout;
@@ -21,10 +21,10 @@ internal sealed class KeypadEntry : IDisposable
     private readonly char _clearKey;
     private int _length;
 
-    public KeypadEntry(KeypadConfig config, TimeSpan interDigitTimeout, DtmfCodeLock codeLock, StationLoop loop, TimeProvider time, EventLog log)
+    public KeypadEntry(KeypadConfig config, TimeSpan interDigitTimeout, DtmfCodeLock codeLock, StationLoop loop, TimeProvider time, StationEventBus events)
     {
         _codeLock = codeLock;
-        _log = log;
+        _events = events;
         _interDigitTimeout = interDigitTimeout;
         _timer = new StationTimer(loop, time, Clear);
         _callKey = config.CallKey is { Length: 1 } call ? call[0] : '#';
@@ -55,7 +55,7 @@ internal sealed class KeypadEntry : IDisposable
             if (typed.Length > 0 && _dialMap.TryGetValue(typed, out var target))
             {
                 _codeLock.Reset(CodeScope.Keypad);
-                _log.Append(StationEventKind.Keypad, $"keypad: apartment {typed} dialled");
+                _events.Publish(new ApartmentDialled(typed));
                 value = target;
                 return KeypadOutcome.Dial;
             }
@@ -66,7 +66,7 @@ internal sealed class KeypadEntry : IDisposable
                 return KeypadOutcome.None;
             }
 
-            _log.Append(StationEventKind.Keypad, "keypad: unknown apartment");
+            _events.Publish(new UnknownApartment());
             return KeypadOutcome.Rejected;
         }
 

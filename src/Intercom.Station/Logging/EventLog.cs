@@ -1,4 +1,5 @@
 using Intercom.Station.Configuration;
+using Intercom.Station.Events;
 using Microsoft.Extensions.Logging;
 using System.Globalization;
 using System.Text;
@@ -50,7 +51,10 @@ public sealed class EventLog : IDisposable
     public int FileWrites { get; private set; }
 
     /// <summary>Appends an event. The message must not contain secrets (codes, passwords).</summary>
-    public StationEvent Append(StationEventKind kind, string message)
+    public StationEvent Append(StationEventKind kind, string message) => Append(kind, message, null);
+
+    /// <summary>Appends the line written from a typed event, keeping the event with it (in memory) for the page.</summary>
+    public StationEvent Append(StationEventKind kind, string message, DoorStationEvent? detail)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.Length > MaxMessageLength)
@@ -62,7 +66,7 @@ public sealed class EventLog : IDisposable
         bool schedule = false;
         lock (_gate)
         {
-            entry = new StationEvent(_nextSequence++, _time.GetUtcNow(), kind, message);
+            entry = new StationEvent(_nextSequence++, _time.GetUtcNow(), kind, message, detail);
             AddLocked(entry);
             _dirty = true;
             if (!_flushScheduled && !_disposed && HasFile)

@@ -1,7 +1,7 @@
 namespace Intercom.Station.Routing;
 
 /// <summary>How a ring group call ended.</summary>
-internal enum CallOutcome
+public enum CallOutcome
 {
     /// <summary>Answered, then hung up by either side.</summary>
     Completed,

@@ -1,6 +1,6 @@
 using Intercom.Station.Calls;
 using Intercom.Station.Configuration;
-using Intercom.Station.Logging;
+using Intercom.Station.Events;
 
 namespace Intercom.Station.Routing;
 
@@ -17,7 +17,7 @@ internal sealed class RingGroupCall : IDisposable
     private readonly List<CallHandle> _legs = [];
     private readonly HashSet<CallHandle> _dialled = [];
     private readonly ICallControl _calls;
-    private readonly EventLog _log;
+    private readonly StationEventBus _events;
     private readonly string _origin;
     private readonly Action<RingGroupCall, CallOutcome> _finished;
     private readonly StationTimer _ringTimer;
@@ -28,13 +28,13 @@ internal sealed class RingGroupCall : IDisposable
     private bool _anyBusy;
     private bool _done;
 
-    public RingGroupCall(RingGroupConfig group, string origin, ICallControl calls, StationLoop loop, TimeProvider time, EventLog log,
+    public RingGroupCall(RingGroupConfig group, string origin, ICallControl calls, StationLoop loop, TimeProvider time, StationEventBus events,
         Action<RingGroupCall, CallOutcome> finished)
     {
         Group = group;
         _origin = origin;
         _calls = calls;
-        _log = log;
+        _events = events;
         _finished = finished;
         _ringTimer = new StationTimer(loop, time, OnRingTimeout);
         _maxCallTimer = new StationTimer(loop, time, OnMaxCallTime);
@@ -72,7 +72,7 @@ internal sealed class RingGroupCall : IDisposable
 
     public void Start()
     {
-        _log.Append(StationEventKind.Call, $"{_origin}: calling ring group {Group.Id} ({Group.Mode.ToString().ToLowerInvariant()}, {_steps.Count} step(s))");
+        _events.Publish(new RingGroupCalling(_origin, Group.Id, Group.Mode, _steps.Count));
         _calls.PlayTone(StationTone.Calling);
         NextStep();
     }
@@ -82,7 +82,7 @@ internal sealed class RingGroupCall : IDisposable
         if (!_done && _legs.Contains(call) && !_ringingLogged)
         {
             _ringingLogged = true;
-            _log.Append(StationEventKind.Call, $"ring group {Group.Id}: ringing");
+            _events.Publish(new RingGroupRinging(Group.Id));
         }
     }
 
@@ -109,7 +109,7 @@ internal sealed class RingGroupCall : IDisposable
         _legs.Clear();
         _calls.PlayTone(StationTone.None);
         _maxCallTimer.Start(TimeSpan.FromSeconds(Group.MaxCallSeconds));
-        _log.Append(StationEventKind.Call, $"ring group {Group.Id}: answered ({call})");
+        _events.Publish(new RingGroupAnswered(Group.Id, call));
     }
 
     public void OnEnded(CallHandle call, CallEndReason reason, int sipStatus)
@@ -121,7 +121,7 @@ internal sealed class RingGroupCall : IDisposable
 
         if (Connected == call)
         {
-            _log.Append(StationEventKind.Call, $"ring group {Group.Id}: call ended ({Describe(reason, sipStatus)})");
+            _events.Publish(new RingGroupCallEnded(Group.Id, reason, sipStatus));
             Finish(CallOutcome.Completed);
             return;
         }
@@ -144,7 +144,7 @@ internal sealed class RingGroupCall : IDisposable
         if (_legs.Count == 0 && Connected is null)
         {
             _ringTimer.Stop();
-            _log.Append(StationEventKind.Call, $"ring group {Group.Id}: step {_step + 1} failed ({Describe(reason, sipStatus)})");
+            _events.Publish(new RingGroupStepFailed(Group.Id, _step + 1, reason, sipStatus));
             NextStep();
         }
     }
@@ -158,12 +158,12 @@ internal sealed class RingGroupCall : IDisposable
                 HangUp("button");
                 break;
             case ButtonInCallAction.NextTarget when IsRinging:
-                _log.Append(StationEventKind.Call, $"ring group {Group.Id}: button skips to the next target");
+                _events.Publish(new RingGroupSkipped(Group.Id));
                 CancelLegs();
                 NextStep();
                 break;
             default:
-                _log.Append(StationEventKind.Button, "button ignored during the call");
+                _events.Publish(new ButtonIgnored());
                 break;
         }
     }
@@ -182,7 +182,7 @@ internal sealed class RingGroupCall : IDisposable
             _calls.HangUp(connected);
         }
 
-        _log.Append(StationEventKind.Call, $"ring group {Group.Id}: hung up by {by}");
+        _events.Publish(new RingGroupHungUp(Group.Id, by));
         Finish(CallOutcome.Cancelled);
     }
 
@@ -192,9 +192,6 @@ internal sealed class RingGroupCall : IDisposable
         _maxCallTimer.Dispose();
     }
 
-    private static string Describe(CallEndReason reason, int sipStatus) =>
-        sipStatus > 0 ? $"{reason}, {sipStatus}" : reason.ToString();
-
     private void NextStep()
     {
         _step++;
@@ -202,7 +199,7 @@ internal sealed class RingGroupCall : IDisposable
         if (_step >= _steps.Count)
         {
             var outcome = _anyNoAnswer ? CallOutcome.NoAnswer : _anyBusy ? CallOutcome.Busy : CallOutcome.Failed;
-            _log.Append(StationEventKind.Call, $"ring group {Group.Id}: nobody answered ({outcome})");
+            _events.Publish(new RingGroupUnanswered(Group.Id, outcome));
             Finish(outcome);
             return;
         }
@@ -210,7 +207,7 @@ internal sealed class RingGroupCall : IDisposable
         var targets = _steps[_step];
         if (_step > 0)
         {
-            _log.Append(StationEventKind.Call, $"ring group {Group.Id}: step {_step + 1} of {_steps.Count}");
+            _events.Publish(new RingGroupNextStep(Group.Id, _step + 1, _steps.Count));
         }
 
         _ringTimer.Start(TimeSpan.FromSeconds(Group.RingTimeoutSeconds));
@@ -230,7 +227,7 @@ internal sealed class RingGroupCall : IDisposable
         }
 
         _anyNoAnswer = true;
-        _log.Append(StationEventKind.Call, $"ring group {Group.Id}: no answer within {Group.RingTimeoutSeconds} s");
+        _events.Publish(new RingGroupRingTimeout(Group.Id, Group.RingTimeoutSeconds));
         CancelLegs();
         NextStep();
     }
@@ -242,7 +239,7 @@ internal sealed class RingGroupCall : IDisposable
             return;
         }
 
-        _log.Append(StationEventKind.Call, $"ring group {Group.Id}: maximum call time {Group.MaxCallSeconds} s reached");
+        _events.Publish(new CallTimeLimitReached(Group.Id, connected, Group.MaxCallSeconds));
         _calls.HangUp(connected);
         Finish(CallOutcome.MaxCallTime);
     }

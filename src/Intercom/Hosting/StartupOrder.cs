@@ -46,5 +46,5 @@ internal static class StartupOrder
 
     // The station is registered while any account is.
     private static void Report(DoorStation station, AccountRegistrations accounts, AccountRegistration registration, RegistrationStatus status) =>
-        station.SetRegistered(accounts.AnyRegistered, $"{registration.AccountId}: {status.State} {status.Reason}");
+        station.SetRegistered(accounts.AnyRegistered, $"{registration.AccountId}: {status.State} {status.Reason}", registration.AccountId);
 }

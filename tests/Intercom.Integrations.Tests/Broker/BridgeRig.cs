@@ -1,5 +1,6 @@
 using Intercom.Configuration;
 using Intercom.Integrations.Mqtt;
+using Intercom.Station.Events;
 using Intercom.Station.Tests;
 
 namespace Intercom.Integrations.Tests.Broker;
@@ -12,9 +13,9 @@ internal sealed class BridgeRig : IAsyncDisposable
     private readonly SemaphoreSlim _reconnects = new(0);
     private readonly SemaphoreSlim _connections = new(0);
 
-    private BridgeRig(MqttConfig config)
+    private BridgeRig(MqttConfig config, StationEventFormatter? formatter)
     {
-        Station = StationFixture.Create();
+        Station = StationFixture.Create(formatter: formatter);
         Feed = new StationFeed(Station.Station, Station.Board, ["pbx"], Station.Time);
         Bridge = new StationMqttBridge(config, "Front door", "0.1.0-test", Station.Config.DoorRelay, Feed, Station.Station, Station.Time);
         Bridge.Connected += (_, _) => _connections.Release();
@@ -50,18 +51,20 @@ internal sealed class BridgeRig : IAsyncDisposable
     };
 
     /// <summary>Starts the bridge without waiting for it to connect.</summary>
-    public static BridgeRig Start(MqttConfig config)
+    /// <param name="config">MQTT settings.</param>
+    /// <param name="formatter">The station's log wording (the shipped one when null).</param>
+    public static BridgeRig Start(MqttConfig config, StationEventFormatter? formatter = null)
     {
-        var rig = new BridgeRig(config);
+        var rig = new BridgeRig(config, formatter);
         rig.Feed.Start();
         rig.Bridge.Start();
         return rig;
     }
 
     /// <summary>Starts the bridge and waits until it has connected and published its initial state.</summary>
-    public static async Task<BridgeRig> StartConnectedAsync(MqttConfig config)
+    public static async Task<BridgeRig> StartConnectedAsync(MqttConfig config, StationEventFormatter? formatter = null)
     {
-        var rig = Start(config);
+        var rig = Start(config, formatter);
         await rig.WaitConnectedAsync();
         return rig;
     }

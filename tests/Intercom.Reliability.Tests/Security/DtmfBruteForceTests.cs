@@ -4,7 +4,7 @@ using Intercom.Station;
 using Intercom.Station.Calls;
 using Intercom.Station.Codes;
 using Intercom.Station.Configuration;
-using Intercom.Station.Logging;
+using Intercom.Station.Events;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
@@ -49,17 +49,17 @@ public sealed class DtmfBruteForceTests(ITestOutputHelper output)
     {
         var config = new CodeLockConfig();
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-11-26T00:00:00Z", CultureInfo.InvariantCulture));
-        using var log = new EventLog(new EventLogConfig { PersistPath = null, Capacity = 10 }, time);
+        var events = new StationEventBus();
         CodeConfig[] codes = [new CodeConfig { Code = DoorCode, Relay = "door" }, new CodeConfig { Code = "739155", Relay = "door" }];
-        using var codeLock = new DtmfCodeLock(config, codes, codes, new StationLoop(NullLogger.Instance), time, log);
+        using var codeLock = new DtmfCodeLock(config, codes, codes, new StationLoop(NullLogger.Instance), time, events);
 
         long guesses = 0;
         long opened = 0;
         var measuring = false;
-        log.Appended += (_, e) =>
+        events.Raised += (_, e) =>
         {
-            guesses += measuring && e.Kind == StationEventKind.CodeRejected ? 1 : 0;
-            opened += e.Kind == StationEventKind.CodeAccepted && e.Message.Contains("resident", StringComparison.Ordinal) ? 1 : 0;
+            guesses += measuring && e is CodeRejected ? 1 : 0;
+            opened += e is CodeAccepted { Path: "resident" } ? 1 : 0;
         };
 
         var start = time.GetUtcNow();
