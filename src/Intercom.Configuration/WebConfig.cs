@@ -1,7 +1,7 @@
 namespace Intercom.Configuration;
 
 /// <summary>
-/// The web page and HTTP API: one port, plain HTTP or HTTPS. The admin password and API tokens are not here but in a
+/// The web page and HTTP API: one port, HTTPS unless the file asks for plain HTTP. The admin password and API tokens are not here but in a
 /// state file beside the configuration (only their salted hashes), so a configuration backup never carries them.
 /// </summary>
 public sealed class WebConfig
@@ -15,10 +15,12 @@ public sealed class WebConfig
     public int Port { get; set; } = 8080;
 
     /// <summary>
-    /// Serve HTTPS instead of HTTP. Without <see cref="CertificateFile"/> a self-signed certificate is generated on first
-    /// start and kept beside the configuration (web-cert.pem, web-key.pem).
+    /// Serve HTTPS (the default: also for a file without a "web" section or without this field). Without
+    /// <see cref="CertificateFile"/> a self-signed certificate is generated on first start and kept beside the
+    /// configuration (web-cert.pem, web-key.pem), its SHA-256 fingerprint logged. Plain HTTP only when a file says
+    /// <c>"https": false</c>: the admin password, the session cookie and the API tokens then cross the network in clear.
     /// </summary>
-    public bool Https { get; set; }
+    public bool Https { get; set; } = true;
 
     /// <summary>PEM certificate for HTTPS (the chain may follow it in the same file).</summary>
     public string? CertificateFile { get; set; }

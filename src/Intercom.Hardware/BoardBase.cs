@@ -65,6 +65,9 @@ public abstract class BoardBase : IBoard
     }
 
     /// <inheritdoc/>
+    public abstract bool IsInputActive(InputKind kind, string inputId);
+
+    /// <inheritdoc/>
     public bool OpenRelay(string relayId, TimeSpan? duration = null)
     {
         var relay = Find(relayId);
@@ -178,6 +181,23 @@ public abstract class BoardBase : IBoard
             _relayIds.Add(layout.Id);
         }
     }
+
+    /// <summary>The layout's input of this kind and id, or null.</summary>
+    private protected InputPinLayout? FindInput(InputKind kind, string inputId)
+    {
+        foreach (var input in Layout.Inputs)
+        {
+            if (input.Kind == kind && string.Equals(input.Id, inputId, StringComparison.Ordinal))
+            {
+                return input;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>True once <see cref="Dispose()"/> has begun.</summary>
+    private protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>Lights or darkens an LED output (no-op when not fitted).</summary>
     private protected abstract void DriveLed(StatusLedKind led, bool lit);

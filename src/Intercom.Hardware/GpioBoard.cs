@@ -107,6 +107,25 @@ public sealed class GpioBoard : BoardBase
         }
     }
 
+    /// <inheritdoc/>
+    public override bool IsInputActive(InputKind kind, string inputId)
+    {
+        if (FindInput(kind, inputId) is not { } input || IsDisposed)
+        {
+            return false;
+        }
+
+        try
+        {
+            return _controller.Read(input.Pin) == (input.ActiveLow ? PinValue.Low : PinValue.High);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException or IOException or GpiodException)
+        {
+            // Closing with the board: nothing is held any more.
+            return false;
+        }
+    }
+
     private static bool IsMissingLibrary(Exception e) =>
         e is DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException or GpiodException
             or TypeInitializationException or IOException or UnauthorizedAccessException;

@@ -29,6 +29,13 @@ public interface IBoard : IDisposable
     /// <summary>True while the tamper switch is active.</summary>
     bool IsTamperActive { get; }
 
+    /// <summary>
+    /// True while an input reads active at this instant (a button held down, a contact active): the pin's level read now,
+    /// with the input's configured polarity, whatever gestures were or were not reported for it. False for an input the
+    /// layout does not have. The physical reset asks it of the exit button (StartupHold).
+    /// </summary>
+    bool IsInputActive(InputKind kind, string inputId);
+
     /// <summary>Energises a relay for its pulse time (or <paramref name="duration"/>), never beyond its maximum.</summary>
     /// <returns>False when the relay is unknown or refused the command (resting after a cut-off).</returns>
     bool OpenRelay(string relayId, TimeSpan? duration = null);

@@ -12,6 +12,7 @@ public sealed class SimulatedBoard : BoardBase
     private readonly Lock _gate = new();
     private readonly List<RelayTransition> _transitions = [];
     private readonly bool[] _ledLit = new bool[Enum.GetValues<StatusLedKind>().Length];
+    private readonly HashSet<(InputKind Kind, string Id)> _held = [];
 
     /// <summary>Builds a simulated board with the relays of <paramref name="layout"/>.</summary>
     public SimulatedBoard(BoardLayout layout, TimeProvider time)
@@ -52,6 +53,53 @@ public sealed class SimulatedBoard : BoardBase
 
     /// <summary>A keypad key is pressed.</summary>
     public void PressKey(char key) => OnKey(key);
+
+    /// <summary>
+    /// Holds an input down (a button kept pressed) until <see cref="ReleaseInput"/>: a level only, no gesture, now or at
+    /// the release, as <see cref="GpioBoard"/> reports a press that began before the station started.
+    /// <see cref="IsInputActive"/> reads it. `intercom run --simulate --simulate-held exit` holds the exit button this way
+    /// from the start (the physical reset; docs/security.md).
+    /// </summary>
+    public void HoldInput(InputKind kind, string inputId)
+    {
+        lock (_gate)
+        {
+            _held.Add((kind, inputId));
+        }
+    }
+
+    /// <summary>Lets go of an input held by <see cref="HoldInput"/>.</summary>
+    public void ReleaseInput(InputKind kind, string inputId)
+    {
+        lock (_gate)
+        {
+            _held.Remove((kind, inputId));
+        }
+    }
+
+    /// <summary>From the simulated state: held (<see cref="HoldInput"/>), the door open, the tamper switch active.</summary>
+    public override bool IsInputActive(InputKind kind, string inputId)
+    {
+        if (FindInput(kind, inputId) is null || IsDisposed)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (_held.Contains((kind, inputId)))
+            {
+                return true;
+            }
+        }
+
+        return kind switch
+        {
+            InputKind.DoorContact => IsDoorOpen,
+            InputKind.Tamper => IsTamperActive,
+            _ => false,
+        };
+    }
 
     private protected override void DriveLed(StatusLedKind led, bool lit)
     {

@@ -21,15 +21,19 @@ public sealed partial class WebServer : IAsyncDisposable
 {
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(3);
 
+    private const string StateFileName = "web-state.json";
+
     private readonly IHost _app;
     private readonly EventStream _stream;
+    private readonly Reset _reset;
 
-    private WebServer(IHost app, EventStream stream, Uri address, IReadOnlyList<RouteSpec> routes)
+    private WebServer(IHost app, EventStream stream, Uri address, IReadOnlyList<RouteSpec> routes, Reset reset)
     {
         _app = app;
         _stream = stream;
         Address = address;
         Routes = routes;
+        _reset = reset;
     }
 
     /// <summary>The routes this server answers, with who may call each (tests check it against <see cref="WebRoutes.All"/>).</summary>
@@ -48,7 +52,7 @@ public sealed partial class WebServer : IAsyncDisposable
         var web = station.Config.Web;
         var certificate = web.Https ? HttpsCertificate.LoadOrCreate(web, options.StateDirectory) : null;
         var log = options.Logs.CreateLogger("web");
-        var state = new WebStateStore(Path.Combine(options.StateDirectory, "web-state.json"), options.Time);
+        var state = new WebStateStore(Path.Combine(options.StateDirectory, StateFileName), options.Time);
         if (state.LoadError is { } error)
         {
             LogStateUnreadable(log, error);
@@ -61,9 +65,11 @@ public sealed partial class WebServer : IAsyncDisposable
             LogSetupSecret(log, setupSecret.Text, setupSecret.Path);
         }
 
+        var fingerprint = certificate is null ? null : HttpsCertificate.Fingerprint(certificate);
         if (certificate is not null)
         {
-            LogCertificate(log, HttpsCertificate.Fingerprint(certificate), certificate.Subject);
+            // At a first start as visibly as the setup secret: the owner compares it with the browser's before typing the secret.
+            LogCertificate(log, setupSecret is null ? LogLevel.Information : LogLevel.Warning, fingerprint!, certificate.Subject);
         }
 
         var sessions = new SessionStore(options.Time, TimeSpan.FromMinutes(web.SessionIdleMinutes));
@@ -139,7 +145,48 @@ public sealed partial class WebServer : IAsyncDisposable
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         LogListening(log, bound, state.SetupRequired ? " (first start: open the page and set the admin password with the setup secret)" : "");
-        return new WebServer(app, stream, address, routes.Routes);
+        return new WebServer(app, stream, address, routes.Routes, new Reset(options.StateDirectory, state, sessions, api, stream, fingerprint, certificate?.Subject, log));
+    }
+
+    /// <summary>
+    /// The physical reset (the exit button held at start; docs/security.md), on the running page: a new setup secret,
+    /// then the admin password and every API token cleared, then every page session ended (their event streams with
+    /// them). The page is at its first start again and asks for a new password with the new secret, which is logged
+    /// here as at a first start (and kept in web-setup-secret, 0600).
+    /// </summary>
+    public void ResetAdmin()
+    {
+        var r = _reset;
+
+        // The secret first: from the moment the password is gone, only the new secret sets one.
+        var secret = SetupSecret.Renew(r.StateDirectory);
+        r.Api.RenewSetupSecret(secret);
+        r.State.ResetAdmin();
+        r.Sessions.EndAllExcept(null);
+        r.Stream.CallersChanged();
+        LogReset(r.Log, r.State.Path);
+        LogSetupSecret(r.Log, secret.Text, secret.Path);
+        if (r.Fingerprint is { } fingerprint)
+        {
+            LogCertificate(r.Log, LogLevel.Warning, fingerprint, r.Subject!);
+        }
+    }
+
+    /// <summary>
+    /// The physical reset while the page is not running (web.enabled false, or it could not start): the admin password
+    /// and the API tokens are cleared from the state file in <paramref name="stateDirectory"/> and the old setup secret
+    /// removed; the page makes and logs a new one at its next start.
+    /// </summary>
+    public static void ResetAdmin(string stateDirectory, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(stateDirectory);
+        var path = Path.Combine(stateDirectory, StateFileName);
+        if (File.Exists(path))
+        {
+            new WebStateStore(path, time).ResetAdmin();
+        }
+
+        SetupSecret.Discard(stateDirectory);
     }
 
     public async ValueTask DisposeAsync()
@@ -171,12 +218,18 @@ public sealed partial class WebServer : IAsyncDisposable
     private static partial void LogListening(ILogger logger, string address, string firstStart);
 
     // Warning, the journal's most visible level below errors: the owner must find it (the app's levels have no notice).
-    [LoggerMessage(Level = LogLevel.Warning, Message = "web: FIRST START: no admin password yet. Setup secret: {Secret} (also in {Path}, readable by root only); enter it on the page with the new password")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: FIRST START: no admin password yet. Setup secret: {Secret} (also in {Path}, mode 0600); enter it on the page with the new password")]
     private static partial void LogSetupSecret(ILogger logger, string secret, string path);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "web: HTTPS certificate SHA-256 fingerprint {Fingerprint} ({Subject}); compare it with the one the browser shows")]
-    private static partial void LogCertificate(ILogger logger, string fingerprint, string subject);
+    [LoggerMessage(Message = "web: HTTPS certificate SHA-256 fingerprint {Fingerprint} ({Subject}); compare it with the one the browser shows")]
+    private static partial void LogCertificate(ILogger logger, LogLevel level, string fingerprint, string subject);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "web: {Error}; login is disabled until the file is fixed or removed")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "web: PHYSICAL RESET: the admin password and every API token are cleared ({Path}), every page session ended")]
+    private static partial void LogReset(ILogger logger, string path);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "web: {Error}; login is disabled until the file is fixed or removed (or the physical reset)")]
     private static partial void LogStateUnreadable(ILogger logger, string error);
+
+    // What the physical reset touches on the running page.
+    private sealed record Reset(string StateDirectory, WebStateStore State, SessionStore Sessions, WebApi Api, EventStream Stream, string? Fingerprint, string? Subject, ILogger Log);
 }

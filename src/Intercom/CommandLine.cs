@@ -18,6 +18,9 @@ public sealed class CommandLine
         options:
           --config PATH        configuration file (default /etc/intercom/intercom.json)
           --simulate           simulated board, and null/WAV audio when no ALSA device
+          --simulate-held exit[:SECONDS]
+                               with --simulate: the exit button held from the start, let go
+                               after SECONDS (default: never, a stuck button); the physical reset
           -h, --help           this text
         """;
 
@@ -28,6 +31,15 @@ public sealed class CommandLine
     public bool Simulate { get; private init; }
 
     public bool Help { get; private init; }
+
+    /// <summary>The longest hold `--simulate-held` takes (an hour): longer is "never let go", which needs no number.</summary>
+    public static readonly TimeSpan MaxSimulatedHold = TimeSpan.FromHours(1);
+
+    /// <summary>`--simulate-held exit[:SECONDS]`: the simulated input held from the start (only the exit button), or null.</summary>
+    public string? SimulateHeld { get; private init; }
+
+    /// <summary>How long <see cref="SimulateHeld"/> stays held; null: for the whole run (a stuck input).</summary>
+    public TimeSpan? SimulateHeldFor { get; private init; }
 
     /// <summary>Parses the arguments; on failure <paramref name="error"/> says which argument and why.</summary>
     public static bool TryParse(IReadOnlyList<string> args, out CommandLine? commandLine, out string? error)
@@ -40,6 +52,8 @@ public sealed class CommandLine
         string? positional = null;
         var simulate = false;
         var help = false;
+        string? held = null;
+        TimeSpan? heldFor = null;
         for (var i = 0; i < args.Count; i++)
         {
             var arg = args[i];
@@ -59,6 +73,14 @@ public sealed class CommandLine
                     }
 
                     configPath = args[++i];
+                    break;
+                case "--simulate-held":
+                    if (i + 1 >= args.Count || !TryParseHeld(args[++i], out held, out heldFor, out error))
+                    {
+                        error ??= "--simulate-held needs an input: exit or exit:SECONDS";
+                        return false;
+                    }
+
                     break;
                 case "run" or "demo" or "check-config" or "version" when command is null:
                     command = arg;
@@ -88,13 +110,52 @@ public sealed class CommandLine
             return false;
         }
 
+        if (held is not null && (!simulate || command != "run"))
+        {
+            // On real hardware a held input is a person at the button, never an option.
+            error = "--simulate-held holds an input of the simulated board: it needs `run --simulate`";
+            return false;
+        }
+
         commandLine = new CommandLine
         {
             Command = command,
             ConfigPath = positional ?? configPath ?? DefaultConfigPath,
             Simulate = simulate,
             Help = help,
+            SimulateHeld = held,
+            SimulateHeldFor = heldFor,
         };
+        return true;
+    }
+
+    // "exit" or "exit:SECONDS" (SECONDS a number above 0, at most an hour).
+    private static bool TryParseHeld(string value, out string? input, out TimeSpan? duration, out string? error)
+    {
+        input = null;
+        duration = null;
+        error = null;
+        var colon = value.IndexOf(':', StringComparison.Ordinal);
+        var name = colon < 0 ? value : value[..colon];
+        if (name != "exit")
+        {
+            error = $"--simulate-held: '{name}' cannot be held; only exit (the exit button, the physical reset's input)";
+            return false;
+        }
+
+        if (colon >= 0)
+        {
+            if (!double.TryParse(value[(colon + 1)..], System.Globalization.NumberStyles.AllowDecimalPoint, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+                || seconds <= 0 || seconds > MaxSimulatedHold.TotalSeconds)
+            {
+                error = $"--simulate-held: '{value[(colon + 1)..]}' is not a number of seconds from 0 to {MaxSimulatedHold.TotalSeconds:0}";
+                return false;
+            }
+
+            duration = TimeSpan.FromSeconds(seconds);
+        }
+
+        input = name;
         return true;
     }
 }

@@ -90,6 +90,9 @@ internal sealed class StationWeb : IAsyncDisposable
         config.Station.EventLog = new EventLogConfig { PersistPath = null };
         config.Web.Address = "127.0.0.1";
         config.Web.Port = 0;
+        // Plain HTTP, explicitly (HTTPS is the default): most tests are about the API, not the transport; HttpsTests and
+        // the browser's HTTPS test turn it back on.
+        config.Web.Https = false;
         change?.Invoke(config);
 
         var store = new ConfigStore(Path.Combine(directory, "intercom.json"));

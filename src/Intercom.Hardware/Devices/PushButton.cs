@@ -6,11 +6,17 @@ namespace Intercom.Hardware.Devices;
 /// <summary>
 /// A push button (call button, exit button) on one GPIO input. Debounce, double press and long press come from
 /// dotnet/iot's <see cref="GpioButton"/>; this class maps its events to <see cref="InputGesture"/> and its
-/// pull-up flag to the station's active-low/pull settings.
+/// pull-up flag to the station's active-low/pull settings. A press that began before the pin was opened (the button
+/// held while the station starts: the physical reset, or a stuck button) reports nothing, not even when it ends: its
+/// release is no press the station saw, so letting go of the exit button after a reset opens no door.
 /// </summary>
 public sealed class PushButton : IDisposable
 {
     private readonly GpioButton _button;
+
+    // A press began since the pin was opened (GpioButton raised ButtonDown): only then is its release a press. Without a
+    // debounce time GpioButton reports the release of a press that began before it was opened as a press of its own.
+    private int _down;
 
     /// <summary>Opens <paramref name="pin"/> as an input with the given pull and starts watching edges.</summary>
     /// <param name="controller">The controller (not disposed by this device).</param>
@@ -37,7 +43,14 @@ public sealed class PushButton : IDisposable
             IsDoublePressEnabled = true,
             IsHoldingEnabled = true,
         };
-        _button.Press += (_, _) => Gesture?.Invoke(this, InputGesture.Pressed);
+        _button.ButtonDown += (_, _) => Volatile.Write(ref _down, 1);
+        _button.Press += (_, _) =>
+        {
+            if (Interlocked.Exchange(ref _down, 0) == 1)
+            {
+                Gesture?.Invoke(this, InputGesture.Pressed);
+            }
+        };
         _button.DoublePress += (_, _) => Gesture?.Invoke(this, InputGesture.DoublePressed);
         _button.Holding += (_, e) =>
         {

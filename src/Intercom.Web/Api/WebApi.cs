@@ -34,6 +34,12 @@ internal sealed partial class WebApi(
     private const int MaxEventsPerPage = 500;
     private static readonly TimeSpan HashQueueTimeout = TimeSpan.FromSeconds(10);
 
+    // Replaced by the physical reset (RenewSetupSecret) while the server runs.
+    private SetupSecret? _setupSecret = setupSecret;
+
+    /// <summary>The physical reset's new setup secret: from now on setup needs it (and no earlier one).</summary>
+    public void RenewSetupSecret(SetupSecret secret) => Volatile.Write(ref _setupSecret, secret);
+
     public void Map(RequestRouter routes)
     {
         routes.Map(WebRoutes.Session, ctx => Session(ctx));
@@ -84,7 +90,8 @@ internal sealed partial class WebApi(
 
         // The first start belongs to whoever can read the station's journal or its configuration directory, not to
         // whoever reaches the port first. A wrong secret counts like a wrong password.
-        if (setupSecret is null || !setupSecret.Matches(body?.SetupSecret))
+        var secret = Volatile.Read(ref _setupSecret);
+        if (secret is null || !secret.Matches(body?.SetupSecret))
         {
             var wait = throttle.Failed(remote);
             LogWrongSetupSecret(log, remote.ToString());
@@ -112,7 +119,7 @@ internal sealed partial class WebApi(
             return;
         }
 
-        setupSecret.Remove();
+        secret.Remove();
         throttle.Succeeded(remote);
         LogPasswordSet(log, remote.ToString());
         await StartSession(ctx).ConfigureAwait(false);

@@ -6,7 +6,7 @@ namespace Intercom.Web.Security;
 
 /// <summary>
 /// The HTTPS certificate: the configured PEM pair, or one generated on first start (ECDSA P-256, self-signed, ten
-/// years, names localhost, the host name and the loopback addresses) and kept beside the configuration so browsers
+/// years, names localhost, the host name, NAME.local (multicast DNS) and the loopback addresses) and kept beside the configuration so browsers
 /// that were told to trust it keep trusting it across restarts.
 /// </summary>
 internal static class HttpsCertificate
@@ -37,6 +37,7 @@ internal static class HttpsCertificate
         var names = new SubjectAlternativeNameBuilder();
         names.AddDnsName("localhost");
         names.AddDnsName(Environment.MachineName);
+        names.AddDnsName(Environment.MachineName + ".local");
         names.AddIpAddress(System.Net.IPAddress.Loopback);
         names.AddIpAddress(System.Net.IPAddress.IPv6Loopback);
         request.CertificateExtensions.Add(names.Build());

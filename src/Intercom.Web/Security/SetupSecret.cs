@@ -61,6 +61,19 @@ internal sealed class SetupSecret
         return new SetupSecret(path, text.ToString());
     }
 
+    /// <summary>
+    /// After the physical reset: a new secret, whatever the file held. The old one was shown at an earlier first start,
+    /// where someone who could read the journal then (an installer, a former tenant) may have seen it.
+    /// </summary>
+    public static SetupSecret Renew(string stateDirectory)
+    {
+        Discard(stateDirectory);
+        return LoadOrCreate(stateDirectory);
+    }
+
+    /// <summary>Removes a kept secret: the next <see cref="LoadOrCreate"/> makes a new one.</summary>
+    public static void Discard(string stateDirectory) => File.Delete(System.IO.Path.Combine(stateDirectory, FileName));
+
     /// <summary>Compared in fixed time; case, spaces and dashes as typed do not matter.</summary>
     public bool Matches(string? presented)
     {

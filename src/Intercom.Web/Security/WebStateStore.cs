@@ -55,6 +55,21 @@ internal sealed class WebStateStore
         }
     }
 
+    /// <summary>
+    /// The physical reset (docs/security.md): no admin password and no API token any more, saved at once; a state file
+    /// that could not be read is replaced by the empty one. Setup is required again.
+    /// </summary>
+    public void ResetAdmin()
+    {
+        lock (_gate)
+        {
+            _state = new WebState();
+            _lastUsed.Clear();
+            SaveLocked();
+            LoadError = null;
+        }
+    }
+
     public bool VerifyPassword(string password)
     {
         PasswordHash? admin;

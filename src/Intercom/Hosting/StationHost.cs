@@ -2,6 +2,10 @@ using Intercom.Audio;
 using System.Runtime.InteropServices;
 using Intercom.Configuration;
 using Intercom.Configuration.Applying;
+using Intercom.Hardware;
+using Intercom.Station.Calls;
+using Intercom.Station.Configuration;
+using Intercom.Web;
 using Microsoft.Extensions.Logging;
 
 namespace Intercom.Hosting;
@@ -98,6 +102,11 @@ public static partial class StationHost
             return ExitCodes.RuntimeFailure;
         }
 
+        // The physical reset is watched from the board's first read on: the exit button held while the station starts.
+        using var simulatedRelease = HoldSimulatedInput(app, commandLine, log);
+        var webStarted = new TaskCompletionSource<WebServer?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var physicalReset = WatchPhysicalReset(app, Path.GetDirectoryName(Path.GetFullPath(store.Path))!, webStarted.Task, log);
+
         // A crash or an unhandled exception still leaves the door locked: the relays are released on the way out.
         running = app;
         EventHandler releaseOnExit = (_, _) => app.Board.ReleaseAll();
@@ -114,6 +123,7 @@ public static partial class StationHost
             await using var integrations = IntegrationsHosting.Start(app, loggerFactory);
             var pipeline = LiveConfiguration.For(app, store, new IntegrationsPart(integrations));
             await using var web = await WebHosting.StartAsync(app, store, loggerFactory, configuration: pipeline).ConfigureAwait(false);
+            webStarted.TrySetResult(web);
             foreach (var listener in app.Sip.Transport.Listeners)
             {
                 LogListening(log, listener.Protocol.ToString().ToLowerInvariant(), listener.LocalEndPoint.ToString());
@@ -140,6 +150,10 @@ public static partial class StationHost
         {
             configuration = null;
             supervision = null;
+            // Stopping ends the watch (a board being closed reads "let go"); a reset decided before goes to the state file
+            // when the page never started.
+            physicalReset.Dispose();
+            webStarted.TrySetResult(null);
             await app.UnregisterAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
             app.Dispose();
             AppDomain.CurrentDomain.ProcessExit -= releaseOnExit;
@@ -202,6 +216,98 @@ public static partial class StationHost
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIGHUP before the station is up: ignored (the file is read at start anyway)")]
     private static partial void LogReloadTooEarly(ILogger logger);
+
+    /// <summary>
+    /// The physical reset (docs/security.md): the exit button held from the station's start for 10 s
+    /// (<see cref="StartupHold.MinimumHold"/>) and then let go, within 60 s of the start, clears the web page's admin
+    /// password, its sessions and the API tokens, and makes a new setup secret. A tone says when to let go, another that
+    /// it is done. Held beyond 60 s it is taken for a stuck button or a shorted wire: nothing is reset, at this start or
+    /// any other while it stays stuck. Nothing here drives a relay, and the board reports no press for the hold.
+    /// </summary>
+    private static StartupHold WatchPhysicalReset(StationApp app, string stateDirectory, Task<WebServer?> web, ILogger log)
+    {
+        return StartupHold.Watch(app.Board, InputKind.ExitButton, BoardLayoutBuilder.ExitButtonId, TimeProvider.System, state =>
+        {
+            switch (state)
+            {
+                case StartupHoldState.Holding:
+                    LogResetHolding(log, StartupHold.MinimumHold.TotalSeconds, StartupHold.StuckAfter.TotalSeconds);
+                    break;
+                case StartupHoldState.Armed:
+                    LogResetArmed(log);
+                    app.Calls.PlayTone(StationTone.Accepted);
+                    break;
+                case StartupHoldState.ReleasedEarly:
+                    LogResetReleasedEarly(log, StartupHold.MinimumHold.TotalSeconds);
+                    break;
+                case StartupHoldState.Stuck:
+                    LogResetStuck(log, StartupHold.StuckAfter.TotalSeconds);
+                    break;
+                case StartupHoldState.Completed:
+                    _ = ResetAsync();
+                    break;
+            }
+        });
+
+        async Task ResetAsync()
+        {
+            try
+            {
+                if (await web.ConfigureAwait(false) is { } server)
+                {
+                    server.ResetAdmin();
+                }
+                else
+                {
+                    WebServer.ResetAdmin(stateDirectory, TimeProvider.System);
+                    LogResetOffline(log, stateDirectory);
+                }
+
+                app.Calls.PlayTone(StationTone.Accepted);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogResetFailed(log, e.Message);
+                app.Calls.PlayTone(StationTone.Rejected);
+            }
+        }
+    }
+
+    /// <summary>`--simulate-held exit[:SECONDS]`: the simulated exit button held from the start, let go after SECONDS.</summary>
+    private static ITimer? HoldSimulatedInput(StationApp app, CommandLine commandLine, ILogger log)
+    {
+        if (commandLine.SimulateHeld is null || app.SimulatedBoard is not { } board)
+        {
+            return null;
+        }
+
+        board.HoldInput(InputKind.ExitButton, BoardLayoutBuilder.ExitButtonId);
+        LogSimulatedHold(log, commandLine.SimulateHeldFor is { } span ? $"let go after {span.TotalSeconds:0.###} s" : "never let go");
+        return commandLine.SimulateHeldFor is { } duration
+            ? TimeProvider.System.CreateTimer(_ => board.ReleaseInput(InputKind.ExitButton, BoardLayoutBuilder.ExitButtonId), null, duration, Timeout.InfiniteTimeSpan)
+            : null;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "physical reset: the exit button is held at start; keep holding it {Seconds} s (a tone), then let go within {StuckSeconds} s of the start to clear the web page's admin password")]
+    private static partial void LogResetHolding(ILogger logger, double seconds, double stuckSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "physical reset: armed; let go of the exit button now to clear the web page's admin password, sessions and API tokens")]
+    private static partial void LogResetArmed(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "physical reset: the exit button was let go before {Seconds} s; nothing reset")]
+    private static partial void LogResetReleasedEarly(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "physical reset: the exit button is still held {Seconds} s after the start: taken for a stuck button or a shorted wire, nothing reset; the exit button opens nothing until it is let go (check its wiring)")]
+    private static partial void LogResetStuck(ILogger logger, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "physical reset: the web page is not running; its admin password and API tokens are cleared in {Directory}, and its next start asks for a new setup secret")]
+    private static partial void LogResetOffline(ILogger logger, string directory);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "physical reset: cannot clear the web state: {Reason}")]
+    private static partial void LogResetFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "simulation: the exit button is held from the start ({Release})")]
+    private static partial void LogSimulatedHold(ILogger logger, string release);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "configuration {Path}: {Error}")]
     private static partial void LogConfigError(ILogger logger, string path, string error);

@@ -34,9 +34,12 @@ internal static class WebStation
     }
 
     /// <summary>First start: the admin password set with the setup secret the station wrote beside its configuration (when it has one).</summary>
-    public static async Task<string> SetupAsync(AotStation station, int port, bool tls = false)
+    public static Task<string> SetupAsync(AotStation station, int port, bool tls = false) => SetupAsync(station.Directory, port, tls);
+
+    /// <summary>First start in <paramref name="directory"/>: the admin password set with the setup secret kept there.</summary>
+    public static async Task<string> SetupAsync(string directory, int port, bool tls = false)
     {
-        var secretFile = Path.Combine(station.Directory, "web-setup-secret");
+        var secretFile = Path.Combine(directory, "web-setup-secret");
         var secret = File.Exists(secretFile) ? (await File.ReadAllTextAsync(secretFile)).Trim() : null;
         var body = JsonSerializer.Serialize(new Dictionary<string, string?> { ["password"] = AdminPassword, ["setupSecret"] = secret });
         var response = await RawHttp.SendAsync(port, "POST", "/api/setup", body, tls: tls);
