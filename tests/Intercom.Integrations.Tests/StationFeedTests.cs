@@ -1,7 +1,6 @@
 using Intercom.Configuration;
 using Intercom.Station;
 using Intercom.Station.Logging;
-using Intercom.Station.Tests;
 
 namespace Intercom.Integrations.Tests;
 

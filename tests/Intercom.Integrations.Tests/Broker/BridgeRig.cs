@@ -1,6 +1,5 @@
 using Intercom.Configuration;
 using Intercom.Integrations.Mqtt;
-using Intercom.Station.Tests;
 
 namespace Intercom.Integrations.Tests.Broker;
 
