@@ -1,3 +1,4 @@
+using Intercom.Dsp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -193,8 +194,9 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                 var produced = resampler!.Process(period, resampled);
                 if (primeFifo)
                 {
-                    // The resampler's look-ahead makes its first output short; without these zeros every frame would wait
-                    // for the next period, a whole period of latency for nothing.
+                    // A device period shorter than a frame (or one that does not divide evenly into frames) gives a short
+                    // first frame; without these zeros every frame would wait for the next period, up to a period of
+                    // latency for nothing.
                     primeFifo = false;
                     var pad = Math.Max(0, FrameSamples - produced);
                     fifo!.GetWriteSpan()[..pad].Clear();

@@ -1,3 +1,4 @@
+using Intercom.Dsp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -180,7 +181,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                         var produced = resampler!.Process(frame, resampled);
                         if (primeFifo)
                         {
-                            // As for capture: zeros for the resampler's look-ahead, so one pulled frame fills one device period.
+                            // As for capture: zeros for what one frame lacks of a device period, so one pulled frame fills it.
                             primeFifo = false;
                             var pad = Math.Max(0, period.Length - produced);
                             fifo.GetWriteSpan()[..pad].Clear();

@@ -1,3 +1,5 @@
+using Intercom.Dsp;
+
 namespace Intercom.Audio;
 
 /// <summary>
@@ -137,7 +139,7 @@ public sealed class LocalSoundPlayer
                 }
             }
 
-            output[i] = Resampler.Saturate(value);
+            output[i] = Pcm16.Saturate(value);
             if (++sampleInSegment >= length)
             {
                 sampleInSegment = 0;

@@ -1,7 +1,7 @@
-namespace Intercom.Media.Tests.Codecs;
+namespace Intercom.TestSupport;
 
-/// <summary>Test signals and measurements.</summary>
-internal static class Signal
+/// <summary>Test signals and measurements for codecs and rate conversion: tones, RMS, peak frequency, SNR against a tone or a reference.</summary>
+public static class Signal
 {
     public static short[] Tone(double frequency, int rate, int count, double amplitude = 10000, int start = 0) =>
         [.. Enumerable.Range(start, count).Select(n => (short)Math.Round(amplitude * Math.Sin(2 * Math.PI * frequency * n / rate)))];
