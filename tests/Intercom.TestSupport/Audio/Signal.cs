@@ -17,12 +17,12 @@ public static class Signal
         return Math.Sqrt(sum / Math.Max(1, x.Length));
     }
 
-    /// <summary>Frequency with the largest DFT magnitude, searched in 10 Hz steps.</summary>
-    public static double PeakFrequency(ReadOnlySpan<short> x, int rate, double from = 50, double to = 4000)
+    /// <summary>Frequency with the largest DFT magnitude between <paramref name="from"/> and <paramref name="to"/>, searched in <paramref name="step"/> Hz steps.</summary>
+    public static double PeakFrequency(ReadOnlySpan<short> x, int rate, double from = 50, double to = 4000, double step = 10)
     {
         double best = 0;
         double bestMagnitude = -1;
-        for (double f = from; f <= to; f += 10)
+        for (double f = from; f <= to; f += step)
         {
             double re = 0;
             double im = 0;
