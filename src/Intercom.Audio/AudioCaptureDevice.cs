@@ -1,3 +1,4 @@
+using Intercom.Dsp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,13 +12,10 @@ namespace Intercom.Audio;
 /// </summary>
 public abstract class AudioCaptureDevice : IAudioSource, IDisposable
 {
-    private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private volatile IAudioFrameReceiver? receiver;
-    private volatile bool stopping;
-    private Thread? thread;
-    private ClockPacer? pacer;
+    private readonly AudioDeviceThread worker;
     private long framesDelivered;
     private int deviceLosses;
     private volatile int deviceSampleRate;
@@ -31,6 +29,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
         FrameSamples = sampleRate * periodMs / 1000;
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger.Instance;
+        worker = new AudioDeviceThread("audio-capture", this.time, Run);
     }
 
     /// <summary>The device as named in logs ("ALSA capture device 'default'").</summary>
@@ -58,42 +57,11 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
     public void Start(IAudioFrameReceiver receiver)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        lock (gate)
-        {
-            this.receiver = receiver;
-            if (thread is not null)
-            {
-                return;
-            }
-
-            stopping = false;
-            pacer = new ClockPacer(time);
-            thread = new Thread(Run) { IsBackground = true, Name = "audio-capture" };
-            thread.Start();
-        }
+        worker.Start(() => this.receiver = receiver);
     }
 
     /// <inheritdoc/>
-    public void Stop()
-    {
-        lock (gate)
-        {
-            receiver = null;
-            if (thread is null)
-            {
-                return;
-            }
-
-            stopping = true;
-            pacer!.Cancel();
-
-            // The thread waits at most one device timeout (a few periods) before it sees the flag.
-            thread.Join(TimeSpan.FromSeconds(5));
-            thread = null;
-            pacer.Dispose();
-            pacer = null;
-        }
-    }
+    public void Stop() => worker.Stop(() => receiver = null);
 
     public void Dispose()
     {
@@ -107,7 +75,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
     /// <summary>Text for a negative error code returned by the open device.</summary>
     internal virtual string DescribeError(int error) => System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-error);
 
-    private void Run()
+    private void Run(ClockPacer pace)
     {
         AudioLog.Priority(logger, Name, AudioThreadPriority.TryRaise());
         var frame = new short[FrameSamples];
@@ -120,10 +88,9 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
         var schedule = new ReopenSchedule(time);
         RealTimeGuard? guard = null;
         var primeFifo = false;
-        var pace = pacer!;
         try
         {
-            while (!stopping)
+            while (!worker.Stopping)
             {
                 if (input is null)
                 {
@@ -145,15 +112,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                         }
                         catch (AudioDeviceException e)
                         {
-                            var retryMs = (int)schedule.OpenFailed().TotalMilliseconds;
-                            if (schedule.Failures == 1)
-                            {
-                                AudioLog.OpenFailed(logger, Name, retryMs, e.Message);
-                            }
-                            else
-                            {
-                                AudioLog.StillUnavailable(logger, Name, retryMs, e.Message);
-                            }
+                            AudioLog.OpenFailed(logger, Name, schedule, e);
                         }
                     }
 
@@ -193,8 +152,9 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
                 var produced = resampler!.Process(period, resampled);
                 if (primeFifo)
                 {
-                    // The resampler's look-ahead makes its first output short; without these zeros every frame would wait
-                    // for the next period, a whole period of latency for nothing.
+                    // A device period shorter than a frame (or one that does not divide evenly into frames) gives a short
+                    // first frame; without these zeros every frame would wait for the next period, up to a period of
+                    // latency for nothing.
                     primeFifo = false;
                     var pad = Math.Max(0, FrameSamples - produced);
                     fifo!.GetWriteSpan()[..pad].Clear();
@@ -235,7 +195,7 @@ public abstract class AudioCaptureDevice : IAudioSource, IDisposable
     private void Deliver(short[] frame)
     {
         var current = receiver;
-        if (current is null || stopping)
+        if (current is null || worker.Stopping)
         {
             return;
         }

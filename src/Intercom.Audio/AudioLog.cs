@@ -14,6 +14,20 @@ internal static partial class AudioLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Debug, Message = "{Device}: still unavailable, retrying in {RetryMs} ms: {Reason}")]
     public static partial void StillUnavailable(ILogger logger, string device, int retryMs, string reason);
 
+    /// <summary>The first failure to open is a warning; the retries after it are debug, so a missing card does not flood the journal.</summary>
+    public static void OpenFailed(ILogger logger, string device, ReopenSchedule schedule, AudioDeviceException e)
+    {
+        var retryMs = (int)schedule.OpenFailed().TotalMilliseconds;
+        if (schedule.Failures == 1)
+        {
+            OpenFailed(logger, device, retryMs, e.Message);
+        }
+        else
+        {
+            StillUnavailable(logger, device, retryMs, e.Message);
+        }
+    }
+
     [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "{Device}: runs faster than real time (no sound card behind it?); pacing it by the clock")]
     public static partial void NotRealTime(ILogger logger, string device);
 

@@ -1,3 +1,4 @@
+using Intercom.Dsp;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,13 +12,10 @@ namespace Intercom.Audio;
 /// </summary>
 public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
 {
-    private readonly Lock gate = new();
     private readonly TimeProvider time;
     private readonly ILogger logger;
     private volatile IAudioFrameProvider? provider;
-    private volatile bool stopping;
-    private Thread? thread;
-    private ClockPacer? pacer;
+    private readonly AudioDeviceThread worker;
     private long framesPlayed;
     private int deviceLosses;
     private volatile int deviceSampleRate;
@@ -32,6 +30,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
         FrameSamples = sampleRate * periodMs / 1000;
         this.time = time ?? TimeProvider.System;
         this.logger = logger ?? NullLogger.Instance;
+        worker = new AudioDeviceThread("audio-playback", this.time, Run);
     }
 
     /// <summary>The device as named in logs ("ALSA playback device 'default'").</summary>
@@ -62,40 +61,11 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
     public void Start(IAudioFrameProvider provider)
     {
         ArgumentNullException.ThrowIfNull(provider);
-        lock (gate)
-        {
-            this.provider = provider;
-            if (thread is not null)
-            {
-                return;
-            }
-
-            stopping = false;
-            pacer = new ClockPacer(time);
-            thread = new Thread(Run) { IsBackground = true, Name = "audio-playback" };
-            thread.Start();
-        }
+        worker.Start(() => this.provider = provider);
     }
 
     /// <inheritdoc/>
-    public void Stop()
-    {
-        lock (gate)
-        {
-            provider = null;
-            if (thread is null)
-            {
-                return;
-            }
-
-            stopping = true;
-            pacer!.Cancel();
-            thread.Join(TimeSpan.FromSeconds(5));
-            thread = null;
-            pacer.Dispose();
-            pacer = null;
-        }
-    }
+    public void Stop() => worker.Stop(() => provider = null);
 
     public void Dispose()
     {
@@ -109,7 +79,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
     /// <summary>Text for a negative error code returned by the open device.</summary>
     internal virtual string DescribeError(int error) => System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(-error);
 
-    private void Run()
+    private void Run(ClockPacer pace)
     {
         AudioLog.Priority(logger, Name, AudioThreadPriority.TryRaise());
         var frame = new short[FrameSamples];
@@ -123,10 +93,9 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
         var primeFifo = false;
         var havePeriod = false;
         short[] resampled = [];
-        var pace = pacer!;
         try
         {
-            while (!stopping)
+            while (!worker.Stopping)
             {
                 if (output is null)
                 {
@@ -148,15 +117,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                         }
                         catch (AudioDeviceException e)
                         {
-                            var retryMs = (int)schedule.OpenFailed().TotalMilliseconds;
-                            if (schedule.Failures == 1)
-                            {
-                                AudioLog.OpenFailed(logger, Name, retryMs, e.Message);
-                            }
-                            else
-                            {
-                                AudioLog.StillUnavailable(logger, Name, retryMs, e.Message);
-                            }
+                            AudioLog.OpenFailed(logger, Name, schedule, e);
                         }
                     }
 
@@ -180,7 +141,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
                         var produced = resampler!.Process(frame, resampled);
                         if (primeFifo)
                         {
-                            // As for capture: zeros for the resampler's look-ahead, so one pulled frame fills one device period.
+                            // As for capture: zeros for what one frame lacks of a device period, so one pulled frame fills it.
                             primeFifo = false;
                             var pad = Math.Max(0, period.Length - produced);
                             fifo.GetWriteSpan()[..pad].Clear();
@@ -251,7 +212,7 @@ public abstract class AudioPlaybackDevice : IAudioPlayer, IDisposable
     private void Pull(short[] frame)
     {
         var current = provider;
-        if (current is null || stopping)
+        if (current is null || worker.Stopping)
         {
             Array.Clear(frame);
             return;

@@ -1,3 +1,5 @@
+using Intercom.Dsp;
+
 namespace Intercom.Audio;
 
 /// <summary>Level arithmetic on 16-bit PCM: dB conversions, saturating gain and mixing.</summary>
@@ -15,7 +17,7 @@ internal static class Gain
 
         for (var i = 0; i < samples.Length; i++)
         {
-            samples[i] = Resampler.Saturate(samples[i] * gain);
+            samples[i] = Pcm16.Saturate(samples[i] * gain);
         }
     }
 

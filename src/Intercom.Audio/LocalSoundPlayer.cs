@@ -1,3 +1,5 @@
+using Intercom.Dsp;
+
 namespace Intercom.Audio;
 
 /// <summary>
@@ -9,20 +11,10 @@ public sealed class LocalSoundPlayer
     private const int RampMs = 5; // fade in and out so tones start and end without clicks
     private const int CommandStop = -1;
 
-    private static readonly ToneSegment[] Ringback = [new(425, 0, 1000), new(0, 0, 4000)];
-    private static readonly ToneSegment[] Confirmation = [new(880, 0, 120), new(0, 0, 60), new(1320, 0, 160)];
-    private static readonly ToneSegment[] Error = [new(950, 0, 330), new(1400, 0, 330), new(1800, 0, 330)];
-
-    private readonly int sampleRate;
-    private readonly float amplitude;
+    private readonly ToneGenerator[] sounds; // by LocalSound
     private readonly short[] scratch;
     private int command; // 0 none, -1 stop, else 1 + LocalSound
-    private ToneSegment[]? pattern;
-    private bool looping;
-    private int segment;
-    private int sampleInSegment;
-    private double phaseA;
-    private double phaseB;
+    private ToneGenerator? current;
     private volatile bool playing;
 
     /// <param name="sampleRate">Rate of the frames it mixes into.</param>
@@ -30,8 +22,13 @@ public sealed class LocalSoundPlayer
     /// <param name="levelDbfs">Peak level of a single tone, in dBFS.</param>
     public LocalSoundPlayer(int sampleRate, int maxFrameSamples, double levelDbfs = -12)
     {
-        this.sampleRate = sampleRate;
-        amplitude = 32767f * Gain.FromDb(levelDbfs);
+        var level = levelDbfs + ToneGenerator.FullScaleDbm0;
+        sounds =
+        [
+            new ToneGenerator(TonePattern.RingbackEurope.WithLevel(level), sampleRate, RampMs),
+            new ToneGenerator(TonePattern.ConfirmationBeep.WithLevel(level), sampleRate, RampMs),
+            new ToneGenerator(TonePattern.ErrorTone.WithLevel(level), sampleRate, RampMs),
+        ];
         scratch = new short[maxFrameSamples];
     }
 
@@ -58,7 +55,7 @@ public sealed class LocalSoundPlayer
     internal void MixInto(Span<short> frame)
     {
         var applied = ApplyCommand();
-        if (pattern is null)
+        if (current is null)
         {
             if (applied)
             {
@@ -69,11 +66,14 @@ public sealed class LocalSoundPlayer
         }
 
         var tone = scratch.AsSpan(0, frame.Length);
-        Generate(tone);
+        current.Read(tone);
         Gain.MixInto(frame, tone);
-        if (pattern is null)
+        if (current.IsFinished)
         {
-            Finished?.Invoke(); // a sound that does not loop ended in this frame
+            // A sound that does not loop ended in this frame.
+            current = null;
+            playing = false;
+            Finished?.Invoke();
         }
     }
 
@@ -87,72 +87,11 @@ public sealed class LocalSoundPlayer
             return false;
         }
 
-        pattern = pending switch
-        {
-            1 + (int)LocalSound.Ringback => Ringback,
-            1 + (int)LocalSound.Confirmation => Confirmation,
-            1 + (int)LocalSound.Error => Error,
-            _ => null,
-        };
-        looping = pending == 1 + (int)LocalSound.Ringback;
-        segment = 0;
-        sampleInSegment = 0;
-        phaseA = 0;
-        phaseB = 0;
-        playing = pattern is not null;
+        var index = pending - 1;
+        current = index >= 0 && index < sounds.Length ? sounds[index] : null;
+        current?.Restart();
+        playing = current is not null;
         Interlocked.CompareExchange(ref command, 0, pending);
         return true;
-    }
-
-    private void Generate(Span<short> output)
-    {
-        var ramp = sampleRate * RampMs / 1000;
-        for (var i = 0; i < output.Length; i++)
-        {
-            if (pattern is null)
-            {
-                output[i..].Clear();
-                return;
-            }
-
-            var step = pattern[segment];
-            var length = step.DurationMs * sampleRate / 1000;
-            float value = 0;
-            if (step.FrequencyA > 0)
-            {
-                var envelope = Math.Min(1f, Math.Min(sampleInSegment, length - 1 - sampleInSegment) / (float)ramp);
-                var voices = step.FrequencyB > 0 ? 2 : 1;
-                var sum = Math.Sin(phaseA) + (voices == 2 ? Math.Sin(phaseB) : 0);
-                value = (float)(sum / voices) * amplitude * envelope;
-                phaseA += 2 * Math.PI * step.FrequencyA / sampleRate;
-                phaseB += 2 * Math.PI * step.FrequencyB / sampleRate;
-                if (phaseA > 2 * Math.PI)
-                {
-                    phaseA -= 2 * Math.PI;
-                }
-
-                if (phaseB > 2 * Math.PI)
-                {
-                    phaseB -= 2 * Math.PI;
-                }
-            }
-
-            output[i] = Resampler.Saturate(value);
-            if (++sampleInSegment >= length)
-            {
-                sampleInSegment = 0;
-                phaseA = 0;
-                phaseB = 0;
-                if (++segment >= pattern.Length)
-                {
-                    segment = 0;
-                    if (!looping)
-                    {
-                        pattern = null;
-                        playing = false;
-                    }
-                }
-            }
-        }
     }
 }

@@ -185,6 +185,12 @@ public static class ConfigValidator
             errors.Add(new("sip.tls.privateKeyFile", "a certificate needs its private key"));
         }
 
+        // The stack loads the CA file whenever it is set, so it is checked whenever it is set.
+        if (sip.Tls.CaFile is { } ca && !CertificateAuthorityFile.TryLoad(ca, out _, out var caError))
+        {
+            errors.Add(new("sip.tls.caFile", caError));
+        }
+
         if (sip.Tls.PinnedFingerprint is { } pin && !IsSha256Fingerprint(pin))
         {
             errors.Add(new("sip.tls.pinnedFingerprint", "must be a SHA-256 fingerprint: 64 hex digits, colons allowed"));

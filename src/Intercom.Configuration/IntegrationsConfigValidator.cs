@@ -71,6 +71,12 @@ internal static class IntegrationsConfigValidator
             errors.Add(new("mqtt.tls.enabled", "a CA or client certificate is configured but TLS is off"));
         }
 
+        // The bridge loads the CA file when it connects with TLS; a file it could not use is refused now, not at connect.
+        if (mqtt.Enabled && tls.Enabled && tls.CaFile is { } ca && !CertificateAuthorityFile.TryLoad(ca, out _, out var caError))
+        {
+            errors.Add(new("mqtt.tls.caFile", caError));
+        }
+
         if (tls.CertificateFile is not null && string.IsNullOrEmpty(tls.PrivateKeyFile))
         {
             errors.Add(new("mqtt.tls.privateKeyFile", "a client certificate needs its private key"));

@@ -1,23 +1,22 @@
 using BenchmarkDotNet.Attributes;
-using Intercom.Media.Codecs;
-using CardResampler = Intercom.Audio.Resampler;
+using Intercom.Dsp;
 
 namespace Intercom.Benchmarks;
 
 /// <summary>
 /// The call path's rate conversion, one 20 ms frame per operation: a 16 kHz device with a G.711 call converts every
 /// captured frame down to 8 kHz and every received frame up to 16 kHz; a USB card fixed at 48 kHz converts each of its
-/// frames to and from the engine's 16 kHz (the sound-card side, Intercom.Audio).
+/// frames to and from the engine's 16 kHz (the sound-card side, Intercom.Audio). Both sides use the one Intercom.Dsp.Resampler.
 /// </summary>
 [MemoryDiagnoser]
 public class ResamplerBenchmarks
 {
-    private readonly Resampler _down = new(16000, 8000);
-    private readonly Resampler _up = new(8000, 16000);
+    private readonly Resampler _down = new(16000, 8000, 320);
+    private readonly Resampler _up = new(8000, 16000, 160);
     private readonly short[] _wide = new short[320];
     private readonly short[] _narrow = new short[160];
-    private readonly CardResampler _cardDown = new(48000, 16000, 960);
-    private readonly CardResampler _cardUp = new(16000, 48000, 320);
+    private readonly Resampler _cardDown = new(48000, 16000, 960);
+    private readonly Resampler _cardUp = new(16000, 48000, 320);
     private readonly short[] _card = new short[960];
     private readonly short[] _engine = new short[400];
     private readonly short[] _cardOut = new short[1100];

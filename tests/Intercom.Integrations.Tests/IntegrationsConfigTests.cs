@@ -129,20 +129,44 @@ public sealed class IntegrationsConfigTests
     [Fact]
     public void The_sections_read_from_json_with_their_documented_names()
     {
-        var json = """
+        // The CA file is read when the file validates, so it is a real one.
+        var certificates = TestCertificates.Create(Path.Combine(Path.GetTempPath(), "intercom-mqtt-ca-" + Guid.NewGuid().ToString("N")[..8]));
+        var json = System.Text.Encoding.UTF8.GetBytes($$"""
         {
           "station": { "ringGroups": [ { "id": "residents", "targets": [ "sip:resident@192.0.2.10" ] } ] },
           "mqtt": { "enabled": true, "host": "broker.lan", "username": "door", "password": "pw", "topicPrefix": "home/door",
-                    "acceptCommands": true, "tls": { "enabled": true, "caFile": "/etc/intercom/mqtt-ca.pem" } },
+                    "acceptCommands": true, "tls": { "enabled": true, "caFile": "{{certificates.CaFile}}" } },
           "webhooks": { "endpoints": [ { "url": "https://ha.lan/api/webhook/abc", "events": [ "doorbell" ],
                                          "secret": "0123456789abcdef0123", "headers": { "Authorization": "Bearer x" } } ] }
         }
-        """u8;
+        """);
 
         Assert.True(ConfigLoader.TryParse(json, out var config, out var errors), string.Join("\n", errors));
         Assert.Equal("home/door", config!.Mqtt.TopicPrefix);
         Assert.True(config.Mqtt.Tls.Enabled);
+        Assert.Equal(certificates.CaFile, config.Mqtt.Tls.CaFile);
         Assert.Equal("Bearer x", config.Webhooks.Endpoints[0].Headers["Authorization"]);
+    }
+
+    [Fact]
+    public void An_empty_or_missing_CA_file_is_refused_at_validation_with_its_field_not_at_connect()
+    {
+        var empty = Path.GetTempFileName();
+        try
+        {
+            var config = Valid();
+            config.Mqtt = new MqttConfig { Enabled = true, Host = "broker.lan", Tls = new MqttTlsConfig { Enabled = true, CaFile = empty } };
+            var error = Assert.Single(ConfigValidator.Validate(config));
+            Assert.Equal($"mqtt.tls.caFile: {empty} contains no certificate", error.ToString());
+
+            config.Mqtt.Tls.CaFile = empty + ".missing";
+            error = Assert.Single(ConfigValidator.Validate(config));
+            Assert.Equal($"mqtt.tls.caFile: {empty}.missing does not exist", error.ToString());
+        }
+        finally
+        {
+            File.Delete(empty);
+        }
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Intercom.Integrations.Mqtt;
 using Intercom.Integrations.Tests.Broker;
-using Intercom.Interop.Tests.Peers;
 using MQTTnet;
 
 namespace Intercom.Integrations.Tests;

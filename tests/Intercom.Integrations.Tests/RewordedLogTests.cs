@@ -1,11 +1,8 @@
 using System.Text.Json;
 using Intercom.Configuration;
 using Intercom.Integrations.Tests.Broker;
-using Intercom.Integrations.Tests.Http;
 using Intercom.Integrations.Webhooks;
-using Intercom.Interop.Tests.Peers;
 using Intercom.Station.Events;
-using Intercom.Station.Tests;
 
 namespace Intercom.Integrations.Tests;
 

@@ -1,7 +1,7 @@
 using Intercom.Configuration;
 using Intercom.Station;
 using Intercom.Station.Events;
-using Intercom.Station.Tests;
+using Intercom.Station.Logging;
 
 namespace Intercom.Integrations.Tests;
 

@@ -1,7 +1,5 @@
 using Intercom.Configuration;
 using Intercom.Integrations.Tests.Broker;
-using Intercom.Integrations.Tests.Http;
-using Intercom.Station.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Intercom.Integrations.Tests;

@@ -3,9 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Threading.Channels;
 using Intercom.Configuration;
-using Intercom.Integrations.Tests.Http;
 using Intercom.Integrations.Webhooks;
-using Intercom.Station.Tests;
 
 namespace Intercom.Integrations.Tests;
 

@@ -1,5 +1,4 @@
 using Intercom.Hardware;
-using Intercom.Hardware.Tests;
 using Intercom.Station.Configuration;
 using Microsoft.Extensions.Time.Testing;
 using System.Device.Gpio;

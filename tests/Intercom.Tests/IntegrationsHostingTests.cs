@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Intercom.Configuration;
 using Intercom.Hosting;
-using Intercom.Integrations.Tests.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Intercom.Tests;

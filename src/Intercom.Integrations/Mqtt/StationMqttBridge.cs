@@ -412,7 +412,7 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         if (_config.Tls.Enabled)
         {
             var tls = _config.Tls;
-            var authorities = tls.CaFile is { } caFile ? LoadAuthorities(caFile) : null;
+            var authorities = tls.CaFile is { } caFile ? CertificateAuthorityFile.Load(caFile) : null;
             var client = tls.CertificateFile is { } certFile && tls.PrivateKeyFile is { } keyFile
                 ? X509Certificate2.CreateFromPemFile(certFile, keyFile)
                 : null;
@@ -430,18 +430,6 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         }
 
         return builder.Build();
-    }
-
-    private static X509Certificate2Collection LoadAuthorities(string path)
-    {
-        var authorities = new X509Certificate2Collection();
-        authorities.ImportFromPemFile(path);
-        if (authorities.Count == 0)
-        {
-            throw new CryptographicException($"{path} holds no PEM certificate");
-        }
-
-        return authorities;
     }
 
     /// <summary>

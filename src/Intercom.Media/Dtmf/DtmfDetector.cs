@@ -1,4 +1,4 @@
-using Intercom.Media.Tones;
+using Intercom.Dsp;
 
 namespace Intercom.Media.Dtmf;
 

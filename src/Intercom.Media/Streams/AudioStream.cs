@@ -1,3 +1,4 @@
+using Intercom.Dsp;
 using Intercom.Media.Codecs;
 using Intercom.Media.Dtmf;
 using Intercom.Media.Jitter;
@@ -148,7 +149,7 @@ public sealed class AudioStream : IRtpPacketReceiver, IDisposable
             {
                 _encoder?.Dispose();
                 _encoder = AudioCodecs.CreateEncoder(format, opusRate, _options.OpusBitrate);
-                _captureResampler = _encoder.SampleRate == _options.DeviceSampleRate ? null : new Resampler(_options.DeviceSampleRate, _encoder.SampleRate);
+                _captureResampler = _encoder.SampleRate == _options.DeviceSampleRate ? null : new Resampler(_options.DeviceSampleRate, _encoder.SampleRate, _options.DeviceFrameSamples);
                 _sendFill = 0;
                 _marker = true;
             }
@@ -181,7 +182,7 @@ public sealed class AudioStream : IRtpPacketReceiver, IDisposable
             {
                 _decoder?.Dispose();
                 _decoder = AudioCodecs.CreateDecoder(format, opusRate);
-                _playbackResampler = _decoder.SampleRate == _options.DeviceSampleRate ? null : new Resampler(_decoder.SampleRate, _options.DeviceSampleRate);
+                _playbackResampler = _decoder.SampleRate == _options.DeviceSampleRate ? null : new Resampler(_decoder.SampleRate, _options.DeviceSampleRate, _options.DeviceFrameSamples * _decoder.SampleRate / _options.DeviceSampleRate);
                 _decodedFill = 0;
             }
 

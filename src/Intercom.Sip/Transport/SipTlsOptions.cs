@@ -26,14 +26,6 @@ public sealed class SipTlsOptions
     /// <summary>Accepted SHA-256 certificate fingerprints (32 bytes each) for <see cref="SipTlsPeerValidation.PinnedFingerprint"/>.</summary>
     public IReadOnlyList<byte[]> PinnedSha256Fingerprints { get; init; } = [];
 
-    /// <summary>Loads <see cref="CertificateAuthorities"/> from a PEM file of one or more CA certificates.</summary>
-    public static X509Certificate2Collection LoadCertificateAuthorities(string pemPath)
-    {
-        var collection = new X509Certificate2Collection();
-        collection.ImportFromPemFile(pemPath);
-        return collection;
-    }
-
     /// <summary>
     /// Parses a fingerprint as printed by <c>openssl x509 -fingerprint -sha256</c> ("AB:CD:…") or as plain hex.
     /// </summary>

@@ -179,7 +179,7 @@ public sealed class StationApp : IDisposable
                 {
                     Certificate = certificate,
                     ServerValidation = validation,
-                    CertificateAuthorities = tls.CaFile is { } ca ? SipTlsOptions.LoadCertificateAuthorities(ca) : [],
+                    CertificateAuthorities = tls.CaFile is { } ca ? CertificateAuthorityFile.Load(ca) : [],
                     PinnedSha256Fingerprints = pin is null ? [] : [pin],
                 },
             },

@@ -1,7 +1,6 @@
 using Intercom.Configuration;
 using Intercom.Integrations.Mqtt;
 using Intercom.Station.Events;
-using Intercom.Station.Tests;
 
 namespace Intercom.Integrations.Tests.Broker;
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Intercom.Interop.Tests.Peers;
 
 namespace Intercom.Integrations.Tests.Broker;
 

@@ -90,31 +90,6 @@ internal static class AudioCheck
         return (shares[shares.Count / 2], shares.Count(s => s >= 0.5) / (double)shares.Count);
     }
 
-    /// <summary>Frequency of the strongest DFT bin between <paramref name="from"/> and <paramref name="to"/>, in 1 Hz steps.</summary>
-    public static double PeakFrequency(ReadOnlySpan<short> x, int rate, double from, double to)
-    {
-        double best = 0, bestPower = -1;
-        for (var f = from; f <= to; f += 1)
-        {
-            double re = 0, im = 0;
-            for (var n = 0; n < x.Length; n++)
-            {
-                var angle = 2 * Math.PI * f * n / rate;
-                re += x[n] * Math.Cos(angle);
-                im -= x[n] * Math.Sin(angle);
-            }
-
-            var power = (re * re) + (im * im);
-            if (power > bestPower)
-            {
-                bestPower = power;
-                best = f;
-            }
-        }
-
-        return best;
-    }
-
     /// <summary>The longest run of 10 ms windows quieter than a tenth of the span's median level, in ms.</summary>
     public static int LongestGapMs(ReadOnlySpan<short> x, int rate)
     {

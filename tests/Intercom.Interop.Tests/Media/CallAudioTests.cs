@@ -171,7 +171,7 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(samples.Length > 6 * rate, $"baresip recorded {samples.Length / (double)rate:0.00} s");
         var absent = samples.AsSpan(rate / 4, rate / 2);
         var back = samples.AsSpan(samples.Length - (3 * rate / 2), rate);
-        var peak = AudioCheck.PeakFrequency(back, rate, 900, 1100);
+        var peak = TestSupport.Signal.PeakFrequency(back, rate, 900, 1100, step: 1);
         var (share, _) = AudioCheck.WindowedToneShare(back, 1000, rate);
         output.WriteLine($"while absent: level {AudioCheck.Rms(absent):0}; after it appeared: level {AudioCheck.Rms(back):0}, {peak} Hz, {share:P1} of the energy at 1 kHz");
         Assert.True(AudioCheck.Rms(absent) < 50, $"level {AudioCheck.Rms(absent):0} while the microphone was absent");
@@ -256,7 +256,7 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         // The steady part: after the first half second (jitter buffers filling), before the last 200 ms (hang-up).
         Assert.True(samples.Length > 2 * rate, $"baresip recorded {samples.Length / (double)rate:0.00} s");
         var steady = samples.AsSpan(rate / 2, samples.Length - (rate / 2) - (rate / 5));
-        var peak = AudioCheck.PeakFrequency(steady[..rate], rate, frequency - 100, frequency + 100);
+        var peak = TestSupport.Signal.PeakFrequency(steady[..rate], rate, frequency - 100, frequency + 100, step: 1);
         var (share, steadyShare) = AudioCheck.WindowedToneShare(steady, frequency, rate);
         var gap = AudioCheck.LongestGapMs(steady, rate);
         output.WriteLine($"baresip heard {peak} Hz at {rate} Hz, {share:P1} of the energy at {frequency} Hz (median of 40 ms windows; {steadyShare:P1} of them above half), level {AudioCheck.Rms(steady):0}, longest gap {gap} ms over {steady.Length / (double)rate:0.00} s");
@@ -271,7 +271,7 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         var sound = AudioCheck.LastSound(devices.ReadSpeaker(), Rate);
         Assert.True(sound.Length > 2 * Rate, $"our speaker played {sound.Length / (double)Rate:0.00} s of sound");
         var steady = sound[(Rate * 3 / 10)..^(Rate * 3 / 10)];
-        var peak = AudioCheck.PeakFrequency(steady[..Rate], Rate, frequency - 100, frequency + 100);
+        var peak = TestSupport.Signal.PeakFrequency(steady[..Rate], Rate, frequency - 100, frequency + 100, step: 1);
         var (share, steadyShare) = AudioCheck.WindowedToneShare(steady, frequency, Rate);
         var gap = AudioCheck.LongestGapMs(steady, Rate);
         output.WriteLine($"our speaker played {peak} Hz, {share:P1} of the energy at {frequency} Hz (median of 40 ms windows; {steadyShare:P1} of them above half), level {AudioCheck.Rms(steady):0}, longest gap {gap} ms over {steady.Length / (double)Rate:0.00} s");
@@ -323,17 +323,6 @@ public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
         return app;
     }
 
-    private async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not happen within {Wait.TotalSeconds} s; station events:\n{string.Join("\n", _events.Select(e => $"{e.Kind}: {e.Message}"))}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private Task WaitUntil(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Wait,
+        () => "station events:\n" + string.Join("\n", _events.Select(e => $"{e.Kind}: {e.Message}")));
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Intercom.Configuration;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 
@@ -20,7 +21,7 @@ public static class TestStacks
                 {
                     Certificate = certificate,
                     ServerValidation = SipTlsPeerValidation.ConfiguredCertificateAuthorities,
-                    CertificateAuthorities = SipTlsOptions.LoadCertificateAuthorities(certificates.CaFile),
+                    CertificateAuthorities = CertificateAuthorityFile.Load(certificates.CaFile),
                 },
             },
         });

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using DnsClient;
+using Intercom.Configuration;
 using Intercom.Interop.Tests.Peers;
 using Intercom.Sip.Core;
 using Intercom.Sip.Messages;
@@ -34,7 +35,7 @@ internal sealed class StationSipStack : ITransactionUser, IAsyncDisposable
                 // registrar must chain to the harness CA and carry 127.0.0.1.
                 Certificate = X509Certificate2.CreateFromPemFile(certificates.CertificateFile, certificates.PrivateKeyFile),
                 ServerValidation = SipTlsPeerValidation.ConfiguredCertificateAuthorities,
-                CertificateAuthorities = SipTlsOptions.LoadCertificateAuthorities(certificates.CaFile),
+                CertificateAuthorities = CertificateAuthorityFile.Load(certificates.CaFile),
             },
         });
         Layer = new TransactionLayer(Loop, _transport, this);

@@ -43,7 +43,7 @@ public static class PublishedStation
 
     /// <summary>Fails with the package to install when <paramref name="tool"/> is not on PATH.</summary>
     public static string RequireTool(string tool, string debianPackage) =>
-        Peers.PeerProcess.Which(tool) ?? throw new InvalidOperationException(
+        PeerProcess.Which(tool) ?? throw new InvalidOperationException(
             $"'{tool}' is not installed: apt-get install {debianPackage} (bash .ci/run installs everything the tests use)");
 
     private static async Task<string> LocateOrPublishAsync(string rid)

@@ -63,19 +63,8 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
-    private async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not happen within {Wait.TotalSeconds} s; station events:\n{string.Join("\n", _events.Select(e => $"{e.Kind}: {e.Message}"))}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private Task WaitUntil(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Wait,
+        () => "station events:\n" + string.Join("\n", _events.Select(e => $"{e.Kind}: {e.Message}")));
 
     [Fact]
     public async Task Button_calls_the_resident_whose_code_pulses_the_door_relay_for_its_time()

@@ -139,17 +139,6 @@ public sealed class LiveAccountChangeTests(ITestOutputHelper output) : IAsyncLif
         }
     }
 
-    private async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not happen within {Wait.TotalSeconds} s; station events:\n{string.Join("\n", _events.Select(e => $"{e.Kind}: {e.Message}"))}");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private Task WaitUntil(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Wait,
+        () => "station events:\n" + string.Join("\n", _events.Select(e => $"{e.Kind}: {e.Message}")));
 }

@@ -1,6 +1,6 @@
 using Intercom.Media.Dtmf;
 using Intercom.Media.Tests.Codecs;
-using Intercom.Media.Tones;
+using Intercom.Dsp;
 
 namespace Intercom.Media.Tests.Dtmf;
 

@@ -51,7 +51,7 @@ public sealed class RtpSessionTests
         Srtp = srtp,
     };
 
-    private static void WaitFor(Func<bool> condition, string what) => Assert.True(SpinWait.SpinUntil(condition, Timeout), what);
+    private static void WaitFor(Func<bool> condition, string what) => Eventually.Until(condition, what, Timeout);
 
     [Fact]
     public void Binds_an_even_rtp_port_with_rtcp_after_it()

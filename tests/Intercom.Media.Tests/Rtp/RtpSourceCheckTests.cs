@@ -349,7 +349,7 @@ public sealed class RtpSourceCheckTests : IDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    private static void WaitFor(Func<bool> condition, string what) => Assert.True(SpinWait.SpinUntil(condition, Timeout), what);
+    private static void WaitFor(Func<bool> condition, string what) => Eventually.Until(condition, what, Timeout);
 
     private static byte[] Receive(Socket socket)
     {

@@ -4,7 +4,7 @@ using Intercom.Media.Rtp;
 using Intercom.Media.Sdp;
 using Intercom.Media.Streams;
 using Intercom.Media.Tests.Codecs;
-using Intercom.Media.Tones;
+using Intercom.Dsp;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Intercom.Media.Tests.Streams;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Intercom.Configuration;
-using Intercom.Integrations.Tests.Broker;
 using Intercom.Interop.Tests.Peers;
 using Intercom.Reliability.Tests.Harness;
 using Xunit.Abstractions;

@@ -152,11 +152,12 @@ public sealed class TransportExhaustionTests(ITestOutputHelper output)
             // A slot freed is a slot the address may use again.
             held[0].Dispose();
             held.RemoveAt(0);
-            Assert.True(await Eventually(async () =>
+            // Each try costs a connection, so it is made every 250 ms, for at most 5 s.
+            await Eventually.UntilAsync(async () =>
             {
                 using var again = SipProbe.Connect(Attacker, station);
                 return await SipProbe.OptionsOnAsync(again) == 200;
-            }), "the address could not connect again after closing one of its connections");
+            }, "the address connecting again after closing one of its connections", TimeSpan.FromSeconds(5), () => process.Tail(), TimeSpan.FromMilliseconds(250));
             Assert.False(process.Process.HasExited, "the station died:\n" + process.Tail());
             output.WriteLine($"refusal lines in the log: {process.Count("refused: that address already has 8 open")}");
             Assert.True(process.Count("refused: that address already has 8 open") >= 1, "the refusal was not logged:\n" + process.Tail());
@@ -207,28 +208,13 @@ public sealed class TransportExhaustionTests(ITestOutputHelper output)
             }
 
             held.RemoveRange(0, 8);
-            Assert.True(await Eventually(async () => await SipProbe.OptionsOverTcpAsync(Neighbour, station) == 200),
-                "no new connection was accepted after eight closed");
+            await Eventually.UntilAsync(async () => await SipProbe.OptionsOverTcpAsync(Neighbour, station) == 200,
+                "a new connection accepted after eight closed", TimeSpan.FromSeconds(5), () => process.Tail(), TimeSpan.FromMilliseconds(250));
             Assert.False(process.Process.HasExited, "the station died:\n" + process.Tail());
         }
         finally
         {
             held.ForEach(s => s.Dispose());
         }
-    }
-
-    private static async Task<bool> Eventually(Func<Task<bool>> condition)
-    {
-        for (var attempt = 0; attempt < 20; attempt++)
-        {
-            if (await condition())
-            {
-                return true;
-            }
-
-            await Task.Delay(250);
-        }
-
-        return false;
     }
 }

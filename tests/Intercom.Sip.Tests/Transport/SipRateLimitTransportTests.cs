@@ -14,15 +14,7 @@ public sealed class SipRateLimitTransportTests
 
     private static SipTransportOptions Options() => new() { RateLimit = Limits };
 
-    private static void WaitFor(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + TransportPeer.Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, what + " did not happen in time");
-            Thread.Yield();
-        }
-    }
+    private static void WaitFor(Func<bool> condition, string what) => Eventually.Until(condition, what, TransportPeer.Wait);
 
     [Fact]
     public void A_UDP_flood_gets_its_burst_answered_then_503_with_Retry_After_then_silence_but_no_block()

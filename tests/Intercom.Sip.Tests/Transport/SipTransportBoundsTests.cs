@@ -19,15 +19,8 @@ public sealed class SipTransportBoundsTests
 {
     private static readonly IPEndPoint AnyLoopback = new(IPAddress.Loopback, 0);
 
-    private static void WaitFor(Func<bool> condition, string what, TimeSpan? within = null, Func<string>? state = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TransportPeer.Wait);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, what + " did not happen in time " + state?.Invoke());
-            Thread.Yield();
-        }
-    }
+    private static void WaitFor(Func<bool> condition, string what, TimeSpan? within = null, Func<string>? state = null) =>
+        Eventually.Until(condition, what, within ?? TransportPeer.Wait, state);
 
     private static Socket Connect(IPEndPoint station, IPAddress? from = null, int? receiveBuffer = null)
     {

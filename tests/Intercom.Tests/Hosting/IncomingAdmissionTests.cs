@@ -118,17 +118,5 @@ public sealed class IncomingAdmissionTests : IDisposable
         }
     }
 
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"{what} did not happen within {Wait.TotalSeconds} s");
-            }
-
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForAsync(Func<bool> condition, string what) => Eventually.UntilAsync(condition, what, Wait);
 }

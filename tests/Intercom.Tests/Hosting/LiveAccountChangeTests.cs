@@ -241,7 +241,7 @@ public sealed class LiveAccountChangeTests : IDisposable
 
     private static async Task WaitForAsync(Func<bool> condition, string what, StationApp? app = null)
     {
-        // Woken by every registration change (and at most every 50 ms for the rest); bounded by Wait.
+        // Woken by every registration change (and at most every poll interval for the rest); bounded by Wait.
         // Not disposed: a status change raised on the SIP loop as the handler is removed may still release it.
         var changed = new SemaphoreSlim(0);
         void OnChange(AccountRegistration registration, RegistrationStatus status) => changed.Release();
@@ -252,16 +252,7 @@ public sealed class LiveAccountChangeTests : IDisposable
 
         try
         {
-            var deadline = DateTime.UtcNow + Wait;
-            while (!condition())
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"{what} did not happen within {Wait.TotalSeconds} s");
-                }
-
-                await changed.WaitAsync(TimeSpan.FromMilliseconds(50));
-            }
+            await Eventually.UntilAsync(condition, what, Wait, wake: changed);
         }
         finally
         {

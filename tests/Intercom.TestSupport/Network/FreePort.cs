@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Intercom.Interop.Tests.Peers;
+namespace Intercom.TestSupport;
 
 /// <summary>Ports for peers on loopback: free for both UDP and TCP at the moment of asking.</summary>
 public static class FreePort

@@ -1,15 +1,19 @@
 using System.Numerics.Tensors;
 
-namespace Intercom.Audio;
+namespace Intercom.Dsp;
 
 /// <summary>
-/// Streaming rational resampler (polyphase windowed-sinc): converts between the device's rate and the call's rate when the
-/// card cannot run at the call's rate (a USB card fixed at 48 or 44.1 kHz, a call at 8 or 16 kHz). The low-pass cuts at 0.92
-/// of the lower Nyquist frequency with a Kaiser window (β = 8, about 80 dB of stopband), taps normalised for unity DC gain.
-/// Each output sample is one SIMD dot product (TensorPrimitives): at 48 kHz ↔ 16 kHz that is about 100 taps per sample.
-/// Allocation-free after construction; the group delay is half the filter length (under 1 ms at 48 kHz).
+/// Streaming rational resampler (polyphase windowed-sinc), the one rate converter of the station: between a sound card's
+/// own rate and the engine's (a USB card fixed at 48 or 44.1 kHz, Intercom.Audio) and between the engine's rate and the
+/// codec's (G.711 at 8 kHz, G.722 at 16 kHz, Intercom.Media). The low-pass cuts at 0.92 of the lower Nyquist frequency with
+/// a Kaiser window (β = 8, about 80 dB of stopband), taps normalised for unity DC gain. Each output sample is one SIMD dot
+/// product (TensorPrimitives): at 48 kHz ↔ 16 kHz that is about 100 taps per sample.
+/// Blocks of any length are accepted (the fraction of an output period carries over), and the history starts as a full
+/// window of silence, so every block of N input samples gives N·out/in samples whenever that is a whole number: a 20 ms
+/// frame in is exactly a 20 ms frame out, from the first frame on. The group delay is half the filter length (under 1 ms
+/// at 48 kHz, about 2 ms at 8 kHz). Allocation-free after construction; one instance per stream and direction.
 /// </summary>
-internal sealed class Resampler
+public sealed class Resampler
 {
     private const int ZeroCrossings = 16;
     private const double Rolloff = 0.92;
@@ -24,10 +28,13 @@ internal sealed class Resampler
     private int position; // integer input index (in history) of the next output sample
     private int phase;    // fractional part, in 1/L input samples
 
+    /// <summary>Creates a converter for blocks of at most <paramref name="maxInputBlock"/> samples.</summary>
     public Resampler(int inputRate, int outputRate, int maxInputBlock)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputRate);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputRate);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxInputBlock);
+        MaxInputBlock = maxInputBlock;
         InputRate = inputRate;
         OutputRate = outputRate;
         var g = Gcd(inputRate, outputRate);
@@ -57,14 +64,20 @@ internal sealed class Resampler
 
         history = new float[taps + maxInputBlock + 1];
 
-        // Start with half a window of silence so the first input sample is the centre of the first output sample's window.
-        count = halfWidth;
+        // Start with a whole window of silence: the first output is centred half a window before the first input sample,
+        // so the filter's look-ahead is paid as delay (as a hardware converter pays it) rather than as a short first block.
+        count = taps;
         position = halfWidth;
     }
 
+    /// <summary>Input sample rate.</summary>
     public int InputRate { get; }
 
+    /// <summary>Output sample rate.</summary>
     public int OutputRate { get; }
+
+    /// <summary>The longest block <see cref="Process"/> accepts.</summary>
+    public int MaxInputBlock { get; }
 
     /// <summary>Output samples the next call may produce at most for <paramref name="inputSamples"/> input samples.</summary>
     public int MaxOutput(int inputSamples) => (int)(((long)(inputSamples + taps) * up / down) + 2);
@@ -72,6 +85,12 @@ internal sealed class Resampler
     /// <summary>Resamples <paramref name="input"/> (at most the block size given at construction) into <paramref name="output"/>; returns samples written.</summary>
     public int Process(ReadOnlySpan<short> input, Span<short> output)
     {
+        if (input.Length > MaxInputBlock)
+        {
+            // The caller's frame size is fixed at construction: a longer block is a bug, not a condition of the stream.
+            throw new ArgumentException($"a block of {input.Length} samples is longer than the {MaxInputBlock} this converter was made for", nameof(input));
+        }
+
         if (up == down)
         {
             input.CopyTo(output);
@@ -91,7 +110,7 @@ internal sealed class Resampler
         {
             var window = history.AsSpan(position - half + 1, taps);
             var h = coef.Slice(phase * taps, taps);
-            output[written++] = Saturate(TensorPrimitives.Dot(window, h));
+            output[written++] = Pcm16.Saturate(TensorPrimitives.Dot(window, h));
             phase += down;
             position += phase / up;
             phase %= up;
@@ -107,12 +126,6 @@ internal sealed class Resampler
         }
 
         return written;
-    }
-
-    internal static short Saturate(float value)
-    {
-        var rounded = MathF.Round(value);
-        return rounded >= short.MaxValue ? short.MaxValue : rounded <= short.MinValue ? short.MinValue : (short)rounded;
     }
 
     private static double Sinc(double x) => Math.Abs(x) < 1e-12 ? 1.0 : Math.Sin(Math.PI * x) / (Math.PI * x);

@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Intercom.Integrations.Tests.Broker;
+namespace Intercom.TestSupport;
 
 /// <summary>
 /// A loopback TCP relay between the station and the broker that can cut every connection with a reset, as a pulled
 /// network cable or a crashed station looks to the broker (no MQTT DISCONNECT: the broker publishes the will).
 /// </summary>
-internal sealed class DroppingTcpProxy : IAsyncDisposable
+public sealed class DroppingTcpProxy : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly int _target;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Intercom.Interop.Tests.Peers;
+namespace Intercom.TestSupport;
 
 /// <summary>A throwaway CA and a server certificate for 127.0.0.1/localhost, written as PEM files for peers such as Kamailio.</summary>
 public sealed class TestCertificates

@@ -1,15 +1,14 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
-using Intercom.Interop.Tests.Peers;
 
-namespace Intercom.Integrations.Tests.Http;
+namespace Intercom.TestSupport;
 
 /// <summary>
 /// A webhook receiver on loopback (HttpListener): records each request and answers with the next scripted status
 /// (200 when the script is empty); status 0 means "never answer" until the receiver is disposed.
 /// </summary>
-internal sealed class WebhookReceiver : IAsyncDisposable
+public sealed class WebhookReceiver : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Channel<ReceivedWebhook> _received = Channel.CreateUnbounded<ReceivedWebhook>();

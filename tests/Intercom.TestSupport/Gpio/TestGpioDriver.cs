@@ -1,13 +1,13 @@
 using System.Device.Gpio;
 
-namespace Intercom.Hardware.Tests;
+namespace Intercom.TestSupport;
 
 /// <summary>
 /// A GPIO driver for tests: pins are plain memory. It records every write (pin, level) in order and lets a test
 /// drive an input pin, which raises the edge callbacks a real chip would. <c>new GpioController()</c> throws on a
 /// machine without a GPIO chip; <c>new GpioController(new TestGpioDriver())</c> works everywhere.
 /// </summary>
-internal sealed class TestGpioDriver : GpioDriver
+public sealed class TestGpioDriver : GpioDriver
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<int, PinValue> _levels = [];

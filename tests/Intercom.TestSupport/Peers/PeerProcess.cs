@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace Intercom.Interop.Tests.Peers;
+namespace Intercom.TestSupport;
 
 /// <summary>
 /// A real peer (kamailio, baresip, sipsak, ...) started by a test: its output is kept line by line so the test can wait

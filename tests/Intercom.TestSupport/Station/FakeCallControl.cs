@@ -1,9 +1,9 @@
 using Intercom.Station.Calls;
 
-namespace Intercom.Station.Tests;
+namespace Intercom.TestSupport;
 
 /// <summary>Records what the station asks of the SIP side and lets a test raise the events a user agent would.</summary>
-internal sealed class FakeCallControl : ICallControl
+public sealed class FakeCallControl : ICallControl
 {
     private long _next = 100;
 

@@ -1,4 +1,4 @@
-namespace Intercom.Media.Tones;
+namespace Intercom.Dsp;
 
 /// <summary>One step of a tone cadence: up to two frequencies (0 = none; both 0 = silence) for a duration at a level.</summary>
 /// <param name="Frequency1">First frequency in Hz.</param>

@@ -1,7 +1,6 @@
-using Intercom.Media.Tests.Codecs;
-using Intercom.Media.Tones;
+using Intercom.Dsp;
 
-namespace Intercom.Media.Tests.Dtmf;
+namespace Intercom.Audio.Tests;
 
 public sealed class ToneGeneratorTests
 {
@@ -52,11 +51,28 @@ public sealed class ToneGeneratorTests
     }
 
     [Fact]
-    public void Confirmation_beep_is_short_and_at_1_khz()
+    public void Confirmation_beep_is_short_and_rises_from_880_to_1320_hz()
     {
         short[] pcm = Play(TonePattern.ConfirmationBeep, 500);
-        Assert.Equal(1000, Signal.PeakFrequency(pcm.AsSpan(0, 900), 8000, from: 500, to: 2000));
-        Assert.Equal(0, Signal.Rms(pcm.AsSpan(8000 * 330 / 1000)));
+        Assert.Equal(880, Signal.PeakFrequency(pcm.AsSpan(0, 900), 8000, from: 500, to: 2000));
+        Assert.Equal(1320, Signal.PeakFrequency(pcm.AsSpan(8000 * 180 / 1000, 1200), 8000, from: 500, to: 2000));
+        Assert.Equal(0, Signal.Rms(pcm.AsSpan(8000 * 340 / 1000)));
+    }
+
+    [Fact]
+    public void A_fade_starts_and_ends_each_tone_at_silence_and_keeps_the_level_between()
+    {
+        // 5 ms at 8 kHz is 40 samples: a loudspeaker hears no click at the edges of a beep.
+        var generator = new ToneGenerator(new TonePattern("beep", false, new ToneSegment(1000, 0, 100, -10)), 8000, fadeMs: 5);
+        var pcm = new short[800];
+        generator.Read(pcm);
+
+        Assert.True(generator.IsFinished, "finished with its last sample");
+        Assert.Equal(0, pcm[0]);
+        Assert.True(Math.Abs((int)pcm[^1]) < 200, $"last sample {pcm[^1]}");
+        Assert.True(Signal.Rms(pcm.AsSpan(0, 10)) < Signal.Rms(pcm.AsSpan(40, 80)) / 3, "no fade in");
+        double expected = 32767 * Math.Pow(10, (-10 - ToneGenerator.FullScaleDbm0) / 20) / Math.Sqrt(2);
+        Assert.InRange(Signal.Rms(pcm.AsSpan(40, 720)), expected * 0.98, expected * 1.02);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
-namespace Intercom.Media.Tests.Codecs;
+namespace Intercom.TestSupport;
 
-/// <summary>Test signals and measurements.</summary>
-internal static class Signal
+/// <summary>Test signals and measurements for codecs and rate conversion: tones, RMS, peak frequency, SNR against a tone or a reference.</summary>
+public static class Signal
 {
     public static short[] Tone(double frequency, int rate, int count, double amplitude = 10000, int start = 0) =>
         [.. Enumerable.Range(start, count).Select(n => (short)Math.Round(amplitude * Math.Sin(2 * Math.PI * frequency * n / rate)))];
@@ -17,12 +17,12 @@ internal static class Signal
         return Math.Sqrt(sum / Math.Max(1, x.Length));
     }
 
-    /// <summary>Frequency with the largest DFT magnitude, searched in 10 Hz steps.</summary>
-    public static double PeakFrequency(ReadOnlySpan<short> x, int rate, double from = 50, double to = 4000)
+    /// <summary>Frequency with the largest DFT magnitude between <paramref name="from"/> and <paramref name="to"/>, searched in <paramref name="step"/> Hz steps.</summary>
+    public static double PeakFrequency(ReadOnlySpan<short> x, int rate, double from = 50, double to = 4000, double step = 10)
     {
         double best = 0;
         double bestMagnitude = -1;
-        for (double f = from; f <= to; f += 10)
+        for (double f = from; f <= to; f += step)
         {
             double re = 0;
             double im = 0;

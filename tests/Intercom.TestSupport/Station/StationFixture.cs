@@ -1,18 +1,22 @@
 using Intercom.Hardware;
+using Intercom.Station;
 using Intercom.Station.Configuration;
 using Intercom.Station.Events;
 using Intercom.Station.Logging;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Intercom.Station.Tests;
+namespace Intercom.TestSupport;
 
 /// <summary>A door station on a simulated board, a fake call API and a fake clock (Monday 2026-01-05 12:00 UTC).</summary>
-internal sealed class StationFixture : IDisposable
+public sealed class StationFixture : IDisposable
 {
     public StationFixture(StationConfig config, StationEventFormatter? formatter = null)
     {
         var errors = StationConfigValidator.Validate(config);
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        if (errors.Count != 0)
+        {
+            throw new ArgumentException("the station configuration is invalid:\n" + string.Join("\n", errors), nameof(config));
+        }
         Config = config;
         Board = new SimulatedBoard(BoardLayoutBuilder.Build(config), Time);
         Station = new DoorStation(config, Board, Calls, Time, formatter: formatter);

@@ -1,8 +1,8 @@
-namespace Intercom.Media.Tones;
+namespace Intercom.Dsp;
 
 /// <summary>
 /// A call-progress or signalling tone as a cadence of <see cref="ToneSegment"/>s, played once or repeated. The presets
-/// follow ITU-T E.180 (Europe: 425 Hz) and the North American precise tones, plus the beeps a door station plays.
+/// follow ITU-T E.180 (Europe: 425 Hz) and the North American precise tones, plus DTMF digits (Q.23).
 /// </summary>
 public sealed class TonePattern
 {
@@ -13,6 +13,14 @@ public sealed class TonePattern
         if (segments.Length == 0)
         {
             throw new ArgumentException("a pattern needs at least one segment", nameof(segments));
+        }
+
+        foreach (ToneSegment segment in segments)
+        {
+            if (segment.DurationMs <= 0)
+            {
+                throw new ArgumentException("every segment needs a duration", nameof(segments));
+            }
         }
 
         Name = name;
@@ -41,11 +49,23 @@ public sealed class TonePattern
     /// <summary>Busy, North America (480 + 620 Hz, 0.5 s on, 0.5 s off).</summary>
     public static TonePattern BusyNorthAmerica { get; } = new("busy-us", true, new(480, 620, 500, -24), new(0, 0, 500));
 
-    /// <summary>Confirmation (door opened, code accepted): two short 1 kHz beeps.</summary>
-    public static TonePattern ConfirmationBeep { get; } = new("confirm", false, new(1000, 0, 120), new(0, 0, 80), new(1000, 0, 120));
+    /// <summary>Confirmation (door opened, code accepted): two short rising beeps, 880 Hz then 1320 Hz.</summary>
+    public static TonePattern ConfirmationBeep { get; } = new("confirm", false, new(880, 0, 120), new(0, 0, 60), new(1320, 0, 160));
 
     /// <summary>Error (wrong code, call failed): the three rising tones of the special information tone (E.180 §7).</summary>
     public static TonePattern ErrorTone { get; } = new("error", false, new(950, 0, 330), new(1400, 0, 330), new(1800, 0, 330));
+
+    /// <summary>The same cadence with every segment at <paramref name="levelDbm0"/> (a configured loudness).</summary>
+    public TonePattern WithLevel(double levelDbm0)
+    {
+        var segments = new ToneSegment[Segments.Count];
+        for (int i = 0; i < segments.Length; i++)
+        {
+            segments[i] = Segments[i] with { LevelDbm0 = levelDbm0 };
+        }
+
+        return new TonePattern(Name, Repeat, segments);
+    }
 
     /// <summary>A DTMF digit of <paramref name="durationMs"/> (Q.23 frequencies), for in-band signalling and tests.</summary>
     public static TonePattern Dtmf(char digit, int durationMs = 100, double levelDbm0 = -10)
@@ -74,8 +94,8 @@ public sealed class TonePattern
     }
 
     /// <summary>Q.23 low-group (row) frequencies.</summary>
-    internal static ReadOnlySpan<double> DtmfLowGroup => [697, 770, 852, 941];
+    public static ReadOnlySpan<double> DtmfLowGroup => [697, 770, 852, 941];
 
     /// <summary>Q.23 high-group (column) frequencies.</summary>
-    internal static ReadOnlySpan<double> DtmfHighGroup => [1209, 1336, 1477, 1633];
+    public static ReadOnlySpan<double> DtmfHighGroup => [1209, 1336, 1477, 1633];
 }
