@@ -17,9 +17,15 @@ internal sealed class RecordingCallControl(IReadOnlyList<CallAccount> accounts) 
     /// <summary>Targets dialled, with the account each would have gone through (null: not a SIP URI, the call fails).</summary>
     public List<(string Target, CallAccount? Account)> Dialled { get; } = [];
 
+    /// <summary>The handle of the last call dialled (or <see cref="NewHandle"/>d).</summary>
+    public CallHandle Last => new(_next);
+
+    /// <summary>A handle for a call the SIP side would report as incoming.</summary>
+    public CallHandle NewHandle() => new(++_next);
+
     public CallHandle Dial(string target)
     {
-        var handle = new CallHandle(++_next);
+        var handle = NewHandle();
         CallAccount? through = null;
         if (SipCallControl.TryTargetUri(target, accounts[0], out SipUri uri))
         {

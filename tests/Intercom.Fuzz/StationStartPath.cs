@@ -17,6 +17,7 @@ using Intercom.Station.Calls;
 using Intercom.Station.Configuration;
 using Intercom.Web.Security;
 using Microsoft.Extensions.Time.Testing;
+using CallEndReason = Intercom.Station.Calls.CallEndReason;
 
 namespace Intercom.Fuzz;
 
@@ -24,14 +25,15 @@ namespace Intercom.Fuzz;
 /// What `intercom run` builds from a configuration the loader accepted (StationApp.Start, IntegrationsHosting,
 /// WebHosting), through the app's own mapping code, without a socket, a thread or a file: the SIP stack's options and
 /// layers on a caller-thread loop, each registering account's client, the call accounts and their SDP offer/answer, the
-/// audio options, the board layout and the door station on a simulated board (started, then driven: every button pressed,
-/// every code keyed in an answered call, the clock run on), the same rules applied live to a station that started on the
-/// shipped ones, the MQTT client options and Home Assistant discovery, the webhook endpoints, and the web server's host
-/// filter and sessions. Whatever of this throws, or logs an error, for an accepted file is a finding: check-config
+/// audio options, the board layout and the door station on a simulated board (started, then driven: <see cref="Drive"/>),
+/// the shipped rules applied live over its wiring and its rules to a station that started on the shipped ones, the MQTT
+/// client options and Home Assistant discovery, the webhook endpoints, and the web server's host filter and sessions.
+/// Whatever of this throws, or logs an error, for an accepted file is a finding: check-config
 /// promised that file would start.
 /// </summary>
 internal static class StationStartPath
 {
+    // A Thursday noon; Drive moves on to Saturday night.
     private static readonly DateTimeOffset Start = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
 
     // Numeric hosts never reach DNS, and nothing here sends or locates; a lookup would be a defect of the harness.
@@ -116,7 +118,10 @@ internal static class StationStartPath
         return accounts.Count;
     }
 
-    /// <summary>The door station on a simulated board, then its rules applied live to one that started on the shipped rules.</summary>
+    /// <summary>
+    /// The door station on a simulated board with the shipped rules then applied live over its wiring; and a station that
+    /// started on the shipped rules with this file's applied live.
+    /// </summary>
     private static (int Dialled, int DiscoveryDocuments, int WebhookEndpoints) RunStation(IntercomConfig config, IReadOnlyList<CallAccount> accounts, FakeTimeProvider time)
     {
         var station = config.Station;
@@ -129,16 +134,20 @@ internal static class StationStartPath
             door.Start();
             (documents, endpoints) = Integrations(config, door, board, time);
             Drive(door, board, calls, station, time);
-            board.ReleaseAll();
             dialled = calls.Dialled.Count;
+
+            // And back: the shipped rules applied live over this file's wiring.
+            var shipped = Shipped();
+            door.Reconfigure(shipped);
+            Drive(door, board, calls, shipped, time);
+            board.ReleaseAll();
         }
 
-        var shipped = new StationConfig();
-        shipped.EventLog.PersistPath = null;
-        using (var board = new SimulatedBoard(BoardLayoutBuilder.Build(shipped), time))
+        var rules = Shipped();
+        using (var board = new SimulatedBoard(BoardLayoutBuilder.Build(rules), time))
         {
             var calls = new RecordingCallControl(accounts);
-            using var door = new DoorStation(shipped, board, calls, time, FailOnErrorLogger.Instance);
+            using var door = new DoorStation(rules, board, calls, time, FailOnErrorLogger.Instance);
             door.Start();
             door.Reconfigure(station);
             Drive(door, board, calls, station, time);
@@ -148,7 +157,12 @@ internal static class StationStartPath
         return (dialled, documents, endpoints);
     }
 
-    /// <summary>Every button pressed and, in the call it rings, every configured code keyed as DTMF; the clock then runs an hour.</summary>
+    /// <summary>
+    /// The station driven through what its rules read: every button pressed (and pressed again while it rings), every
+    /// configured code keyed as DTMF in the call it rings, every allowlisted caller (and a stranger) calling in, every
+    /// keypad code and dial-map entry typed, the door contact, the tamper switch and the exit button; then the same buttons
+    /// later in the week (schedules), and the clock run on (ring, call, relay and lockout timers).
+    /// </summary>
     private static void Drive(DoorStation door, SimulatedBoard board, RecordingCallControl calls, StationConfig station, FakeTimeProvider time)
     {
         foreach (var button in station.Buttons)
@@ -157,33 +171,80 @@ internal static class StationStartPath
             board.PressButton(button.Id);
             if (calls.Dialled.Count > before)
             {
-                var call = new CallHandle(calls.Dialled.Count);
-                calls.Raise(CallEventArgs.Answered(call));
-                foreach (var code in station.Codes)
-                {
-                    foreach (var digit in code.Code)
-                    {
-                        calls.Raise(CallEventArgs.Dtmf(call, digit, DtmfSource.Rfc4733));
-                    }
-                }
-
+                var call = calls.Last;
+                calls.Raise(CallEventArgs.Ringing(call));
+                board.PressButton(button.Id);
+                calls.Raise(CallEventArgs.Answered(calls.Last));
+                KeyCodes(calls, calls.Last, station);
                 time.Advance(TimeSpan.FromSeconds(5));
+                calls.Raise(CallEventArgs.Ended(calls.Last, CallEndReason.RemoteHangUp));
             }
 
             door.HangUp("fuzz");
         }
 
-        foreach (var code in station.Keypad.LocalCodes)
+        foreach (var caller in station.Incoming.Allowlist.Take(4).Select(e => e.Contains(':', StringComparison.Ordinal) ? e : $"sip:{e}@192.0.2.10")
+            .Append("sip:stranger@198.51.100.1"))
         {
-            foreach (var key in code.Code)
-            {
-                board.PressKey(key);
-            }
+            var call = calls.NewHandle();
+            calls.Raise(CallEventArgs.Incoming(call, caller, CallerOrigin.Registrar, IPAddress.Parse("192.0.2.10")));
+            calls.Raise(CallEventArgs.Answered(call));
+            KeyCodes(calls, call, station);
+            calls.Raise(CallEventArgs.Ended(call, CallEndReason.RemoteHangUp));
         }
 
+        var keypad = station.Keypad;
+        foreach (var code in keypad.LocalCodes)
+        {
+            Type(board, code.Code);
+        }
+
+        foreach (var entry in keypad.DialMap)
+        {
+            Type(board, entry.Apartment + keypad.CallKey);
+            door.HangUp("fuzz");
+            Type(board, keypad.ClearKey);
+        }
+
+        board.SetDoorOpen(true);
+        board.SetTamper(true);
         board.PressExitButton();
+        time.Advance(TimeSpan.FromMinutes(10));
+        board.SetDoorOpen(false);
+        board.SetTamper(false);
+
+        // Saturday night: schedules pick other ring groups.
+        time.Advance(TimeSpan.FromHours(59));
+        foreach (var button in station.Buttons)
+        {
+            board.PressButton(button.Id, InputGesture.LongPressed);
+            door.HangUp("fuzz");
+        }
+
         time.Advance(TimeSpan.FromHours(1));
         _ = door.GetStatus();
+    }
+
+    // The station rules of a file that sets none (the defaults the loader fills in), without a log file.
+    private static StationConfig Shipped() => new() { EventLog = new() { PersistPath = null } };
+
+    private static void KeyCodes(RecordingCallControl calls, CallHandle call, StationConfig station)
+    {
+        foreach (var code in station.Codes)
+        {
+            foreach (var digit in code.Code)
+            {
+                calls.Raise(CallEventArgs.Dtmf(call, digit, DtmfSource.Rfc4733));
+            }
+        }
+    }
+
+    private static void Type(SimulatedBoard board, string keys)
+    {
+        foreach (var key in keys)
+        {
+            board.PressKey(key);
+        }
     }
 
     /// <summary>MQTT and webhooks as StationIntegrations.Start builds them, not started: starting connects.</summary>
@@ -199,6 +260,7 @@ internal static class StationStartPath
             {
                 _ = bridge.BuildOptions();
                 documents = HomeAssistantDiscovery.Build(bridge.Topics, config.Name, "0.0.0-fuzz", feed.RelayIds, feed.AccountIds, config.Mqtt.AcceptCommands).Count;
+                CommandTopicsOpenTheirRelay(bridge.Topics, feed.RelayIds, config.Station.DoorRelay);
             }
             finally
             {
@@ -215,6 +277,22 @@ internal static class StationStartPath
         }
 
         return (documents, endpoints);
+    }
+
+    /// <summary>
+    /// Discovery gives Home Assistant one command topic per relay (PREFIX/relay/ID/set): a command there must open that
+    /// relay and no other, or a "gate" switch opens the door.
+    /// </summary>
+    private static void CommandTopicsOpenTheirRelay(MqttTopics topics, IReadOnlyList<string> relayIds, string doorRelay)
+    {
+        foreach (var relay in relayIds)
+        {
+            if (!MqttCommand.TryParse(topics, relayIds, doorRelay, topics.RelaySet(relay), "ON"u8, out var command, out var refusal)
+                || command.Kind != MqttCommandKind.OpenRelay || command.Argument != relay)
+            {
+                throw new InvalidOperationException($"the command topic of relay '{relay}' ({topics.RelaySet(relay)}) opens '{command.Argument}' ({refusal})");
+            }
+        }
     }
 
     /// <summary>What WebServer.StartAsync reads from the "web" section before it binds.</summary>
