@@ -109,9 +109,10 @@ internal static class StationStartPath
             var callee = new SdpNegotiator(CallMediaSession.NegotiatorOptions(IPAddress.Loopback, media.RtpPortMin, ours));
             var offer = caller.CreateOffer();
             var answer = callee.CreateAnswer(offer);
-            if (!answer.Succeeded || caller.ApplyAnswer(answer.Sdp!) is { Succeeded: false } applied)
+            var applied = answer.Succeeded ? caller.ApplyAnswer(answer.Sdp!) : answer;
+            if (!applied.Succeeded)
             {
-                throw new InvalidOperationException($"a station with this media section cannot call itself ({answer.Error}):\n{offer}");
+                throw new InvalidOperationException($"a station with this media section cannot call itself ({applied.Error}):\n{offer}");
             }
         }
 
