@@ -17,6 +17,28 @@ internal static class IntegrationsConfigValidator
     {
         ValidateMqtt(config.Mqtt, errors);
         ValidateWebhooks(config.Webhooks, errors);
+        if (config.Mqtt.Enabled)
+        {
+            DistinctTopicLevels(config.Station.Relays.Select(r => r.Id).ToList(), "station.relays", "a command for one opens the other", errors);
+            DistinctTopicLevels(config.Accounts.Select(a => a.Id).ToList(), "accounts", "their registration states would share one topic", errors);
+        }
+    }
+
+    /// <summary>
+    /// Each relay and account has topics named after its id as one level (<see cref="MqttTopicLevel"/>): "door 1" and
+    /// "door_1" would share PREFIX/relay/door_1/set, and Home Assistant's switch for one would open the other.
+    /// </summary>
+    private static void DistinctTopicLevels(List<string> ids, string list, string consequence, List<ConfigError> errors)
+    {
+        var levels = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var level = MqttTopicLevel.Of(ids[i] ?? "");
+            if (!levels.TryAdd(level, i) && ids[levels[level]] != ids[i])
+            {
+                errors.Add(new($"{list}[{i}].id", $"'{ids[i]}' has the MQTT topic level '{level}' of {list}[{levels[level]}] ('{ids[levels[level]]}'): {consequence}"));
+            }
+        }
     }
 
     private static void ValidateMqtt(MqttConfig mqtt, List<ConfigError> errors)

@@ -6,7 +6,8 @@ namespace Intercom.Fuzz;
 /// <summary>
 /// Fuzz target "config": the configuration file as the station reads it at start and as the web page's "replace
 /// configuration" receives it — <see cref="ConfigLoader.TryParse"/> (JSON, then validation). Any exception escaping is a
-/// finding (a bad file must give an error, never a crash); so is a configuration that loads but whose saved form does not.
+/// finding (a bad file must give an error, never a crash); so is a configuration that loads but whose saved form does not,
+/// and one that loads but fails in what a start builds from it (<see cref="StationStartPath"/>).
 /// </summary>
 internal static class ConfigFuzzTarget
 {
@@ -22,5 +23,7 @@ internal static class ConfigFuzzTarget
         {
             throw new InvalidOperationException("A loaded configuration did not load after saving: " + string.Join("; ", errors));
         }
+
+        _ = StationStartPath.Build(config!);
     }
 }

@@ -1,4 +1,4 @@
-using System.Text;
+using Intercom.Configuration;
 
 namespace Intercom.Integrations.Mqtt;
 
@@ -83,21 +83,6 @@ public sealed class MqttTopics
         return false;
     }
 
-    /// <summary>An id as one topic level: letters, digits, '-' and '_' kept, anything else '_'.</summary>
-    public static string Level(string id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        if (id.Length == 0)
-        {
-            return "_";
-        }
-
-        var text = new StringBuilder(id.Length);
-        foreach (var c in id)
-        {
-            text.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '_');
-        }
-
-        return text.ToString();
-    }
+    /// <summary>An id as one topic level: letters, digits, '-' and '_' kept, anything else '_' (the validator's rule).</summary>
+    public static string Level(string id) => MqttTopicLevel.Of(id);
 }

@@ -390,7 +390,8 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
 
     private int Port => _config.Port != 0 ? _config.Port : _config.Tls.Enabled ? 8883 : 1883;
 
-    private MqttClientOptions BuildOptions()
+    /// <summary>The client options from the "mqtt" section (at each connect; internal for the config fuzz target, tests/Intercom.Fuzz).</summary>
+    internal MqttClientOptions BuildOptions()
     {
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_config.Host, Port)

@@ -65,14 +65,7 @@ public sealed class CallMediaSession : IDisposable
                 PortRangeEnd = options.RtpPortMax,
                 Time = options.Time,
             });
-            var negotiator = new SdpNegotiator(new SdpNegotiatorOptions
-            {
-                Address = address,
-                RtpPort = rtp.RtpPort,
-                Formats = options.TelephoneEvent ? [.. options.Formats, MediaFormat.TelephoneEvent] : options.Formats,
-                PacketTime = options.PacketTimeMs,
-                Srtp = options.Srtp,
-            });
+            var negotiator = new SdpNegotiator(NegotiatorOptions(address, rtp.RtpPort, options));
             var stream = new AudioStream(rtp, new AudioStreamOptions
             {
                 DeviceSampleRate = sampleRate,
@@ -92,6 +85,19 @@ public sealed class CallMediaSession : IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// What a call's SDP offers and accepts with <paramref name="options"/> from <paramref name="address"/>:<paramref name="rtpPort"/>.
+    /// Needs no socket, so the config fuzz target (tests/Intercom.Fuzz) negotiates with every accepted file's media section.
+    /// </summary>
+    internal static SdpNegotiatorOptions NegotiatorOptions(IPAddress address, int rtpPort, CallMediaOptions options) => new()
+    {
+        Address = address,
+        RtpPort = rtpPort,
+        Formats = options.TelephoneEvent ? [.. options.Formats, MediaFormat.TelephoneEvent] : options.Formats,
+        PacketTime = options.PacketTimeMs,
+        Srtp = options.Srtp,
+    };
 
     /// <summary>Sends a digit to the peer as RFC 4733 events; false when events were not agreed.</summary>
     public bool SendDigit(char digit) => Stream.SendDigit(digit);

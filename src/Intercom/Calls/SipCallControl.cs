@@ -304,7 +304,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
     private void Raise(CallEventArgs e) => CallEvent?.Invoke(this, e);
 
     /// <summary>A SIP URI as given, or an extension on the account's domain ("12" → sip:12@pbx.example).</summary>
-    private static bool TryTargetUri(string target, CallAccount account, out SipUri uri)
+    internal static bool TryTargetUri(string target, CallAccount account, out SipUri uri)
     {
         var text = target.Contains(':', StringComparison.Ordinal) ? target : $"sip:{target}@{account.Domain}";
         if (SipUri.TryParse(text, out var parsed) && parsed.IsSip)

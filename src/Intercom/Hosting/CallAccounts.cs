@@ -22,7 +22,14 @@ internal static class CallAccounts
     /// <param name="config">The validated configuration.</param>
     /// <param name="registrations">Where each account's registration (its realm and flow) is found when a challenge comes.</param>
     /// <param name="log">Where refused challenges are reported.</param>
-    public static IReadOnlyList<CallAccount> CreateCallAccounts(IntercomConfig config, AccountRegistrations registrations, ILogger log)
+    public static IReadOnlyList<CallAccount> CreateCallAccounts(IntercomConfig config, AccountRegistrations registrations, ILogger log) =>
+        CreateCallAccounts(config, () => registrations.Current, log);
+
+    /// <summary>
+    /// As above, with the registrations read through <paramref name="registrations"/> when a challenge comes: building the
+    /// accounts needs no SIP stack, so the config fuzz target (tests/Intercom.Fuzz) reaches this with every accepted file.
+    /// </summary>
+    internal static IReadOnlyList<CallAccount> CreateCallAccounts(IntercomConfig config, Func<IReadOnlyList<AccountRegistration>> registrations, ILogger log)
     {
         if (config.Accounts.Count == 0)
         {
@@ -33,7 +40,7 @@ internal static class CallAccounts
         return [.. config.Accounts.Select(a => CreateCallAccount(a, config, registrations, log))];
     }
 
-    private static CallAccount CreateCallAccount(SipAccountConfig account, IntercomConfig config, AccountRegistrations registrations, ILogger log)
+    private static CallAccount CreateCallAccount(SipAccountConfig account, IntercomConfig config, Func<IReadOnlyList<AccountRegistration>> registrations, ILogger log)
     {
         var aor = SipUri.Parse(account.Aor);
         var transport = Transport(account);
@@ -90,9 +97,9 @@ internal static class CallAccounts
         };
     }
 
-    private static RegistrationClient? Registration(AccountRegistrations registrations, string accountId)
+    private static RegistrationClient? Registration(Func<IReadOnlyList<AccountRegistration>> registrations, string accountId)
     {
-        foreach (var registration in registrations.Current)
+        foreach (var registration in registrations())
         {
             if (registration.AccountId == accountId)
             {

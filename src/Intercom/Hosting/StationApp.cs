@@ -149,41 +149,7 @@ public sealed class StationApp : IDisposable
         var certificate = tls.CertificateFile is { } certFile && tls.PrivateKeyFile is { } keyFile
             ? X509Certificate2.CreateFromPemFile(certFile, keyFile)
             : null;
-        var validation = tls.PinnedFingerprint is not null ? SipTlsPeerValidation.PinnedFingerprint
-            : !tls.VerifyPeer ? SipTlsPeerValidation.None
-            : tls.CaFile is not null ? SipTlsPeerValidation.ConfiguredCertificateAuthorities
-            : SipTlsPeerValidation.SystemCertificateAuthorities;
-        byte[]? pin = null;
-        if (tls.PinnedFingerprint is { } text && SipTlsOptions.TryParseFingerprint(text, out var parsed))
-        {
-            pin = parsed;
-        }
-
-        var stack = SipStack.Create(new SipStackOptions
-        {
-            Agent = new SipUserAgentOptions
-            {
-                ContactUser = config.Accounts.Count > 0 ? SipUri.Parse(config.Accounts[0].Aor).User ?? "intercom" : "intercom",
-                Product = $"{config.Sip.UserAgent}/{IntercomCli.Version}",
-            },
-            Timers = new SipTimerSettings
-            {
-                T1 = TimeSpan.FromMilliseconds(config.Sip.Timers.T1Ms),
-                T2 = TimeSpan.FromMilliseconds(config.Sip.Timers.T2Ms),
-                T4 = TimeSpan.FromMilliseconds(config.Sip.Timers.T4Ms),
-            },
-            Transport = new SipTransportOptions
-            {
-                RateLimit = SipRateLimiting.FromConfig(config.Sip.RateLimit),
-                Tls = new SipTlsOptions
-                {
-                    Certificate = certificate,
-                    ServerValidation = validation,
-                    CertificateAuthorities = tls.CaFile is { } ca ? CertificateAuthorityFile.Load(ca) : [],
-                    PinnedSha256Fingerprints = pin is null ? [] : [pin],
-                },
-            },
-        }, time, logs);
+        var stack = SipStack.Create(StackOptions(config, certificate, tls.CaFile is { } ca ? CertificateAuthorityFile.Load(ca) : []), time, logs);
         stack.Agent.IncomingAuthentication = SipIncomingAuth.FromConfig(config.Sip.IncomingAuth, time);
         // Before the first listener opens: no INVITE is ever taken without its source checked.
         stack.Agent.Admission = admission.Create(config.Station.Incoming);
@@ -207,6 +173,50 @@ public sealed class StationApp : IDisposable
         }
 
         return stack;
+    }
+
+    /// <summary>
+    /// The SIP stack's options from <paramref name="config"/>, its files (TLS identity, trust anchors) already read. Pure,
+    /// so the config fuzz target (tests/Intercom.Fuzz) builds them for every file the loader accepts.
+    /// </summary>
+    internal static SipStackOptions StackOptions(IntercomConfig config, X509Certificate2? certificate, X509Certificate2Collection authorities)
+    {
+        var tls = config.Sip.Tls;
+        var validation = tls.PinnedFingerprint is not null ? SipTlsPeerValidation.PinnedFingerprint
+            : !tls.VerifyPeer ? SipTlsPeerValidation.None
+            : tls.CaFile is not null ? SipTlsPeerValidation.ConfiguredCertificateAuthorities
+            : SipTlsPeerValidation.SystemCertificateAuthorities;
+        byte[]? pin = null;
+        if (tls.PinnedFingerprint is { } text && SipTlsOptions.TryParseFingerprint(text, out var parsed))
+        {
+            pin = parsed;
+        }
+
+        return new SipStackOptions
+        {
+            Agent = new SipUserAgentOptions
+            {
+                ContactUser = config.Accounts.Count > 0 ? SipUri.Parse(config.Accounts[0].Aor).User ?? "intercom" : "intercom",
+                Product = $"{config.Sip.UserAgent}/{IntercomCli.Version}",
+            },
+            Timers = new SipTimerSettings
+            {
+                T1 = TimeSpan.FromMilliseconds(config.Sip.Timers.T1Ms),
+                T2 = TimeSpan.FromMilliseconds(config.Sip.Timers.T2Ms),
+                T4 = TimeSpan.FromMilliseconds(config.Sip.Timers.T4Ms),
+            },
+            Transport = new SipTransportOptions
+            {
+                RateLimit = SipRateLimiting.FromConfig(config.Sip.RateLimit),
+                Tls = new SipTlsOptions
+                {
+                    Certificate = certificate,
+                    ServerValidation = validation,
+                    CertificateAuthorities = authorities,
+                    PinnedSha256Fingerprints = pin is null ? [] : [pin],
+                },
+            },
+        };
     }
 
     private static AccountRegistrations StartRegistrations(IntercomConfig config, SipStack sip)
