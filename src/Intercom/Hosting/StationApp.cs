@@ -1,6 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Configuration;
 using Intercom.Hardware;
 using Intercom.Sip.Messages;

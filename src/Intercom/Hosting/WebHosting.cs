@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Intercom.Configuration;
+using Intercom.Phone;
 using Intercom.Station.Logging;
 using Intercom.Web;
 using Microsoft.Extensions.Logging;

@@ -1,6 +1,6 @@
 using System.Net;
 using Intercom.Audio;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 

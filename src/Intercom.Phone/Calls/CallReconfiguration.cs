@@ -2,13 +2,12 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Intercom.Calls;
 using Intercom.Configuration;
 using Intercom.Media.Srtp;
 using Intercom.Sip.UserAgent;
 using Microsoft.Extensions.Logging;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>
 /// Applies the call side of a changed configuration while the station runs, never touching a call in progress: "accounts"

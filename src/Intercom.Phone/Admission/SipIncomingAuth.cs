@@ -1,7 +1,7 @@
 using Intercom.Configuration;
 using Intercom.Sip.UserAgent.Authentication;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>The <c>sip.incomingAuth</c> section as the user agent's digest check of incoming calls (null when off).</summary>
 internal static class SipIncomingAuth

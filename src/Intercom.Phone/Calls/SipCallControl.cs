@@ -9,7 +9,7 @@ using Intercom.Station.Calls;
 using SipEnd = Intercom.Sip.UserAgent.CallEndReason;
 using StationEnd = Intercom.Station.Calls.CallEndReason;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>
 /// The station's call API over the SIP user agent: door-station call legs (handles) onto SIP calls, their events into the

@@ -1,12 +1,11 @@
 using Intercom.Audio;
-using Intercom.Calls;
 using Intercom.Configuration;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 using Intercom.Media.Streams;
 using Microsoft.Extensions.Logging;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>The configuration's audio and media sections turned into the station's sound devices and every call's media options.</summary>
 internal static partial class CallAudioHosting

@@ -1,11 +1,10 @@
-using Intercom.Calls;
 using Intercom.Configuration;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>
 /// The registrations of the station's registering accounts (RFC 3261 §10), one <see cref="RegistrationClient"/> each,

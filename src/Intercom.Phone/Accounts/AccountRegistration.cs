@@ -4,7 +4,7 @@ using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>One registering account of the configuration and the client that keeps it registered.</summary>
 /// <param name="AccountId">The account's "id" in the configuration.</param>

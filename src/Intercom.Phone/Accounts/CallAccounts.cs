@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Intercom.Calls;
 using Intercom.Configuration;
 using Intercom.Media.Srtp;
 using Intercom.Sip.Messages;
@@ -10,7 +9,7 @@ using Intercom.Sip.UserAgent.Authentication;
 using Intercom.Sip.UserAgent.Registration;
 using Microsoft.Extensions.Logging;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>The configuration's accounts turned into what the SIP side uses: the call identity, registration settings, the media address.</summary>
 internal static class CallAccounts

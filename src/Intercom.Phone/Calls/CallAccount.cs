@@ -2,7 +2,7 @@ using Intercom.Media.Srtp;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>
 /// One SIP account as its outgoing calls use it: identity, route, transport, SRTP policy and credentials, always taken

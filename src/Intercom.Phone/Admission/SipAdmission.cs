@@ -3,7 +3,7 @@ using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Station.Configuration;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>
 /// Who the station lets call it, by source: the servers of the accounts that register (<see cref="AccountRegistrations"/>,
