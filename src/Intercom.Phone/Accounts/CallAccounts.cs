@@ -85,17 +85,22 @@ internal static class CallAccounts
                 _ => SrtpPolicy.Disabled,
             },
             Authorize = authorize,
+            CameThroughServer = account.Register ? (protocol, source) => RegistrationOf(registrations, account.Id)?.IsFrom(protocol, source) == true : null,
             Servers = servers,
         };
     }
 
-    private static RegistrationClient? Registration(AccountRegistrations registrations, string accountId)
+    private static RegistrationClient? Registration(AccountRegistrations registrations, string accountId) =>
+        RegistrationOf(registrations, accountId)?.Client;
+
+    /// <summary>The account's registration now (replaced when the account changes live), or null when it does not register.</summary>
+    private static AccountRegistration? RegistrationOf(AccountRegistrations registrations, string accountId)
     {
         foreach (var registration in registrations.Current)
         {
             if (registration.AccountId == accountId)
             {
-                return registration.Client;
+                return registration;
             }
         }
 

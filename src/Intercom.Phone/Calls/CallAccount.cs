@@ -36,6 +36,13 @@ public sealed class CallAccount
     /// </summary>
     public Func<SipRequest, SipResponse, SipDestination, bool>? Authorize { get; init; }
 
+    /// <summary>
+    /// True when a request over this transport from this address came through one of the account's servers (the
+    /// registrar or proxy of its registration): how an incoming call is tied to the account whose binding it reached.
+    /// Null for an account that does not register.
+    /// </summary>
+    public Func<SipTransportProtocol, System.Net.IPAddress, bool>? CameThroughServer { get; init; }
+
     /// <summary>Hosts (with their port, if any) that are this account's: its domain, registrar and outbound proxy.</summary>
     public IReadOnlyList<SipUri> Servers { get; init; } = [];
 

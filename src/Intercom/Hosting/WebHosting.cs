@@ -150,6 +150,8 @@ public static partial class WebHosting
 
         public void Dial(string target, string requestedBy) => _app.Station.Dial(target, requestedBy);
 
+        public void Dial(string target, string requestedBy, string? account) => _app.Station.Dial(target, requestedBy, account);
+
         public void HangUp(string requestedBy) => _app.Station.HangUp(requestedBy);
 
         public bool PressButton(string buttonId)
