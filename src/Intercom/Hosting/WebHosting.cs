@@ -65,7 +65,7 @@ public static partial class WebHosting
         private static readonly string[] StationWiring = ["board", "relays", "eventLog"];
 
         // Sections applied live whenever they change.
-        private static readonly HashSet<string> LiveSections = new(["station", .. CallReconfiguration.LiveSections], StringComparer.Ordinal);
+        private static readonly HashSet<string> LiveSections = new(["station", .. Intercom.Phone.Phone.LiveSections], StringComparer.Ordinal);
 
         private readonly StationApp _app;
         private readonly ConfigStore _store;

@@ -2,7 +2,7 @@ using System.Net;
 using Intercom.Configuration;
 using Intercom.Sip.Transport;
 
-namespace Intercom.Phone;
+namespace Intercom.Hosting;
 
 /// <summary>
 /// The configuration's <c>sip.rateLimit</c> section as the transport layer's per-source limits. Always given, even when
