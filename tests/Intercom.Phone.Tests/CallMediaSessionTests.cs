@@ -4,7 +4,7 @@ using Intercom.Phone;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 
-namespace Intercom.Tests.Calls;
+namespace Intercom.Phone.Tests;
 
 /// <summary>
 /// Two stations' call media on loopback, each with its own audio engine over WAV devices in real time: what one's
