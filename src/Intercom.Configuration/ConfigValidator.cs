@@ -49,6 +49,7 @@ public static class ConfigValidator
 
         IntegrationsConfigValidator.Validate(config, errors);
         ValidateIncomingAdmission(config, errors);
+        ValidateRingGroupAccounts(config, errors);
         if (runsForReal)
         {
             ValidateNoExampleSecrets(config, errors);
@@ -273,6 +274,19 @@ public static class ConfigValidator
             if (!System.Net.IPAddress.TryParse(limit.Exempt[i], out _))
             {
                 errors.Add(new($"sip.rateLimit.exempt[{i}]", $"'{limit.Exempt[i]}' is not an IP address"));
+            }
+        }
+    }
+
+    /// <summary>A ring group's calls go out through the account it names: a name no account has would fail every call.</summary>
+    private static void ValidateRingGroupAccounts(IntercomConfig config, List<ConfigError> errors)
+    {
+        var groups = config.Station.RingGroups;
+        for (var i = 0; i < groups.Count; i++)
+        {
+            if (groups[i].Account is { } account && !config.Accounts.Exists(a => a.Id == account))
+            {
+                errors.Add(new($"station.ringGroups[{i}].account", $"no account \"{account}\""));
             }
         }
     }

@@ -147,7 +147,13 @@ public sealed class DoorStation : IDisposable
     });
 
     /// <summary>Rings a ring group (by id) or a single SIP URI / extension, as a button or the keypad would.</summary>
-    public void Dial(string target, string requestedBy) => _loop.Post(() => DialTarget(target, requestedBy));
+    public void Dial(string target, string requestedBy) => _loop.Post(() => DialTarget(target, requestedBy, null));
+
+    /// <summary>
+    /// As <see cref="Dial(string, string)"/>, through the named account (accounts[].id; null: the ring group's own, else
+    /// the call side's choice).
+    /// </summary>
+    public void Dial(string target, string requestedBy, string? account) => _loop.Post(() => DialTarget(target, requestedBy, account));
 
     /// <summary>Ends the current call, if any.</summary>
     public void HangUp(string requestedBy) => _loop.Post(() => HangUpAll(requestedBy));
@@ -327,7 +333,7 @@ public sealed class DoorStation : IDisposable
         }
     }
 
-    private void DialTarget(string target, string origin)
+    private void DialTarget(string target, string origin, string? account)
     {
         if (_stopped)
         {
@@ -354,6 +360,22 @@ public sealed class DoorStation : IDisposable
                 Id = target,
                 Targets = [target],
                 RingTimeoutSeconds = _config.Keypad.RingTimeoutSeconds,
+                Account = account,
+            };
+        }
+        else if (account is not null && account != group.Account)
+        {
+            // The requester's account for this call only; the configured group is not changed.
+            group = new RingGroupConfig
+            {
+                Id = group.Id,
+                Account = account,
+                Targets = group.Targets,
+                Mode = group.Mode,
+                RingTimeoutSeconds = group.RingTimeoutSeconds,
+                Fallback = group.Fallback,
+                MaxCallSeconds = group.MaxCallSeconds,
+                ButtonDuringCall = group.ButtonDuringCall,
             };
         }
 
@@ -535,7 +557,7 @@ public sealed class DoorStation : IDisposable
         switch (_keypad.Press(key, out var value))
         {
             case KeypadOutcome.Dial when value is not null:
-                DialTarget(value, "keypad");
+                DialTarget(value, "keypad", null);
                 break;
             case KeypadOutcome.OpenRelay when value is not null:
                 AfterCode(CodeResult.Accepted, value);

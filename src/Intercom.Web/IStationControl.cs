@@ -31,6 +31,9 @@ public interface IStationControl
     /// <summary>Rings a ring group (by id), a SIP URI or an extension, as a call button would.</summary>
     void Dial(string target, string requestedBy);
 
+    /// <summary>As <see cref="Dial(string, string)"/>, through the account with this id (accounts[].id).</summary>
+    void Dial(string target, string requestedBy, string? account) => Dial(target, requestedBy);
+
     /// <summary>Ends the call in progress, if any.</summary>
     void HangUp(string requestedBy);
 

@@ -1,4 +1,4 @@
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Sip.Messages;
 using Intercom.Station.Calls;
 
@@ -27,7 +27,7 @@ internal sealed class RecordingCallControl(IReadOnlyList<CallAccount> accounts) 
     {
         var handle = NewHandle();
         CallAccount? through = null;
-        if (SipCallControl.TryTargetUri(target, accounts[0], out SipUri uri))
+        if (CallAccountSelection.TryTargetUri(target, accounts[0], out SipUri uri))
         {
             through = accounts[0];
             foreach (var account in accounts)

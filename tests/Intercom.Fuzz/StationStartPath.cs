@@ -1,5 +1,5 @@
 using System.Net;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Configuration;
 using Intercom.Hardware;
 using Intercom.Hosting;
@@ -46,37 +46,35 @@ internal static class StationStartPath
         var log = FailOnErrorLogger.Instance;
 
         // The SIP stack as StationApp.CreateSipStack builds it (the TLS files left out), minus the loop thread and sockets.
-        var options = StationApp.StackOptions(config, null, []);
+        var options = PhoneConfiguration.Stack(config);
+        var phone = PhoneConfiguration.Options(config, simulate: true, time);
         using var loop = new SipLoop(time, SipLoopMode.CallerThread);
         loop.UnhandledException = e => throw new InvalidOperationException("SIP loop work failed", e);
         using var transport = new SipTransportLayer(loop, options.Transport, log);
         var transactions = new TransactionLayer(loop, transport, null, options.Timers);
         var agent = new SipUserAgent(transactions, options.Agent, NoDns, log)
         {
-            IncomingAuthentication = SipIncomingAuth.FromConfig(config.Sip.IncomingAuth, time),
-            Admission = new SipAdmission().Create(config.Station.Incoming),
+            IncomingAuthentication = phone.IncomingAuth?.Create(time),
+            Admission = new SipAdmission().Create(phone.IncomingSources),
         };
-        foreach (var listen in config.Sip.Listen)
-        {
-            _ = new IPEndPoint(IPAddress.Parse(listen.Address), listen.Port);
-        }
+        _ = PhoneConfiguration.Listeners(config);
 
         // Each registering account's client (AccountRegistrations.Plan), not started: starting sends.
         var registrations = new List<RegistrationClient>();
         try
         {
-            foreach (var account in config.Accounts)
+            foreach (var account in phone.Accounts)
             {
                 if (account.Register)
                 {
-                    var registration = CallAccounts.RegistrationOptions(account, config, agent.Options);
+                    var registration = CallAccounts.RegistrationOptions(account, phone, agent.Options);
                     registrations.Add(new RegistrationClient(transactions, NoDns, registration, new TransportKeepAliveSender(transport)));
                 }
             }
 
-            var accounts = CallAccounts.CreateCallAccounts(config, () => [], log);
-            var offers = Negotiate(config, accounts, time);
-            var audio = CallAudioHosting.AudioOptions(config.Audio);
+            var accounts = CallAccounts.CreateCallAccounts(phone, () => [], log);
+            var offers = Negotiate(phone, accounts);
+            var audio = phone.Audio;
             if (!audio.TryValidate(out var audioError))
             {
                 throw new InvalidOperationException("the audio engine would refuse the audio section: " + audioError);
@@ -99,9 +97,9 @@ internal static class StationStartPath
     /// A call's offer as each account's SRTP policy makes it (CallReconfiguration.MediaFactory), answered by a station with
     /// the same media section: one that cannot agree with itself could call nobody.
     /// </summary>
-    private static int Negotiate(IntercomConfig config, IReadOnlyList<CallAccount> accounts, TimeProvider time)
+    private static int Negotiate(PhoneOptions phone, IReadOnlyList<CallAccount> accounts)
     {
-        var media = CallAudioHosting.MediaOptions(config, time);
+        var media = phone.Media;
         foreach (var account in accounts)
         {
             var ours = media with { Srtp = account.Srtp };

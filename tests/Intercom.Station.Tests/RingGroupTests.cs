@@ -24,6 +24,41 @@ public sealed class RingGroupTests
     }
 
     [Fact]
+    public void A_group_that_names_an_account_calls_every_target_from_it()
+    {
+        using var f = StationFixture.Create(c => c.RingGroups[0].Account = "pbx-tls");
+
+        f.Board.PressButton("button1");
+
+        Assert.Equal([Alice, Bob], f.Calls.Dialled.Select(d => d.Target));
+        Assert.Equal(["pbx-tls", "pbx-tls"], f.Calls.DialledAccounts);
+    }
+
+    [Fact]
+    public void A_dial_request_names_the_account_of_that_call_only_and_the_group_keeps_its_own()
+    {
+        using var f = StationFixture.Create(c => c.RingGroups[0].Account = "pbx-tls");
+
+        f.Station.Dial("residents", "api", "lan");
+        f.Calls.End(f.Calls.LegTo(Alice), CallEndReason.Declined, 603);
+        f.Calls.End(f.Calls.LegTo(Bob), CallEndReason.Declined, 603);
+        f.Board.PressButton("button1");
+
+        Assert.Equal(["lan", "lan", "pbx-tls", "pbx-tls"], f.Calls.DialledAccounts);
+        Assert.Equal("pbx-tls", f.Config.RingGroups[0].Account);
+    }
+
+    [Fact]
+    public void A_group_without_an_account_leaves_the_choice_to_the_call_side()
+    {
+        using var f = StationFixture.Create();
+
+        f.Board.PressButton("button1");
+
+        Assert.Equal([null, null], f.Calls.DialledAccounts);
+    }
+
+    [Fact]
     public void First_answer_wins_and_the_other_legs_are_cancelled()
     {
         using var f = StationFixture.Create();

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Threading.Channels;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Media.Sdp;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;

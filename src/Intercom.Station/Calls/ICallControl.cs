@@ -16,6 +16,13 @@ public interface ICallControl
     /// <returns>The new leg; its events follow, ending with exactly one <see cref="CallEventKind.Ended"/>.</returns>
     CallHandle Dial(string target);
 
+    /// <summary>
+    /// Starts an outgoing call through the named account (the configuration's accounts[].id, as a ring group or the
+    /// API names it); null: the implementation chooses, as <see cref="Dial(string)"/> does.
+    /// </summary>
+    /// <returns>The new leg; its events follow, ending with exactly one <see cref="CallEventKind.Ended"/>.</returns>
+    CallHandle Dial(string target, string? account) => Dial(target);
+
     /// <summary>Answers an incoming call (200 OK with the station's media).</summary>
     void Answer(CallHandle call);
 

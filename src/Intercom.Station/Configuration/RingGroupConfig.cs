@@ -6,6 +6,12 @@ public sealed class RingGroupConfig
     /// <summary>Id referenced by buttons, schedules and the keypad dial map.</summary>
     public string Id { get; set; } = "";
 
+    /// <summary>
+    /// The id of the account (accounts[].id) the group's calls go out through; null: the account whose server the target
+    /// is on, else the first. A call that fails on the account's side (unreachable, 403, 5xx) falls over to the next one.
+    /// </summary>
+    public string? Account { get; set; }
+
     /// <summary>SIP URIs or extensions, in order.</summary>
     public List<string> Targets { get; set; } = [];
 

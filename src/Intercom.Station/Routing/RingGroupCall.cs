@@ -213,7 +213,7 @@ internal sealed class RingGroupCall : IDisposable
         _ringTimer.Start(TimeSpan.FromSeconds(Group.RingTimeoutSeconds));
         foreach (var target in targets)
         {
-            var leg = _calls.Dial(target);
+            var leg = _calls.Dial(target, Group.Account);
             _dialled.Add(leg);
             _legs.Add(leg);
         }

@@ -22,7 +22,8 @@ internal sealed record ErrorResponse(string Error, IReadOnlyList<FieldError>? Er
 internal sealed record FieldError(string Field, string Reason);
 
 /// <summary>POST /api/call.</summary>
-internal sealed record CallRequest(string? Target);
+/// <summary>POST /api/call: a ring group id, SIP URI or extension, and optionally the account (accounts[].id) to call from.</summary>
+internal sealed record CallRequest(string? Target, string? Account = null);
 
 /// <summary>Actions are queued to the station's loop: the response says what was asked, the status shows the result.</summary>
 internal sealed record ActionResult(string Result);

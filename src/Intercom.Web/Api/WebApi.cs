@@ -235,7 +235,14 @@ internal sealed partial class WebApi(
             return;
         }
 
-        station.Dial(target, RequestedBy(ctx));
+        var account = body?.Account?.Trim();
+        if (account is not null && !station.Config.Accounts.Exists(a => a.Id == account))
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, $"account: no account \"{account}\"").ConfigureAwait(false);
+            return;
+        }
+
+        station.Dial(target, RequestedBy(ctx), account);
         await Accepted(ctx, $"calling {target}").ConfigureAwait(false);
     }
 

@@ -10,7 +10,7 @@ namespace Intercom.Hosting;
 /// </summary>
 public sealed class CallsPart(StationApp app) : ILiveConfigPart
 {
-    public IReadOnlyCollection<string> LiveSections { get; } = [.. CallReconfiguration.LiveSections, "station"];
+    public IReadOnlyCollection<string> LiveSections { get; } = [.. Intercom.Phone.Phone.LiveSections, "station"];
 
     public Task<IReadOnlyList<string>> ApplyAsync(IntercomConfig config, ConfigDiff diff) => app.ReconfigureCallsAsync(config);
 }

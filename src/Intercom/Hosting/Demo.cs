@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Configuration;
 using Intercom.Hardware;
 using Intercom.Media.Sdp;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Intercom.Phone;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
 using Intercom.Station;

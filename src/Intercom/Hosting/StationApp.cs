@@ -1,10 +1,6 @@
-using System.Net;
-using System.Security.Cryptography.X509Certificates;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Configuration;
 using Intercom.Hardware;
-using Intercom.Sip.Messages;
-using Intercom.Sip.Transactions;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
@@ -16,52 +12,51 @@ using Microsoft.Extensions.Logging;
 namespace Intercom.Hosting;
 
 /// <summary>
-/// The composition root: the configuration turned into a running station — SIP stack and listeners, the account's call
-/// identity, the board (GPIO or simulated), per-call media and the door-station rules on top. Used by `intercom run`, the
-/// demo and end-to-end tests alike.
+/// The composition root: the configuration turned into a running station — the phone (SIP stack, accounts, calls, media
+/// and audio: <see cref="Intercom.Phone.Phone"/>), the board (GPIO or simulated) and the door-station rules on top. Used by
+/// `intercom run`, the demo and end-to-end tests alike.
 /// </summary>
 public sealed class StationApp : IDisposable
 {
-    private readonly ILogger _log;
-    private readonly CallReconfiguration _reconfiguration;
+    private readonly bool _simulate;
+    private readonly TimeProvider _time;
     private bool _disposed;
 
-    private StationApp(IntercomConfig config, SipStack sip, IBoard board, SipCallControl calls, DoorStation station,
-        AccountRegistrations accounts, CallAudio audio, CallReconfiguration reconfiguration, ILogger log)
+    private StationApp(IntercomConfig config, Phone.Phone phone, IBoard board, DoorStation station, bool simulate, TimeProvider time)
     {
-        Audio = audio;
         Config = config;
-        Accounts = accounts;
-        _reconfiguration = reconfiguration;
-        Sip = sip;
+        Phone = phone;
         Board = board;
-        Calls = calls;
         Station = station;
-        _log = log;
+        _simulate = simulate;
+        _time = time;
     }
 
     /// <summary>The configuration the station started with (sections applied live since: <see cref="ReconfigureCallsAsync"/>).</summary>
     public IntercomConfig Config { get; }
 
-    public SipStack Sip { get; }
+    /// <summary>Accounts, registrations, calls, media and audio.</summary>
+    public Phone.Phone Phone { get; }
+
+    public SipStack Sip => Phone.Sip;
 
     public IBoard Board { get; }
 
     /// <summary>The simulated board when running with --simulate (buttons pressable from tests and the API).</summary>
     public SimulatedBoard? SimulatedBoard => Board as SimulatedBoard;
 
-    public SipCallControl Calls { get; }
+    public SipCallControl Calls => Phone.Calls;
 
     /// <summary>The microphone and speaker the calls use, and the station's tones.</summary>
-    public CallAudio Audio { get; }
+    public CallAudio Audio => Phone.Audio;
 
     public DoorStation Station { get; }
 
     /// <summary>The registering accounts and their registration clients, kept in step with live configuration changes.</summary>
-    public AccountRegistrations Accounts { get; }
+    public AccountRegistrations Accounts => Phone.Accounts;
 
     /// <summary>One per account that registers now, in configuration order.</summary>
-    public IReadOnlyList<RegistrationClient> Registrations => [.. Accounts.Current.Select(r => r.Client)];
+    public IReadOnlyList<RegistrationClient> Registrations => Phone.Registrations;
 
     public static StationApp Start(IntercomConfig config, bool simulate, ILoggerFactory logs, TimeProvider? time = null)
     {
@@ -76,32 +71,21 @@ public sealed class StationApp : IDisposable
         board.ReleaseAll();
         log.LogInformation("relays released at start: {Relays}", string.Join(", ", layout.Relays.Select(r => r.Id)));
 
-        SipStack? sip = null;
-        AccountRegistrations? accounts = null;
-        CallAudio? audio = null;
-        var admission = new SipAdmission();
+        Phone.Phone? phone = null;
         try
         {
-            sip = CreateSipStack(config, admission, time, logs);
-
-            // The first REGISTER goes out before the sound devices, the media address and the door-station logic are built
-            // (StartupOrder.cs): none of them is needed to register, and they take longer than the registrar's answer.
-            accounts = StartRegistrations(config, sip);
-            admission.TrustServersOf(accounts);
-            audio = CallAudioHosting.CreateAudio(config, simulate, time, logs);
-            var mediaAddress = CallAccounts.MediaAddress(config, sip);
-            var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccounts(config, accounts, log), CallReconfiguration.MediaFactory(config, mediaAddress, audio, time), audio.PlayTone, time);
-            var station = new DoorStation(config.Station, board, calls, time, logs.CreateLogger("station"));
+            // The phone sends its first REGISTER before it opens the sound devices, and before the door-station logic is
+            // built (StartupOrder.cs): none of them is needed to register, and they take longer than the registrar's answer.
+            phone = Intercom.Phone.Phone.Start(PhoneConfiguration.Stack(config), PhoneConfiguration.Listeners(config),
+                PhoneConfiguration.Options(config, simulate, time), time, logs);
+            var station = new DoorStation(config.Station, board, phone.Calls, time, logs.CreateLogger("station"));
             station.Start();
-            StartupOrder.ReportRegistrations(sip, accounts, station);
-            var reconfiguration = new CallReconfiguration(config, mediaAddress, sip, calls, audio, accounts, admission, simulate, time, logs);
-            return new StationApp(config, sip, board, calls, station, accounts, audio, reconfiguration, log);
+            StartupOrder.ReportRegistrations(phone.Sip, phone.Accounts, station);
+            return new StationApp(config, phone, board, station, simulate, time);
         }
         catch
         {
-            accounts?.Dispose();
-            sip?.Dispose();
-            audio?.Dispose();
+            phone?.Dispose();
             board.ReleaseAll();
             board.Dispose();
             throw;
@@ -109,20 +93,18 @@ public sealed class StationApp : IDisposable
     }
 
     /// <summary>The port a listener got (useful with port 0).</summary>
-    public int SipPort(SipTransportProtocol protocol) => Sip.Transport.Listeners.First(l => l.Protocol == protocol).LocalEndPoint.Port;
+    public int SipPort(SipTransportProtocol protocol) => Phone.SipPort(protocol);
 
     /// <summary>Unregisters every account (RFC 3261 §10.2.2, Expires: 0), waiting at most <paramref name="timeout"/>.</summary>
-    public async Task UnregisterAsync(TimeSpan timeout)
-    {
-        var all = Accounts.StopAsync();
-        await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false);
-    }
+    public Task UnregisterAsync(TimeSpan timeout) => Phone.UnregisterAsync(timeout);
 
     /// <summary>
-    /// Applies changed "name", "accounts", "media" and "audio" sections of a validated configuration live, without touching
-    /// a call in progress (see <see cref="CallReconfiguration"/>), and names the sections applied.
+    /// Applies changed "name", "accounts", "media" and "audio" sections of a validated configuration live (and the
+    /// registration back-off, incoming authentication and incoming sources), without touching a call in progress, and
+    /// names the sections applied (<see cref="Intercom.Phone.Phone.ApplyAsync"/>).
     /// </summary>
-    public Task<IReadOnlyList<string>> ReconfigureCallsAsync(IntercomConfig config) => _reconfiguration.ApplyAsync(config);
+    public Task<IReadOnlyList<string>> ReconfigureCallsAsync(IntercomConfig config) =>
+        Phone.ApplyAsync(PhoneConfiguration.Options(config, _simulate, _time));
 
     public void Dispose()
     {
@@ -132,100 +114,12 @@ public sealed class StationApp : IDisposable
         }
 
         _disposed = true;
-        Accounts.Dispose();
+        Phone.Accounts.Dispose();
 
         // Order matters: no new calls, end the calls, then the relays go to their released level whatever happened.
         Station.Dispose();
-        Calls.Dispose();
-        Sip.Dispose();
-        Audio.Dispose();
+        Phone.Dispose();
         Board.ReleaseAll();
         Board.Dispose();
-    }
-
-    private static SipStack CreateSipStack(IntercomConfig config, SipAdmission admission, TimeProvider time, ILoggerFactory logs)
-    {
-        var tls = config.Sip.Tls;
-        var certificate = tls.CertificateFile is { } certFile && tls.PrivateKeyFile is { } keyFile
-            ? X509Certificate2.CreateFromPemFile(certFile, keyFile)
-            : null;
-        var stack = SipStack.Create(StackOptions(config, certificate, tls.CaFile is { } ca ? CertificateAuthorityFile.Load(ca) : []), time, logs);
-        stack.Agent.IncomingAuthentication = SipIncomingAuth.FromConfig(config.Sip.IncomingAuth, time);
-        // Before the first listener opens: no INVITE is ever taken without its source checked.
-        stack.Agent.Admission = admission.Create(config.Station.Incoming);
-        try
-        {
-            foreach (var listen in config.Sip.Listen)
-            {
-                var protocol = listen.Transport switch
-                {
-                    "tcp" => SipTransportProtocol.Tcp,
-                    "tls" => SipTransportProtocol.Tls,
-                    _ => SipTransportProtocol.Udp,
-                };
-                stack.Listen(protocol, new IPEndPoint(IPAddress.Parse(listen.Address), listen.Port));
-            }
-        }
-        catch
-        {
-            stack.Dispose();
-            throw;
-        }
-
-        return stack;
-    }
-
-    /// <summary>
-    /// The SIP stack's options from <paramref name="config"/>, its files (TLS identity, trust anchors) already read. Pure,
-    /// so the config fuzz target (tests/Intercom.Fuzz) builds them for every file the loader accepts.
-    /// </summary>
-    internal static SipStackOptions StackOptions(IntercomConfig config, X509Certificate2? certificate, X509Certificate2Collection authorities)
-    {
-        var tls = config.Sip.Tls;
-        var validation = tls.PinnedFingerprint is not null ? SipTlsPeerValidation.PinnedFingerprint
-            : !tls.VerifyPeer ? SipTlsPeerValidation.None
-            : tls.CaFile is not null ? SipTlsPeerValidation.ConfiguredCertificateAuthorities
-            : SipTlsPeerValidation.SystemCertificateAuthorities;
-        byte[]? pin = null;
-        if (tls.PinnedFingerprint is { } text && SipTlsOptions.TryParseFingerprint(text, out var parsed))
-        {
-            pin = parsed;
-        }
-
-        return new SipStackOptions
-        {
-            Agent = new SipUserAgentOptions
-            {
-                ContactUser = config.Accounts.Count > 0 ? SipUri.Parse(config.Accounts[0].Aor).User ?? "intercom" : "intercom",
-                Product = $"{config.Sip.UserAgent}/{IntercomCli.Version}",
-            },
-            Timers = new SipTimerSettings
-            {
-                T1 = TimeSpan.FromMilliseconds(config.Sip.Timers.T1Ms),
-                T2 = TimeSpan.FromMilliseconds(config.Sip.Timers.T2Ms),
-                T4 = TimeSpan.FromMilliseconds(config.Sip.Timers.T4Ms),
-            },
-            Transport = new SipTransportOptions
-            {
-                RateLimit = SipRateLimiting.FromConfig(config.Sip.RateLimit),
-                Tls = new SipTlsOptions
-                {
-                    Certificate = certificate,
-                    ServerValidation = validation,
-                    CertificateAuthorities = authorities,
-                    PinnedSha256Fingerprints = pin is null ? [] : [pin],
-                },
-            },
-        };
-    }
-
-    private static AccountRegistrations StartRegistrations(IntercomConfig config, SipStack sip)
-    {
-        var accounts = AccountRegistrations.Create(config, sip);
-
-        // A lost TCP/TLS flow re-registers at once (RFC 5626 §4.4.1) instead of waiting for the next refresh.
-        sip.Transport.ConnectionClosed = accounts.OnFlowClosed;
-        accounts.Start();
-        return accounts;
     }
 }

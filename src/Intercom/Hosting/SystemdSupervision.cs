@@ -1,4 +1,5 @@
 using System.Text;
+using Intercom.Phone;
 using Intercom.Sip.UserAgent.Registration;
 
 namespace Intercom.Hosting;

@@ -1,5 +1,6 @@
 using Intercom.Configuration;
 using Intercom.Configuration.Applying;
+using Intercom.Phone;
 using Intercom.Station.Logging;
 using Intercom.Web;
 using Microsoft.Extensions.Logging;
@@ -123,6 +124,8 @@ public static partial class WebHosting
         }
 
         public void Dial(string target, string requestedBy) => _app.Station.Dial(target, requestedBy);
+
+        public void Dial(string target, string requestedBy, string? account) => _app.Station.Dial(target, requestedBy, account);
 
         public void HangUp(string requestedBy) => _app.Station.HangUp(requestedBy);
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Media.Sdp;
 
 namespace Intercom.Interop.Tests.Peers;

@@ -1,5 +1,5 @@
 using System.Net;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Configuration;
 using Intercom.Interop.Tests.Peers;
 using Intercom.Media.Sdp;

@@ -36,6 +36,15 @@ public sealed class FakeCallControl : ICallControl
         return call;
     }
 
+    /// <summary>The account each <see cref="Dial(string, string?)"/> named, in order (null: none).</summary>
+    public List<string?> DialledAccounts { get; } = [];
+
+    public CallHandle Dial(string target, string? account)
+    {
+        DialledAccounts.Add(account);
+        return Dial(target);
+    }
+
     public void Answer(CallHandle call) => Answered.Add(call);
 
     public void Reject(CallHandle call, int sipStatus) => Rejected.Add((call, sipStatus));

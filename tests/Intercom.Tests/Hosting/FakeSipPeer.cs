@@ -13,20 +13,28 @@ namespace Intercom.Tests.Hosting;
 internal sealed class FakeSipPeer : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly UdpClient _socket = new(new IPEndPoint(IPAddress.Loopback, 0));
+    private readonly UdpClient _socket;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<SipRequest> _requests = new();
     private readonly SemaphoreSlim _received = new(0);
     private readonly Task _loop;
 
-    public FakeSipPeer()
+    /// <summary>A peer on <paramref name="address"/> (127.0.0.1 when null; another loopback address is another host).</summary>
+    public FakeSipPeer(IPAddress? address = null)
     {
+        _socket = new(new IPEndPoint(address ?? IPAddress.Loopback, 0));
         _loop = Task.Run(ReceiveAsync);
     }
 
     public int Port => ((IPEndPoint)_socket.Client.LocalEndPoint!).Port;
 
-    public string HostPort => $"127.0.0.1:{Port}";
+    public string HostPort => $"{((IPEndPoint)_socket.Client.LocalEndPoint!).Address}:{Port}";
+
+    /// <summary>The final status INVITEs are answered with (200 with a PCMU answer unless set; 503, 403, 486 for a refusal).</summary>
+    public int InviteStatus { get; set; } = 200;
+
+    /// <summary>Sends <paramref name="request"/> from this peer's socket (as its registrar would send a call to a binding).</summary>
+    public Task SendAsync(string request, IPEndPoint to) => _socket.SendAsync(Encoding.ASCII.GetBytes(request), to).AsTask();
 
     /// <summary>Requests received so far, in order (retransmissions included).</summary>
     public IReadOnlyList<SipRequest> Requests => [.. _requests];
@@ -126,6 +134,8 @@ internal sealed class FakeSipPeer : IDisposable
                 return response;
             }
 
+            case SipMethods.Invite when InviteStatus != 200:
+                return SipResponseFactory.Create(request, InviteStatus, null, "callee");
             case SipMethods.Invite:
             {
                 var response = SipResponseFactory.Create(request, 200, null, "callee");

@@ -1,6 +1,7 @@
 using System.Text;
 using Intercom.Configuration;
 using Intercom.Hosting;
+using Intercom.Phone;
 using Intercom.Sip.Messages;
 using Intercom.Sip.UserAgent.Registration;
 using Microsoft.Extensions.Logging.Abstractions;

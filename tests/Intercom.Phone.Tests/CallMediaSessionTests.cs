@@ -1,10 +1,10 @@
 using System.Net;
 using Intercom.Audio;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 
-namespace Intercom.Tests.Calls;
+namespace Intercom.Phone.Tests;
 
 /// <summary>
 /// Two stations' call media on loopback, each with its own audio engine over WAV devices in real time: what one's

@@ -4,7 +4,7 @@ using Intercom.Media.Rtp;
 using Intercom.Media.Sdp;
 using Intercom.Media.Streams;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>
 /// The media side of one call: an RTP session on a port from the configured range, the SDP negotiator that describes it,

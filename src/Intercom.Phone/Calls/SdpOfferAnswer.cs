@@ -1,7 +1,7 @@
 using Intercom.Media.Sdp;
 using Intercom.Sip.UserAgent;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>
 /// Joins the two sibling layers: the SIP call's offer/answer interface, implemented by the media layer's SDP negotiator.

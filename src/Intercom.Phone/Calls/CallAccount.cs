@@ -2,7 +2,7 @@ using Intercom.Media.Srtp;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>
 /// One SIP account as its outgoing calls use it: identity, route, transport, SRTP policy and credentials, always taken
@@ -35,6 +35,13 @@ public sealed class CallAccount
     /// request to re-send, the challenge, and where the challenged request went.
     /// </summary>
     public Func<SipRequest, SipResponse, SipDestination, bool>? Authorize { get; init; }
+
+    /// <summary>
+    /// True when a request over this transport from this address came through one of the account's servers (the
+    /// registrar or proxy of its registration): how an incoming call is tied to the account whose binding it reached.
+    /// Null for an account that does not register.
+    /// </summary>
+    public Func<SipTransportProtocol, System.Net.IPAddress, bool>? CameThroughServer { get; init; }
 
     /// <summary>Hosts (with their port, if any) that are this account's: its domain, registrar and outbound proxy.</summary>
     public IReadOnlyList<SipUri> Servers { get; init; } = [];

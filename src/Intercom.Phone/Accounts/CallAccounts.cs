@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Intercom.Calls;
-using Intercom.Configuration;
 using Intercom.Media.Srtp;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
@@ -10,40 +8,40 @@ using Intercom.Sip.UserAgent.Authentication;
 using Intercom.Sip.UserAgent.Registration;
 using Microsoft.Extensions.Logging;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
-/// <summary>The configuration's accounts turned into what the SIP side uses: the call identity, registration settings, the media address.</summary>
+/// <summary>The phone's accounts turned into what the SIP side uses: the call identity, registration settings, the media address.</summary>
 internal static class CallAccounts
 {
     /// <summary>
     /// The accounts outgoing calls can go through, in configuration order (the first is the default): each with its own
     /// identity, route, transport, SRTP policy and credentials. Without accounts: the station's name at our own address.
     /// </summary>
-    /// <param name="config">The validated configuration.</param>
+    /// <param name="options">The phone's options (validated).</param>
     /// <param name="registrations">Where each account's registration (its realm and flow) is found when a challenge comes.</param>
     /// <param name="log">Where refused challenges are reported.</param>
-    public static IReadOnlyList<CallAccount> CreateCallAccounts(IntercomConfig config, AccountRegistrations registrations, ILogger log) =>
-        CreateCallAccounts(config, () => registrations.Current, log);
+    public static IReadOnlyList<CallAccount> CreateCallAccounts(PhoneOptions options, AccountRegistrations registrations, ILogger log) =>
+        CreateCallAccounts(options, () => registrations.Current, log);
 
     /// <summary>
     /// As above, with the registrations read through <paramref name="registrations"/> when a challenge comes: building the
     /// accounts needs no SIP stack, so the config fuzz target (tests/Intercom.Fuzz) reaches this with every accepted file.
     /// </summary>
-    internal static IReadOnlyList<CallAccount> CreateCallAccounts(IntercomConfig config, Func<IReadOnlyList<AccountRegistration>> registrations, ILogger log)
+    internal static IReadOnlyList<CallAccount> CreateCallAccounts(PhoneOptions options, Func<IReadOnlyList<AccountRegistration>> registrations, ILogger log)
     {
-        if (config.Accounts.Count == 0)
+        if (options.Accounts.Count == 0)
         {
             // Direct IP calls only: our identity is the station's name at our own address.
-            return [new CallAccount { Identity = new SipNameAddress(SipUri.Parse("sip:intercom@localhost"), config.Name), Domain = "localhost" }];
+            return [new CallAccount { Identity = new SipNameAddress(SipUri.Parse("sip:intercom@localhost"), options.Name), Domain = "localhost" }];
         }
 
-        return [.. config.Accounts.Select(a => CreateCallAccount(a, config, registrations, log))];
+        return [.. options.Accounts.Select(a => CreateCallAccount(a, options.Name, registrations, log))];
     }
 
-    private static CallAccount CreateCallAccount(SipAccountConfig account, IntercomConfig config, Func<IReadOnlyList<AccountRegistration>> registrations, ILogger log)
+    private static CallAccount CreateCallAccount(AccountOptions account, string stationName, Func<IReadOnlyList<AccountRegistration>> registrations, ILogger log)
     {
-        var aor = SipUri.Parse(account.Aor);
-        var transport = Transport(account);
+        var aor = SipUri.Parse(account.AddressOfRecord);
+        var transport = account.Transport;
         var registrar = account.Registrar is { Length: > 0 } configured ? SipUri.Parse(configured)
             : account.Register ? new SipUri(aor.Scheme, null, aor.Host, aor.Port) : null;
         var proxy = account.OutboundProxy is { Length: > 0 } outbound ? SipUri.Parse(outbound) : null;
@@ -82,67 +80,60 @@ internal static class CallAccounts
         return new CallAccount
         {
             Id = account.Id,
-            Identity = new SipNameAddress(aor, account.DisplayName ?? config.Name),
+            Identity = new SipNameAddress(aor, account.DisplayName ?? stationName),
             Domain = aor.Port is int port ? $"{aor.Host}:{port}" : aor.Host,
             OutboundProxy = route,
             Transport = bound,
-            Srtp = account.Srtp switch
-            {
-                "offered" => SrtpPolicy.Optional,
-                "required" => SrtpPolicy.Required,
-                _ => SrtpPolicy.Disabled,
-            },
+            Srtp = account.Srtp,
             Authorize = authorize,
+            CameThroughServer = account.Register ? (protocol, source) => RegistrationOf(registrations, account.Id)?.IsFrom(protocol, source) == true : null,
             Servers = servers,
         };
     }
 
-    private static RegistrationClient? Registration(Func<IReadOnlyList<AccountRegistration>> registrations, string accountId)
+    private static RegistrationClient? Registration(Func<IReadOnlyList<AccountRegistration>> registrations, string accountId) =>
+        RegistrationOf(registrations, accountId)?.Client;
+
+    /// <summary>The account's registration now (replaced when the account changes live), or null when it does not register.</summary>
+    private static AccountRegistration? RegistrationOf(Func<IReadOnlyList<AccountRegistration>> registrations, string accountId)
     {
         foreach (var registration in registrations())
         {
             if (registration.AccountId == accountId)
             {
-                return registration.Client;
+                return registration;
             }
         }
 
         return null;
     }
 
-    private static SipTransportProtocol Transport(SipAccountConfig account) => account.Transport switch
-    {
-        "tcp" => SipTransportProtocol.Tcp,
-        "tls" => SipTransportProtocol.Tls,
-        _ => SipTransportProtocol.Udp,
-    };
-
     /// <summary>How <paramref name="account"/> registers, with <paramref name="agent"/>'s product name.</summary>
-    public static RegistrationOptions RegistrationOptions(SipAccountConfig account, IntercomConfig config, SipUserAgentOptions agent) => new()
+    public static RegistrationOptions RegistrationOptions(AccountOptions account, PhoneOptions options, SipUserAgentOptions agent) => new()
     {
-        AddressOfRecord = SipUri.Parse(account.Aor),
+        AddressOfRecord = SipUri.Parse(account.AddressOfRecord),
         Registrar = account.Registrar is { Length: > 0 } registrar ? SipUri.Parse(registrar) : null,
         OutboundProxy = account.OutboundProxy is { Length: > 0 } proxy ? SipUri.Parse(proxy) : null,
-        Transport = Transport(account),
+        Transport = account.Transport,
         Credentials = Credentials(account),
-        DisplayName = account.DisplayName ?? config.Name,
+        DisplayName = account.DisplayName ?? options.Name,
         // Each binding's Contact carries its own AOR's user (as baresip's and pjsua's accounts do): a registrar or its
         // admin sees which account a binding is, also after an account changed live. The station answers whatever user
         // the Request-URI names at its address.
         ContactUser = null,
-        Expires = TimeSpan.FromSeconds(account.ExpiresSeconds),
-        KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
-        UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
+        Expires = account.Expires,
+        KeepAliveInterval = account.KeepAliveInterval,
+        UdpKeepAlive = account.UdpKeepAlive,
         UserAgent = agent.Product,
-        RetryBaseDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.BaseSeconds),
-        RetryMaximumDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.MaxSeconds),
+        RetryBaseDelay = options.RegistrationRetryBaseDelay,
+        RetryMaximumDelay = options.RegistrationRetryMaximumDelay,
     };
 
     /// <summary>
     /// The address our SDP advertises: the SIP listener's when it is bound to one, else the interface the kernel would
     /// use toward the account's host (a connected UDP socket sends nothing). May resolve a name: call it off the SIP loop.
     /// </summary>
-    public static IPAddress MediaAddress(IntercomConfig config, SipStack sip)
+    public static IPAddress MediaAddress(PhoneOptions options, SipStack sip)
     {
         var bound = sip.Transport.Listeners.Select(l => l.LocalEndPoint.Address).FirstOrDefault(a => !a.Equals(IPAddress.Any) && !a.Equals(IPAddress.IPv6Any));
         if (bound is not null)
@@ -150,7 +141,7 @@ internal static class CallAccounts
             return bound;
         }
 
-        var host = config.Accounts.Count > 0 ? SipUri.Parse(config.Accounts[0].Aor).Host.Trim('[', ']') : "127.0.0.1";
+        var host = options.Accounts.Count > 0 ? SipUri.Parse(options.Accounts[0].AddressOfRecord).Host.Trim('[', ']') : "127.0.0.1";
         if (!IPAddress.TryParse(host, out var target))
         {
             target = Dns.GetHostAddresses(host).FirstOrDefault() ?? IPAddress.Loopback;
@@ -161,6 +152,6 @@ internal static class CallAccounts
         return ((IPEndPoint)probe.LocalEndPoint!).Address;
     }
 
-    private static DigestCredentials? Credentials(SipAccountConfig account) =>
-        account.Password is { } password ? new DigestCredentials(account.Username ?? SipUri.Parse(account.Aor).User ?? "", password) : null;
+    private static DigestCredentials? Credentials(AccountOptions account) =>
+        account.Password is { } password ? new DigestCredentials(account.Username ?? SipUri.Parse(account.AddressOfRecord).User ?? "", password) : null;
 }

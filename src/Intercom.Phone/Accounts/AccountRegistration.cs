@@ -4,7 +4,7 @@ using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>One registering account of the configuration and the client that keeps it registered.</summary>
 /// <param name="AccountId">The account's "id" in the configuration.</param>
@@ -35,10 +35,17 @@ public sealed record AccountRegistration(string AccountId, string AddressOfRecor
     public bool IsFrom(SipFlow flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
+        return IsFrom(flow.Protocol, flow.RemoteEndPoint.Address);
+    }
+
+    /// <summary>As <see cref="IsFrom(SipFlow)"/>, for a request that came over <paramref name="protocol"/> from <paramref name="source"/>.</summary>
+    public bool IsFrom(SipTransportProtocol protocol, IPAddress source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
         var allowed = Transport switch
         {
-            SipTransportProtocol.Tls => flow.Protocol == SipTransportProtocol.Tls,
-            SipTransportProtocol.Tcp => flow.Protocol is SipTransportProtocol.Tcp or SipTransportProtocol.Tls,
+            SipTransportProtocol.Tls => protocol == SipTransportProtocol.Tls,
+            SipTransportProtocol.Tcp => protocol is SipTransportProtocol.Tcp or SipTransportProtocol.Tls,
             _ => true,
         };
         if (!allowed)
@@ -46,7 +53,7 @@ public sealed record AccountRegistration(string AccountId, string AddressOfRecor
             return false;
         }
 
-        var address = IncomingAdmission.Normalise(flow.RemoteEndPoint.Address);
+        var address = IncomingAdmission.Normalise(source);
         foreach (var server in Client.Servers)
         {
             if (IncomingAdmission.Normalise(server.EndPoint.Address).Equals(address))

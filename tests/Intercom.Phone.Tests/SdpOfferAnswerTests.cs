@@ -1,8 +1,8 @@
 using System.Net;
-using Intercom.Calls;
+using Intercom.Phone;
 using Intercom.Media.Sdp;
 
-namespace Intercom.Tests.Calls;
+namespace Intercom.Phone.Tests;
 
 /// <summary>The SIP call's view of the media negotiator: RFC 3264 §8.4 hold and resume as the peer expresses them.</summary>
 public class SdpOfferAnswerTests

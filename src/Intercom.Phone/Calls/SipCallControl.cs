@@ -10,7 +10,7 @@ using Intercom.Station.Calls;
 using SipEnd = Intercom.Sip.UserAgent.CallEndReason;
 using StationEnd = Intercom.Station.Calls.CallEndReason;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>
 /// The station's call API over the SIP user agent: door-station call legs (handles) onto SIP calls, their events into the
@@ -69,17 +69,14 @@ public sealed class SipCallControl : ICallControl, IDisposable
     public CallAccount AccountFor(SipUri target)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var accounts = _profile.Accounts;
-        foreach (var account in accounts)
-        {
-            if (account.Serves(target))
-            {
-                return account;
-            }
-        }
-
-        return accounts[0];
+        return CallAccountSelection.ForTarget(_profile.Accounts, target);
     }
+
+    /// <summary>
+    /// The id of the account <paramref name="call"/> is on now (an outgoing call's after any failover; an incoming call's
+    /// by the binding it reached), or null when the call is over.
+    /// </summary>
+    public string? AccountOf(CallHandle call) => _legs.TryGetValue(call.Id, out var leg) ? leg.Account?.Id : null;
 
     /// <summary>Calls in progress (for status and leak checks).</summary>
     public int ActiveLegs => _legs.Count;
@@ -101,27 +98,56 @@ public sealed class SipCallControl : ICallControl, IDisposable
         return null;
     }
 
-    public CallHandle Dial(string target)
+    public CallHandle Dial(string target) => Dial(target, null);
+
+    /// <summary>
+    /// Calls <paramref name="target"/> through the account named <paramref name="account"/> (null: the account whose server
+    /// the target is on, else the first). When the call fails on that account's side before it rang (no server reached,
+    /// 401/403/407, 5xx: <see cref="CallAccountSelection.FailsOver"/>), the same leg tries the next account in
+    /// configuration order, each once; the station sees one leg and one end.
+    /// </summary>
+    public CallHandle Dial(string target, string? account)
     {
         var handle = new CallHandle(Interlocked.Increment(ref _nextId));
         var profile = _profile;
-        if (!TryTargetUri(target, profile.Accounts[0], out var uri))
+        var first = account is null ? null : CallAccountSelection.Named(profile.Accounts, account);
+        if ((account is not null && first is null) || !CallAccountSelection.TryTargetUri(target, first ?? profile.Accounts[0], out var uri))
         {
+            // An account no one has (the validator refuses it in a ring group; the API may still name one), or no SIP target.
             Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
             return handle;
         }
 
-        var account = AccountFor(uri);
+        first ??= CallAccountSelection.ForTarget(profile.Accounts, uri);
+        var leg = new Leg(handle, new DtmfDeduplicator(_time)) { Target = target, Profile = profile };
+        _legs[handle.Id] = leg;
+        bool placed;
+        lock (leg)
+        {
+            placed = Place(leg, first, uri);
+        }
+
+        if (!placed)
+        {
+            _legs.TryRemove(handle.Id, out _);
+            Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
+        }
+
+        return handle;
+    }
+
+    /// <summary>One attempt of <paramref name="leg"/> through <paramref name="account"/>; false when no media port is left. Holds the leg's lock.</summary>
+    private bool Place(Leg leg, CallAccount account, SipUri uri)
+    {
         CallMediaSession media;
         try
         {
-            media = profile.Media(account.Srtp);
+            media = leg.Profile!.Media(account.Srtp);
         }
         catch (System.Net.Sockets.SocketException)
         {
             // No RTP port left in the range: the call cannot carry audio.
-            Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
-            return handle;
+            return false;
         }
 
         var call = _agent.Dial(uri, new DialOptions
@@ -132,20 +158,29 @@ public sealed class SipCallControl : ICallControl, IDisposable
             Transport = account.Transport,
             Authorize = account.Authorize,
         });
-        Track(handle, call, media);
-        return handle;
+        leg.Tried.Add(account);
+        leg.Account = account;
+        leg.Uri = uri;
+        leg.Call = call;
+        leg.Media = media;
+        AttachDigits(leg, media);
+        Attach(leg, call);
+        return true;
     }
 
     public void Answer(CallHandle call)
     {
         if (_legs.TryGetValue(call.Id, out var leg) && leg.Media is null)
         {
+            CallMediaSession media;
             try
             {
-                // SDES keys only in an answer that goes back over TLS (RFC 4568 §8.3): a call that came in over UDP or
-                // TCP is answered without SRTP, whatever the account asks (with "required", the offer is then refused).
-                var srtp = leg.Call.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls ? _profile.Accounts[0].Srtp : SrtpPolicy.Disabled;
-                leg.Media = _profile.Media(srtp);
+                // The SRTP policy of the account whose binding the call reached. SDES keys only in an answer that goes
+                // back over TLS (RFC 4568 §8.3): a call that came in over UDP or TCP is answered without SRTP, whatever
+                // the account asks (with "required", the offer is then refused).
+                var account = leg.Account ?? _profile.Accounts[0];
+                var srtp = leg.Call.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls ? account.Srtp : SrtpPolicy.Disabled;
+                media = _profile.Media(srtp);
             }
             catch (System.Net.Sockets.SocketException)
             {
@@ -153,8 +188,9 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 return;
             }
 
-            AttachDigits(leg);
-            leg.Call.Answer(leg.Media.OfferAnswer);
+            leg.Media = media;
+            AttachDigits(leg, media);
+            leg.Call.Answer(media.OfferAnswer);
         }
     }
 
@@ -170,7 +206,15 @@ public sealed class SipCallControl : ICallControl, IDisposable
     {
         if (_legs.TryGetValue(call.Id, out var leg))
         {
-            leg.Call.Hangup();
+            SipCall current;
+            lock (leg)
+            {
+                // Also stops a failover: an attempt ending after this does not start the next one.
+                leg.HungUp = true;
+                current = leg.Call;
+            }
+
+            current.Hangup();
         }
     }
 
@@ -189,7 +233,10 @@ public sealed class SipCallControl : ICallControl, IDisposable
     private void OnIncoming(SipCall call)
     {
         var handle = new CallHandle(Interlocked.Increment(ref _nextId));
-        Track(handle, call, null);
+        var profile = _profile;
+        var leg = new Leg(handle, new DtmfDeduplicator(_time)) { Call = call, Profile = profile, Account = CallAccountSelection.Reached(profile.Accounts, call) };
+        _legs[handle.Id] = leg;
+        Attach(leg, call);
         Raise(CallEventArgs.Incoming(handle, call.RemoteUri.ToString(), Origin(call.Origin), call.IncomingSource?.Address));
     }
 
@@ -202,16 +249,19 @@ public sealed class SipCallControl : ICallControl, IDisposable
         _ => CallerOrigin.Unverified,
     };
 
-    private void Track(CallHandle handle, SipCall call, CallMediaSession? media)
+    /// <summary>The events of one SIP call of <paramref name="leg"/> (each failover attempt is a call of its own).</summary>
+    private void Attach(Leg leg, SipCall call)
     {
-        var leg = new Leg(handle, call, new DtmfDeduplicator(_time)) { Media = media };
-        _legs[handle.Id] = leg;
-        if (media is not null)
+        var handle = leg.Handle;
+        call.Ringing += (_, _) =>
         {
-            AttachDigits(leg);
-        }
+            lock (leg)
+            {
+                leg.Rang = true;
+            }
 
-        call.Ringing += (_, _) => Raise(CallEventArgs.Ringing(handle));
+            Raise(CallEventArgs.Ringing(handle));
+        };
         call.Answered += _ =>
         {
             // Digits the peer sent right after answering can overtake its 200 (RTP goes direct, the 200 through the
@@ -240,26 +290,42 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 ReportDigit(leg, digit, Media.Dtmf.DtmfSource.SipInfo);
             }
         };
-        call.Ended += ended =>
-        {
-            _legs.TryRemove(handle.Id, out _);
-            leg.Media?.Dispose();
-            var reason = leg.MediaTimedOut ? StationEnd.Failed : MapEnd(ended.EndReason, ended.EndStatus);
-            Raise(CallEventArgs.Ended(handle, reason, ended.EndStatus ?? 0));
-        };
+        call.Ended += ended => OnEnded(leg, ended);
     }
 
-    private void AttachDigits(Leg leg)
+    // On the SIP loop.
+    private void OnEnded(Leg leg, SipCall ended)
     {
-        leg.Media!.DigitReceived += (digit, source) => ReportDigit(leg, digit, source);
-        leg.Media.MediaTimedOut += () =>
+        lock (leg)
+        {
+            leg.Media?.Dispose();
+            leg.Media = null;
+            if (!ended.IsIncoming && !leg.Answered && !leg.Rang && !leg.HungUp && !leg.MediaTimedOut && CallAccountSelection.FailsOver(ended)
+                && leg.Account is { } failed && CallAccountSelection.Next(leg.Profile!.Accounts, leg.Tried) is { } next
+                && CallAccountSelection.TryRetarget(leg.Target, leg.Uri!, failed, next, out var uri)
+                && Place(leg, next, uri))
+            {
+                // The next account's call is the leg now; its own events follow.
+                return;
+            }
+        }
+
+        _legs.TryRemove(leg.Handle.Id, out _);
+        var reason = leg.MediaTimedOut ? StationEnd.Failed : MapEnd(ended.EndReason, ended.EndStatus);
+        Raise(CallEventArgs.Ended(leg.Handle, reason, ended.EndStatus ?? 0));
+    }
+
+    private void AttachDigits(Leg leg, CallMediaSession media)
+    {
+        media.DigitReceived += (digit, source) => ReportDigit(leg, digit, source);
+        media.MediaTimedOut += () =>
         {
             lock (leg)
             {
                 if (!leg.Answered)
                 {
                     // Early media agreed while ringing, and the peer sends nothing until it answers: not a dead call.
-                    leg.Media.Stream.RestartMediaTimeout();
+                    media.Stream.RestartMediaTimeout();
                     return;
                 }
 
@@ -303,20 +369,6 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
     private void Raise(CallEventArgs e) => CallEvent?.Invoke(this, e);
 
-    /// <summary>A SIP URI as given, or an extension on the account's domain ("12" → sip:12@pbx.example).</summary>
-    internal static bool TryTargetUri(string target, CallAccount account, out SipUri uri)
-    {
-        var text = target.Contains(':', StringComparison.Ordinal) ? target : $"sip:{target}@{account.Domain}";
-        if (SipUri.TryParse(text, out var parsed) && parsed.IsSip)
-        {
-            uri = parsed;
-            return true;
-        }
-
-        uri = null!;
-        return false;
-    }
-
     internal static StationEnd MapEnd(SipEnd? reason, int? status) => reason switch
     {
         SipEnd.RemoteHangup or SipEnd.RemoteCancelled => StationEnd.RemoteHangUp,
@@ -347,15 +399,37 @@ public sealed class SipCallControl : ICallControl, IDisposable
         }
     }
 
-    private sealed class Leg(CallHandle handle, SipCall call, DtmfDeduplicator deduplicator)
+    private sealed class Leg(CallHandle handle, DtmfDeduplicator deduplicator)
     {
         public CallHandle Handle { get; } = handle;
 
-        public SipCall Call { get; } = call;
+        /// <summary>The SIP call now: an outgoing leg's is replaced when it falls over to the next account.</summary>
+        public SipCall Call { get; set; } = null!;
 
         public DtmfDeduplicator Deduplicator { get; } = deduplicator;
 
         public CallMediaSession? Media { get; set; }
+
+        /// <summary>The account the call is on (outgoing: the one tried last; incoming: the one whose binding it reached).</summary>
+        public CallAccount? Account { get; set; }
+
+        /// <summary>The accounts and media the leg started with (a configuration change applies from the next call on).</summary>
+        public CallProfile? Profile { get; init; }
+
+        /// <summary>The target as the station gave it (an extension is put on each account's domain).</summary>
+        public string Target { get; init; } = "";
+
+        /// <summary>The Request-URI of the current attempt.</summary>
+        public SipUri? Uri { get; set; }
+
+        /// <summary>The accounts an outgoing leg went out through, in order.</summary>
+        public List<CallAccount> Tried { get; } = [];
+
+        /// <summary>True once the callee's side rang (180/183): a failure after that is the callee's, not the account's.</summary>
+        public bool Rang { get; set; }
+
+        /// <summary>True once the station hung the leg up: no further attempt.</summary>
+        public bool HungUp { get; set; }
 
         /// <summary>True once the call is answered (2xx for ours, ACK for theirs); before that digits wait.</summary>
         public bool Answered { get; set; }

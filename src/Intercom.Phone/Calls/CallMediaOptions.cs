@@ -2,7 +2,7 @@ using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 using Intercom.Media.Streams;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>What every call's media offers and how its audio stream behaves (from the configuration's media section and the account).</summary>
 public sealed record CallMediaOptions

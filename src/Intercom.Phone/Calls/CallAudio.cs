@@ -2,7 +2,7 @@ using Intercom.Audio;
 using Intercom.Media.Streams;
 using Intercom.Station.Calls;
 
-namespace Intercom.Calls;
+namespace Intercom.Phone;
 
 /// <summary>
 /// The station's one microphone and speaker shared by its calls: the call whose media was agreed last is connected (the

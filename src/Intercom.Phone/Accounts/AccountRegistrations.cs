@@ -1,11 +1,9 @@
-using Intercom.Calls;
-using Intercom.Configuration;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
 
-namespace Intercom.Hosting;
+namespace Intercom.Phone;
 
 /// <summary>
 /// The registrations of the station's registering accounts (RFC 3261 §10), one <see cref="RegistrationClient"/> each,
@@ -43,7 +41,7 @@ public sealed class AccountRegistrations : IDisposable
     public bool AnyRegistered => Array.Exists(Volatile.Read(ref _current), r => r.Client.Status.State == RegistrationState.Registered);
 
     /// <summary>Creates one client per registering account of <paramref name="config"/>; nothing is sent before <see cref="Start"/>.</summary>
-    public static AccountRegistrations Create(IntercomConfig config, SipStack sip)
+    public static AccountRegistrations Create(PhoneOptions config, SipStack sip)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(sip);
@@ -66,7 +64,7 @@ public sealed class AccountRegistrations : IDisposable
     /// client and binding. The task completes once the change is made (REGISTERs sent, not answered) and says whether
     /// any registration changed.
     /// </summary>
-    public Task<bool> ApplyAsync(IntercomConfig config)
+    public Task<bool> ApplyAsync(PhoneOptions config)
     {
         ArgumentNullException.ThrowIfNull(config);
         return _sip.InvokeAsync(() => ApplyOnLoop(config));
@@ -110,7 +108,7 @@ public sealed class AccountRegistrations : IDisposable
         }
     }
 
-    private bool ApplyOnLoop(IntercomConfig config)
+    private bool ApplyOnLoop(PhoneOptions config)
     {
         if (_disposed)
         {
@@ -169,7 +167,7 @@ public sealed class AccountRegistrations : IDisposable
 
     /// <summary>The registrations <paramref name="config"/> asks for, reusing those of <paramref name="old"/> whose settings are unchanged.</summary>
     private (AccountRegistration[] Current, Dictionary<string, Settings> Settings, int Kept) Plan(
-        IntercomConfig config, AccountRegistration[] old, Dictionary<string, Settings> oldSettings)
+        PhoneOptions config, AccountRegistration[] old, Dictionary<string, Settings> oldSettings)
     {
         var current = new List<AccountRegistration>();
         var settings = new Dictionary<string, Settings>(StringComparer.Ordinal);
@@ -193,7 +191,7 @@ public sealed class AccountRegistrations : IDisposable
 
             var options = CallAccounts.RegistrationOptions(account, config, _sip.Agent.Options);
             var client = new RegistrationClient(_sip.Transactions, _sip.Locator, options, new TransportKeepAliveSender(_sip.Transport));
-            var registration = new AccountRegistration(account.Id, account.Aor, client)
+            var registration = new AccountRegistration(account.Id, account.AddressOfRecord, client)
             {
                 Transport = options.Transport ?? SipTransportProtocol.Udp,
                 RegistrarBehindProxy = options.OutboundProxy is null ? null
@@ -272,16 +270,14 @@ public sealed class AccountRegistrations : IDisposable
     }
 
     /// <summary>What a registration depends on: a change of any of it is a new client.</summary>
-    private sealed record Settings(string Aor, string DisplayName, string? Username, string? Password, string? Registrar,
-        string? OutboundProxy, string Transport, int ExpiresSeconds, string Keepalive, int KeepaliveIntervalSeconds, int BackoffBaseSeconds,
-        int BackoffMaxSeconds)
+    private sealed record Settings(AccountOptions Account, TimeSpan RetryBaseDelay, TimeSpan RetryMaximumDelay)
     {
-        public static Settings Of(SipAccountConfig account, IntercomConfig config) => new(account.Aor, account.DisplayName ?? config.Name,
-            account.Username, account.Password, account.Registrar, account.OutboundProxy, account.Transport, account.ExpiresSeconds,
-            account.Keepalive, account.KeepaliveIntervalSeconds, config.Sip.RegistrationBackoff.BaseSeconds, config.Sip.RegistrationBackoff.MaxSeconds);
+        // The SRTP policy is the calls' business, not the binding's: a change of it registers nothing again.
+        public static Settings Of(AccountOptions account, PhoneOptions options) =>
+            new(account with { Srtp = default, DisplayName = account.DisplayName ?? options.Name }, options.RegistrationRetryBaseDelay, options.RegistrationRetryMaximumDelay);
 
         /// <summary>The same binding at the same server: address-of-record, registrar, proxy and transport (hence Contact).</summary>
-        public bool SameBinding(Settings other) => Aor == other.Aor && Registrar == other.Registrar
-            && OutboundProxy == other.OutboundProxy && Transport == other.Transport;
+        public bool SameBinding(Settings other) => Account.AddressOfRecord == other.Account.AddressOfRecord && Account.Registrar == other.Account.Registrar
+            && Account.OutboundProxy == other.Account.OutboundProxy && Account.Transport == other.Account.Transport;
     }
 }

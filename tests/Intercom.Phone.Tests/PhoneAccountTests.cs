@@ -1,0 +1,253 @@
+using System.Net;
+using Intercom.Audio;
+using Intercom.Sip.Messages;
+using Intercom.Sip.Transport;
+using Intercom.Sip.UserAgent;
+using Intercom.Sip.UserAgent.Registration;
+using Intercom.Station.Calls;
+using Intercom.Tests.Hosting;
+using CallEndReason = Intercom.Station.Calls.CallEndReason;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Intercom.Phone.Tests;
+
+/// <summary>
+/// Issue #18, through the phone layer's own API (no configuration file, no station): the account named for a call is the
+/// one it goes out through; a call refused by its account's server falls over to the next account on the same leg, one
+/// the callee declines does not; an incoming call belongs to the account whose binding (registrar flow and user) it
+/// reached. Two "PBXs" on two loopback hosts, over UDP.
+/// </summary>
+public sealed class PhoneAccountTests : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly FakeSipPeer _a = new(IPAddress.Loopback);
+    private readonly FakeSipPeer _b = new(IPAddress.Parse("127.0.0.2"));
+
+    public void Dispose()
+    {
+        _a.Dispose();
+        _b.Dispose();
+    }
+
+    [Fact]
+    public async Task A_call_naming_the_second_account_goes_out_as_it()
+    {
+        using var phone = Start(register: false);
+
+        phone.Calls.Dial("resident", "b");
+
+        var invite = await _b.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
+        Assert.Equal("door-b", invite.From!.Uri.User);
+        Assert.Equal("Door B", invite.From.DisplayName);
+        Assert.Equal($"sip:resident@{_b.HostPort}", invite.RequestUri.ToString());
+        Assert.DoesNotContain(_a.Requests, r => r.Method == SipMethods.Invite);
+    }
+
+    [Theory]
+    [InlineData(503)]
+    [InlineData(500)]
+    [InlineData(403)]
+    public async Task A_call_refused_by_the_first_accounts_server_falls_over_to_the_next_account(int status)
+    {
+        using var phone = Start(register: false);
+        _a.InviteStatus = status;
+        var events = CallEvents.Of(phone);
+
+        var call = phone.Calls.Dial("resident", "a");
+
+        var first = await _a.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at a");
+        var second = await _b.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
+        var answered = await events.WaitAsync(call, CallEventKind.Answered);
+        Assert.Equal("door-a", first.From!.Uri.User);
+        Assert.Equal("door-b", second.From!.Uri.User);
+        // The extension is put on the next account's domain: the server that refused is not asked again.
+        Assert.Equal($"sip:resident@{_b.HostPort}", second.RequestUri.ToString());
+        Assert.Equal("b", events.AccountAt(answered));
+        // One leg: no end between the attempts.
+        Assert.DoesNotContain(events.Of(call).TakeWhile(e => e != answered), e => e.Kind == CallEventKind.Ended);
+    }
+
+    [Theory]
+    [InlineData(486, CallEndReason.Busy)]
+    [InlineData(603, CallEndReason.Declined)]
+    [InlineData(404, CallEndReason.Declined)]
+    public async Task A_callee_who_declines_ends_the_call_without_trying_another_account(int status, CallEndReason reason)
+    {
+        using var phone = Start(register: false);
+        _a.InviteStatus = status;
+        var events = CallEvents.Of(phone);
+
+        var call = phone.Calls.Dial("resident", "a");
+
+        var ended = await events.WaitAsync(call, CallEventKind.Ended);
+        Assert.Equal(reason, ended.EndReason);
+        // A failover is placed before the end would be reported, so none came.
+        Assert.DoesNotContain(_b.Requests, r => r.Method == SipMethods.Invite);
+    }
+
+    [Fact]
+    public async Task When_every_account_fails_the_leg_ends_once_with_the_last_failure()
+    {
+        using var phone = Start(register: false);
+        _a.InviteStatus = 503;
+        _b.InviteStatus = 503;
+        var events = CallEvents.Of(phone);
+
+        var call = phone.Calls.Dial("resident", "a");
+
+        var ended = await events.WaitAsync(call, CallEventKind.Ended);
+        Assert.Equal(CallEndReason.Failed, ended.EndReason);
+        Assert.Equal(503, ended.SipStatus);
+        // Each account tried once (a retransmission of the same INVITE has its Call-ID).
+        Assert.Single(_a.Requests.Where(r => r.Method == SipMethods.Invite).Select(r => r.CallId).Distinct());
+        Assert.Single(_b.Requests.Where(r => r.Method == SipMethods.Invite).Select(r => r.CallId).Distinct());
+        Assert.Single(events.Of(call), e => e.Kind == CallEventKind.Ended);
+    }
+
+    [Fact]
+    public async Task An_unknown_account_fails_the_call_at_once()
+    {
+        using var phone = Start(register: false);
+        var events = CallEvents.Of(phone);
+
+        var call = phone.Calls.Dial("resident", "nobody");
+
+        Assert.Equal(CallEndReason.Failed, (await events.WaitAsync(call, CallEventKind.Ended)).EndReason);
+        Assert.Empty(_a.Requests);
+        Assert.Empty(_b.Requests);
+    }
+
+    [Theory]
+    [InlineData("door-b")]
+    [InlineData("someone-else")]
+    public async Task An_incoming_call_through_the_second_accounts_registrar_is_that_accounts_call(string user)
+    {
+        using var phone = Start(register: true);
+        await RegisteredAsync(phone, "a");
+        await RegisteredAsync(phone, "b");
+        var incoming = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        phone.Calls.CallEvent += (_, e) =>
+        {
+            if (e.Kind == CallEventKind.Incoming)
+            {
+                incoming.TrySetResult(phone.Calls.AccountOf(e.Call));
+            }
+        };
+
+        var station = new IPEndPoint(IPAddress.Loopback, phone.SipPort(SipTransportProtocol.Udp));
+        await _b.SendAsync(Invite(user, station), station);
+
+        Assert.Equal("b", await incoming.Task.WaitAsync(Wait));
+    }
+
+    private Phone Start(bool register) => Phone.Start(
+        new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "door-a", Product = "Intercom/test" } },
+        [new PhoneListener(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0))],
+        new PhoneOptions
+        {
+            Name = "Front door",
+            Accounts =
+            [
+                new AccountOptions { Id = "a", AddressOfRecord = $"sip:door-a@{_a.HostPort}", Register = register, Password = "a-secret", KeepAliveInterval = null },
+                new AccountOptions { Id = "b", AddressOfRecord = $"sip:door-b@{_b.HostPort}", DisplayName = "Door B", Register = register, Password = "b-secret", KeepAliveInterval = null },
+            ],
+            Media = new CallMediaOptions { Formats = [Media.Sdp.MediaFormat.Pcmu] },
+            Audio = new AudioOptions { Driver = AudioDriver.Null },
+        },
+        TimeProvider.System, NullLoggerFactory.Instance);
+
+    private static string Invite(string user, IPEndPoint station)
+    {
+        var sdp = "v=0\r\no=pbx 1 1 IN IP4 127.0.0.2\r\ns=-\r\nc=IN IP4 127.0.0.2\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+        return $"INVITE sip:{user}@{station} SIP/2.0\r\n"
+            + "Via: SIP/2.0/UDP 127.0.0.2:5060;branch=z9hG4bK-account-test\r\n"
+            + "Max-Forwards: 70\r\n"
+            + "From: <sip:resident@127.0.0.2>;tag=resident\r\n"
+            + $"To: <sip:{user}@{station}>\r\n"
+            + "Call-ID: account-test@127.0.0.2\r\n"
+            + "CSeq: 1 INVITE\r\n"
+            + "Contact: <sip:resident@127.0.0.2:5060>\r\n"
+            + "Content-Type: application/sdp\r\n"
+            + $"Content-Length: {sdp.Length}\r\n\r\n" + sdp;
+    }
+
+    private static async Task RegisteredAsync(Phone phone, string accountId)
+    {
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnChange(AccountRegistration registration, RegistrationStatus status)
+        {
+            if (registration.AccountId == accountId && status.State == RegistrationState.Registered)
+            {
+                registered.TrySetResult();
+            }
+        }
+
+        phone.Accounts.StatusChanged += OnChange;
+        try
+        {
+            if (phone.Accounts.Current.Any(r => r.AccountId == accountId && r.Client.Status.State == RegistrationState.Registered))
+            {
+                return;
+            }
+
+            await registered.Task.WaitAsync(Wait);
+        }
+        finally
+        {
+            phone.Accounts.StatusChanged -= OnChange;
+        }
+    }
+
+    /// <summary>The call events raised so far with the account each call was on then, and a wait for the next of a kind.</summary>
+    private sealed class CallEvents
+    {
+        private readonly List<(CallEventArgs Event, string? Account)> _events = [];
+        private readonly SemaphoreSlim _added = new(0);
+
+        public static CallEvents Of(Phone phone)
+        {
+            var events = new CallEvents();
+            phone.Calls.CallEvent += (_, e) =>
+            {
+                lock (events._events)
+                {
+                    events._events.Add((e, phone.Calls.AccountOf(e.Call)));
+                }
+
+                events._added.Release();
+            };
+            return events;
+        }
+
+        public IReadOnlyList<CallEventArgs> Of(CallHandle call)
+        {
+            lock (_events)
+            {
+                return [.. _events.Where(e => e.Event.Call == call).Select(e => e.Event)];
+            }
+        }
+
+        public string? AccountAt(CallEventArgs e)
+        {
+            lock (_events)
+            {
+                return _events.First(x => x.Event == e).Account;
+            }
+        }
+
+        public async Task<CallEventArgs> WaitAsync(CallHandle call, CallEventKind kind)
+        {
+            var deadline = DateTime.UtcNow + Wait;
+            while (true)
+            {
+                if (Of(call).FirstOrDefault(e => e.Kind == kind) is { } found)
+                {
+                    return found;
+                }
+
+                var left = deadline - DateTime.UtcNow;
+                Assert.True(left > TimeSpan.Zero && await _added.WaitAsync(left), $"no {kind} event for the call within {Wait}");
+            }
+        }
+    }
+}
