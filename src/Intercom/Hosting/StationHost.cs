@@ -59,6 +59,7 @@ public static partial class StationHost
             context.Cancel = true;
             if (configuration is { } pipeline)
             {
+                LogReloadRequested(log, pipeline.Path);
                 _ = ReloadAsync(pipeline, supervision, log);
             }
             else
@@ -213,6 +214,9 @@ public static partial class StationHost
 
     [LoggerMessage(Level = LogLevel.Error, Message = "configuration {Path} reload failed ({Reason}); the running configuration is kept where it was not applied")]
     private static partial void LogReloadFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "SIGHUP: reloading the configuration {Path}")]
+    private static partial void LogReloadRequested(ILogger logger, string path);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SIGHUP before the station is up: ignored (the file is read at start anyway)")]
     private static partial void LogReloadTooEarly(ILogger logger);
