@@ -46,7 +46,7 @@ internal static class StationStartPath
         var log = FailOnErrorLogger.Instance;
 
         // The SIP stack as StationApp.CreateSipStack builds it (the TLS files left out), minus the loop thread and sockets.
-        var options = PhoneConfiguration.Stack(config);
+        var options = PhoneConfiguration.Stack(config, null, []);
         var phone = PhoneConfiguration.Options(config, simulate: true, time);
         using var loop = new SipLoop(time, SipLoopMode.CallerThread);
         loop.UnhandledException = e => throw new InvalidOperationException("SIP loop work failed", e);

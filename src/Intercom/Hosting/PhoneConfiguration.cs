@@ -51,6 +51,16 @@ internal static class PhoneConfiguration
         var certificate = tls.CertificateFile is { } certFile && tls.PrivateKeyFile is { } keyFile
             ? X509Certificate2.CreateFromPemFile(certFile, keyFile)
             : null;
+        return Stack(config, certificate, tls.CaFile is { } ca ? CertificateAuthorityFile.Load(ca) : []);
+    }
+
+    /// <summary>
+    /// As <see cref="Stack(IntercomConfig)"/> with the TLS identity and trust anchors already read: pure, so the config
+    /// fuzz target (tests/Intercom.Fuzz) builds the options for every file the loader accepts without touching files.
+    /// </summary>
+    internal static SipStackOptions Stack(IntercomConfig config, X509Certificate2? certificate, X509Certificate2Collection authorities)
+    {
+        var tls = config.Sip.Tls;
         var validation = tls.PinnedFingerprint is not null ? SipTlsPeerValidation.PinnedFingerprint
             : !tls.VerifyPeer ? SipTlsPeerValidation.None
             : tls.CaFile is not null ? SipTlsPeerValidation.ConfiguredCertificateAuthorities
@@ -81,7 +91,7 @@ internal static class PhoneConfiguration
                 {
                     Certificate = certificate,
                     ServerValidation = validation,
-                    CertificateAuthorities = tls.CaFile is { } ca ? CertificateAuthorityFile.Load(ca) : [],
+                    CertificateAuthorities = authorities,
                     PinnedSha256Fingerprints = pin is null ? [] : [pin],
                 },
             },
