@@ -54,6 +54,7 @@ public static partial class StationHost
         // station is up there is nothing to apply it to, and the default action (exit) would take the doorbell with it.
         ConfigPipeline? configuration = null;
         SystemdSupervision? supervision = null;
+        HangUpSignal.StopIgnoring();
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
         {
             context.Cancel = true;
