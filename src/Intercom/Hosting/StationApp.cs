@@ -80,7 +80,7 @@ internal sealed class StationApp : IDisposable
                 PhoneConfiguration.Options(config, simulate, time), time, logs);
             var station = new DoorStation(config.Station, board, phone.Calls, time, logs.CreateLogger("station"));
             station.Start();
-            StartupOrder.ReportRegistrations(phone.Sip, phone.Accounts, station);
+            StartupOrder.ReportRegistrations(phone, station);
             return new StationApp(config, phone, board, station, simulate, time);
         }
         catch
