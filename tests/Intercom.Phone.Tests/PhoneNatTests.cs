@@ -7,7 +7,7 @@ using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
-using Intercom.Tests.Hosting;
+using Intercom.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Intercom.Phone.Tests;
