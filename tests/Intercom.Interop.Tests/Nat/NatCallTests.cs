@@ -1,0 +1,28 @@
+using Xunit.Abstractions;
+
+namespace Intercom.Interop.Tests.Nat;
+
+/// <summary>
+/// A phone on the internet calls the station behind a port-preserving home router, through a provider that relays
+/// signalling only (no rtpproxy, no SDP rewriting): the media goes straight between the two, to whatever address the
+/// station's SDP names (RFC 3264 §5, RFC 8866 §5.7).
+/// </summary>
+[Collection(NatLabCollection.Name)]
+public sealed class NatCallTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("intercom-natcall-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task With_stun_the_station_answers_with_the_routers_public_address_and_audio_flows_both_ways()
+    {
+        await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent);
+        var call = await NatCall.RunAsync(lab, stun: true);
+        output.WriteLine(call.ToString());
+
+        Assert.Equal(NatLab.StationRouterAddress, call.SdpAddress);
+        Assert.True(call.PhoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {call.PhoneHeard}");
+        Assert.True(call.StationHeard.Clear, $"the station did not hear the phone's {NatCall.PhoneToneHz} Hz: {call.StationHeard}");
+    }
+}
