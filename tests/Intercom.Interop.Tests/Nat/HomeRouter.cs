@@ -1,5 +1,4 @@
 using Intercom.Interop.Tests.Peers;
-using Intercom.Interop.Tests.Ship;
 
 namespace Intercom.Interop.Tests.Nat;
 
@@ -13,7 +12,6 @@ namespace Intercom.Interop.Tests.Nat;
 public sealed class HomeRouter : IDisposable
 {
     private const string Wan = "wan";
-    private static readonly TimeSpan CommandBound = TimeSpan.FromSeconds(10);
 
     private HomeRouter(NetworkNamespace router, string publicAddress, string lanPrefix, NatBehaviour behaviour)
     {
@@ -43,9 +41,8 @@ public sealed class HomeRouter : IDisposable
         try
         {
             internet.Attach(router.Namespace, Wan, publicAddress);
-            // Per network namespace: the machine's own forwarding setting is left as it is.
-            await router.RunAsync("sh", "-c", "echo 1 > /proc/sys/net/ipv4/ip_forward").ConfigureAwait(false);
-            await router.RunAsync("nft", "-f", "-").ConfigureAwait(false);
+            await NamespaceCommand.ForwardAsync(router.Namespace).ConfigureAwait(false);
+            await NamespaceCommand.RunAsync(router.Namespace, router.Ruleset, "nft", "-f", "-").ConfigureAwait(false);
             return router;
         }
         catch
@@ -70,7 +67,10 @@ public sealed class HomeRouter : IDisposable
 
     /// <summary>
     /// The ruleset: source NAT on the WAN port (RFC 4787 §4.1 mapping per <see cref="Behaviour"/>), and a forward
-    /// policy that lets the LAN out and only replies (conntrack established/related) in.
+    /// policy that lets the LAN out and only replies (conntrack established/related) in. What comes to the router
+    /// itself from the WAN unasked is dropped without an answer, as home routers do ("stealth"); dropped before
+    /// conntrack confirms it, such a packet (a phone's RTP that beat the station's first packet) leaves no entry
+    /// behind that would make the router pick another port for the station's own flow to that phone.
     /// </summary>
     public string Ruleset => $$"""
         table ip nat {
@@ -80,6 +80,11 @@ public sealed class HomeRouter : IDisposable
             }
         }
         table ip filter {
+            chain input {
+                type filter hook input priority filter; policy accept;
+                iifname "{{Wan}}" ct state established,related accept
+                iifname "{{Wan}}" drop
+            }
             chain forward {
                 type filter hook forward priority filter; policy drop;
                 ct state established,related accept
@@ -88,16 +93,6 @@ public sealed class HomeRouter : IDisposable
         }
 
         """;
-
-    private async Task RunAsync(params string[] command)
-    {
-        var (exitCode, output) = await PublishedStation.RunAsync("ip", ["netns", "exec", Namespace.Name, .. command], CommandBound,
-            standardInput: command[0] == "nft" ? Ruleset : null).ConfigureAwait(false);
-        if (exitCode != 0)
-        {
-            throw new InvalidOperationException($"in router {Namespace.Name}: {string.Join(' ', command)} failed ({exitCode}): {output}");
-        }
-    }
 
     public void Dispose() => Namespace.Dispose();
 }

@@ -25,4 +25,18 @@ public sealed class NatCallTests(ITestOutputHelper output) : IDisposable
         Assert.True(call.PhoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {call.PhoneHeard}");
         Assert.True(call.StationHeard.Clear, $"the station did not hear the phone's {NatCall.PhoneToneHz} Hz: {call.StationHeard}");
     }
+
+    [Fact]
+    public async Task Without_stun_the_station_answers_with_its_private_address_so_the_phone_hears_it_and_it_hears_nothing()
+    {
+        await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent);
+        var call = await NatCall.RunAsync(lab, stun: false);
+        output.WriteLine(call.ToString());
+
+        // The phone sends its RTP to 192.168.1.10, which has no route from the internet; the station sends to the phone's
+        // public address, through its router, and is heard.
+        Assert.Equal(lab.StationAddress, call.SdpAddress);
+        Assert.True(call.PhoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {call.PhoneHeard}");
+        Assert.True(call.StationHeard.Silent, $"the station heard something: {call.StationHeard}");
+    }
 }

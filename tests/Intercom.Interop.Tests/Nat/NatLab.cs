@@ -92,7 +92,7 @@ public sealed class NatLab : IAsyncDisposable
 
     private async Task BuildAsync(NatBehaviour stationNat, NatBehaviour? phoneNat)
     {
-        Internet = Own(InternetSegment.Create());
+        Internet = Own(await InternetSegment.CreateAsync().ConfigureAwait(false));
         Provider = Own(NetworkNamespace.Create("nat-prov"));
         Internet.Attach(Provider, "eth0", ProviderAddress);
 
