@@ -11,8 +11,13 @@ namespace Intercom.Interop.Tests.Nat;
 public sealed record HeardTone(double Frequency, double SoundSeconds, double PeakHz, double MedianShare, double SteadyShare, double RecordingRms,
     double RecordingSeconds)
 {
-    /// <summary>The tone held for at least two seconds, at its frequency, with at least 90 % of the energy.</summary>
-    public bool Clear => SoundSeconds >= 2 && Math.Abs(PeakHz - Frequency) <= 3 && MedianShare > 0.9 && SteadyShare > 0.9;
+    /// <summary>
+    /// The tone held for at least two seconds, at its frequency, with at least 90 % of the energy in the median window
+    /// and half of it in three windows of four. Whether media gets through the NAT is the question here, not its
+    /// timing (the media tests judge gaps, alone on the machine): a peer starved by a busy CI machine may drop a
+    /// window or two, a NAT that drops the stream leaves nothing.
+    /// </summary>
+    public bool Clear => SoundSeconds >= 2 && Math.Abs(PeakHz - Frequency) <= 3 && MedianShare > 0.9 && SteadyShare > 0.75;
 
     /// <summary>Nothing of it: no stretch of sound a tenth of a second long and no window where the tone dominates.</summary>
     public bool Silent => SoundSeconds < 0.1 && SteadyShare < 0.05;

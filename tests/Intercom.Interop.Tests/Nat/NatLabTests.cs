@@ -7,7 +7,7 @@ namespace Intercom.Interop.Tests.Nat;
 /// <summary>
 /// The lab's routers behave as their <see cref="NatBehaviour"/> says, seen from the sockets themselves (no station):
 /// the mapping coturn reports for a socket behind router A against the source address another host on the internet
-/// sees from the same socket, and which packets from outside get in.
+/// sees from the same socket, and which packets from outside get in (with the phone behind router B too).
 /// </summary>
 [Collection(NatLabCollection.Name)]
 public sealed class NatLabTests : IDisposable
@@ -62,6 +62,34 @@ public sealed class NatLabTests : IDisposable
         await elsewhere.SendToAsync("to the phone's own mapping"u8.ToArray(), seen);
         var (payload, _) = await ReceiveAsync(station);
         Assert.Equal("to the phone's own mapping", payload);
+    }
+
+    [Fact]
+    public async Task Behind_two_endpoint_independent_routers_each_side_reaches_the_other_at_its_stun_mapping()
+    {
+        await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent, phoneNat: NatBehaviour.EndpointIndependent);
+        using var station = Bound(lab.Station, lab.StationAddress);
+        using var phone = Bound(lab.Phone, lab.PhoneAddress);
+        var stationMapped = await StunBindingProbe.MappedAddressAsync(station, lab.Stun.EndPoint, Wait)
+            ?? throw new TimeoutException("coturn did not answer the STUN Binding request from behind router A");
+        var phoneMapped = await StunBindingProbe.MappedAddressAsync(phone, lab.Stun.EndPoint, Wait)
+            ?? throw new TimeoutException("coturn did not answer the STUN Binding request from behind router B");
+        Assert.Equal(NatLab.PhoneRouterAddress, phoneMapped.Address.ToString());
+
+        // Hole punching, as ICE's checks do it (RFC 8445 §2.2): each side sends to the other's mapping until it hears
+        // from it. The first datagrams may meet a router with no mapping for them yet and be dropped; once both have
+        // sent, both routers let the other in, from exactly the address STUN reported.
+        var stationHeard = ReceiveAsync(station);
+        var phoneHeard = ReceiveAsync(phone);
+        while (!stationHeard.IsCompleted || !phoneHeard.IsCompleted)
+        {
+            await station.SendToAsync("from the station"u8.ToArray(), phoneMapped);
+            await phone.SendToAsync("from the phone"u8.ToArray(), stationMapped);
+            await Task.WhenAny(Task.WhenAll(stationHeard, phoneHeard), Task.Delay(50));
+        }
+
+        Assert.Equal(("from the phone", phoneMapped), await stationHeard);
+        Assert.Equal(("from the station", stationMapped), await phoneHeard);
     }
 
     private static Socket Bound(NetworkNamespace networkNamespace, string address)
