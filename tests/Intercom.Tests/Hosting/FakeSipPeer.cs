@@ -33,6 +33,12 @@ internal sealed class FakeSipPeer : IDisposable
     /// <summary>The final status INVITEs are answered with (200 with a PCMU answer unless set; 503, 403, 486 for a refusal).</summary>
     public int InviteStatus { get; set; } = 200;
 
+    /// <summary>
+    /// Where a NAT in front of the station makes its REGISTERs appear to come from: stamped as received/rport in the
+    /// top Via of REGISTER responses (RFC 3581 §4), as a registrar does; null: the real source, as it is on loopback.
+    /// </summary>
+    public IPEndPoint? RegistersSeenFrom { get; set; }
+
     /// <summary>Sends <paramref name="request"/> from this peer's socket (as its registrar would send a call to a binding).</summary>
     public Task SendAsync(string request, IPEndPoint to) => _socket.SendAsync(Encoding.ASCII.GetBytes(request), to).AsTask();
 
@@ -123,6 +129,13 @@ internal sealed class FakeSipPeer : IDisposable
         {
             case SipMethods.Register:
             {
+                if (RegistersSeenFrom is { } seen && request.TopVia is { } via)
+                {
+                    via.Received = seen.Address.ToString();
+                    via.SetRport(seen.Port);
+                    request.SetTopVia(via);
+                }
+
                 var response = SipResponseFactory.Create(request, 200, null, "reg");
                 foreach (var contact in request.Contacts)
                 {
