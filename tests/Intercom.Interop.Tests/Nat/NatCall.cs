@@ -22,9 +22,10 @@ public sealed class NatCall
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan CallAudio = TimeSpan.FromSeconds(4);
 
-    private NatCall(string stationSdp, HeardTone phoneHeard, HeardTone stationHeard, string stationLog)
+    private NatCall(string stationSdp, string stationRtpSource, HeardTone phoneHeard, HeardTone stationHeard, string stationLog)
     {
         StationSdp = stationSdp;
+        StationRtpSource = stationRtpSource;
         PhoneHeard = phoneHeard;
         StationHeard = stationHeard;
         StationLog = stationLog;
@@ -38,6 +39,12 @@ public sealed class NatCall
 
     /// <summary>The audio port of that SDP (RFC 8866 §5.14, m=audio ...).</summary>
     public int SdpPort => int.Parse(Regex.Match(StationSdp, @"^m=audio (?<p>\d+)", RegexOptions.Multiline).Groups["p"].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Where the station's RTP came from as the phone saw it (baresip's "receiving from ADDRESS:PORT"): the mapping the
+    /// router made for the station's flow to the phone. Empty when none arrived.
+    /// </summary>
+    public string StationRtpSource { get; }
 
     /// <summary>The station's 1 kHz tone in the phone's recording of what it decoded.</summary>
     public HeardTone PhoneHeard { get; }
@@ -130,15 +137,17 @@ public sealed class NatCall
             throw new InvalidOperationException($"Kamailio relayed no 200 (OK) with SDP from the station's router:\n{lab.Kamailio.Process.Tail()}");
         }
 
+        var source = phone.Process.Lines.Select(l => Regex.Match(l, @"incoming rtp for 'audio' established, receiving from (?<from>\S+)"))
+            .FirstOrDefault(m => m.Success)?.Groups["from"].Value ?? "";
         var decoded = Directory.GetFiles(phone.RecordingDirectory, "*dec*.wav");
         var (phoneSamples, phoneRate) = decoded.Length == 1 ? AudioCheck.ReadWav(decoded[0]) : ([], 8000);
         var (stationSamples, stationRate) = AudioCheck.ReadWav(speaker);
-        return new NatCall(answer.Sdp, HeardTone.Measure(phoneSamples, phoneRate, StationToneHz), HeardTone.Measure(stationSamples, stationRate, PhoneToneHz),
+        return new NatCall(answer.Sdp, source, HeardTone.Measure(phoneSamples, phoneRate, StationToneHz), HeardTone.Measure(stationSamples, stationRate, PhoneToneHz),
             station.Process.Output);
     }
 
     private static long SpeakerBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 
     public override string ToString() =>
-        $"station's answer: c={SdpAddress} m=audio {SdpPort}\nphone heard the station: {PhoneHeard}\nstation heard the phone: {StationHeard}";
+        $"station's answer: c={SdpAddress} m=audio {SdpPort}; its RTP reached the phone from {StationRtpSource}\nphone heard the station: {PhoneHeard}\nstation heard the phone: {StationHeard}";
 }

@@ -22,6 +22,8 @@ public sealed class NatCallTests(ITestOutputHelper output) : IDisposable
         output.WriteLine(call.ToString());
 
         Assert.Equal(NatLab.StationRouterAddress, call.SdpAddress);
+        // Endpoint-independent: the mapping coturn saw is the one the station's RTP to the phone leaves from.
+        Assert.Equal($"{NatLab.StationRouterAddress}:{call.SdpPort}", call.StationRtpSource);
         Assert.True(call.PhoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {call.PhoneHeard}");
         Assert.True(call.StationHeard.Clear, $"the station did not hear the phone's {NatCall.PhoneToneHz} Hz: {call.StationHeard}");
     }
@@ -36,6 +38,8 @@ public sealed class NatCallTests(ITestOutputHelper output) : IDisposable
         // The phone sends its RTP to 192.168.1.10, which has no route from the internet; the station sends to the phone's
         // public address, through its router, and is heard.
         Assert.Equal(lab.StationAddress, call.SdpAddress);
+        // The address a phone that latches onto where RTP comes from (symmetric RTP, RFC 4961) would answer to; baresip does not.
+        Assert.Equal($"{NatLab.StationRouterAddress}:{call.SdpPort}", call.StationRtpSource);
         Assert.True(call.PhoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {call.PhoneHeard}");
         Assert.True(call.StationHeard.Silent, $"the station heard something: {call.StationHeard}");
     }

@@ -24,6 +24,9 @@ public sealed class SymmetricNatTests(ITestOutputHelper output) : IDisposable
 
         // STUN did its part: the SDP names the router, not 192.168.1.10.
         Assert.Equal(NatLab.StationRouterAddress, call.SdpAddress);
+        // ... but the router mapped the station's flow to the phone to another port than its flow to coturn.
+        Assert.StartsWith(NatLab.StationRouterAddress + ":", call.StationRtpSource, StringComparison.Ordinal);
+        Assert.NotEqual($"{NatLab.StationRouterAddress}:{call.SdpPort}", call.StationRtpSource);
         Assert.True(call.PhoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {call.PhoneHeard}");
         Assert.True(call.StationHeard.Silent, $"the station heard something through a symmetric NAT: {call.StationHeard}");
     }
