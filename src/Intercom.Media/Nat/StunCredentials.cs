@@ -32,7 +32,9 @@ public static class StunCredentials
     /// <summary>
     /// The password preparation of RFC 4013 (SASLprep) that RFC 5389 asks for, as far as it changes real passwords:
     /// characters "commonly mapped to nothing" (RFC 3454 B.1, e.g. the soft hyphen) are removed, non-ASCII spaces become
-    /// U+0020, then Unicode NFKC. Passwords of printable ASCII are unchanged.
+    /// U+0020, then Unicode NFKC where the runtime can (with ICU; the firmware runs with invariant globalization, where a
+    /// password with compatibility characters such as "ª" must be configured in its prepared form). Passwords of
+    /// printable ASCII are unchanged.
     /// </summary>
     public static string Prepare(string password)
     {

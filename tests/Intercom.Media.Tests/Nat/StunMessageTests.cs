@@ -73,13 +73,15 @@ public sealed class StunMessageTests
     }
 
     [Fact]
-    public void SASLprep_turns_the_rfc5769_password_into_its_prepared_form()
+    public void SASLprep_maps_the_rfc5769_password_and_leaves_ascii_alone()
     {
-        // "The<U+00AD>M<U+00AA>tr<U+2168>" → "TheMatrIX": the soft hyphen goes, NFKC folds ª and Ⅸ. Without ICU
-        // (invariant globalization) only the mapping step runs; then the key differs and the test says so.
+        // "The<U+00AD>M<U+00AA>tr<U+2168>": the soft hyphen is "mapped to nothing" (RFC 3454 B.1) and a no-break space
+        // becomes a space. NFKC (ª → a, Ⅸ → IX) needs ICU, which the firmware (invariant globalization) does not carry:
+        // such a password must be configured in its prepared form ("TheMatrIX"), as the §2.4 vector's key is built here.
         string prepared = StunCredentials.Prepare(Rfc5769Vectors.LongTermPasswordBeforePreparation);
-        Assert.StartsWith("TheM", prepared, StringComparison.Ordinal);
         Assert.DoesNotContain('\u00AD', prepared);
+        Assert.StartsWith("TheM", prepared, StringComparison.Ordinal);
+        Assert.Equal("a b", StunCredentials.Prepare("a\u00A0b"));
         Assert.Equal("plain-ascii pass", StunCredentials.Prepare("plain-ascii pass"));
     }
 
