@@ -32,6 +32,9 @@ public sealed class Kamailio : IAsyncDisposable
 
     public PeerProcess Process => _process ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The binrpc control socket (ctl module) kamcmd talks to, e.g. for the location table.</summary>
+    public string ControlSocket => Path.Combine(Directory, "kamailio_ctl");
+
     /// <summary>Users (name → password) Kamailio authenticates.</summary>
     public Dictionary<string, string> Users { get; } = new(StringComparer.Ordinal);
 
@@ -121,6 +124,27 @@ public sealed class Kamailio : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Runs an RPC command through kamcmd (e.g. "ul.dump") and returns its output.</summary>
+    public async Task<string> RpcAsync(params string[] command)
+    {
+        var kamcmd = PeerProcess.Which("kamcmd") ?? throw new InvalidOperationException("'kamcmd' is not installed: apt-get install kamailio");
+        var (exitCode, output) = await Ship.PublishedStation.RunAsync(kamcmd, ["-s", $"unix:{ControlSocket}", .. command], TimeSpan.FromSeconds(10))
+            .ConfigureAwait(false);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"kamcmd {string.Join(' ', command)} failed ({exitCode}): {output}");
+    }
+
+    /// <summary>
+    /// The SDP bodies Kamailio has relayed so far (logged base64-encoded, one line each), with the line's description,
+    /// e.g. ("reply 200 for INVITE from 198.51.100.1:5060", "v=0\r\n...").
+    /// </summary>
+    public IReadOnlyList<(string Message, string Sdp)> RelayedSdp() =>
+    [
+        .. Process.Lines
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"sdp in (?<what>.+?): (?<body>[A-Za-z0-9+/=]+)\s*$"))
+            .Where(m => m.Success)
+            .Select(m => (m.Groups["what"].Value, Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups["body"].Value)))),
+    ];
 
     public async Task StopAsync()
     {
@@ -220,6 +244,7 @@ public sealed class Kamailio : IAsyncDisposable
             loadmodule "auth.so"
             loadmodule "auth_db.so"
             loadmodule "nathelper.so"
+            loadmodule "ctl.so"
 
             modparam("tls", "config", "{{tls}}")
             modparam("usrloc", "db_mode", 0)
@@ -235,6 +260,7 @@ public sealed class Kamailio : IAsyncDisposable
             modparam("auth_db", "use_domain", 0)
             modparam("rr", "enable_full_lr", 1)
             modparam("rr", "enable_double_rr", 1)
+            modparam("ctl", "binrpc", "unix:{{ControlSocket}}")
             {{flowParams}}
 
             request_route {
@@ -247,6 +273,9 @@ public sealed class Kamailio : IAsyncDisposable
                     exit;
                 }
                 xlog("L_INFO", "request $rm $ru from $si:$sp ($pr)\n");
+                if (has_body("application/sdp")) {
+                    xlog("L_INFO", "sdp in request $rm from $si:$sp: $(rb{s.encode.base64})\n");
+                }
                 if (is_method("OPTIONS") && uri==myself && $rU==$null) {
                     sl_send_reply("200", "Keepalive");
                     exit;
@@ -306,6 +335,9 @@ public sealed class Kamailio : IAsyncDisposable
 
             onreply_route {
                 xlog("L_INFO", "reply $rs $rr for $rm from $si:$sp\n");
+                if (has_body("application/sdp")) {
+                    xlog("L_INFO", "sdp in reply $rs for $rm from $si:$sp: $(rb{s.encode.base64})\n");
+                }
             }
             """);
     }
