@@ -16,7 +16,7 @@ namespace Intercom.Hosting;
 /// and audio: <see cref="Intercom.Phone.Phone"/>), the board (GPIO or simulated) and the door-station rules on top. Used by
 /// `intercom run`, the demo and end-to-end tests alike.
 /// </summary>
-public sealed class StationApp : IDisposable
+internal sealed class StationApp : IDisposable
 {
     private readonly bool _simulate;
     private readonly TimeProvider _time;

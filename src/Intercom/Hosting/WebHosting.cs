@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Intercom.Hosting;
 
 /// <summary>Starts the web page and API over a running station (when the configuration's "web" section enables it).</summary>
-public static partial class WebHosting
+internal static partial class WebHosting
 {
     /// <summary>
     /// Starts the web server, or returns null when it is disabled or cannot start (the port is taken, the certificate is
