@@ -37,4 +37,7 @@ public sealed class SipAccountConfig
     public string Keepalive { get; set; } = "auto";
 
     public int KeepaliveIntervalSeconds { get; set; } = 25;
+
+    /// <summary>NAT traversal of the account (SIP outbound).</summary>
+    public SipAccountNatConfig Nat { get; set; } = new();
 }

@@ -5,4 +5,5 @@ namespace Intercom.Web;
 /// <param name="Aor">Its address-of-record.</param>
 /// <param name="Registration">Registration state ("Registered", "Retrying", ...; "NotRegistering" for direct IP accounts).</param>
 /// <param name="Reason">The last outcome in words ("200 OK", "408 no answer from ...").</param>
-public sealed record AccountView(string Id, string Aor, string Registration, string Reason);
+/// <param name="Outbound">True while registered with SIP outbound in use (RFC 5626: the registrar said Require: outbound).</param>
+public sealed record AccountView(string Id, string Aor, string Registration, string Reason, bool Outbound = false);

@@ -89,7 +89,7 @@ public static partial class WebHosting
                 if (registrations.FirstOrDefault(r => r.AccountId == account.Id) is { } registration)
                 {
                     var status = registration.Client.Status;
-                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason));
+                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason, status.Outbound));
                 }
                 else
                 {

@@ -465,8 +465,10 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         headers.Add(SipHeaderNames.Contact, ContactValue(_contact!, expires));
         if (_staleContact is not null && !_unregistering)
         {
-            // The binding of our former address goes in the same request (RFC 3261 §10.2.2 with a per-contact expires).
-            headers.Add(SipHeaderNames.Contact, ContactValue(_staleContact, 0));
+            // The binding of our former address goes in the same request (RFC 3261 §10.2.2 with a per-contact expires);
+            // without +sip.instance and reg-id, which identify the binding the new Contact just replaced (RFC 5626 §6):
+            // with them, the registrar would remove that one.
+            headers.Add(SipHeaderNames.Contact, ContactValue(_staleContact, 0, withInstance: false));
         }
 
         headers.Add(SipHeaderNames.Expires, expires.ToString(CultureInfo.InvariantCulture));
@@ -486,11 +488,11 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     /// <summary>RFC 5626 §4.2.1: a REGISTER offers outbound with an instance id and a reg-id (and Supported: outbound).</summary>
     private bool OffersOutbound => _options.InstanceId is not null && _options.RegId is not null;
 
-    private string ContactValue(SipUri contact, uint expires)
+    private string ContactValue(SipUri contact, uint expires, bool withInstance = true)
     {
         var address = new SipNameAddress(contact.Clone(), _options.DisplayName);
         address.Parameters.Add("expires", expires.ToString(CultureInfo.InvariantCulture));
-        if (_options.InstanceId is { } instance)
+        if (withInstance && _options.InstanceId is { } instance)
         {
             // RFC 5626 §4.1: +sip.instance="<urn:uuid:...>", and reg-id for each flow.
             address.Parameters.Add("+sip.instance", "\"<" + instance + ">\"");

@@ -188,4 +188,29 @@ public sealed class RegistrationOutboundTests
         Assert.Equal(DigestVerification.Accepted, bench.Registrar(edit: r => Outbound(r)));
         Assert.True(bench.Client.Status.Outbound);
     }
+
+    [Fact]
+    public void A_learned_public_address_replaces_the_binding_and_removes_the_old_one_without_the_instance()
+    {
+        using var bench = Bench(SipTransportProtocol.Udp);
+        bench.Client.Start();
+        bench.Registrar();
+        bench.Registrar(edit: r =>
+        {
+            var via = r.TopVia!.Clone();
+            via.Received = "203.0.113.5";
+            via.Parameters.Set("rport", "40000");
+            r.Headers.Set(SipHeaderNames.Via, via.ToString());
+        });
+
+        // RFC 5626 §6: the registrar keys the binding by instance and reg-id, so the new Contact replaces it; the old
+        // address is removed by its URI alone, or the expires=0 would remove the binding just made.
+        var contacts = bench.LastRegister.Contacts;
+        Assert.Equal(2, contacts.Count);
+        Assert.Equal("sip:door@203.0.113.5:40000", contacts[0].Uri.ToString());
+        Assert.Equal("\"<" + Instance + ">\"", contacts[0].Parameters.Get("+sip.instance"));
+        Assert.Equal("0", contacts[1].Parameters.Get("expires"));
+        Assert.Null(contacts[1].Parameters.Get("+sip.instance"));
+        Assert.Null(contacts[1].Parameters.Get("reg-id"));
+    }
 }
