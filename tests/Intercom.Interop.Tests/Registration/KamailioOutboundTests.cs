@@ -25,7 +25,8 @@ namespace Intercom.Interop.Tests.Registration;
 /// </summary>
 public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int FlowTimerSeconds = 20;
+    // Short, so that keep-alives (every 4-5 s, RFC 5626 §4.4.1) and their pongs are seen within the test.
+    private const int FlowTimerSeconds = 5;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     // A new flow is registered at once (no back-off): the connection close, a new connection, the 401 and the 200.
     private static readonly TimeSpan ReRegisterBound = TimeSpan.FromSeconds(5);
@@ -81,6 +82,14 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
 
         var flow = FlowPort();
         await CallAndHangUpAsync("first call", flow);
+
+        // Kamailio answers the station's CRLF pings with pongs (§4.4.1): four pings later (past the first one's 10 s), the flow is
+        // still the same (a ping unanswered for 10 s would have made the station register over a new one).
+        var client = _app.Accounts.Current[0].Client;
+        await WaitUntil(() => client.KeepAlivesSent >= 4, "four keep-alives at the Flow-Timer");
+        Assert.Equal(flow, FlowPort());
+        Assert.Equal(registered.Registrar, client.Status.Registrar);
+        Assert.DoesNotContain(_events, e => e.Message.Contains("no pong", StringComparison.Ordinal));
         var opened = _app.Sip.Transport.Counters.ConnectionsOpened;
 
         // The flow breaks: both ends of the station's connection to Kamailio are aborted.
