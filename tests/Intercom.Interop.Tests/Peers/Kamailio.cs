@@ -213,7 +213,7 @@ public sealed class Kamailio : IAsyncDisposable
                     $du = "sip:127.0.0.1:{{UdpPort}}";
                     route(RELAY);
                 }
-                if (!has_totag() && is_present_hf("Route")) {
+                if (!has_totag() && !is_method("REGISTER") && is_present_hf("Route")) {
                     if (is_method("INVITE|SUBSCRIBE")) {
                         record_route();
                     }

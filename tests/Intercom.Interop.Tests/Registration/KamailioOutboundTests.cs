@@ -21,7 +21,8 @@ namespace Intercom.Interop.Tests.Registration;
 /// Require: outbound and keeps the binding with the station's instance and reg-id; a baresip phone calls the station
 /// through Kamailio and the INVITE reaches it over the registered connection (Kamailio's edge routes it by the flow token
 /// of its Path, and the station's 200 comes back over it); the connection is then killed (ss -K) and the station
-/// registers again over a new one at once, and the next call reaches it over that.
+/// registers again over a new one at once, and the next call reaches it over that. Over UDP the registrar is the first
+/// hop itself and takes the flow the same way.
 /// </summary>
 public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -111,6 +112,25 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
         await CallAndHangUpAsync("second call", newFlow);
     }
 
+    [Fact]
+    public async Task Over_UDP_the_registrar_takes_the_flow_as_first_hop_and_calls_reach_the_station()
+    {
+        _app = Start(Directory.CreateDirectory(Path.Combine(_dir, "station")).FullName, "udp");
+        var registered = await WaitForOutboundAsync("registered with outbound over UDP");
+        Assert.Equal(SipTransportProtocol.Udp, registered.Registrar!.Value.Protocol);
+        Assert.Contains($"Flow-Timer {FlowTimerSeconds} s", registered.Reason, StringComparison.Ordinal);
+        // No edge on the way: the registrar is the first hop and keeps the flow itself (RFC 5626 §6), no Path.
+        var location = await _kamailio.LocationAsync();
+        Assert.Matches(@"Reg-Id: 1\b", location);
+
+        await _resident.CommandAsync("dial", $"sip:door@{Domain}");
+        await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var stationPort = _app.SipPort(SipTransportProtocol.Udp);
+        await _kamailio.Process.WaitForLineAsync($@"reply 200 OK for INVITE from 127\.0\.0\.1:{stationPort}$", Wait);
+        await _resident.CommandAsync("hangup");
+        await _resident.WaitForEventAsync("CALL_CLOSED", Wait);
+    }
+
     /// <summary>
     /// The resident calls the door through Kamailio; the station auto-answers. Kamailio's edge sends the INVITE over the
     /// flow (the connection from the station's port <paramref name="flowPort"/> that its REGISTER came over, RFC 5626
@@ -143,7 +163,7 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
         return int.Parse(Regex.Match(register, @"from 127\.0\.0\.1:(\d+) \(tcp\)$").Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    private StationApp Start(string stateDirectory)
+    private StationApp Start(string stateDirectory, string transport = "tcp")
     {
         var config = new IntercomConfig { Name = "Front door" };
         config.Sip.Listen =
@@ -151,10 +171,10 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
             new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = 0 },
             new SipListenerConfig { Transport = "tcp", Address = "127.0.0.1", Port = 0 },
         ];
-        var server = $"sip:127.0.0.1:{_kamailio.TcpPort};transport=tcp";
+        var server = transport == "tcp" ? $"sip:127.0.0.1:{_kamailio.TcpPort};transport=tcp" : $"sip:{Domain}";
         config.Accounts.Add(new SipAccountConfig
         {
-            Id = "pbx", Aor = $"sip:door@{Domain}", Registrar = server, OutboundProxy = server, Transport = "tcp",
+            Id = "pbx", Aor = $"sip:door@{Domain}", Registrar = server, OutboundProxy = server, Transport = transport,
             Password = "door-secret", ExpiresSeconds = 300,
         });
         config.Audio.Driver = "null";
