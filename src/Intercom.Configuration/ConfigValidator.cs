@@ -291,6 +291,9 @@ public static class ConfigValidator
         }
     }
 
+    /// <summary>STUN servers one account may list (accounts[].nat.stun).</summary>
+    public const int MaxStunServers = 8;
+
     private static void ValidateAccounts(List<SipAccountConfig> accounts, List<ConfigError> errors)
     {
         var ids = new HashSet<string>(StringComparer.Ordinal);
@@ -339,6 +342,25 @@ public static class ConfigValidator
             if (a.Register && a.Password is null && a.Username is not null)
             {
                 errors.Add(new($"{field}.password", "a username without a password cannot answer a digest challenge"));
+            }
+
+            ValidateNat(a.Nat, $"{field}.nat", errors);
+        }
+    }
+
+    private static void ValidateNat(SipAccountNatConfig nat, string field, List<ConfigError> errors)
+    {
+        // Each call asks the servers in order within one 2 s bound: a long list only delays the warning.
+        if (nat.Stun.Count > MaxStunServers)
+        {
+            errors.Add(new($"{field}.stun", $"at most {MaxStunServers} STUN servers"));
+        }
+
+        for (var i = 0; i < nat.Stun.Count; i++)
+        {
+            if (!StunServerUri.TryParse(nat.Stun[i], out _, out _, out var error))
+            {
+                errors.Add(new($"{field}.stun[{i}]", error!));
             }
         }
     }

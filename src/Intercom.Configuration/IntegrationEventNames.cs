@@ -15,8 +15,9 @@ public static class IntegrationEventNames
     public const string CodeRefused = "code_refused";
     public const string Lockout = "lockout";
     public const string Tamper = "tamper";
+    public const string Registration = "registration";
 
     /// <summary>Every name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Doorbell, CallStarted, CallAnswered, CallEnded, DoorOpened, CodeAccepted, CodeRefused, Lockout, Tamper];
+        [Doorbell, CallStarted, CallAnswered, CallEnded, DoorOpened, CodeAccepted, CodeRefused, Lockout, Tamper, Registration];
 }

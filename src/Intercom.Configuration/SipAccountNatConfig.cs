@@ -1,8 +1,14 @@
 namespace Intercom.Configuration;
 
-/// <summary>How an account gets through NATs between the station and its registrar (accounts[].nat).</summary>
+/// <summary>How one account gets through a NAT (accounts[].nat): its calls' media (STUN) and its registration (outbound).</summary>
 public sealed class SipAccountNatConfig
 {
+    /// <summary>
+    /// STUN servers (RFC 7064 URIs, "stun:HOST[:PORT]", port 3478 by default), asked in order for the public address of
+    /// each call's RTP socket, which then goes in the call's SDP (RFC 8489). Empty: the SDP carries the local address.
+    /// </summary>
+    public List<string> Stun { get; set; } = [];
+
     /// <summary>
     /// SIP outbound (RFC 5626): true offers it in every REGISTER (+sip.instance, reg-id, Supported: outbound) and uses it
     /// when the registrar takes it (Require: outbound in its 2xx): calls then reach the station over the connection it

@@ -19,6 +19,9 @@ internal sealed class EventPayload
     /// <summary>For code_accepted: the code entry's id (whose code opened the door), when it has one.</summary>
     public string? Entry { get; init; }
 
+    /// <summary>For registration: where the account's registration stands now ("registered", "retrying", ...).</summary>
+    public string? State { get; init; }
+
     /// <summary>The station's configured name, so one receiver can tell several stations apart.</summary>
     public string Station { get; init; } = "";
 
@@ -30,6 +33,7 @@ internal sealed class EventPayload
         Subject = e.Subject,
         Message = e.Message,
         Entry = e.Entry,
+        State = e.State,
         Station = station,
     };
 }

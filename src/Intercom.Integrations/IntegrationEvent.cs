@@ -7,4 +7,6 @@ namespace Intercom.Integrations;
 /// <param name="Subject">The button, relay or account concerned, when there is one.</param>
 /// <param name="Message">The station's log line, for a person (its wording may change; read the other members). Never holds codes or passwords.</param>
 /// <param name="Entry">For a code: the id of the code entry that matched (whose code it was), when it has one; never the digits.</param>
-public sealed record IntegrationEvent(string Name, long Sequence, DateTimeOffset At, string? Subject, string Message, string? Entry = null);
+/// <param name="State">For a registration: where the account's registration stands now (<see cref="RegistrationStates"/>).</param>
+public sealed record IntegrationEvent(string Name, long Sequence, DateTimeOffset At, string? Subject, string Message, string? Entry = null,
+    string? State = null);

@@ -9,8 +9,8 @@ namespace Intercom.Integrations;
 /// <summary>
 /// The station as home automation sees it: a few named events (<see cref="IntegrationEventNames"/>) and the state worth
 /// keeping retained (call state, relays, registrations). Fed by the station's typed events (<see cref="DoorStation.EventBus"/>:
-/// which button, which relay, whose code) and the app's registration reports, never by log text, so rewording a log
-/// line cannot change what Home Assistant sees; the formatter's line only fills the events' "message", for a person.
+/// which button, which relay, whose code, which account's registration), never by log text, so rewording a log line
+/// cannot change what Home Assistant sees; the formatter's line only fills the events' "message", for a person.
 /// Raises <see cref="EventRaised"/> and <see cref="StateChanged"/> on the thread that saw the change (usually the
 /// station's own loop), so subscribers must only queue work, never wait.
 /// </summary>
@@ -21,7 +21,12 @@ public sealed class StationFeed : IDisposable
     private readonly IBoard _board;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, bool> _relays = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, bool> _registrations = new(StringComparer.Ordinal);
+    // The published state: the registering accounts' (AccountIds) only.
+    private readonly Dictionary<string, AccountRegistrationState> _registrations = new(StringComparer.Ordinal);
+
+    // Every account's last state, reported or read at start (a "registration" event is raised when it changes).
+    private readonly Dictionary<string, AccountRegistrationState> _lastRegistration = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedSinceStart = new(StringComparer.Ordinal);
     private StationCallState _callState;
     private string _lastCallMessage = "";
     private long _sequence;
@@ -45,7 +50,8 @@ public sealed class StationFeed : IDisposable
         AccountIds = [.. registeringAccounts];
         foreach (var account in AccountIds)
         {
-            _registrations[account] = false;
+            _registrations[account] = AccountRegistrationState.Unregistered;
+            _lastRegistration[account] = AccountRegistrationState.Unregistered;
         }
     }
 
@@ -76,7 +82,16 @@ public sealed class StationFeed : IDisposable
     {
         lock (_gate)
         {
-            return _registrations.TryGetValue(accountId, out var registered) && registered;
+            return _registrations.TryGetValue(accountId, out var state) && state == AccountRegistrationState.Registered;
+        }
+    }
+
+    /// <summary>Where a registering account's registration stands, as the station last reported it (unregistered before any report or for another account).</summary>
+    public AccountRegistrationState RegistrationState(string accountId)
+    {
+        lock (_gate)
+        {
+            return _registrations.TryGetValue(accountId, out var state) ? state : AccountRegistrationState.Unregistered;
         }
     }
 
@@ -100,21 +115,22 @@ public sealed class StationFeed : IDisposable
         }
 
         _station.EventBus.Raised += OnStationEvent;
-    }
 
-    /// <summary>The app reports an account's registration (RFC 3261 §10) as it changes.</summary>
-    public void ReportRegistration(string accountId, bool registered)
-    {
-        ArgumentNullException.ThrowIfNull(accountId);
+        // Registrations reported before this feed started, read after subscribing: an account an event has already told
+        // of keeps that (newer) state.
         lock (_gate)
         {
-            if (_disposed || !_registrations.TryGetValue(accountId, out var was) || was == registered)
+            foreach (var reported in _station.AccountRegistrations)
             {
-                return;
+                if (_reportedSinceStart.Add(reported.AccountId))
+                {
+                    _lastRegistration[reported.AccountId] = reported.State;
+                    if (_registrations.ContainsKey(reported.AccountId))
+                    {
+                        _registrations[reported.AccountId] = reported.State;
+                    }
+                }
             }
-
-            _registrations[accountId] = registered;
-            StateChanged?.Invoke(this, new StationStateChange(StationStateKind.Registration, accountId));
         }
     }
 
@@ -182,6 +198,9 @@ public sealed class StationFeed : IDisposable
                 return;
             case RelayChanged relay:
                 OnRelayChanged(relay);
+                return;
+            case AccountRegistrationChanged registration:
+                OnRegistrationChanged(registration);
                 return;
             case { Kind: StationEventKind.Call or StationEventKind.Incoming }:
                 // The call's latest step, for a person reading call_started/answered/ended.
@@ -252,7 +271,30 @@ public sealed class StationFeed : IDisposable
         }
     }
 
-    private void Raise(string name, string? subject, string message, string? entry = null)
+    // The published state follows a registering account's state; the "registration" event any account's (a person reads why).
+    private void OnRegistrationChanged(AccountRegistrationChanged e)
+    {
+        lock (_gate)
+        {
+            _reportedSinceStart.Add(e.AccountId);
+            if (_disposed || (_lastRegistration.TryGetValue(e.AccountId, out var was) && was == e.State))
+            {
+                return;
+            }
+
+            _lastRegistration[e.AccountId] = e.State;
+            if (_registrations.ContainsKey(e.AccountId))
+            {
+                _registrations[e.AccountId] = e.State;
+                StateChanged?.Invoke(this, new StationStateChange(StationStateKind.Registration, e.AccountId));
+            }
+        }
+
+        Raise(IntegrationEventNames.Registration, e.AccountId, _station.Formatter.Describe(e) ?? IntegrationEventNames.Registration,
+            state: RegistrationStates.Of(e.State));
+    }
+
+    private void Raise(string name, string? subject, string message, string? entry = null, string? state = null)
     {
         lock (_gate)
         {
@@ -262,7 +304,7 @@ public sealed class StationFeed : IDisposable
             }
 
             // Under the lock so every subscriber sees the events in sequence order.
-            EventRaised?.Invoke(this, new IntegrationEvent(name, ++_sequence, _time.GetUtcNow(), subject, message, entry));
+            EventRaised?.Invoke(this, new IntegrationEvent(name, ++_sequence, _time.GetUtcNow(), subject, message, entry, state));
         }
     }
 }

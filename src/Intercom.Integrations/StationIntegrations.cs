@@ -10,7 +10,7 @@ namespace Intercom.Integrations;
 /// <summary>
 /// Home automation for one running station, as configured: the feed of its events and state, the MQTT bridge when
 /// "mqtt.enabled", the webhook dispatcher when "webhooks.endpoints" lists any. The app builds it after the station has
-/// started, reports registrations into it, and disposes it before the station (so "offline" is published first).
+/// started (registrations reach it as the station's typed events), and disposes it before the station (so "offline" is published first).
 /// </summary>
 public sealed class StationIntegrations : IAsyncDisposable
 {
@@ -67,9 +67,6 @@ public sealed class StationIntegrations : IAsyncDisposable
         integrations.Feed.Start();
         return integrations;
     }
-
-    /// <summary>The app reports an account's registration as it changes (RFC 3261 §10).</summary>
-    public void ReportRegistration(string accountId, bool registered) => Feed.ReportRegistration(accountId, registered);
 
     /// <summary>
     /// Applies changed "mqtt" and "webhooks" sections of a validated configuration while the station runs: a changed

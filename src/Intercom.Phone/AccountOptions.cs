@@ -45,6 +45,9 @@ public sealed record AccountOptions
     /// <summary>RFC 5626 keep-alive of the account's flow; null: none.</summary>
     public TimeSpan? KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(25);
 
+    /// <summary>NAT traversal of the account's calls (STUN servers for the RTP socket's public mapping).</summary>
+    public AccountNatOptions Nat { get; init; } = AccountNatOptions.None;
+
     /// <summary>How a UDP flow is kept alive (CRLF or OPTIONS).</summary>
     public SipKeepAliveMethod UdpKeepAlive { get; init; } = SipKeepAliveMethod.Options;
 

@@ -14,10 +14,13 @@ namespace Intercom.Phone;
 public sealed class Phone : IDisposable
 {
     private readonly CallReconfiguration _reconfiguration;
+    private readonly AccountRegistrationReporter _registrationReporter;
     private bool _disposed;
 
-    private Phone(SipStack sip, AccountRegistrations accounts, CallAudio audio, SipCallControl calls, CallReconfiguration reconfiguration)
+    private Phone(SipStack sip, AccountRegistrations accounts, AccountRegistrationReporter registrationReporter, CallAudio audio, SipCallControl calls,
+        CallReconfiguration reconfiguration)
     {
+        _registrationReporter = registrationReporter;
         Sip = sip;
         Accounts = accounts;
         Audio = audio;
@@ -32,6 +35,21 @@ public sealed class Phone : IDisposable
 
     /// <summary>The registering accounts and their registration clients, kept in step with <see cref="ApplyAsync"/>.</summary>
     public AccountRegistrations Accounts { get; }
+
+    /// <summary>
+    /// An account's registration changed (state, reason, registrar; never a secret), raised on the SIP loop: handlers must
+    /// return at once. To see every change from the current state on, read <see cref="RegistrationStates"/> and subscribe
+    /// in one step posted to the SIP loop (<see cref="SipStack.Loop"/>).
+    /// </summary>
+    public event Action<AccountRegistrationChange>? RegistrationChanged
+    {
+        add => _registrationReporter.Changed += value;
+        remove => _registrationReporter.Changed -= value;
+    }
+
+    /// <summary>Where each registering account's registration stands now, in configuration order.</summary>
+    public IReadOnlyList<AccountRegistrationChange> RegistrationStates =>
+        [.. Accounts.Current.Select(r => AccountRegistrationChange.Of(r.AccountId, r.Client.Status))];
 
     /// <summary>The microphone and speaker the calls use, and the station's tones.</summary>
     public CallAudio Audio { get; }
@@ -79,6 +97,7 @@ public sealed class Phone : IDisposable
             sip.Transport.KeepAlivePongReceived = accounts.OnKeepAlivePong;
             sip.Agent.OutboundInstance = accounts.OutboundInstance;
             accounts.StatusChanged += new OutboundLog(log).OnStatus;
+            var registrationReporter = new AccountRegistrationReporter(accounts);
             accounts.Start();
             admission.TrustServersOf(accounts);
 
@@ -87,7 +106,7 @@ public sealed class Phone : IDisposable
             var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccounts(options, accounts, log),
                 CallReconfiguration.MediaFactory(options.Media, mediaAddress, audio), audio.PlayTone, time);
             var reconfiguration = new CallReconfiguration(options, mediaAddress, sip, calls, audio, accounts, admission, time, logs);
-            return new Phone(sip, accounts, audio, calls, reconfiguration);
+            return new Phone(sip, accounts, registrationReporter, audio, calls, reconfiguration);
         }
         catch
         {

@@ -38,6 +38,7 @@ public sealed class DoorStation : IDisposable
     private bool _tamper;
     private bool _heldOpen;
     private volatile RegistrationState _registered;
+    private AccountRegistrationChanged[] _accountRegistrations = [];
     private bool _started;
     private bool _stopped;
     private volatile StationCallState _state;
@@ -188,7 +189,50 @@ public sealed class DoorStation : IDisposable
     /// <param name="registered">True while any account is registered.</param>
     /// <param name="detail">The registrar's answer, for a person.</param>
     /// <param name="accountId">The account whose report this is, when known.</param>
-    public void SetRegistered(bool registered, string detail, string? accountId = null) => _loop.Post(() =>
+    public void SetRegistered(bool registered, string detail, string? accountId = null) => _loop.Post(() => SetRegisteredOnLoop(registered, detail, accountId));
+
+    /// <summary>
+    /// The app passes on one account's registration change, as the phone raised it: it is published as it is (when it
+    /// says something new about that account), and the station counts as registered while any account is, which
+    /// publishes a <see cref="RegistrationChanged"/> when that turns (the Registered and Fault LEDs follow).
+    /// </summary>
+    public void ReportRegistration(AccountRegistrationChanged change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        _loop.Post(() =>
+        {
+            var accounts = _accountRegistrations;
+            var index = Array.FindIndex(accounts, a => a.AccountId == change.AccountId);
+            if (index >= 0 && accounts[index] == change)
+            {
+                return;
+            }
+
+            // A stopped account has no registration left to show; the event still says it stopped.
+            var next = new List<AccountRegistrationChanged>(accounts);
+            if (index >= 0)
+            {
+                next.RemoveAt(index);
+            }
+
+            if (change.State != AccountRegistrationState.Stopped)
+            {
+                next.Insert(index >= 0 ? index : next.Count, change);
+            }
+
+            Volatile.Write(ref _accountRegistrations, [.. next]);
+            EventBus.Publish(change);
+            SetRegisteredOnLoop(next.Exists(a => a.Registered), $"{change.AccountId}: {change.State} {change.Reason}", change.AccountId);
+        });
+    }
+
+    /// <summary>
+    /// The last change reported for each account that has not stopped, in the order they were first reported; any
+    /// thread. A consumer that subscribes to <see cref="EventBus"/> first and reads this afterwards misses nothing.
+    /// </summary>
+    public IReadOnlyList<AccountRegistrationChanged> AccountRegistrations => Volatile.Read(ref _accountRegistrations);
+
+    private void SetRegisteredOnLoop(bool registered, string detail, string? accountId)
     {
         var state = registered ? RegistrationState.Registered : RegistrationState.NotRegistered;
         if (_registered == state)
@@ -199,7 +243,7 @@ public sealed class DoorStation : IDisposable
         _registered = state;
         EventBus.Publish(new RegistrationChanged(accountId, registered, detail));
         RefreshLeds();
-    });
+    }
 
     /// <summary>Stops handling events, ends calls, releases every relay and writes the event log.</summary>
     public void Dispose()

@@ -5,5 +5,10 @@ namespace Intercom.Web;
 /// <param name="Aor">Its address-of-record.</param>
 /// <param name="Registration">Registration state ("Registered", "Retrying", ...; "NotRegistering" for direct IP accounts).</param>
 /// <param name="Reason">The last outcome in words ("200 OK", "408 no answer from ...").</param>
+/// <param name="SipPublicAddress">
+/// The Contact's host:port the registration holds (behind a NAT: what the registrar's received/rport showed), or null.
+/// </param>
+/// <param name="MediaPublicAddress">The public address:port STUN mapped the account's last call's RTP socket to (accounts[].nat.stun), or null.</param>
 /// <param name="Outbound">True while registered with SIP outbound in use (RFC 5626: the registrar said Require: outbound).</param>
-public sealed record AccountView(string Id, string Aor, string Registration, string Reason, bool Outbound = false);
+public sealed record AccountView(string Id, string Aor, string Registration, string Reason, string? SipPublicAddress = null, string? MediaPublicAddress = null,
+    bool Outbound = false);

@@ -1,7 +1,7 @@
 namespace Intercom;
 
 /// <summary>The parsed command line: a command and its options.</summary>
-public sealed class CommandLine
+internal sealed class CommandLine
 {
     public const string DefaultConfigPath = "/etc/intercom/intercom.json";
 

@@ -1,7 +1,7 @@
 namespace Intercom;
 
 /// <summary>Process exit codes (DESIGN.md "External interfaces"); systemd and scripts rely on them.</summary>
-public static class ExitCodes
+internal static class ExitCodes
 {
     public const int Ok = 0;
 

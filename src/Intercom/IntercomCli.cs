@@ -6,7 +6,7 @@ using Intercom.Hosting;
 namespace Intercom;
 
 /// <summary>Entry point behind Program.cs: dispatches the commands and maps outcomes to exit codes.</summary>
-public static class IntercomCli
+internal static class IntercomCli
 {
     public static string Version =>
         typeof(IntercomCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]

@@ -12,6 +12,7 @@ internal static class FuzzTargets
         ("rtp", RtpFuzzTarget.Run),
         ("srtp", SrtpFuzzTarget.Run),
         ("dtmf", DtmfFuzzTarget.Run),
+        ("stun", StunFuzzTarget.Run),
         ("config", ConfigFuzzTarget.Run),
     ];
 

@@ -3,6 +3,8 @@ using Intercom.Integrations.Mqtt;
 using Intercom.Integrations.Tests.Broker;
 using MQTTnet;
 
+using Intercom.Station.Events;
+
 namespace Intercom.Integrations.Tests;
 
 /// <summary>The MQTT bridge against Debian's mosquitto on loopback, started per test and stopped by PID.</summary>
@@ -88,7 +90,7 @@ public sealed class MqttBrokerTests
     {
         await using var broker = await Mosquitto.StartAsync();
         await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
-        rig.Feed.ReportRegistration("pbx", registered: true);
+        rig.Station.Station.ReportRegistration(new AccountRegistrationChanged("pbx", AccountRegistrationState.Registered, "200 OK", "udp:127.0.0.1:5060", 200));
         rig.Station.Board.PressButton("button1");
         await using (var first = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]))
         {

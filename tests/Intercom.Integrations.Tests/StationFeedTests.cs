@@ -85,7 +85,7 @@ public sealed class StationFeedTests
     }
 
     [Fact]
-    public void Registration_reports_change_state_only_when_they_change_and_only_for_known_accounts()
+    public void Registration_events_change_state_only_when_they_change_and_only_for_known_accounts()
     {
         using var f = StationFixture.Create();
         using var feed = new StationFeed(f.Station, f.Board, ["pbx"], f.Time);
@@ -94,9 +94,9 @@ public sealed class StationFeedTests
         feed.Start();
 
         Assert.False(feed.IsRegistered("pbx"));
-        feed.ReportRegistration("pbx", registered: true);
-        feed.ReportRegistration("pbx", registered: true);
-        feed.ReportRegistration("other", registered: true);
+        f.Station.ReportRegistration(new AccountRegistrationChanged("pbx", AccountRegistrationState.Registered, "200 OK", "udp:192.0.2.7:5060", 200));
+        f.Station.ReportRegistration(new AccountRegistrationChanged("pbx", AccountRegistrationState.Registered, "200 OK", "udp:192.0.2.8:5060", 200));
+        f.Station.ReportRegistration(new AccountRegistrationChanged("other", AccountRegistrationState.Registered, "200 OK"));
 
         Assert.True(feed.IsRegistered("pbx"));
         Assert.False(feed.IsRegistered("other"));

@@ -5,7 +5,6 @@ using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registration;
 using Intercom.Station.Calls;
-using Intercom.Tests.Hosting;
 using CallEndReason = Intercom.Station.Calls.CallEndReason;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -20,14 +19,9 @@ namespace Intercom.Phone.Tests;
 public sealed class PhoneAccountTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly FakeSipPeer _a = new(IPAddress.Loopback);
-    private readonly FakeSipPeer _b = new(IPAddress.Parse("127.0.0.2"));
+    private readonly TwoAccountPbxs _pbxs = new();
 
-    public void Dispose()
-    {
-        _a.Dispose();
-        _b.Dispose();
-    }
+    public void Dispose() => _pbxs.Dispose();
 
     [Fact]
     public async Task A_call_naming_the_second_account_goes_out_as_it()
@@ -36,11 +30,11 @@ public sealed class PhoneAccountTests : IDisposable
 
         phone.Calls.Dial("resident", "b");
 
-        var invite = await _b.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
+        var invite = await _pbxs.B.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
         Assert.Equal("door-b", invite.From!.Uri.User);
         Assert.Equal("Door B", invite.From.DisplayName);
-        Assert.Equal($"sip:resident@{_b.HostPort}", invite.RequestUri.ToString());
-        Assert.DoesNotContain(_a.Requests, r => r.Method == SipMethods.Invite);
+        Assert.Equal($"sip:resident@{_pbxs.B.HostPort}", invite.RequestUri.ToString());
+        Assert.DoesNotContain(_pbxs.A.Requests, r => r.Method == SipMethods.Invite);
     }
 
     [Theory]
@@ -50,18 +44,18 @@ public sealed class PhoneAccountTests : IDisposable
     public async Task A_call_refused_by_the_first_accounts_server_falls_over_to_the_next_account(int status)
     {
         using var phone = Start(register: false);
-        _a.InviteStatus = status;
+        _pbxs.A.InviteStatus = status;
         var events = CallEvents.Of(phone);
 
         var call = phone.Calls.Dial("resident", "a");
 
-        var first = await _a.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at a");
-        var second = await _b.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
+        var first = await _pbxs.A.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at a");
+        var second = await _pbxs.B.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
         var answered = await events.WaitAsync(call, CallEventKind.Answered);
         Assert.Equal("door-a", first.From!.Uri.User);
         Assert.Equal("door-b", second.From!.Uri.User);
         // The extension is put on the next account's domain: the server that refused is not asked again.
-        Assert.Equal($"sip:resident@{_b.HostPort}", second.RequestUri.ToString());
+        Assert.Equal($"sip:resident@{_pbxs.B.HostPort}", second.RequestUri.ToString());
         Assert.Equal("b", events.AccountAt(answered));
         // One leg: no end between the attempts.
         Assert.DoesNotContain(events.Of(call).TakeWhile(e => e != answered), e => e.Kind == CallEventKind.Ended);
@@ -74,7 +68,7 @@ public sealed class PhoneAccountTests : IDisposable
     public async Task A_callee_who_declines_ends_the_call_without_trying_another_account(int status, CallEndReason reason)
     {
         using var phone = Start(register: false);
-        _a.InviteStatus = status;
+        _pbxs.A.InviteStatus = status;
         var events = CallEvents.Of(phone);
 
         var call = phone.Calls.Dial("resident", "a");
@@ -82,15 +76,15 @@ public sealed class PhoneAccountTests : IDisposable
         var ended = await events.WaitAsync(call, CallEventKind.Ended);
         Assert.Equal(reason, ended.EndReason);
         // A failover is placed before the end would be reported, so none came.
-        Assert.DoesNotContain(_b.Requests, r => r.Method == SipMethods.Invite);
+        Assert.DoesNotContain(_pbxs.B.Requests, r => r.Method == SipMethods.Invite);
     }
 
     [Fact]
     public async Task When_every_account_fails_the_leg_ends_once_with_the_last_failure()
     {
         using var phone = Start(register: false);
-        _a.InviteStatus = 503;
-        _b.InviteStatus = 503;
+        _pbxs.A.InviteStatus = 503;
+        _pbxs.B.InviteStatus = 503;
         var events = CallEvents.Of(phone);
 
         var call = phone.Calls.Dial("resident", "a");
@@ -99,8 +93,8 @@ public sealed class PhoneAccountTests : IDisposable
         Assert.Equal(CallEndReason.Failed, ended.EndReason);
         Assert.Equal(503, ended.SipStatus);
         // Each account tried once (a retransmission of the same INVITE has its Call-ID).
-        Assert.Single(_a.Requests.Where(r => r.Method == SipMethods.Invite).Select(r => r.CallId).Distinct());
-        Assert.Single(_b.Requests.Where(r => r.Method == SipMethods.Invite).Select(r => r.CallId).Distinct());
+        Assert.Single(_pbxs.A.Requests.Where(r => r.Method == SipMethods.Invite).Select(r => r.CallId).Distinct());
+        Assert.Single(_pbxs.B.Requests.Where(r => r.Method == SipMethods.Invite).Select(r => r.CallId).Distinct());
         Assert.Single(events.Of(call), e => e.Kind == CallEventKind.Ended);
     }
 
@@ -113,8 +107,8 @@ public sealed class PhoneAccountTests : IDisposable
         var call = phone.Calls.Dial("resident", "nobody");
 
         Assert.Equal(CallEndReason.Failed, (await events.WaitAsync(call, CallEventKind.Ended)).EndReason);
-        Assert.Empty(_a.Requests);
-        Assert.Empty(_b.Requests);
+        Assert.Empty(_pbxs.A.Requests);
+        Assert.Empty(_pbxs.B.Requests);
     }
 
     [Theory]
@@ -135,7 +129,7 @@ public sealed class PhoneAccountTests : IDisposable
         };
 
         var station = new IPEndPoint(IPAddress.Loopback, phone.SipPort(SipTransportProtocol.Udp));
-        await _b.SendAsync(Invite(user, station), station);
+        await _pbxs.B.SendAsync(Invite(user, station), station);
 
         Assert.Equal("b", await incoming.Task.WaitAsync(Wait));
     }
@@ -146,11 +140,10 @@ public sealed class PhoneAccountTests : IDisposable
         new PhoneOptions
         {
             Name = "Front door",
-            Accounts =
-            [
-                new AccountOptions { Id = "a", AddressOfRecord = $"sip:door-a@{_a.HostPort}", Register = register, Password = "a-secret", KeepAliveInterval = null },
-                new AccountOptions { Id = "b", AddressOfRecord = $"sip:door-b@{_b.HostPort}", DisplayName = "Door B", Register = register, Password = "b-secret", KeepAliveInterval = null },
-            ],
+            Accounts = [.. _pbxs.Accounts.Select(a => new AccountOptions
+            {
+                Id = a.Id, AddressOfRecord = a.AddressOfRecord, DisplayName = a.DisplayName, Register = register, Password = a.Password, KeepAliveInterval = null,
+            })],
             Media = new CallMediaOptions { Formats = [Media.Sdp.MediaFormat.Pcmu] },
             Audio = new AudioOptions { Driver = AudioDriver.Null },
         },

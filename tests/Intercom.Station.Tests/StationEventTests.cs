@@ -170,6 +170,64 @@ public sealed class StationEventTests
     }
 
     [Fact]
+    public void Each_accounts_registration_is_published_as_reported_and_the_station_is_registered_while_any_account_is()
+    {
+        using var f = StationFixture.Create();
+        f.Published.Clear();
+        var aRegistered = new AccountRegistrationChanged("a", AccountRegistrationState.Registered, "200 OK", "udp:192.0.2.7:5060", 200);
+        var bRegistered = new AccountRegistrationChanged("b", AccountRegistrationState.Registered, "200 OK", "tls:192.0.2.8:5061", 200);
+        var aRetrying = new AccountRegistrationChanged("a", AccountRegistrationState.Retrying, "408 no answer", "udp:192.0.2.7:5060");
+        var bStopped = new AccountRegistrationChanged("b", AccountRegistrationState.Stopped, "stopped", "tls:192.0.2.8:5061", 200);
+
+        f.Station.ReportRegistration(aRegistered);
+        f.Station.ReportRegistration(aRegistered with { }); // a refresh: nothing new about "a"
+        f.Station.ReportRegistration(bRegistered);
+        f.Station.ReportRegistration(aRetrying);
+        Assert.Equal([aRetrying, bRegistered], f.Station.AccountRegistrations);
+        f.Station.ReportRegistration(bStopped);
+
+        Assert.Equal(
+            [aRegistered, new RegistrationChanged("a", true, "a: Registered 200 OK"), bRegistered, aRetrying,
+             bStopped, new RegistrationChanged("b", false, "b: Stopped stopped")],
+            f.Published);
+        Assert.Equal([aRetrying], f.Station.AccountRegistrations);
+        Assert.False(f.Station.GetStatus().Registered);
+    }
+
+    [Fact]
+    public void An_accounts_registration_is_a_line_of_the_log_with_its_typed_event()
+    {
+        using var f = StationFixture.Create();
+        var change = new AccountRegistrationChanged("door2", AccountRegistrationState.AuthenticationFailed, "403 Forbidden", "tls:192.0.2.8:5061", 403);
+
+        f.Station.ReportRegistration(change);
+
+        var entry = Assert.Single(f.Log, e => e.Detail is AccountRegistrationChanged);
+        Assert.Equal(StationEventKind.Registration, entry.Kind);
+        Assert.Equal(change, entry.Detail);
+        Assert.Equal(StationEventFormatter.Default.Describe(change), entry.Message);
+    }
+
+    [Theory]
+    [InlineData(AccountRegistrationState.Unregistered)]
+    [InlineData(AccountRegistrationState.Registering)]
+    [InlineData(AccountRegistrationState.Registered)]
+    [InlineData(AccountRegistrationState.Retrying)]
+    [InlineData(AccountRegistrationState.AuthenticationFailed)]
+    [InlineData(AccountRegistrationState.Unregistering)]
+    [InlineData(AccountRegistrationState.Stopped)]
+    public void An_accounts_line_never_reads_as_the_stations_registration_line(AccountRegistrationState state)
+    {
+        // "registered (" and "not registered (" are the station-wide lines the journal is searched for.
+        var line = StationFormatterLine(new AccountRegistrationChanged("a", state, "200 OK (test)", "udp:192.0.2.7:5060", 200));
+
+        Assert.StartsWith("account a: ", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("registered (", line, StringComparison.Ordinal);
+    }
+
+    private static string StationFormatterLine(DoorStationEvent e) => StationEventFormatter.Default.Describe(e)!;
+
+    [Fact]
     public void Keypad_dialling_publishes_the_apartment()
     {
         using var f = StationFixture.Create(c =>

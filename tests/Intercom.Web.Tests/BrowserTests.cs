@@ -133,6 +133,41 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task A_ring_groups_account_is_chosen_on_the_page_saved_and_kept_after_a_reload()
+    {
+        await using var web = await StationWeb.StartAsync(c => c.Accounts.Add(
+            new Configuration.SipAccountConfig { Id = "backup", Aor = "sip:door2@127.0.0.2", Password = "backup-secret", Register = false }));
+        var page = await LoggedInAsync(web);
+
+        await page.GotoAsync(web.Address + "#config");
+        var account = page.Locator("[data-path='station.ringGroups.1.account']");
+        await Expect(account).ToHaveValueAsync("");
+        Assert.Equal(["default", "pbx", "backup"], await account.Locator("option").AllTextContentsAsync());
+        await account.SelectOptionAsync("backup");
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+
+        await page.ReloadAsync();
+        await page.GotoAsync(web.Address + "#config");
+        await Expect(page.Locator("[data-path='station.ringGroups.1.account']")).ToHaveValueAsync("backup");
+        await Expect(page.Locator("[data-path='station.ringGroups.0.account']")).ToHaveValueAsync("");
+        // The API's configuration says the same, and so does the file.
+        var fromApi = await page.EvaluateAsync<string[]>(
+            "async () => (await (await fetch('/api/config')).json()).station.ringGroups.map(g => g.account ?? 'null')");
+        Assert.Equal(["null", "backup"], fromApi);
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var onDisk, out _));
+        Assert.Equal([null, "backup"], onDisk!.Station.RingGroups.Select(g => g.Account));
+
+        // "default" is no account in the file again, not an empty one.
+        await page.Locator("[data-path='station.ringGroups.1.account']").SelectOptionAsync("default");
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out onDisk, out _));
+        Assert.Null(onDisk!.Station.RingGroups[1].Account);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task Codes_are_shown_as_set_without_digits_and_a_code_added_on_the_page_is_saved()
     {
         await using var web = await StationWeb.StartAsync();

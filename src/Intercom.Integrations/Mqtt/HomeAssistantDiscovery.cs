@@ -5,7 +5,7 @@ namespace Intercom.Integrations.Mqtt;
 
 /// <summary>
 /// Home Assistant MQTT discovery documents for the station: a doorbell event entity, a lock per relay (a read-only
-/// binary sensor when commands are off), a call-state sensor, a connectivity sensor per registering account and a
+/// binary sensor when commands are off), a call-state sensor, a connectivity sensor and a registration-state sensor per registering account and a
 /// hang-up button, all under one device and following the station's availability topic.
 /// </summary>
 public static class HomeAssistantDiscovery
@@ -91,6 +91,16 @@ public static class HomeAssistantDiscovery
                 EntityCategory = "diagnostic",
                 PayloadOn = StationMqttBridge.Registered,
                 PayloadOff = StationMqttBridge.NotRegistered,
+            });
+            Add("sensor", "registration_state_" + account, new HomeAssistantEntity
+            {
+                Name = $"SIP registration state {account}",
+                UniqueId = $"{node}_registration_state_{MqttTopics.Level(account)}",
+                StateTopic = topics.RegistrationState(account),
+                DeviceClass = "enum",
+                Options = RegistrationStates.All,
+                EntityCategory = "diagnostic",
+                Icon = "mdi:phone-check",
             });
         }
 

@@ -9,6 +9,7 @@ namespace Intercom.Integrations.Mqtt;
 /// PREFIX/call_state                idle | calling | in_call (retained)
 /// PREFIX/relay/ID                  ON | OFF (retained)
 /// PREFIX/registration/ACCOUNT      registered | not_registered (retained)
+/// PREFIX/registration/ACCOUNT/state  unregistered | registering | registered | retrying | ... (retained)
 /// PREFIX/event/NAME                JSON event (not retained)
 /// PREFIX/command/open              payload: relay id (empty: the door relay)
 /// PREFIX/command/hangup
@@ -59,6 +60,8 @@ public sealed class MqttTopics
     public string RelaySet(string relayId) => $"{Prefix}/relay/{Level(relayId)}/set";
 
     public string Registration(string accountId) => $"{Prefix}/registration/{Level(accountId)}";
+
+    public string RegistrationState(string accountId) => $"{Prefix}/registration/{Level(accountId)}/state";
 
     public string Event(string name) => $"{Prefix}/event/{name}";
 

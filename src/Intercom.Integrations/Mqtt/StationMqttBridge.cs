@@ -346,7 +346,7 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         }
     }
 
-    private Task PublishStateAsync(StationStateChange state, CancellationToken token)
+    private async Task PublishStateAsync(StationStateChange state, CancellationToken token)
     {
         var (topic, value) = state.Kind switch
         {
@@ -354,7 +354,13 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
             StationStateKind.Registration => (Topics.Registration(state.Id!), _feed.IsRegistered(state.Id!) ? Registered : NotRegistered),
             _ => (Topics.CallState, HomeAssistantDiscovery.CallStates[(int)_feed.CallState]),
         };
-        return PublishAsync(topic, Encoding.UTF8.GetBytes(value), retain: true, token);
+        await PublishAsync(topic, Encoding.UTF8.GetBytes(value), retain: true, token).ConfigureAwait(false);
+        if (state.Kind == StationStateKind.Registration)
+        {
+            // Beside registered/not_registered, where it stands and so why not (retrying, credentials refused, ...).
+            await PublishAsync(Topics.RegistrationState(state.Id!), Encoding.UTF8.GetBytes(RegistrationStates.Of(_feed.RegistrationState(state.Id!))),
+                retain: true, token).ConfigureAwait(false);
+        }
     }
 
     private async Task PublishDiscoveryAsync(CancellationToken token)

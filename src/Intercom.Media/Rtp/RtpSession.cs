@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Intercom.Media.Nat;
 using Intercom.Media.Rtcp;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
@@ -24,7 +25,7 @@ namespace Intercom.Media.Rtp;
 /// heard. A renegotiation that changes the signalled address or port starts the check over for the new one.
 /// </para>
 /// </summary>
-public sealed class RtpSession : IRtpPacketSender, IDisposable
+public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
 {
     private const int BufferSize = 2048;
     private const byte ComfortNoisePayloadType = 13;
@@ -45,7 +46,8 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     private readonly IPEndPoint _endPointTemplate;
     private readonly Lock _peerLock = new();
 
-    private IRtpPacketReceiver? _receiver;
+    private volatile IRtpPacketReceiver? _receiver;
+    private volatile IStunPacketReceiver? _stunReceiver;
     private Thread? _rtpThread;
     private Thread? _rtcpThread;
     private volatile bool _stopping;
@@ -104,6 +106,7 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
     private long _srtpFailures;
     private long _rtcpPacketsReceived;
     private long _goodbyesReceived;
+    private long _stunPacketsReceived;
 
     private RtpSession(RtpSessionOptions options, Socket rtp, Socket rtcp)
     {
@@ -166,6 +169,19 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
 
     /// <summary>Valid RTCP compound packets received.</summary>
     public long RtcpPacketsReceived => Interlocked.Read(ref _rtcpPacketsReceived);
+
+    /// <summary>STUN datagrams (RFC 7983: first byte 0-3) that arrived on the RTP socket; never treated as RTP.</summary>
+    public long StunPacketsReceived => Interlocked.Read(ref _stunPacketsReceived);
+
+    /// <summary>
+    /// Takes the STUN datagrams that arrive on the RTP socket (a Binding response to <see cref="SendStun"/>); null: they
+    /// are counted and dropped. Set it, then <see cref="StartReceiving"/>, to learn the socket's mapping before the SDP.
+    /// </summary>
+    public IStunPacketReceiver? StunReceiver
+    {
+        get => _stunReceiver;
+        set => _stunReceiver = value;
+    }
 
     /// <summary>RTCP BYE packets received from the peer.</summary>
     public long GoodbyesReceived => Interlocked.Read(ref _goodbyesReceived);
@@ -256,21 +272,61 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
         SetSignalledPeer(media.RemoteRtp is null ? null : Serialize(media.RemoteRtp), media.RemoteRtcp is null ? null : Serialize(media.RemoteRtcp));
     }
 
+    /// <summary>
+    /// Starts reading the RTP socket before any peer is signalled, so a STUN response can reach <see cref="StunReceiver"/>
+    /// while the SDP is still being written; RTP arriving now is dropped (no peer signalled yet). Idempotent.
+    /// </summary>
+    public void StartReceiving()
+    {
+        lock (_peerLock)
+        {
+            if (_rtpThread is not null)
+            {
+                return;
+            }
+
+            _rtpThread = new Thread(static state => ((RtpSession)state!).ReceiveLoop(rtcpSocket: false)) { IsBackground = true, Name = "rtp-receive" };
+            _rtpThread.Start(this);
+        }
+    }
+
     /// <summary>Starts the receive threads and the RTCP timer.</summary>
     public void Start(IRtpPacketReceiver receiver)
     {
         ArgumentNullException.ThrowIfNull(receiver);
-        if (_rtpThread is not null)
+        if (_rtcpThread is not null)
         {
             throw new InvalidOperationException("already started");
         }
 
         _receiver = receiver;
-        _rtpThread = new Thread(static state => ((RtpSession)state!).ReceiveLoop(rtcpSocket: false)) { IsBackground = true, Name = "rtp-receive" };
+        StartReceiving();
         _rtcpThread = new Thread(static state => ((RtpSession)state!).ReceiveLoop(rtcpSocket: true)) { IsBackground = true, Name = "rtcp-receive" };
-        _rtpThread.Start(this);
         _rtcpThread.Start(this);
         ScheduleRtcp();
+    }
+
+    /// <summary>
+    /// Sends a STUN message from the RTP socket (a Binding request to learn its public mapping, RFC 8489 §3.1: it must
+    /// leave from the very socket whose mapping is wanted). False when the socket refused it.
+    /// </summary>
+    public bool SendStun(ReadOnlySpan<byte> datagram, IPEndPoint destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        if (_stopping)
+        {
+            return false;
+        }
+
+        try
+        {
+            _rtpSocket.SendTo(datagram, SocketFlags.None, Serialize(destination));
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     /// <summary>
@@ -527,6 +583,13 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
                 return;
             }
 
+            if (!rtcpSocket && length > 0 && buffer[0] < 4)
+            {
+                // RFC 7983: a first byte of 0-3 is STUN (a Binding response, a peer's check), never RTP or RTCP.
+                HandleStun(buffer, length, from);
+                continue;
+            }
+
             if (rtcpSocket || RtpPacket.LooksLikeRtcp(buffer.AsSpan(0, length)))
             {
                 // RTCP arrives on its own port, or on the RTP port once rtcp-mux is agreed (RFC 5761 §4).
@@ -543,6 +606,17 @@ public sealed class RtpSession : IRtpPacketSender, IDisposable
             }
 
             HandleRtp(buffer, length, from);
+        }
+    }
+
+    private void HandleStun(byte[] buffer, int length, SocketAddress from)
+    {
+        Interlocked.Increment(ref _stunPacketsReceived);
+        IStunPacketReceiver? receiver = _stunReceiver;
+        if (receiver is not null && PacketDemultiplexer.Classify(buffer.AsSpan(0, length)) == MultiplexedPacketKind.Stun)
+        {
+            // Only while a Binding transaction is open (see CallMediaSession): the address is built for it alone.
+            receiver.OnStunPacket(buffer.AsSpan(0, length), (IPEndPoint)_endPointTemplate.Create(from));
         }
     }
 

@@ -26,12 +26,16 @@ public sealed class SdpNegotiator
     private SessionDescription? _lastLocal;
     private SessionDescription? _pendingOffer;
     private int _audioIndex = -1;
+    private System.Net.IPAddress _address;
+    private int _rtpPort;
 
     /// <summary>Creates a negotiator for one call.</summary>
     public SdpNegotiator(SdpNegotiatorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
+        _address = options.Address;
+        _rtpPort = options.RtpPort;
         _sessionId = options.SessionId != 0 ? options.SessionId : (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue) << 16;
         _version = _sessionId;
         if (options.SrtpMasterKey.Length == SdesCryptoAttribute.KeyAndSaltLength)
@@ -55,6 +59,20 @@ public sealed class SdpNegotiator
 
     /// <summary>True between <see cref="CreateOffer"/> and <see cref="ApplyAnswer"/>.</summary>
     public bool HasPendingOffer => _pendingOffer is not null;
+
+    /// <summary>The address and port our o=, c= and m= lines advertise (the options', or the public mapping set by <see cref="AdvertiseAt"/>).</summary>
+    public System.Net.IPEndPoint Advertised => new(_address, _rtpPort);
+
+    /// <summary>
+    /// Advertises <paramref name="publicEndPoint"/> instead of the local address and port: the RTP socket's public mapping
+    /// learned by STUN (RFC 8489 §3.1) when no ICE is negotiated. Call it before the first offer or answer.
+    /// </summary>
+    public void AdvertiseAt(System.Net.IPEndPoint publicEndPoint)
+    {
+        ArgumentNullException.ThrowIfNull(publicEndPoint);
+        _address = publicEndPoint.Address.IsIPv4MappedToIPv6 ? publicEndPoint.Address.MapToIPv4() : publicEndPoint.Address;
+        _rtpPort = publicEndPoint.Port;
+    }
 
     /// <summary>Marks the call held; the next offer (and answers) stop our receiving.</summary>
     public void Hold() => IsOnHold = true;
@@ -487,7 +505,7 @@ public sealed class SdpNegotiator
     private MediaDescription BuildAudio(string protocol, IEnumerable<MediaFormat> formats, MediaDirection direction, bool rtcpMux,
         List<SdesCryptoAttribute>? crypto)
     {
-        var media = new MediaDescription("audio", _options.RtpPort, protocol);
+        var media = new MediaDescription("audio", _rtpPort, protocol);
         foreach (MediaFormat format in formats)
         {
             media.Formats.Add(format.PayloadType.ToString(CultureInfo.InvariantCulture));
@@ -530,8 +548,8 @@ public sealed class SdpNegotiator
 
     private SessionDescription NewDescription()
     {
-        string addressType = _options.Address.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
-        string address = _options.Address.ToString();
+        string addressType = _address.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
+        string address = _address.ToString();
         return new SessionDescription(new SdpOrigin(_options.Username, _sessionId, 0, addressType, address))
         {
             Connection = new SdpConnection(addressType, address),

@@ -35,10 +35,11 @@ internal static class CallAccounts
             return [new CallAccount { Identity = new SipNameAddress(SipUri.Parse("sip:intercom@localhost"), options.Name), Domain = "localhost" }];
         }
 
-        return [.. options.Accounts.Select(a => CreateCallAccount(a, options.Name, registrations, log))];
+        return [.. options.Accounts.Select(a => CreateCallAccount(a, options.Name, registrations, options.Media.Time, log))];
     }
 
-    private static CallAccount CreateCallAccount(AccountOptions account, string stationName, Func<IReadOnlyList<AccountRegistration>> registrations, ILogger log)
+    private static CallAccount CreateCallAccount(AccountOptions account, string stationName, Func<IReadOnlyList<AccountRegistration>> registrations,
+        TimeProvider time, ILogger log)
     {
         var aor = SipUri.Parse(account.AddressOfRecord);
         var transport = account.Transport;
@@ -75,6 +76,10 @@ internal static class CallAccounts
             authorize = (request, challenge, destination) => authenticator.Answer(request, challenge, destination) == DigestChallengeOutcome.Authorized;
         }
 
+        var accountId = account.Id;
+        Func<SipUri?>? registeredContact = account.Register
+            ? () => Registration(registrations, accountId)?.Status is { State: RegistrationState.Registered, Contact: { } contact } ? contact : null
+            : null;
         List<SipUri> servers = [new SipUri(aor.Scheme, null, aor.Host, aor.Port)];
         servers.AddRange(new[] { registrar, proxy }.OfType<SipUri>());
         return new CallAccount
@@ -88,6 +93,8 @@ internal static class CallAccounts
             Authorize = authorize,
             CameThroughServer = account.Register ? (protocol, source) => RegistrationOf(registrations, account.Id)?.IsFrom(protocol, source) == true : null,
             Servers = servers,
+            Stun = account.Nat.StunServers.Count > 0 ? new StunMediaMapping(account.Nat, account.Id, time, log) : null,
+            RegisteredContact = registeredContact,
         };
     }
 

@@ -43,6 +43,15 @@ public sealed class CallAccount
     /// </summary>
     public Func<SipTransportProtocol, System.Net.IPAddress, bool>? CameThroughServer { get; init; }
 
+    /// <summary>The account's STUN use for its calls' RTP (accounts[].nat.stun); null: the SDP carries the local address.</summary>
+    public StunMediaMapping? Stun { get; init; }
+
+    /// <summary>
+    /// The Contact the account's registration holds now (behind a NAT: the public address the registrar's received/rport
+    /// showed, RFC 3581 §4), which the account's calls use as their Contact too; null while not registered, or no registration.
+    /// </summary>
+    public Func<SipUri?>? RegisteredContact { get; init; }
+
     /// <summary>Hosts (with their port, if any) that are this account's: its domain, registrar and outbound proxy.</summary>
     public IReadOnlyList<SipUri> Servers { get; init; } = [];
 

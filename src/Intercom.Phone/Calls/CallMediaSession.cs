@@ -1,5 +1,6 @@
 using System.Net;
 using Intercom.Media.Dtmf;
+using Intercom.Media.Nat;
 using Intercom.Media.Rtp;
 using Intercom.Media.Sdp;
 using Intercom.Media.Streams;
@@ -37,6 +38,9 @@ public sealed class CallMediaSession : IDisposable
     public SdpOfferAnswer OfferAnswer { get; }
 
     public RtpSession Rtp => _rtp;
+
+    /// <summary>The RTP socket's public mapping learned by STUN and advertised in the SDP; null: the local address is.</summary>
+    public IPEndPoint? PublicEndPoint { get; private set; }
 
     /// <summary>The call's audio (statistics, digits to send).</summary>
     public AudioStream Stream { get; }
@@ -98,6 +102,77 @@ public sealed class CallMediaSession : IDisposable
         PacketTime = options.PacketTimeMs,
         Srtp = options.Srtp,
     };
+
+    /// <summary>
+    /// Learns the public mapping of this call's RTP socket (RFC 8489 §3.1: a Binding request from that very socket, the
+    /// response handed over by the socket's receive loop, RFC 7983) from <paramref name="servers"/> in order, within
+    /// <paramref name="timeout"/>, and makes the SDP advertise it in o=, c= and m=. Call it before the first offer or answer.
+    /// On failure the SDP keeps the local address. Never throws for network trouble.
+    /// </summary>
+    public async Task<StunBindingResult> LearnPublicAddressAsync(IReadOnlyList<DnsEndPoint> servers, TimeSpan timeout, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentNullException.ThrowIfNull(time);
+        using var deadline = new CancellationTokenSource(timeout, time);
+        var endPoints = new List<IPEndPoint>();
+        foreach (var server in servers)
+        {
+            IPAddress[] addresses;
+            if (IPAddress.TryParse(server.Host, out var literal))
+            {
+                addresses = [literal];
+            }
+            else
+            {
+                try
+                {
+                    addresses = await Dns.GetHostAddressesAsync(server.Host, deadline.Token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or ArgumentException)
+                {
+                    continue;
+                }
+            }
+
+            foreach (var address in addresses)
+            {
+                // Only what the RTP socket can reach: its own family, or any from a dual-stack socket.
+                if (address.AddressFamily == _localAddress.AddressFamily || _localAddress.Equals(IPAddress.IPv6Any))
+                {
+                    endPoints.Add(new IPEndPoint(address, server.Port));
+                }
+            }
+        }
+
+        if (endPoints.Count == 0)
+        {
+            return StunBindingResult.Failed($"no address for the STUN server(s) {string.Join(", ", servers.Select(s => $"{s.Host}:{s.Port}"))}");
+        }
+
+        var client = new StunBindingClient(_rtp, time);
+        _rtp.StunReceiver = client;
+        _rtp.StartReceiving();
+        StunBindingResult result;
+        try
+        {
+            result = await client.QueryAsync(endPoints, deadline.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _rtp.StunReceiver = null;
+        }
+
+        if (result.MappedAddress is { } mapped)
+        {
+            lock (_gate)
+            {
+                OfferAnswer.Negotiator.AdvertiseAt(mapped);
+                PublicEndPoint = mapped;
+            }
+        }
+
+        return result;
+    }
 
     /// <summary>Sends a digit to the peer as RFC 4733 events; false when events were not agreed.</summary>
     public bool SendDigit(char digit) => Stream.SendDigit(digit);

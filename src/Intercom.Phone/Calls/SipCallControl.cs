@@ -136,7 +136,11 @@ public sealed class SipCallControl : ICallControl, IDisposable
         return handle;
     }
 
-    /// <summary>One attempt of <paramref name="leg"/> through <paramref name="account"/>; false when no media port is left. Holds the leg's lock.</summary>
+    /// <summary>
+    /// One attempt of <paramref name="leg"/> through <paramref name="account"/>; false when no media port is left. Holds the
+    /// leg's lock. With STUN servers on the account, the INVITE goes out once the RTP socket's public mapping is known (or
+    /// the bound passed), so its offer carries that address.
+    /// </summary>
     private bool Place(Leg leg, CallAccount account, SipUri uri)
     {
         CallMediaSession media;
@@ -150,6 +154,24 @@ public sealed class SipCallControl : ICallControl, IDisposable
             return false;
         }
 
+        leg.Tried.Add(account);
+        leg.Account = account;
+        leg.Uri = uri;
+        leg.Media = media;
+        AttachDigits(leg, media);
+        if (account.Stun is { } stun)
+        {
+            _ = PlaceAfterStunAsync(leg, account, uri, media, stun);
+            return true;
+        }
+
+        Invite(leg, account, uri, media);
+        return true;
+    }
+
+    /// <summary>Sends the INVITE of <paramref name="leg"/>'s attempt through <paramref name="account"/>. Holds the leg's lock.</summary>
+    private void Invite(Leg leg, CallAccount account, SipUri uri, CallMediaSession media)
+    {
         var call = _agent.Dial(uri, new DialOptions
         {
             From = account.Identity,
@@ -157,20 +179,46 @@ public sealed class SipCallControl : ICallControl, IDisposable
             OutboundProxy = account.OutboundProxy,
             Transport = account.Transport,
             Authorize = account.Authorize,
+            Contact = account.RegisteredContact?.Invoke(),
         });
-        leg.Tried.Add(account);
-        leg.Account = account;
-        leg.Uri = uri;
         leg.Call = call;
-        leg.Media = media;
-        AttachDigits(leg, media);
         Attach(leg, call);
-        return true;
+    }
+
+    private async Task PlaceAfterStunAsync(Leg leg, CallAccount account, SipUri uri, CallMediaSession media, StunMediaMapping stun)
+    {
+        await stun.LearnAsync(media).ConfigureAwait(false);
+        lock (leg)
+        {
+            if (!leg.HungUp && ReferenceEquals(leg.Media, media))
+            {
+                Invite(leg, account, uri, media);
+                return;
+            }
+
+            // Hung up while the mapping was being learned: no INVITE went out, so the leg ends here.
+            media.Dispose();
+            if (ReferenceEquals(leg.Media, media))
+            {
+                leg.Media = null;
+            }
+        }
+
+        _legs.TryRemove(leg.Handle.Id, out _);
+        Raise(CallEventArgs.Ended(leg.Handle, StationEnd.LocalHangUp));
+    }
+
+    private static async Task AnswerAfterStunAsync(SipCall call, CallMediaSession media, StunMediaMapping stun)
+    {
+        await stun.LearnAsync(media).ConfigureAwait(false);
+
+        // A call that ended meanwhile ignores the answer (the SIP layer answers only an incoming call still ringing).
+        call.Answer(media.OfferAnswer);
     }
 
     public void Answer(CallHandle call)
     {
-        if (_legs.TryGetValue(call.Id, out var leg) && leg.Media is null)
+        if (_legs.TryGetValue(call.Id, out var leg) && leg.Media is null && leg.Call is { } incoming)
         {
             CallMediaSession media;
             try
@@ -179,18 +227,27 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 // back over TLS (RFC 4568 §8.3): a call that came in over UDP or TCP is answered without SRTP, whatever
                 // the account asks (with "required", the offer is then refused).
                 var account = leg.Account ?? _profile.Accounts[0];
-                var srtp = leg.Call.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls ? account.Srtp : SrtpPolicy.Disabled;
+                var srtp = incoming.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls ? account.Srtp : SrtpPolicy.Disabled;
                 media = _profile.Media(srtp);
             }
             catch (System.Net.Sockets.SocketException)
             {
-                leg.Call.Reject(503, "Service Unavailable");
+                incoming.Reject(503, "Service Unavailable");
                 return;
             }
 
             leg.Media = media;
             AttachDigits(leg, media);
-            leg.Call.Answer(media.OfferAnswer);
+            var answering = leg.Account ?? _profile.Accounts[0];
+            incoming.LocalContact = answering.RegisteredContact?.Invoke();
+            if (answering.Stun is { } stun)
+            {
+                // The answer's SDP carries the RTP socket's public mapping: learned first, within the account's bound.
+                _ = AnswerAfterStunAsync(incoming, media, stun);
+                return;
+            }
+
+            incoming.Answer(media.OfferAnswer);
         }
     }
 
@@ -198,7 +255,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
     {
         if (_legs.TryGetValue(call.Id, out var leg))
         {
-            leg.Call.Reject(sipStatus);
+            leg.Call?.Reject(sipStatus);
         }
     }
 
@@ -206,7 +263,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
     {
         if (_legs.TryGetValue(call.Id, out var leg))
         {
-            SipCall current;
+            SipCall? current;
             lock (leg)
             {
                 // Also stops a failover: an attempt ending after this does not start the next one.
@@ -214,7 +271,8 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 current = leg.Call;
             }
 
-            current.Hangup();
+            // Null while an outgoing leg still learns its STUN mapping: its INVITE then never goes out.
+            current?.Hangup();
         }
     }
 
@@ -225,7 +283,12 @@ public sealed class SipCallControl : ICallControl, IDisposable
         _agent.IncomingCall -= OnIncoming;
         foreach (var leg in _legs.Values)
         {
-            leg.Call.Hangup();
+            lock (leg)
+            {
+                leg.HungUp = true;
+            }
+
+            leg.Call?.Hangup();
             leg.Media?.Dispose();
         }
     }
@@ -333,7 +396,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
             }
 
             // The peer vanished without a BYE (crash, network gone): end the call; the door's relay is not touched.
-            leg.Call.Hangup();
+            leg.Call?.Hangup();
         };
     }
 
@@ -403,8 +466,11 @@ public sealed class SipCallControl : ICallControl, IDisposable
     {
         public CallHandle Handle { get; } = handle;
 
-        /// <summary>The SIP call now: an outgoing leg's is replaced when it falls over to the next account.</summary>
-        public SipCall Call { get; set; } = null!;
+        /// <summary>
+        /// The SIP call now: an outgoing leg's is replaced when it falls over to the next account; null while the first
+        /// attempt's RTP mapping is still being learned by STUN (no INVITE sent yet).
+        /// </summary>
+        public SipCall? Call { get; set; }
 
         public DtmfDeduplicator Deduplicator { get; } = deduplicator;
 

@@ -23,6 +23,13 @@ public sealed class DialOptions
     public SipTransportProtocol? Transport { get; init; }
 
     /// <summary>
+    /// Our Contact for the call when it is not the transport's own address: the account's registered Contact, which
+    /// behind a NAT holds the public address the registrar's received/rport showed (RFC 3581 §4, RFC 5626 §5), so the
+    /// peer's in-dialog requests reach us. Null: the address the transport sends from (§8.1.1.8).
+    /// </summary>
+    public SipUri? Contact { get; init; }
+
+    /// <summary>
     /// Answers a 401/407 challenge by adding credentials to the re-sent request (first argument), given the challenge and
     /// the destination the challenged request went to (the flow it came back over); returns false when it cannot or must
     /// not (no or wrong credentials, a realm or server that is not the account's), and the call then ends with the

@@ -53,8 +53,16 @@ public sealed class SipCall : IClientTransactionUser
         RemoteUri = remote;
         _media = media;
         _dial = dial;
+        LocalContact = dial?.Contact;
         State = incoming ? CallState.Incoming : CallState.Calling;
     }
+
+    /// <summary>
+    /// Our Contact for this call when the transport's own address is not where the peer reaches us: the account's
+    /// registered Contact, holding behind a NAT the public address learned from the registrar's received/rport (RFC 3581
+    /// §4). Used only where it differs from the transport's address. Set it before <see cref="Answer"/>; null: none.
+    /// </summary>
+    public SipUri? LocalContact { get; set; }
 
     public bool IsIncoming { get; }
 
@@ -226,7 +234,7 @@ public sealed class SipCall : IClientTransactionUser
             }
 
             _nextHop = destinations[0];
-            _invite.Headers.Set(SipHeaderNames.Contact, _ua.CreateContact(destinations[0], RemoteUri.IsSecure).ToString());
+            _invite.Headers.Set(SipHeaderNames.Contact, ContactTowards(destinations[0], RemoteUri.IsSecure).ToString());
             if (_hangupRequested)
             {
                 End(CallEndReason.Cancelled, null);
@@ -1024,7 +1032,25 @@ public sealed class SipCall : IClientTransactionUser
     }
 
     private SipNameAddress Contact(Dialog dialog, SipDestination? towards = null) =>
-        _ua.CreateContact(towards ?? _nextHop ?? _serverInvite?.Flow.Destination ?? default, dialog.IsSecure);
+        ContactTowards(towards ?? _nextHop ?? _serverInvite?.Flow.Destination ?? default, dialog.IsSecure);
+
+    /// <summary>
+    /// The transport's Contact towards <paramref name="destination"/> (§8.1.1.8), or, behind a NAT, the registered one
+    /// (<see cref="LocalContact"/>) whose host or port differs from it: the address the registrar saw us at (RFC 3581 §4),
+    /// where a peer's requests in the dialog reach us through the NAT's mapping.
+    /// </summary>
+    private SipNameAddress ContactTowards(SipDestination destination, bool secure)
+    {
+        var own = _ua.CreateContact(destination, secure);
+        if (LocalContact is { } registered && registered.IsSecure == own.Uri.IsSecure
+            && (!string.Equals(registered.Host, own.Uri.Host, StringComparison.OrdinalIgnoreCase)
+                || (registered.Port ?? destination.Protocol.DefaultPort()) != (own.Uri.Port ?? destination.Protocol.DefaultPort())))
+        {
+            return new SipNameAddress(registered.Clone());
+        }
+
+        return own;
+    }
 
     private SipRequest CloneForRetry(SipRequest previous)
     {

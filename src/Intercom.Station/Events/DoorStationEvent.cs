@@ -11,6 +11,7 @@ namespace Intercom.Station.Events;
 /// <para>The JSON "type" names the event for the page and the API (source-generated, no reflection).</para>
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
+[JsonDerivedType(typeof(AccountRegistrationChanged), "account_registration_changed")]
 [JsonDerivedType(typeof(ApartmentDialled), "apartment_dialled")]
 [JsonDerivedType(typeof(ButtonIgnored), "button_ignored")]
 [JsonDerivedType(typeof(ButtonNotRouted), "button_not_routed")]

@@ -35,6 +35,7 @@ public class StationEventFormatter
             DoorHeldOpen x => Invariant($"door held open longer than {x.Seconds} s"),
             TamperChanged x => x.Active ? "tamper switch: housing opened" : "tamper switch: housing closed",
             RegistrationChanged x => x.Registered ? $"registered ({x.Detail})" : $"not registered ({x.Detail})",
+            AccountRegistrationChanged x => $"account {x.AccountId}: {StateOf(x.State)}{(x.Registrar is null ? "" : $" via {x.Registrar}")} [{x.Reason}]",
             CodeAccepted x => $"code{(string.IsNullOrEmpty(x.EntryId) ? "" : $" '{x.EntryId}'")} accepted via {x.Path} on {x.Scope}: opening {x.RelayId}",
             CodeRejected x => Invariant(
                 $"wrong code via {x.Path} on {x.Scope}{(x.Source is null ? "" : $" from {x.Source}")} ({x.Failures} of {x.MaxFailures}; station {x.StationFailures} of {x.StationMaxFailures})"),
@@ -75,6 +76,18 @@ public class StationEventFormatter
     private static string Caller(string caller) => caller == "keypad" || caller.StartsWith("call ", StringComparison.Ordinal)
         ? caller
         : "caller " + caller;
+
+    // No "registered (" in these lines: that is the station-wide line (RegistrationChanged), which the black-box tests wait for.
+    private static string StateOf(AccountRegistrationState state) => state switch
+    {
+        AccountRegistrationState.Registering => "registering",
+        AccountRegistrationState.Registered => "registered",
+        AccountRegistrationState.Retrying => "registration failed, retrying",
+        AccountRegistrationState.AuthenticationFailed => "credentials refused",
+        AccountRegistrationState.Unregistering => "removing its binding",
+        AccountRegistrationState.Stopped => "stopped",
+        _ => "unregistered",
+    };
 
     private static string EndOf(CallEndReason reason, int sipStatus) =>
         sipStatus > 0 ? Invariant($"{reason}, {sipStatus}") : reason.ToString();

@@ -147,8 +147,12 @@ function input(path, label, opts) {
   const value = getPath(cfg, path);
   let field;
   if (opts.options) {
-    field = el('select', {}, ...opts.options.map(o => el('option', { value: o, textContent: o })));
-    field.value = value;
+    // A value the list lacks (an account since removed) stays shown, so saving does not change it behind the user's back.
+    const values = value != null && value !== '' && !opts.options.includes(value) ? [...opts.options, value] : opts.options;
+    field = el('select', {}, ...values.map(o => el('option', { value: o, textContent: o })));
+    // opts.unset: the label of "not set" (null in the file), shown first as the empty value.
+    if (opts.unset) { field.prepend(el('option', { value: '', textContent: opts.unset })); field.dataset.unset = ''; }
+    field.value = value == null ? '' : value;
   } else if (opts.list) {
     field = el('textarea', { rows: 2, value: (value || []).join('\n') });
     field.dataset.list = '';
@@ -196,6 +200,7 @@ function renderConfig() {
     input(`station.ringGroups.${i}.id`, 'Id'), input(`station.ringGroups.${i}.targets`, 'Targets (one per line)', { list: true }),
     input(`station.ringGroups.${i}.mode`, 'Mode', { options: ['Parallel', 'Sequential'] }),
     input(`station.ringGroups.${i}.ringTimeoutSeconds`, 'Ring timeout (s)', { type: 'number' }),
+    input(`station.ringGroups.${i}.account`, 'Calls from account', { options: cfg.accounts.map(a => a.id), unset: 'default' }),
   ], () => st.ringGroups.splice(i, 1))));
   $('cfg-relays').replaceChildren(...st.relays.map((r, i) => row([
     input(`station.relays.${i}.id`, 'Relay', { readOnly: true }), input(`station.relays.${i}.pulseMs`, 'Pulse (ms)', { type: 'number' }),
@@ -217,6 +222,7 @@ function onFieldChange(e) {
   else if (f.dataset.list !== undefined) v = v.split('\n').map(s => s.trim()).filter(Boolean);
   else if (f.type === 'number') v = Number(v);
   else if (f.type === 'password' && v === '') v = null;
+  else if (f.dataset.unset !== undefined && v === '') v = null;
   else if (v === '' && getPath(cfg, f.dataset.path) === null) v = null;
   setPath(cfg, f.dataset.path, v);
   $('config-json').value = JSON.stringify(cfg, null, 2);

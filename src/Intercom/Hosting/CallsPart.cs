@@ -8,7 +8,7 @@ namespace Intercom.Hosting;
 /// re-register, the next call uses the new account and media, the devices reopen between calls. The caller admission by
 /// source is part of "station" but lives in the user agent, so a "station" change comes here too.
 /// </summary>
-public sealed class CallsPart(StationApp app) : ILiveConfigPart
+internal sealed class CallsPart(StationApp app) : ILiveConfigPart
 {
     public IReadOnlyCollection<string> LiveSections { get; } = [.. Intercom.Phone.Phone.LiveSections, "station"];
 

@@ -18,7 +18,7 @@ namespace Intercom.Hosting;
 /// plays the resident's phone: a button press calls the phone, the phone answers and keys the code (SIP INFO), the door
 /// relay pulses, the phone hangs up. Each step is printed with its time; exit 0 when the door opened and closed.
 /// </summary>
-public static class Demo
+internal static class Demo
 {
     private const string Code = "1234";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(10);

@@ -1,12 +1,12 @@
 using Intercom.Integrations;
-using Intercom.Sip.UserAgent.Registration;
 using Microsoft.Extensions.Logging;
 
 namespace Intercom.Hosting;
 
 /// <summary>
 /// Composes home automation (MQTT with Home Assistant discovery, webhooks) onto a started <see cref="StationApp"/>: the
-/// integrations read the station and board, and each registering account's status is passed on as it changes.
+/// integrations read the station and board; each account's registration reaches them as the station's typed event
+/// (<see cref="Station.Events.AccountRegistrationChanged"/>, put on its bus by <see cref="StartupOrder.ReportRegistrations"/>).
 /// </summary>
 internal static class IntegrationsHosting
 {
@@ -14,14 +14,6 @@ internal static class IntegrationsHosting
     {
         ArgumentNullException.ThrowIfNull(app);
         var integrations = StationIntegrations.Start(app.Config, IntercomCli.Version, app.Station, app.Board, time ?? TimeProvider.System, logs);
-
-        // Each registering account's status, also after an account changed live.
-        app.Accounts.StatusChanged += (registration, status) =>
-            integrations.ReportRegistration(registration.AccountId, status.State == RegistrationState.Registered);
-        foreach (var registration in app.Accounts.Current)
-        {
-            integrations.ReportRegistration(registration.AccountId, registration.Client.Status.State == RegistrationState.Registered);
-        }
 
         return integrations;
     }

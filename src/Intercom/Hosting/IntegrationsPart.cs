@@ -5,7 +5,7 @@ using Intercom.Integrations;
 namespace Intercom.Hosting;
 
 /// <summary>MQTT and webhooks: a changed section's connection is replaced, an unchanged one kept (the station's name is in both).</summary>
-public sealed class IntegrationsPart(StationIntegrations integrations) : ILiveConfigPart
+internal sealed class IntegrationsPart(StationIntegrations integrations) : ILiveConfigPart
 {
     public IReadOnlyCollection<string> LiveSections { get; } = ["mqtt", "webhooks", "name"];
 

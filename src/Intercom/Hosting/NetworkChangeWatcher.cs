@@ -12,7 +12,7 @@ namespace Intercom.Hosting;
 /// at once (no route), so the station reports itself unregistered instead of trusting a binding it cannot refresh; when
 /// the link is back it registers at once. pjsua (pjsua_handle_ip_change) and baresip (net_change) do the same.
 /// </summary>
-public sealed partial class NetworkChangeWatcher : IDisposable
+internal sealed partial class NetworkChangeWatcher : IDisposable
 {
     /// <summary>How long notifications are gathered before acting on them.</summary>
     public static readonly TimeSpan SettleTime = TimeSpan.FromSeconds(1);

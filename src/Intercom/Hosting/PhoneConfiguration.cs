@@ -131,7 +131,13 @@ internal static class PhoneConfiguration
         KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
         UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
         Outbound = account.Nat.Outbound,
+        Nat = account.Nat.Stun.Count == 0 ? AccountNatOptions.None : new AccountNatOptions { StunServers = [.. account.Nat.Stun.Select(StunServer)] },
     };
+
+    /// <summary>A validated accounts[].nat.stun entry ("stun:HOST[:PORT]", RFC 7064) as the phone asks it.</summary>
+    private static DnsEndPoint StunServer(string uri) =>
+        StunServerUri.TryParse(uri, out var host, out var port, out var error) ? new DnsEndPoint(host, port)
+            : throw new InvalidOperationException($"unvalidated STUN URI: {error}");
 
     private static SipTransportProtocol Transport(string transport) => transport switch
     {

@@ -7,7 +7,7 @@ namespace Intercom.Hosting;
 /// loop still runs what is posted to it. Each check answers whether the probe posted by the previous check has run, and
 /// posts the next one; a loop that is stuck (deadlock, endless handler) stops answering and the watchdog starves.
 /// </summary>
-public sealed class SipLoopHeartbeat
+internal sealed class SipLoopHeartbeat
 {
     private readonly SipLoop _loop;
     private int _answered;

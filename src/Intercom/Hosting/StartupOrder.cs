@@ -1,7 +1,4 @@
 using System.Security.Cryptography;
-using Intercom.Phone;
-using Intercom.Sip.UserAgent;
-using Intercom.Sip.UserAgent.Registration;
 using Intercom.Station;
 
 namespace Intercom.Hosting;
@@ -30,22 +27,19 @@ internal static class StartupOrder
         }, null);
 
     /// <summary>
-    /// Connects registrations started before the station existed to its status (LEDs, event log). Runs on the SIP loop,
-    /// where registration changes are raised, so the current state is reported first and no change is lost or reordered
-    /// in between.
+    /// Connects registrations started before the station existed to it: each account's change goes onto the station's
+    /// event bus as a typed event (event log, page, MQTT, webhooks) and the station's status follows (LEDs). Runs on the
+    /// SIP loop, where the phone raises its changes, so the current state is reported first and no change is lost or
+    /// reordered in between.
     /// </summary>
-    public static void ReportRegistrations(SipStack sip, AccountRegistrations accounts, DoorStation station) =>
-        sip.Loop.Post(() =>
+    public static void ReportRegistrations(Phone.Phone phone, DoorStation station) =>
+        phone.Sip.Loop.Post(() =>
         {
-            foreach (var registration in accounts.Current)
+            foreach (var change in phone.RegistrationStates)
             {
-                Report(station, accounts, registration, registration.Client.Status);
+                station.ReportRegistration(AccountRegistrationEvents.ToStationEvent(change));
             }
 
-            accounts.StatusChanged += (registration, status) => Report(station, accounts, registration, status);
+            phone.RegistrationChanged += change => station.ReportRegistration(AccountRegistrationEvents.ToStationEvent(change));
         });
-
-    // The station is registered while any account is.
-    private static void Report(DoorStation station, AccountRegistrations accounts, AccountRegistration registration, RegistrationStatus status) =>
-        station.SetRegistered(accounts.AnyRegistered, $"{registration.AccountId}: {status.State} {status.Reason}", registration.AccountId);
 }

@@ -16,7 +16,7 @@ namespace Intercom.Hosting;
 /// and audio: <see cref="Intercom.Phone.Phone"/>), the board (GPIO or simulated) and the door-station rules on top. Used by
 /// `intercom run`, the demo and end-to-end tests alike.
 /// </summary>
-public sealed class StationApp : IDisposable
+internal sealed class StationApp : IDisposable
 {
     private readonly bool _simulate;
     private readonly TimeProvider _time;
@@ -91,7 +91,7 @@ public sealed class StationApp : IDisposable
                 PhoneConfiguration.Options(config, simulate, time, instanceId), time, logs);
             var station = new DoorStation(config.Station, board, phone.Calls, time, logs.CreateLogger("station"));
             station.Start();
-            StartupOrder.ReportRegistrations(phone.Sip, phone.Accounts, station);
+            StartupOrder.ReportRegistrations(phone, station);
             return new StationApp(config, phone, board, station, simulate, time, instanceId);
         }
         catch

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 namespace Intercom.Hosting;
 
 /// <summary>The composition root for `intercom run`: loads the configuration, starts the station, stops cleanly on SIGTERM/SIGINT.</summary>
-public static partial class StationHost
+internal static partial class StationHost
 {
     public static async Task<int> RunAsync(CommandLine commandLine, TextWriter stdout, TextWriter stderr)
     {

@@ -5,7 +5,7 @@ using Intercom.Station;
 namespace Intercom.Hosting;
 
 /// <summary>The door-station rules ("station" without its start-time wiring) applied at once; a call in progress keeps going.</summary>
-public sealed class StationRulesPart(DoorStation station) : ILiveConfigPart
+internal sealed class StationRulesPart(DoorStation station) : ILiveConfigPart
 {
     public IReadOnlyCollection<string> LiveSections { get; } = ["station"];
 

@@ -9,7 +9,7 @@ namespace Intercom.Hosting;
 /// binary builds generic types at run time (the type loader) and cost the station ~2.5 MiB of resident memory, 11 ms of
 /// start-up and the console logger's own thread.
 /// </summary>
-public static class SystemdLogging
+internal static class SystemdLogging
 {
     public static ILoggerFactory Create(LogLevel minimum = LogLevel.Information) => Create(Console.Out, minimum);
 

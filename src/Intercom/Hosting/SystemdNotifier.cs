@@ -13,7 +13,7 @@ namespace Intercom.Hosting;
 /// by hand, in tests, under another supervisor) every call is a no-op. It never throws: a notification that cannot be
 /// delivered must not take the station down.
 /// </summary>
-public sealed class SystemdNotifier : IDisposable
+internal sealed class SystemdNotifier : IDisposable
 {
     private static readonly byte[] WatchdogDatagram = "WATCHDOG=1"u8.ToArray();
 

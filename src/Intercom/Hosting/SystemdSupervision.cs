@@ -9,7 +9,7 @@ namespace Intercom.Hosting;
 /// are under way, STATUS= lines as registrations change (what `systemctl status intercom` shows), the watchdog fed while
 /// the SIP loop answers, and STOPPING=1 when shutdown begins. Does nothing outside systemd.
 /// </summary>
-public sealed class SystemdSupervision : IDisposable
+internal sealed class SystemdSupervision : IDisposable
 {
     private readonly StationApp _app;
     private readonly SystemdNotifier _notifier;

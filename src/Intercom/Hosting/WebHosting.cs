@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace Intercom.Hosting;
 
 /// <summary>Starts the web page and API over a running station (when the configuration's "web" section enables it).</summary>
-public static partial class WebHosting
+internal static partial class WebHosting
 {
     /// <summary>
     /// Starts the web server, or returns null when it is disabled or cannot start (the port is taken, the certificate is
@@ -89,11 +89,13 @@ public static partial class WebHosting
                 if (registrations.FirstOrDefault(r => r.AccountId == account.Id) is { } registration)
                 {
                     var status = registration.Client.Status;
-                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason, status.Outbound));
+                    var contact = status.State == Sip.UserAgent.Registration.RegistrationState.Registered && status.Contact is { } c
+                        ? (c.Port is int p ? $"{c.Host}:{p}" : c.Host) : null;
+                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason, contact, MediaPublicAddress(account.Id), status.Outbound));
                 }
                 else
                 {
-                    accounts.Add(new AccountView(account.Id, account.Aor, "NotRegistering", "direct IP calls only"));
+                    accounts.Add(new AccountView(account.Id, account.Aor, "NotRegistering", "direct IP calls only", null, MediaPublicAddress(account.Id)));
                 }
             }
 
@@ -111,6 +113,10 @@ public static partial class WebHosting
         }
 
         public IReadOnlyList<StationEvent> GetEvents() => _app.Station.Events.Snapshot();
+
+        /// <summary>The RTP mapping the account's last call learned by STUN (accounts[].nat.stun), as address:port.</summary>
+        private string? MediaPublicAddress(string accountId) =>
+            _app.Calls.Accounts.FirstOrDefault(a => a.Id == accountId)?.Stun?.LastMapped?.ToString();
 
         public bool OpenRelay(string relayId, string requestedBy)
         {

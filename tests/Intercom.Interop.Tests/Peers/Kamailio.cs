@@ -32,6 +32,9 @@ public sealed class Kamailio : IAsyncDisposable
 
     public PeerProcess Process => _process ?? throw new InvalidOperationException("not started");
 
+    /// <summary>The binrpc control socket (ctl module) kamcmd talks to, e.g. for the location table.</summary>
+    public string ControlSocket => Path.Combine(Directory, "kamailio_ctl");
+
     /// <summary>Users (name → password) Kamailio authenticates.</summary>
     public Dictionary<string, string> Users { get; } = new(StringComparer.Ordinal);
 
@@ -59,24 +62,10 @@ public sealed class Kamailio : IAsyncDisposable
 
     /// <summary>
     /// Edge proxy and registrar of SIP outbound (RFC 5626) in one: the outbound and path modules, the registrar's
-    /// outbound_mode 1 (Require: outbound to a REGISTER that offers it) with this Flow-Timer in seconds, and a control
-    /// socket for <see cref="LocationAsync"/>. 0: no outbound (the registrar ignores +sip.instance and reg-id).
+    /// outbound_mode 1 (Require: outbound to a REGISTER that offers it) with this Flow-Timer in seconds. 0: no outbound
+    /// (the registrar ignores +sip.instance and reg-id).
     /// </summary>
     public int OutboundFlowTimer { get; init; }
-
-    /// <summary>The control socket (with <see cref="OutboundFlowTimer"/>).</summary>
-    public string ControlSocket => Path.Combine(Directory, "ctl.sock");
-
-    /// <summary>Kamailio's location table (kamcmd ul.dump): the bindings, with their instance, reg-id and socket.</summary>
-    public async Task<string> LocationAsync()
-    {
-        var dump = PeerProcess.StartIn(NetworkNamespace?.Name, "kamcmd", ["-s", "unix:" + ControlSocket, "ul.dump"], Directory);
-        await using (dump.ConfigureAwait(false))
-        {
-            await dump.WaitForExitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-            return dump.Output;
-        }
-    }
 
     public static Kamailio Create(string directory, bool authenticateInvites = true, string algorithm = "MD5",
         NetworkNamespace? networkNamespace = null, string? listenAddress = null, bool reachRegisteredFlows = false, int outboundFlowTimer = 0)
@@ -143,6 +132,27 @@ public sealed class Kamailio : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>Runs an RPC command through kamcmd (e.g. "ul.dump") and returns its output.</summary>
+    public async Task<string> RpcAsync(params string[] command)
+    {
+        var kamcmd = PeerProcess.Which("kamcmd") ?? throw new InvalidOperationException("'kamcmd' is not installed: apt-get install kamailio");
+        var (exitCode, output) = await Ship.PublishedStation.RunAsync(kamcmd, ["-s", $"unix:{ControlSocket}", .. command], TimeSpan.FromSeconds(10))
+            .ConfigureAwait(false);
+        return exitCode == 0 ? output : throw new InvalidOperationException($"kamcmd {string.Join(' ', command)} failed ({exitCode}): {output}");
+    }
+
+    /// <summary>
+    /// The SDP bodies Kamailio has relayed so far (logged base64-encoded, one line each), with the line's description,
+    /// e.g. ("reply 200 for INVITE from 198.51.100.1:5060", "v=0\r\n...").
+    /// </summary>
+    public IReadOnlyList<(string Message, string Sdp)> RelayedSdp() =>
+    [
+        .. Process.Lines
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"sdp in (?<what>.+?): (?<body>[A-Za-z0-9+/=]+)\s*$"))
+            .Where(m => m.Success)
+            .Select(m => (m.Groups["what"].Value, Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups["body"].Value)))),
+    ];
 
     public async Task StopAsync()
     {
@@ -233,11 +243,10 @@ public sealed class Kamailio : IAsyncDisposable
             : "";
         var keepFlow = ReachRegisteredFlows ? "fix_nated_register();" : "";
         // outbound.so before rr.so and path.so: they bind to it when it is loaded first.
-        var outboundModules = OutboundFlowTimer > 0 ? "loadmodule \"outbound.so\"\nloadmodule \"ctl.so\"\n" : "";
+        var outboundModules = OutboundFlowTimer > 0 ? "loadmodule \"outbound.so\"\n" : "";
         var outboundParams = OutboundFlowTimer > 0
             ? $"loadmodule \"path.so\"\nmodparam(\"registrar\", \"outbound_mode\", 1)\nmodparam(\"registrar\", \"flow_timer\", {OutboundFlowTimer})\n"
               + "modparam(\"registrar\", \"use_path\", 1)\n"
-              + $"modparam(\"ctl\", \"binrpc\", \"unix:{ControlSocket}\")\n"
             : "";
         File.WriteAllText(Path.Combine(Directory, "kamailio.cfg"), $$"""
             #!KAMAILIO
@@ -271,6 +280,7 @@ public sealed class Kamailio : IAsyncDisposable
             loadmodule "auth.so"
             loadmodule "auth_db.so"
             loadmodule "nathelper.so"
+            loadmodule "ctl.so"
 
             modparam("tls", "config", "{{tls}}")
             modparam("usrloc", "db_mode", 0)
@@ -286,6 +296,7 @@ public sealed class Kamailio : IAsyncDisposable
             modparam("auth_db", "use_domain", 0)
             modparam("rr", "enable_full_lr", 1)
             modparam("rr", "enable_double_rr", 1)
+            modparam("ctl", "binrpc", "unix:{{ControlSocket}}")
             {{flowParams}}
             {{outboundParams}}
 
@@ -299,6 +310,9 @@ public sealed class Kamailio : IAsyncDisposable
                     exit;
                 }
                 xlog("L_INFO", "request $rm $ru from $si:$sp ($pr)\n");
+                if (has_body("application/sdp")) {
+                    xlog("L_INFO", "sdp in request $rm from $si:$sp: $(rb{s.encode.base64})\n");
+                }
                 if (is_method("OPTIONS") && uri==myself && $rU==$null) {
                     sl_send_reply("200", "Keepalive");
                     exit;
@@ -359,6 +373,9 @@ public sealed class Kamailio : IAsyncDisposable
 
             onreply_route {
                 xlog("L_INFO", "reply $rs $rr for $rm from $si:$sp\n");
+                if (has_body("application/sdp")) {
+                    xlog("L_INFO", "sdp in reply $rs for $rm from $si:$sp: $(rb{s.encode.base64})\n");
+                }
             }
             """);
     }

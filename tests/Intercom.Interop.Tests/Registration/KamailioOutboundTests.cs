@@ -75,7 +75,7 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
         Assert.Contains(_log, l => l.Contains("SIP outbound in use", StringComparison.Ordinal));
         // Kamailio's side: the binding carries the station's instance and reg-id, and the edge's Path with the flow
         // token and ;ob (RFC 5626 §5.2: the edge will route the station's requests over this flow).
-        var location = await _kamailio.LocationAsync();
+        var location = await _kamailio.RpcAsync("ul.dump");
         output.WriteLine(location);
         Assert.Contains("Instance: <" + instance + ">", location, StringComparison.Ordinal);
         Assert.Matches(@"Reg-Id: 1\b", location);
@@ -120,7 +120,7 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
         Assert.Equal(SipTransportProtocol.Udp, registered.Registrar!.Value.Protocol);
         Assert.Contains($"Flow-Timer {FlowTimerSeconds} s", registered.Reason, StringComparison.Ordinal);
         // No edge on the way: the registrar is the first hop and keeps the flow itself (RFC 5626 §6), no Path.
-        var location = await _kamailio.LocationAsync();
+        var location = await _kamailio.RpcAsync("ul.dump");
         Assert.Matches(@"Reg-Id: 1\b", location);
 
         await _resident.CommandAsync("dial", $"sip:door@{Domain}");

@@ -20,23 +20,14 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("intercom-e2e-").FullName;
     private readonly ConcurrentQueue<StationEvent> _events = new();
-    private Kamailio _kamailio = null!;
-    private Baresip _resident = null!;
+    private KamailioWithResident _peers = null!;
     private StationApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _kamailio = Kamailio.Create(Path.Combine(_dir, "kamailio"));
-        _kamailio.Users["door"] = "door-secret";
-        _kamailio.Users["resident"] = "resident-secret";
-        _kamailio.Users["stranger"] = "stranger-secret";
-        await _kamailio.StartAsync();
-        _resident = Baresip.Create(Path.Combine(_dir, "resident"),
-            $"<sip:resident@127.0.0.1:{_kamailio.UdpPort}>;auth_pass=resident-secret;answermode=auto;regint=600;audio_codecs=PCMU");
-        await _resident.StartAsync();
-        await _resident.WaitForRegistrationAsync(Wait);
+        _peers = await KamailioWithResident.StartAsync(_dir, new Dictionary<string, string> { ["door"] = "door-secret", ["stranger"] = "stranger-secret" }, Wait);
 
-        var domain = $"127.0.0.1:{_kamailio.UdpPort}";
+        var domain = _peers.Domain;
         var config = new IntercomConfig { Name = "Front door" };
         config.Sip.Listen = [new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = 0 }];
         config.Accounts.Add(new SipAccountConfig
@@ -58,8 +49,7 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _app.Dispose();
-        await _resident.DisposeAsync();
-        await _kamailio.DisposeAsync();
+        await _peers.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -70,8 +60,8 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
     public async Task Button_calls_the_resident_whose_code_pulses_the_door_relay_for_its_time()
     {
         _app.SimulatedBoard!.PressButton("button1");
-        await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
-        await _resident.CommandAsync("sndcode", "1234");
+        await _peers.Resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        await _peers.Resident.CommandAsync("sndcode", "1234");
 
         var board = _app.SimulatedBoard;
         // The release at start is recorded too: the pulse is the first energise and the release after it.
@@ -90,16 +80,16 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
     public async Task Three_wrong_codes_lock_the_code_lock_and_the_right_code_no_longer_opens()
     {
         _app.SimulatedBoard!.PressButton("button1");
-        await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        await _peers.Resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         foreach (var wrong in new[] { "0000", "1111", "9999" })
         {
-            await _resident.CommandAsync("sndcode", wrong);
+            await _peers.Resident.CommandAsync("sndcode", wrong);
         }
 
         await WaitUntil(() => _events.Any(e => e.Kind == StationEventKind.Lockout), "lockout");
         Assert.Equal(3, _events.Count(e => e.Kind == StationEventKind.CodeRejected));
-        await _resident.CommandAsync("sndcode", "1234");
-        await _resident.CommandAsync("hangup");
+        await _peers.Resident.CommandAsync("sndcode", "1234");
+        await _peers.Resident.CommandAsync("hangup");
         await WaitUntil(() => _events.Any(e => e.Kind == StationEventKind.Call && e.Message.Contains("ended", StringComparison.OrdinalIgnoreCase)), "call end");
         Assert.DoesNotContain(_app.SimulatedBoard.RelayTransitions, t => t.RelayId == "door" && t.Energised);
     }
@@ -108,11 +98,11 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
     public async Task A_caller_not_on_the_allowlist_is_refused_with_403()
     {
         await using var stranger = Baresip.Create(Path.Combine(_dir, "stranger"),
-            $"<sip:stranger@127.0.0.1:{_kamailio.UdpPort}>;auth_pass=stranger-secret;answermode=manual;regint=600;audio_codecs=PCMU");
+            $"<sip:stranger@127.0.0.1:{_peers.Kamailio.UdpPort}>;auth_pass=stranger-secret;answermode=manual;regint=600;audio_codecs=PCMU");
         await stranger.StartAsync();
         await stranger.WaitForRegistrationAsync(Wait);
         // Through Kamailio's location service: the station is reachable by its registered address-of-record.
-        await stranger.CommandAsync("dial", $"sip:door@127.0.0.1:{_kamailio.UdpPort}");
+        await stranger.CommandAsync("dial", $"sip:door@127.0.0.1:{_peers.Kamailio.UdpPort}");
         var closed = await stranger.WaitForEventAsync("CALL_CLOSED", Wait);
         Assert.Contains("403", closed.GetProperty("param").GetString(), StringComparison.Ordinal);
         Assert.DoesNotContain(_app.SimulatedBoard!.RelayTransitions, t => t.Energised);

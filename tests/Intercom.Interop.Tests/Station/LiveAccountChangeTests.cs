@@ -22,23 +22,14 @@ public sealed class LiveAccountChangeTests(ITestOutputHelper output) : IAsyncLif
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("intercom-live-account-").FullName;
     private readonly ConcurrentQueue<StationEvent> _events = new();
-    private Kamailio _kamailio = null!;
-    private Baresip _resident = null!;
+    private KamailioWithResident _peers = null!;
     private StationApp _app = null!;
 
-    private string Domain => $"127.0.0.1:{_kamailio.UdpPort}";
+    private string Domain => _peers.Domain;
 
     public async Task InitializeAsync()
     {
-        _kamailio = Kamailio.Create(Path.Combine(_dir, "kamailio"));
-        _kamailio.Users["door"] = "door-secret";
-        _kamailio.Users["gate"] = "gate-secret";
-        _kamailio.Users["resident"] = "resident-secret";
-        await _kamailio.StartAsync();
-        _resident = Baresip.Create(Path.Combine(_dir, "resident"),
-            $"<sip:resident@127.0.0.1:{_kamailio.UdpPort}>;auth_pass=resident-secret;answermode=auto;regint=600;audio_codecs=PCMU");
-        await _resident.StartAsync();
-        await _resident.WaitForRegistrationAsync(Wait);
+        _peers = await KamailioWithResident.StartAsync(_dir, new Dictionary<string, string> { ["door"] = "door-secret", ["gate"] = "gate-secret" }, Wait);
 
         var config = Config("door");
         Assert.Empty(ConfigValidator.Validate(config));
@@ -50,8 +41,7 @@ public sealed class LiveAccountChangeTests(ITestOutputHelper output) : IAsyncLif
     public async Task DisposeAsync()
     {
         _app.Dispose();
-        await _resident.DisposeAsync();
-        await _kamailio.DisposeAsync();
+        await _peers.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
@@ -65,16 +55,16 @@ public sealed class LiveAccountChangeTests(ITestOutputHelper output) : IAsyncLif
         output.WriteLine($"account change applied in {applied.TotalMilliseconds:0.0} ms; registered at Kamailio as the new user {clock.Elapsed.TotalMilliseconds:0} ms after the change");
 
         // Kamailio's location for the old user is gone (the station sent Expires: 0): a call to it is refused with 404.
-        await _resident.CommandAsync("dial", $"sip:door@{Domain}");
-        var refused = await _resident.WaitForEventAsync("CALL_CLOSED", Wait);
+        await _peers.Resident.CommandAsync("dial", $"sip:door@{Domain}");
+        var refused = await _peers.Resident.WaitForEventAsync("CALL_CLOSED", Wait);
         Assert.Contains("404", refused.GetProperty("param").GetString(), StringComparison.Ordinal);
 
         // The new user reaches the station, which auto-answers the allowlisted resident.
-        await _resident.CommandAsync("dial", $"sip:gate@{Domain}");
+        await _peers.Resident.CommandAsync("dial", $"sip:gate@{Domain}");
         var established = await EstablishedAsync("call to the new user");
         Assert.Contains("gate", established.GetProperty("peeruri").GetString(), StringComparison.Ordinal);
         await WaitUntil(() => _app.Calls.ActiveLegs == 1, "the station has the call");
-        await _resident.CommandAsync("hangup");
+        await _peers.Resident.CommandAsync("hangup");
         await WaitUntil(() => _app.Calls.ActiveLegs == 0 && _app.Station.GetStatus().CallState == Intercom.Station.StationCallState.Idle, "the call ended at the station");
     }
 
@@ -90,19 +80,19 @@ public sealed class LiveAccountChangeTests(ITestOutputHelper output) : IAsyncLif
 
         // The call kept its media and dialog: the resident's code (RFC 4733 over the call's RTP) still opens the door.
         Assert.Equal(1, _app.Calls.ActiveLegs);
-        await _resident.CommandAsync("sndcode", "1234");
+        await _peers.Resident.CommandAsync("sndcode", "1234");
         await WaitUntil(() => _events.Any(e => e.Kind == StationEventKind.CodeAccepted), "code accepted after the change");
         await WaitUntil(() => DoorPulses() >= 1, "door relay pulse");
         Assert.DoesNotContain(_events, e => e.Kind == StationEventKind.Call && e.Message.Contains("ended", StringComparison.OrdinalIgnoreCase));
 
         // Its BYE still finds the dialog through Kamailio's record-route; then the next call is placed as the new user.
-        await _resident.CommandAsync("hangup");
-        await _resident.WaitForEventAsync("CALL_CLOSED", Wait);
+        await _peers.Resident.CommandAsync("hangup");
+        await _peers.Resident.WaitForEventAsync("CALL_CLOSED", Wait);
         await WaitUntil(() => _app.Calls.ActiveLegs == 0 && _app.Station.GetStatus().CallState == Intercom.Station.StationCallState.Idle, "first call ended at the station");
         _app.SimulatedBoard.PressButton("button1");
         var second = await EstablishedAsync("second call");
         Assert.Contains("gate", second.GetProperty("peeruri").GetString(), StringComparison.Ordinal);
-        await _resident.CommandAsync("hangup");
+        await _peers.Resident.CommandAsync("hangup");
     }
 
     private IntercomConfig Config(string user)
@@ -131,11 +121,11 @@ public sealed class LiveAccountChangeTests(ITestOutputHelper output) : IAsyncLif
     {
         try
         {
-            return await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+            return await _peers.Resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         }
         catch (TimeoutException e)
         {
-            throw new TimeoutException($"{what}: {e.Message}\nKamailio:\n{_kamailio.Process.Tail(40)}\nstation events:\n{string.Join("\n", _events.Select(x => $"{x.Kind}: {x.Message}"))}", e);
+            throw new TimeoutException($"{what}: {e.Message}\nKamailio:\n{_peers.Kamailio.Process.Tail(40)}\nstation events:\n{string.Join("\n", _events.Select(x => $"{x.Kind}: {x.Message}"))}", e);
         }
     }
 

@@ -23,50 +23,38 @@ public sealed class TwoAccountTests : IAsyncLifetime
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly string _dir = Directory.CreateTempSubdirectory("intercom-two-accounts-").FullName;
     private readonly ConcurrentQueue<StationEvent> _events = new();
-    private Kamailio _kamailio = null!;
-    private Baresip _resident = null!;
+    private KamailioWithResident _peers = null!;
 
-    private string Domain => $"127.0.0.1:{_kamailio.UdpPort}";
+    private string Domain => _peers.Domain;
 
-    public async Task InitializeAsync()
-    {
-        _kamailio = Kamailio.Create(Path.Combine(_dir, "kamailio"));
-        _kamailio.Users["door"] = "door-secret";
-        _kamailio.Users["door2"] = "door2-secret";
-        _kamailio.Users["resident"] = "resident-secret";
-        await _kamailio.StartAsync();
-        _resident = Baresip.Create(Path.Combine(_dir, "resident"),
-            $"<sip:resident@127.0.0.1:{_kamailio.UdpPort}>;auth_pass=resident-secret;answermode=auto;regint=600;audio_codecs=PCMU");
-        await _resident.StartAsync();
-        await _resident.WaitForRegistrationAsync(Wait);
-    }
+    public async Task InitializeAsync() =>
+        _peers = await KamailioWithResident.StartAsync(_dir, new Dictionary<string, string> { ["door"] = "door-secret", ["door2"] = "door2-secret" }, Wait);
 
     public async Task DisposeAsync()
     {
-        await _resident.DisposeAsync();
-        await _kamailio.DisposeAsync();
+        await _peers.DisposeAsync();
         Directory.Delete(_dir, recursive: true);
     }
 
     [Fact]
     public async Task Each_ring_group_calls_from_its_own_account_over_that_accounts_transport()
     {
-        using var app = Start(UdpAccount("pbx-udp"), TlsAccount("pbx-tls", "door2", "door2-secret", _kamailio.TlsPort));
+        using var app = Start(UdpAccount("pbx-udp"), TlsAccount("pbx-tls", "door2", "door2-secret", _peers.Kamailio.TlsPort));
         await WaitUntil(() => Registered(app, "pbx-udp") && Registered(app, "pbx-tls"), "both accounts registered", app);
 
         app.Station.Dial("via-tls", "test");
-        var first = await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var first = await _peers.Resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         Assert.StartsWith("sip:door2@", PeerUri(first), StringComparison.Ordinal);
-        await _kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(tls\)", Wait);
+        await _peers.Kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(tls\)", Wait);
         await HangUpAsync();
         // The station takes the next call once it has seen the BYE (a dial while a call is up is refused).
         await WaitUntil(() => app.Station.CallState == StationCallState.Idle && app.Calls.ActiveLegs == 0, "the station idle again", app);
 
         app.Station.Dial("via-udp", "test");
-        var second = await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var second = await _peers.Resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         Assert.StartsWith("sip:door@", PeerUri(second), StringComparison.Ordinal);
-        await _kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(udp\)", Wait);
-        Assert.DoesNotContain(_kamailio.Process.Lines, l => l.Contains("request INVITE sip:resident@", StringComparison.Ordinal) && l.EndsWith("(tcp)", StringComparison.Ordinal));
+        await _peers.Kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(udp\)", Wait);
+        Assert.DoesNotContain(_peers.Kamailio.Process.Lines, l => l.Contains("request INVITE sip:resident@", StringComparison.Ordinal) && l.EndsWith("(tcp)", StringComparison.Ordinal));
         await HangUpAsync();
     }
 
@@ -80,9 +68,9 @@ public sealed class TwoAccountTests : IAsyncLifetime
 
         app.Station.Dial("residents", "test");
 
-        var established = await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var established = await _peers.Resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         Assert.StartsWith("sip:door@", PeerUri(established), StringComparison.Ordinal);
-        await _kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(udp\)", Wait);
+        await _peers.Kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(udp\)", Wait);
         await HangUpAsync();
     }
 
@@ -90,16 +78,16 @@ public sealed class TwoAccountTests : IAsyncLifetime
     public async Task A_ring_group_whose_account_kamailio_refuses_calls_through_the_next_account()
     {
         // Kamailio knows door2 by another password: it challenges the account's INVITE, which cannot answer (407 stays).
-        using var app = Start(TlsAccount("pbx-refused", "door2", "not-door2s-password", _kamailio.TlsPort), UdpAccount("pbx-udp"), firstGroupAccount: "pbx-refused");
+        using var app = Start(TlsAccount("pbx-refused", "door2", "not-door2s-password", _peers.Kamailio.TlsPort), UdpAccount("pbx-udp"), firstGroupAccount: "pbx-refused");
         await WaitUntil(() => Registered(app, "pbx-udp"), "the second account registered", app);
 
         app.Station.Dial("residents", "test");
 
-        var established = await _resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        var established = await _peers.Resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
         Assert.StartsWith("sip:door@", PeerUri(established), StringComparison.Ordinal);
         // The refused attempt reached Kamailio over TLS as door2 first; the call that got through came over UDP.
-        await _kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(tls\)", Wait);
-        await _kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(udp\)", Wait);
+        await _peers.Kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(tls\)", Wait);
+        await _peers.Kamailio.Process.WaitForLineAsync(@"request INVITE sip:resident@.* \(udp\)", Wait);
         await HangUpAsync();
     }
 
@@ -107,8 +95,8 @@ public sealed class TwoAccountTests : IAsyncLifetime
 
     private async Task HangUpAsync()
     {
-        await _resident.CommandAsync("hangup");
-        await _resident.WaitForEventAsync("CALL_CLOSED", Wait);
+        await _peers.Resident.CommandAsync("hangup");
+        await _peers.Resident.WaitForEventAsync("CALL_CLOSED", Wait);
     }
 
     private SipAccountConfig UdpAccount(string id) => new()
@@ -124,7 +112,7 @@ public sealed class TwoAccountTests : IAsyncLifetime
 
     private StationApp Start(SipAccountConfig first, SipAccountConfig second, string? firstGroupAccount = null)
     {
-        var certificates = _kamailio.Certificates;
+        var certificates = _peers.Kamailio.Certificates;
         var config = new IntercomConfig { Name = "Front door" };
         config.Sip.Listen =
         [

@@ -1,9 +1,7 @@
-using System.Net;
 using Intercom.Configuration;
 using Intercom.Hosting;
 using Intercom.Sip.Messages;
 using Intercom.Station.Configuration;
-using Intercom.Tests.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Intercom.Tests.Calls;
@@ -16,14 +14,9 @@ namespace Intercom.Tests.Calls;
 public sealed class AccountCallTests : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly FakeSipPeer _a = new(IPAddress.Loopback);
-    private readonly FakeSipPeer _b = new(IPAddress.Parse("127.0.0.2"));
+    private readonly TwoAccountPbxs _pbxs = new();
 
-    public void Dispose()
-    {
-        _a.Dispose();
-        _b.Dispose();
-    }
+    public void Dispose() => _pbxs.Dispose();
 
     [Fact]
     public async Task A_ring_group_naming_the_second_account_calls_from_it()
@@ -32,10 +25,10 @@ public sealed class AccountCallTests : IDisposable
 
         app.Station.Dial("via-b", "test");
 
-        var invite = await _b.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
+        var invite = await _pbxs.B.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
         Assert.Equal("door-b", invite.From!.Uri.User);
-        Assert.Equal($"sip:resident@{_b.HostPort}", invite.RequestUri.ToString());
-        Assert.DoesNotContain(_a.Requests, r => r.Method == SipMethods.Invite);
+        Assert.Equal($"sip:resident@{_pbxs.B.HostPort}", invite.RequestUri.ToString());
+        Assert.DoesNotContain(_pbxs.A.Requests, r => r.Method == SipMethods.Invite);
     }
 
     [Fact]
@@ -45,20 +38,20 @@ public sealed class AccountCallTests : IDisposable
 
         app.Station.Dial("resident", "api", "b");
 
-        var invite = await _b.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
+        var invite = await _pbxs.B.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE at b");
         Assert.Equal("door-b", invite.From!.Uri.User);
-        Assert.DoesNotContain(_a.Requests, r => r.Method == SipMethods.Invite);
+        Assert.DoesNotContain(_pbxs.A.Requests, r => r.Method == SipMethods.Invite);
     }
 
     private StationApp Start(bool register)
     {
         var config = new IntercomConfig { Name = "Front door" };
         config.Sip.Listen = [new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = 0 }];
-        config.Accounts =
-        [
-            new SipAccountConfig { Id = "a", Aor = $"sip:door-a@{_a.HostPort}", Register = register, Password = "a-secret", Keepalive = "off" },
-            new SipAccountConfig { Id = "b", Aor = $"sip:door-b@{_b.HostPort}", Register = register, Password = "b-secret", Keepalive = "off" },
-        ];
+        // No display names: the accounts as a file without them has them.
+        config.Accounts = [.. _pbxs.Accounts.Select(a => new SipAccountConfig
+        {
+            Id = a.Id, Aor = a.AddressOfRecord, Register = register, Password = a.Password, Keepalive = "off",
+        })];
         config.Media.Codecs = ["pcmu"];
         config.Audio.Driver = "null";
         config.Station.RingGroups =

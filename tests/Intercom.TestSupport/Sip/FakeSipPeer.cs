@@ -4,13 +4,14 @@ using System.Net.Sockets;
 using System.Text;
 using Intercom.Sip.Messages;
 
-namespace Intercom.Tests.Hosting;
+namespace Intercom.TestSupport;
 
 /// <summary>
-/// A registrar and phone on a loopback UDP port for app tests: answers REGISTER with 200 (the binding echoed with the
-/// expiry asked for), INVITE with 200 and a PCMU answer, BYE with 200; records every request it receives.
+/// A registrar and phone on a loopback UDP port for app and phone tests: answers REGISTER with 200 (the binding echoed
+/// with the expiry asked for) or a digest challenge, INVITE with 200 and a PCMU answer, BYE with 200; records every
+/// request it receives.
 /// </summary>
-internal sealed class FakeSipPeer : IDisposable
+public sealed class FakeSipPeer : IDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly UdpClient _socket;
@@ -32,6 +33,18 @@ internal sealed class FakeSipPeer : IDisposable
 
     /// <summary>The final status INVITEs are answered with (200 with a PCMU answer unless set; 503, 403, 486 for a refusal).</summary>
     public int InviteStatus { get; set; } = 200;
+
+    /// <summary>
+    /// 200 (the default) binds every REGISTER; 401 challenges every one (RFC 3261 §22.2), with credentials or not, as a
+    /// registrar does that refuses the password.
+    /// </summary>
+    public int RegisterStatus { get; set; } = 200;
+
+    /// <summary>
+    /// Where a NAT in front of the station makes its REGISTERs appear to come from: stamped as received/rport in the
+    /// top Via of REGISTER responses (RFC 3581 §4), as a registrar does; null: the real source, as it is on loopback.
+    /// </summary>
+    public IPEndPoint? RegistersSeenFrom { get; set; }
 
     /// <summary>Sends <paramref name="request"/> from this peer's socket (as its registrar would send a call to a binding).</summary>
     public Task SendAsync(string request, IPEndPoint to) => _socket.SendAsync(Encoding.ASCII.GetBytes(request), to).AsTask();
@@ -121,8 +134,22 @@ internal sealed class FakeSipPeer : IDisposable
     {
         switch (request.Method)
         {
+            case SipMethods.Register when RegisterStatus == 401:
+            {
+                var challenge = SipResponseFactory.Create(request, 401, null, "reg");
+                challenge.Headers.Add(SipHeaderNames.WwwAuthenticate, "Digest realm=\"pbx\", nonce=\"fake-nonce-4711\", algorithm=MD5, qop=\"auth\"");
+                return challenge;
+            }
+
             case SipMethods.Register:
             {
+                if (RegistersSeenFrom is { } seen && request.TopVia is { } via)
+                {
+                    via.Received = seen.Address.ToString();
+                    via.SetRport(seen.Port);
+                    request.SetTopVia(via);
+                }
+
                 var response = SipResponseFactory.Create(request, 200, null, "reg");
                 foreach (var contact in request.Contacts)
                 {
