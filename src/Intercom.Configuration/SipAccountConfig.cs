@@ -38,6 +38,6 @@ public sealed class SipAccountConfig
 
     public int KeepaliveIntervalSeconds { get; set; } = 25;
 
-    /// <summary>NAT traversal of the account's calls: STUN servers (<c>"nat": { "stun": ["stun:HOST[:PORT]"] }</c>).</summary>
+    /// <summary>NAT traversal of the account: STUN servers for its calls (<c>"nat": { "stun": ["stun:HOST[:PORT]"] }</c>) and SIP outbound.</summary>
     public SipAccountNatConfig Nat { get; set; } = new();
 }

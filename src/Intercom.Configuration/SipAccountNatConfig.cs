@@ -1,6 +1,6 @@
 namespace Intercom.Configuration;
 
-/// <summary>How one account's calls get through a NAT (accounts[].nat).</summary>
+/// <summary>How one account gets through a NAT (accounts[].nat): its calls' media (STUN) and its registration (outbound).</summary>
 public sealed class SipAccountNatConfig
 {
     /// <summary>
@@ -8,4 +8,11 @@ public sealed class SipAccountNatConfig
     /// each call's RTP socket, which then goes in the call's SDP (RFC 8489). Empty: the SDP carries the local address.
     /// </summary>
     public List<string> Stun { get; set; } = [];
+
+    /// <summary>
+    /// SIP outbound (RFC 5626): true offers it in every REGISTER (+sip.instance, reg-id, Supported: outbound) and uses it
+    /// when the registrar takes it (Require: outbound in its 2xx): calls then reach the station over the connection it
+    /// registered on, and a failed connection is registered again at once. False never offers it.
+    /// </summary>
+    public bool Outbound { get; set; } = true;
 }

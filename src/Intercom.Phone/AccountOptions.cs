@@ -50,4 +50,10 @@ public sealed record AccountOptions
 
     /// <summary>How a UDP flow is kept alive (CRLF or OPTIONS).</summary>
     public SipKeepAliveMethod UdpKeepAlive { get; init; } = SipKeepAliveMethod.Options;
+
+    /// <summary>
+    /// Offer SIP outbound (RFC 5626) in the account's REGISTERs, with the station's <see cref="PhoneOptions.InstanceId"/>,
+    /// and use it when the registrar takes it; false never offers it.
+    /// </summary>
+    public bool Outbound { get; init; } = true;
 }

@@ -93,6 +93,10 @@ public sealed class Phone : IDisposable
             accounts = AccountRegistrations.Create(options, sip);
             // A lost TCP/TLS flow re-registers at once (RFC 5626 §4.4.1) instead of waiting for the next refresh.
             sip.Transport.ConnectionClosed = accounts.OnFlowClosed;
+            // RFC 5626 §4.4.1: a ping unanswered on an outbound flow is a failed flow; §4.3: calls over it say ;ob.
+            sip.Transport.KeepAlivePongReceived = accounts.OnKeepAlivePong;
+            sip.Agent.OutboundInstance = accounts.OutboundInstance;
+            accounts.StatusChanged += new OutboundLog(log).OnStatus;
             var registrationReporter = new AccountRegistrationReporter(accounts);
             accounts.Start();
             admission.TrustServersOf(accounts);

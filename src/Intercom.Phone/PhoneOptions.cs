@@ -13,6 +13,12 @@ public sealed record PhoneOptions
     /// <summary>The station's name: the identity of direct calls when no account exists.</summary>
     public string Name { get; init; } = "Intercom";
 
+    /// <summary>
+    /// The station's RFC 5626 §4.1 instance id ("urn:uuid:..."), the same across restarts: accounts that offer outbound
+    /// send it as +sip.instance. Null: no account offers outbound.
+    /// </summary>
+    public string? InstanceId { get; init; }
+
     /// <summary>The accounts, in order: the first is the default of calls that name none.</summary>
     public IReadOnlyList<AccountOptions> Accounts { get; init; } = [];
 

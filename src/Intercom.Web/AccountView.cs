@@ -9,4 +9,6 @@ namespace Intercom.Web;
 /// The Contact's host:port the registration holds (behind a NAT: what the registrar's received/rport showed), or null.
 /// </param>
 /// <param name="MediaPublicAddress">The public address:port STUN mapped the account's last call's RTP socket to (accounts[].nat.stun), or null.</param>
-public sealed record AccountView(string Id, string Aor, string Registration, string Reason, string? SipPublicAddress = null, string? MediaPublicAddress = null);
+/// <param name="Outbound">True while registered with SIP outbound in use (RFC 5626: the registrar said Require: outbound).</param>
+public sealed record AccountView(string Id, string Aor, string Registration, string Reason, string? SipPublicAddress = null, string? MediaPublicAddress = null,
+    bool Outbound = false);

@@ -99,6 +99,33 @@ public sealed class AccountRegistrations : IDisposable
         }, this);
     }
 
+    /// <summary>Tells every client an RFC 5626 pong arrived on a TCP/TLS flow (§4.4.1: the one pinging it keeps it).</summary>
+    internal void OnKeepAlivePong(Sip.Transport.SipDestination destination)
+    {
+        foreach (var registration in Current)
+        {
+            registration.Client.OnKeepAlivePong(destination);
+        }
+    }
+
+    /// <summary>
+    /// The instance id when <paramref name="destination"/> is the flow of an account registered with outbound in use
+    /// (RFC 5626 §4.3: the Contact of calls over it carries ;ob), else null. On the SIP loop.
+    /// </summary>
+    internal string? OutboundInstance(Sip.Transport.SipDestination destination)
+    {
+        foreach (var registration in Current)
+        {
+            if (registration.Client.Status is { Outbound: true, Registrar: { } flow }
+                && flow.Protocol == destination.Protocol && flow.EndPoint.Equals(destination.EndPoint))
+            {
+                return registration.Client.Options.InstanceId;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Tells every client a TCP/TLS flow closed (RFC 5626 §4.4.1: the one that used it registers again at once).</summary>
     internal void OnFlowClosed(Sip.Transport.SipDestination destination)
     {
@@ -270,11 +297,12 @@ public sealed class AccountRegistrations : IDisposable
     }
 
     /// <summary>What a registration depends on: a change of any of it is a new client.</summary>
-    private sealed record Settings(AccountOptions Account, TimeSpan RetryBaseDelay, TimeSpan RetryMaximumDelay)
+    private sealed record Settings(AccountOptions Account, TimeSpan RetryBaseDelay, TimeSpan RetryMaximumDelay, string? InstanceId, int RegId)
     {
         // The SRTP policy is the calls' business, not the binding's: a change of it registers nothing again.
         public static Settings Of(AccountOptions account, PhoneOptions options) =>
-            new(account with { Srtp = default, DisplayName = account.DisplayName ?? options.Name }, options.RegistrationRetryBaseDelay, options.RegistrationRetryMaximumDelay);
+            new(account with { Srtp = default, DisplayName = account.DisplayName ?? options.Name }, options.RegistrationRetryBaseDelay, options.RegistrationRetryMaximumDelay,
+                CallAccounts.OutboundInstance(account, options), CallAccounts.RegId(account, options));
 
         /// <summary>The same binding at the same server: address-of-record, registrar, proxy and transport (hence Contact).</summary>
         public bool SameBinding(Settings other) => Account.AddressOfRecord == other.Account.AddressOfRecord && Account.Registrar == other.Account.Registrar

@@ -134,7 +134,36 @@ internal static class CallAccounts
         UserAgent = agent.Product,
         RetryBaseDelay = options.RegistrationRetryBaseDelay,
         RetryMaximumDelay = options.RegistrationRetryMaximumDelay,
+        InstanceId = OutboundInstance(account, options),
+        RegId = OutboundInstance(account, options) is null ? null : RegId(account, options),
     };
+
+    /// <summary>The instance id <paramref name="account"/> offers outbound with (RFC 5626 §4.1), or null when it offers none.</summary>
+    public static string? OutboundInstance(AccountOptions account, PhoneOptions options) => account.Outbound ? options.InstanceId : null;
+
+    /// <summary>
+    /// RFC 5626 §4.2: the reg-id of the account's one flow. The registrar keys a flow by address-of-record, instance and
+    /// reg-id, so 1 for each account, and the next number for an account that registers the same AOR again (at another
+    /// registrar, say): two flows of one instance for one AOR must differ.
+    /// </summary>
+    public static int RegId(AccountOptions account, PhoneOptions options)
+    {
+        var regId = 1;
+        foreach (var other in options.Accounts)
+        {
+            if (ReferenceEquals(other, account))
+            {
+                break;
+            }
+
+            if (other.Register && other.Outbound && string.Equals(other.AddressOfRecord, account.AddressOfRecord, StringComparison.OrdinalIgnoreCase))
+            {
+                regId++;
+            }
+        }
+
+        return regId;
+    }
 
     /// <summary>
     /// The address our SDP advertises: the SIP listener's when it is bound to one, else the interface the kernel would

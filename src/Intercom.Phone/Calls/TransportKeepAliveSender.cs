@@ -11,4 +11,7 @@ public sealed class TransportKeepAliveSender(SipTransportLayer transport) : ISip
         transport.SendKeepAlive(destination);
         return true;
     }
+
+    /// <summary>Closes the flow's connection: its pings went unanswered (RFC 5626 §4.4.1), the next REGISTER opens a new one.</summary>
+    public void CloseFlow(SipDestination destination) => transport.CloseConnection(destination);
 }

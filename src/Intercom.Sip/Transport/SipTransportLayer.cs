@@ -219,6 +219,20 @@ public sealed partial class SipTransportLayer : ISipTransport, ISipStreamConnect
     }
 
     /// <summary>
+    /// Closes the TCP/TLS connection to <paramref name="destination"/>, if one is open, and forgets it at once: the next
+    /// message to it opens a new connection (a new flow, RFC 5626 §4.4.1) instead of queueing on one that stopped
+    /// answering. Nothing happens for UDP.
+    /// </summary>
+    public void CloseConnection(SipDestination destination)
+    {
+        var key = ConnectionKey(destination.Protocol, destination.EndPoint, destination.ServerName);
+        if (destination.Protocol.IsStream() && _connections.Remove(key, out var connection))
+        {
+            connection.Close();
+        }
+    }
+
+    /// <summary>
     /// Sends keepalives to <paramref name="destination"/> every 80–100 % of <paramref name="interval"/> (RFC 5626 §4.4.1
     /// jitter) until the returned handle is disposed.
     /// </summary>

@@ -72,6 +72,13 @@ public sealed partial class SipUserAgent : ITransactionUser
     /// </summary>
     public Func<SipRequest, bool>? AcceptIncoming { get; set; }
 
+    /// <summary>
+    /// RFC 5626 §4.3: the instance id ("urn:uuid:...") when a destination is the flow of a registration that uses
+    /// outbound, else null; asked on the loop. Our Contact in requests and responses sent there then carries ;ob (so the
+    /// edge proxy and registrar send the dialog's requests back over that flow) and +sip.instance. Null: never.
+    /// </summary>
+    public Func<SipDestination, string?>? OutboundInstance { get; set; }
+
     /// <summary>A new incoming call, raised on the loop; the handler answers, rings or rejects it. Without a handler: 480.</summary>
     public event Action<SipCall>? IncomingCall;
 
@@ -176,7 +183,15 @@ public sealed partial class SipUserAgent : ITransactionUser
             uri.Parameters.Set("transport", destination.Protocol.ToViaToken().ToLowerInvariant());
         }
 
-        return new SipNameAddress(uri);
+        if (OutboundInstance?.Invoke(destination) is not { } instance)
+        {
+            return new SipNameAddress(uri);
+        }
+
+        uri.Parameters.Set("ob");
+        var contact = new SipNameAddress(uri);
+        contact.Parameters.Set("+sip.instance", "\"<" + instance + ">\"");
+        return contact;
     }
 
     /// <summary>

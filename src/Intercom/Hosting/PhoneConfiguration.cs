@@ -24,12 +24,17 @@ namespace Intercom.Hosting;
 internal static class PhoneConfiguration
 {
     /// <summary>What the phone applies live: accounts, registration back-off, incoming callers, media and audio.</summary>
-    public static PhoneOptions Options(IntercomConfig config, bool simulate, TimeProvider time)
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="simulate">--simulate: null audio without a sound card.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="instanceId">The station's RFC 5626 instance id (<see cref="SipInstanceId"/>); null: no account offers outbound.</param>
+    public static PhoneOptions Options(IntercomConfig config, bool simulate, TimeProvider time, string? instanceId = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         return new PhoneOptions
         {
             Name = config.Name,
+            InstanceId = instanceId,
             Accounts = [.. config.Accounts.Select(Account)],
             RegistrationRetryBaseDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.BaseSeconds),
             RegistrationRetryMaximumDelay = TimeSpan.FromSeconds(config.Sip.RegistrationBackoff.MaxSeconds),
@@ -125,6 +130,7 @@ internal static class PhoneConfiguration
         Expires = TimeSpan.FromSeconds(account.ExpiresSeconds),
         KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
         UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
+        Outbound = account.Nat.Outbound,
         Nat = account.Nat.Stun.Count == 0 ? AccountNatOptions.None : new AccountNatOptions { StunServers = [.. account.Nat.Stun.Select(StunServer)] },
     };
 

@@ -20,10 +20,12 @@ internal sealed class StationApp : IDisposable
 {
     private readonly bool _simulate;
     private readonly TimeProvider _time;
+    private readonly string? _instanceId;
     private bool _disposed;
 
-    private StationApp(IntercomConfig config, Phone.Phone phone, IBoard board, DoorStation station, bool simulate, TimeProvider time)
+    private StationApp(IntercomConfig config, Phone.Phone phone, IBoard board, DoorStation station, bool simulate, TimeProvider time, string? instanceId)
     {
+        _instanceId = instanceId;
         Config = config;
         Phone = phone;
         Board = board;
@@ -58,7 +60,15 @@ internal sealed class StationApp : IDisposable
     /// <summary>One per account that registers now, in configuration order.</summary>
     public IReadOnlyList<RegistrationClient> Registrations => Phone.Registrations;
 
-    public static StationApp Start(IntercomConfig config, bool simulate, ILoggerFactory logs, TimeProvider? time = null)
+    /// <param name="config">The validated configuration.</param>
+    /// <param name="simulate">--simulate.</param>
+    /// <param name="logs">Where to log.</param>
+    /// <param name="time">The clock; the system's by default.</param>
+    /// <param name="stateDirectory">
+    /// Where the station keeps its own state (beside the configuration): its SIP instance id (<see cref="SipInstanceId"/>).
+    /// Null: the id is derived from the machine id.
+    /// </param>
+    public static StationApp Start(IntercomConfig config, bool simulate, ILoggerFactory logs, TimeProvider? time = null, string? stateDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(logs);
@@ -71,17 +81,18 @@ internal sealed class StationApp : IDisposable
         board.ReleaseAll();
         log.LogInformation("relays released at start: {Relays}", string.Join(", ", layout.Relays.Select(r => r.Id)));
 
+        var instanceId = SipInstanceId.Load(stateDirectory, log);
         Phone.Phone? phone = null;
         try
         {
             // The phone sends its first REGISTER before it opens the sound devices, and before the door-station logic is
             // built (StartupOrder.cs): none of them is needed to register, and they take longer than the registrar's answer.
             phone = Intercom.Phone.Phone.Start(PhoneConfiguration.Stack(config), PhoneConfiguration.Listeners(config),
-                PhoneConfiguration.Options(config, simulate, time), time, logs);
+                PhoneConfiguration.Options(config, simulate, time, instanceId), time, logs);
             var station = new DoorStation(config.Station, board, phone.Calls, time, logs.CreateLogger("station"));
             station.Start();
             StartupOrder.ReportRegistrations(phone, station);
-            return new StationApp(config, phone, board, station, simulate, time);
+            return new StationApp(config, phone, board, station, simulate, time, instanceId);
         }
         catch
         {
@@ -104,7 +115,7 @@ internal sealed class StationApp : IDisposable
     /// names the sections applied (<see cref="Intercom.Phone.Phone.ApplyAsync"/>).
     /// </summary>
     public Task<IReadOnlyList<string>> ReconfigureCallsAsync(IntercomConfig config) =>
-        Phone.ApplyAsync(PhoneConfiguration.Options(config, _simulate, _time));
+        Phone.ApplyAsync(PhoneConfiguration.Options(config, _simulate, _time, _instanceId));
 
     public void Dispose()
     {

@@ -78,7 +78,7 @@ internal static partial class StationHost
         StationApp app;
         try
         {
-            app = StationApp.Start(config, commandLine.Simulate, loggerFactory);
+            app = StationApp.Start(config, commandLine.Simulate, loggerFactory, stateDirectory: StateDirectory(store));
         }
         catch (Exception e) when (fellBackBecause is null && store.TryLoadLastGood(out var good) && good is not null)
         {
@@ -90,7 +90,7 @@ internal static partial class StationHost
             LogStarting(log, IntercomCli.Version, config.Name, commandLine.Simulate ? "simulated" : "GPIO");
             try
             {
-                app = StationApp.Start(config, commandLine.Simulate, loggerFactory);
+                app = StationApp.Start(config, commandLine.Simulate, loggerFactory, stateDirectory: StateDirectory(store));
             }
             catch (Exception again)
             {
@@ -107,7 +107,7 @@ internal static partial class StationHost
         // The physical reset is watched from the board's first read on: the exit button held while the station starts.
         using var simulatedRelease = HoldSimulatedInput(app, commandLine, log);
         var webStarted = new TaskCompletionSource<WebServer?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var physicalReset = WatchPhysicalReset(app, Path.GetDirectoryName(Path.GetFullPath(store.Path))!, webStarted.Task, log);
+        using var physicalReset = WatchPhysicalReset(app, StateDirectory(store), webStarted.Task, log);
 
         // A crash or an unhandled exception still leaves the door locked: the relays are released on the way out.
         running = app;
@@ -229,6 +229,9 @@ internal static partial class StationHost
     /// it is done. Held beyond 60 s it is taken for a stuck button or a shorted wire: nothing is reset, at this start or
     /// any other while it stays stuck. Nothing here drives a relay, and the board reports no press for the hold.
     /// </summary>
+    /// <summary>The station's own state (the SIP instance id) is kept beside the configuration, as the web page's is.</summary>
+    private static string StateDirectory(ConfigStore store) => Path.GetDirectoryName(Path.GetFullPath(store.Path))!;
+
     private static StartupHold WatchPhysicalReset(StationApp app, string stateDirectory, Task<WebServer?> web, ILogger log)
     {
         return StartupHold.Watch(app.Board, InputKind.ExitButton, BoardLayoutBuilder.ExitButtonId, TimeProvider.System, state =>

@@ -91,7 +91,7 @@ internal static partial class WebHosting
                     var status = registration.Client.Status;
                     var contact = status.State == Sip.UserAgent.Registration.RegistrationState.Registered && status.Contact is { } c
                         ? (c.Port is int p ? $"{c.Host}:{p}" : c.Host) : null;
-                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason, contact, MediaPublicAddress(account.Id)));
+                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason, contact, MediaPublicAddress(account.Id), status.Outbound));
                 }
                 else
                 {

@@ -60,8 +60,15 @@ public sealed class Kamailio : IAsyncDisposable
     /// </summary>
     public bool ReachRegisteredFlows { get; init; }
 
+    /// <summary>
+    /// Edge proxy and registrar of SIP outbound (RFC 5626) in one: the outbound and path modules, the registrar's
+    /// outbound_mode 1 (Require: outbound to a REGISTER that offers it) with this Flow-Timer in seconds. 0: no outbound
+    /// (the registrar ignores +sip.instance and reg-id).
+    /// </summary>
+    public int OutboundFlowTimer { get; init; }
+
     public static Kamailio Create(string directory, bool authenticateInvites = true, string algorithm = "MD5",
-        NetworkNamespace? networkNamespace = null, string? listenAddress = null, bool reachRegisteredFlows = false)
+        NetworkNamespace? networkNamespace = null, string? listenAddress = null, bool reachRegisteredFlows = false, int outboundFlowTimer = 0)
     {
         System.IO.Directory.CreateDirectory(directory);
         var certificates = TestCertificates.Create(Path.Combine(directory, "tls"));
@@ -75,6 +82,7 @@ public sealed class Kamailio : IAsyncDisposable
             NetworkNamespace = networkNamespace,
             ListenAddress = listenAddress,
             ReachRegisteredFlows = reachRegisteredFlows,
+            OutboundFlowTimer = outboundFlowTimer,
         };
     }
 
@@ -205,6 +213,28 @@ public sealed class Kamailio : IAsyncDisposable
                 }
             """ : "";
 
+        // RFC 5626 §5 edge proxy in front of the registrar, both in this one process: a REGISTER over TCP is the edge's
+        // (it adds a Path with the flow token and ;ob, then hands the request to the registrar on the UDP listener);
+        // a request whose Route is such a Path comes back to the edge, and the outbound module sends it over the flow.
+        var outboundEdge = OutboundFlowTimer > 0 ? $$"""
+                if (is_method("REGISTER") && $pr == "tcp") {
+                    remove_hf("Route");
+                    add_path();
+                    $du = "sip:127.0.0.1:{{UdpPort}}";
+                    route(RELAY);
+                }
+                if (!has_totag() && !is_method("REGISTER") && is_present_hf("Route")) {
+                    if (is_method("INVITE|SUBSCRIBE")) {
+                        record_route();
+                    }
+                    if (loose_route()) {
+                        xlog("L_INFO", "edge: $rm over the flow to $du\n");
+                        route(RELAY);
+                    }
+                    sl_send_reply("403", "Flow token refused");
+                    exit;
+                }
+            """ : "";
         var extraListen = ListenAddress is { } address
             ? $"listen=udp:{address}:{UdpPort}\nlisten=tcp:{address}:{TcpPort}\nlisten=tls:{address}:{TlsPort}\n"
             : "";
@@ -212,6 +242,12 @@ public sealed class Kamailio : IAsyncDisposable
             ? "modparam(\"nathelper\", \"received_avp\", \"$avp(RECEIVED)\")\nmodparam(\"registrar\", \"received_avp\", \"$avp(RECEIVED)\")\n"
             : "";
         var keepFlow = ReachRegisteredFlows ? "fix_nated_register();" : "";
+        // outbound.so before rr.so and path.so: they bind to it when it is loaded first.
+        var outboundModules = OutboundFlowTimer > 0 ? "loadmodule \"outbound.so\"\n" : "";
+        var outboundParams = OutboundFlowTimer > 0
+            ? $"loadmodule \"path.so\"\nmodparam(\"registrar\", \"outbound_mode\", 1)\nmodparam(\"registrar\", \"flow_timer\", {OutboundFlowTimer})\n"
+              + "modparam(\"registrar\", \"use_path\", 1)\n"
+            : "";
         File.WriteAllText(Path.Combine(Directory, "kamailio.cfg"), $$"""
             #!KAMAILIO
             debug=2
@@ -227,7 +263,7 @@ public sealed class Kamailio : IAsyncDisposable
             listen=tcp:127.0.0.1:{{TcpPort}}
             listen=tls:127.0.0.1:{{TlsPort}}
 
-            loadmodule "tls.so"
+            {{outboundModules}}loadmodule "tls.so"
             loadmodule "tm.so"
             loadmodule "tmx.so"
             loadmodule "sl.so"
@@ -262,6 +298,7 @@ public sealed class Kamailio : IAsyncDisposable
             modparam("rr", "enable_double_rr", 1)
             modparam("ctl", "binrpc", "unix:{{ControlSocket}}")
             {{flowParams}}
+            {{outboundParams}}
 
             request_route {
                 if (!mf_process_maxfwd_header("10")) {
@@ -301,6 +338,7 @@ public sealed class Kamailio : IAsyncDisposable
                     exit;
                 }
                 t_check_trans();
+            {{outboundEdge}}
                 if (is_method("REGISTER")) {
                     if (!auth_check("$fd", "subscriber", "1")) {
                         auth_challenge("$fd", "1");

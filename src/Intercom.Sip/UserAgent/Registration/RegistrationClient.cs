@@ -35,7 +35,6 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     private const int MaxIntervalTooBriefRounds = 3;
     private const int MaxContactUpdates = 3;
     private const uint MaxMinExpires = 86_400;
-    private const string FlowTimer = "Flow-Timer";
 
     private static readonly TimeSpan DefaultUdpKeepAlive = TimeSpan.FromSeconds(25);
     // RFC 5626 §4.4.1 suggests about two minutes for streams; 90 s stays inside the transport's idle timeout (2 min).
@@ -52,6 +51,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
     private readonly SipTimer _timer;
     private readonly SipTimer _keepAliveTimer;
     private readonly KeepAliveUser _keepAliveUser;
+    private readonly OutboundFlow _outbound;
     private readonly string _callId;
     private readonly string _fromTag;
     private readonly SipUri _registrarUri;
@@ -113,6 +113,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         _timer = _loop.CreateTimer(static s => ((RegistrationClient)s!).OnTimer(), this);
         _keepAliveTimer = _loop.CreateTimer(static s => ((RegistrationClient)s!).OnKeepAliveTimer(), this);
         _keepAliveUser = new KeepAliveUser(this);
+        _outbound = new OutboundFlow(_loop, OnPongMissing);
         _callId = RandomToken() + "@intercom";
         _fromTag = RandomToken();
         _requestedExpires = ToSeconds(options.Expires);
@@ -182,6 +183,17 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
             {
                 client.Locate("connection to the registrar closed");
             }
+        }, (this, destination));
+
+    /// <summary>
+    /// Tells the client an RFC 5626 pong arrived on a TCP/TLS flow (wire <see cref="SipTransportLayer.KeepAlivePongReceived"/>
+    /// here): while outbound is in use, a ping on the registration's flow unanswered for 10 s is a failed flow (§4.4.1).
+    /// </summary>
+    public void OnKeepAlivePong(SipDestination destination) =>
+        _loop.Post(static s =>
+        {
+            var (client, d) = ((RegistrationClient, SipDestination))s!;
+            client._outbound.OnPong(d);
         }, (this, destination));
 
     /// <summary>
@@ -310,6 +322,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         _generation++;
         _timer.Cancel();
         _keepAliveTimer.Cancel();
+        _outbound.Reset();
         bool bound = (_expiresAt is { } expires && expires > _time.GetUtcNow()) || _inFlight;
         if (wasRunning && bound && _contact is not null && _targets.Count > 0)
         {
@@ -331,6 +344,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         _running = false;
         _timer.Dispose();
         _keepAliveTimer.Dispose();
+        _outbound.Dispose();
     }
 
     private void FinishStop(string reason)
@@ -350,6 +364,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         _challengeRounds = 0;
         _briefRounds = 0;
         int generation = ++_generation;
+        _outbound.Reset();
         SetStatus(RegistrationState.Registering, reason);
         SipUri uri = _locateUri;
         SipTransportProtocol? transport = _options.Transport;
@@ -450,12 +465,14 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         headers.Add(SipHeaderNames.Contact, ContactValue(_contact!, expires));
         if (_staleContact is not null && !_unregistering)
         {
-            // The binding of our former address goes in the same request (RFC 3261 §10.2.2 with a per-contact expires).
-            headers.Add(SipHeaderNames.Contact, ContactValue(_staleContact, 0));
+            // The binding of our former address goes in the same request (RFC 3261 §10.2.2 with a per-contact expires);
+            // without +sip.instance and reg-id, which identify the binding the new Contact just replaced (RFC 5626 §6):
+            // with them, the registrar would remove that one.
+            headers.Add(SipHeaderNames.Contact, ContactValue(_staleContact, 0, withInstance: false));
         }
 
         headers.Add(SipHeaderNames.Expires, expires.ToString(CultureInfo.InvariantCulture));
-        if (_options.InstanceId is not null && _options.RegId is not null)
+        if (OffersOutbound)
         {
             headers.Add(SipHeaderNames.Supported, "outbound, path");
         }
@@ -468,11 +485,14 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         return new SipRequest(SipMethods.Register, _registrarUri.Clone(), headers);
     }
 
-    private string ContactValue(SipUri contact, uint expires)
+    /// <summary>RFC 5626 §4.2.1: a REGISTER offers outbound with an instance id and a reg-id (and Supported: outbound).</summary>
+    private bool OffersOutbound => _options.InstanceId is not null && _options.RegId is not null;
+
+    private string ContactValue(SipUri contact, uint expires, bool withInstance = true)
     {
         var address = new SipNameAddress(contact.Clone(), _options.DisplayName);
         address.Parameters.Add("expires", expires.ToString(CultureInfo.InvariantCulture));
-        if (_options.InstanceId is { } instance)
+        if (withInstance && _options.InstanceId is { } instance)
         {
             // RFC 5626 §4.1: +sip.instance="<urn:uuid:...>", and reg-id for each flow.
             address.Parameters.Add("+sip.instance", "\"<" + instance + ">\"");
@@ -536,8 +556,17 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         _expiresAt = now + TimeSpan.FromSeconds(granted);
         TimeSpan refresh = RefreshDelay(granted);
         _timer.Start(refresh);
-        StartKeepAlive(response);
-        SetStatus(RegistrationState.Registered, Describe(response), response.StatusCode, now + refresh);
+        _outbound.OnRegistered(response, OffersOutbound);
+        StartKeepAlive();
+        string reason = Describe(response);
+        if (_outbound.InUse)
+        {
+            reason += _outbound.FlowTimer is { } flowTimer
+                ? $" (outbound, flow {_destination}, Flow-Timer {flowTimer.TotalSeconds:0} s)"
+                : $" (outbound, flow {_destination})";
+        }
+
+        SetStatus(RegistrationState.Registered, reason, response.StatusCode, now + refresh);
     }
 
     private void OnChallenge(SipRequest request, SipResponse response)
@@ -600,6 +629,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         }
 
         _keepAliveTimer.Cancel();
+        _outbound.Reset();
         _failures++;
         TimeSpan delay = RetryDelay(_failures);
         if (retryAfter is { } after && after > delay)
@@ -625,6 +655,7 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         }
 
         _keepAliveTimer.Cancel();
+        _outbound.Reset();
         _authenticationRounds++;
         DateTimeOffset? next = null;
         if (_authenticationRounds < _options.MaxAuthenticationAttempts)
@@ -660,13 +691,10 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         Locate(_status.State == RegistrationState.AuthenticationFailed ? "retrying credentials" : "retrying");
     }
 
-    private void StartKeepAlive(SipResponse response)
+    private void StartKeepAlive()
     {
         SipTransportProtocol protocol = _destination?.Protocol ?? SipTransportProtocol.Udp;
-        TimeSpan period = _options.KeepAliveInterval
-            ?? (response.Headers.Get(FlowTimer) is { } flowTimer && uint.TryParse(flowTimer.AsSpan().Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out uint seconds) && seconds > 0
-                ? TimeSpan.FromSeconds(seconds)
-                : protocol.IsStream() ? DefaultStreamKeepAlive : DefaultUdpKeepAlive);
+        TimeSpan period = _outbound.KeepAlivePeriod(_options.KeepAliveInterval, protocol.IsStream() ? DefaultStreamKeepAlive : DefaultUdpKeepAlive);
         _keepAlivePeriod = period;
         if (period <= TimeSpan.Zero)
         {
@@ -702,6 +730,10 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
             Locate("keepalive flow lost");
             return;
         }
+        else
+        {
+            _outbound.OnPingSent(destination);
+        }
 
         ScheduleKeepAlive();
     }
@@ -715,6 +747,17 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         headers.Add(SipHeaderNames.CallId, RandomToken() + "@intercom");
         headers.Add(SipHeaderNames.CSeq, new SipCSeq(1, SipMethods.Options).ToString());
         return new SipRequest(SipMethods.Options, _registrarUri.Clone(), headers);
+    }
+
+    private void OnPongMissing(SipDestination flow)
+    {
+        if (_running && _status.State == RegistrationState.Registered && _destination == flow)
+        {
+            // RFC 5626 §4.4.1: the flow failed. Drop its connection, or the next REGISTER would queue on it, and register
+            // over a new flow at once (§4.5: the back-off applies only if that fails).
+            _keepAliveSender?.CloseFlow(flow);
+            Locate($"no pong on the flow to {flow} within {OutboundFlow.PongTimeout.TotalSeconds:0} s");
+        }
     }
 
     private void OnKeepAliveFailed()
@@ -853,7 +896,8 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
 
     private void SetStatus(RegistrationState state, string reason, int? code = null, DateTimeOffset? next = null)
     {
-        var status = new RegistrationStatus(state, reason, _expiresAt, code, _contact, _destination ?? (_targets.Count > 0 ? _targets[0] : null), next);
+        var status = new RegistrationStatus(state, reason, _expiresAt, code, _contact, _destination ?? (_targets.Count > 0 ? _targets[0] : null), next,
+            Outbound: state == RegistrationState.Registered && _outbound.InUse);
         if (status == _status)
         {
             return;
@@ -871,6 +915,8 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
             transport.SendKeepAlive(destination);
             return true;
         }
+
+        public void CloseFlow(SipDestination destination) => transport.CloseConnection(destination);
     }
 
     /// <summary>Receives the outcome of keepalive OPTIONS: any answer is a live flow; silence or a transport error is not.</summary>

@@ -11,6 +11,10 @@ namespace Intercom.Sip.UserAgent.Registration;
 /// <param name="Contact">The Contact URI registered (or being registered).</param>
 /// <param name="Registrar">The destination the last REGISTER went to.</param>
 /// <param name="NextAttemptAt">When the next REGISTER (refresh or retry) is due, or null.</param>
+/// <param name="Outbound">
+/// True while registered with SIP outbound in use (RFC 5626 §4.2.1: the registrar's 2xx said Require: outbound): calls
+/// reach the station over the flow it registered on, whatever NAT sits in between.
+/// </param>
 public sealed record RegistrationStatus(
     RegistrationState State,
     string Reason,
@@ -18,4 +22,5 @@ public sealed record RegistrationStatus(
     int? StatusCode = null,
     SipUri? Contact = null,
     SipDestination? Registrar = null,
-    DateTimeOffset? NextAttemptAt = null);
+    DateTimeOffset? NextAttemptAt = null,
+    bool Outbound = false);

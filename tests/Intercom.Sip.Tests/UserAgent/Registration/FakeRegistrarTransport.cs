@@ -46,6 +46,11 @@ internal sealed class FakeRegistrarTransport(SipLoop loop) : ISipTransport, ISip
         return FlowAlive;
     }
 
+    /// <summary>Flows the client dropped (RFC 5626 §4.4.1: a ping without pong).</summary>
+    public List<SipDestination> ClosedFlows { get; } = [];
+
+    public void CloseFlow(SipDestination destination) => ClosedFlows.Add(destination);
+
     /// <summary>Delivers <paramref name="response"/> as if it came from <paramref name="from"/>.</summary>
     public void Receive(SipResponse response, SipDestination from)
     {
