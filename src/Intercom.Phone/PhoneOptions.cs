@@ -4,9 +4,9 @@ using Intercom.Audio;
 namespace Intercom.Phone;
 
 /// <summary>
-/// What the phone applies live (<see cref="Phone.ApplyAsync"/>): its accounts, how they retry, who may call it, what
+/// What the phone applies live (<see cref="SipPhone.ApplyAsync"/>): its accounts, how they retry, who may call it, what
 /// every call's media offers and the sound devices. Read from the configuration in one place (the app's composition);
-/// the SIP stack's own settings (listeners, TLS, timers, rate limits) are given once at <see cref="Phone.Start"/>.
+/// the SIP stack's own settings (listeners, TLS, timers, rate limits) are given once at <see cref="SipPhone.Start"/>.
 /// </summary>
 public sealed record PhoneOptions
 {

@@ -134,7 +134,7 @@ public sealed class PhoneAccountTests : IDisposable
         Assert.Equal("b", await incoming.Task.WaitAsync(Wait));
     }
 
-    private Phone Start(bool register) => Phone.Start(
+    private SipPhone Start(bool register) => SipPhone.Start(
         new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "door-a", Product = "Intercom/test" } },
         [new PhoneListener(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0))],
         new PhoneOptions
@@ -164,7 +164,7 @@ public sealed class PhoneAccountTests : IDisposable
             + $"Content-Length: {sdp.Length}\r\n\r\n" + sdp;
     }
 
-    private static async Task RegisteredAsync(Phone phone, string accountId)
+    private static async Task RegisteredAsync(SipPhone phone, string accountId)
     {
         var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnChange(AccountRegistration registration, RegistrationStatus status)
@@ -197,7 +197,7 @@ public sealed class PhoneAccountTests : IDisposable
         private readonly List<(CallEventArgs Event, string? Account)> _events = [];
         private readonly SemaphoreSlim _added = new(0);
 
-        public static CallEvents Of(Phone phone)
+        public static CallEvents Of(SipPhone phone)
         {
             var events = new CallEvents();
             phone.Calls.CallEvent += (_, e) =>

@@ -137,7 +137,7 @@ public sealed class PhoneNatTests : IDisposable
         Assert.Equal(5099, contact.Uri.Port);
     }
 
-    private Phone Start(AccountNatOptions nat, bool register = false) => Phone.Start(
+    private SipPhone Start(AccountNatOptions nat, bool register = false) => SipPhone.Start(
         new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "door", Product = "Intercom/test" } },
         [new PhoneListener(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0))],
         new PhoneOptions

@@ -72,7 +72,7 @@ public sealed class PhoneRegistrationEventTests : IDisposable
     }
 
     /// <summary>Every change from the current state on: read and subscribed in one step on the SIP loop, as the app does.</summary>
-    private static async Task<ConcurrentQueue<AccountRegistrationChange>> ChangesAsync(Phone phone)
+    private static async Task<ConcurrentQueue<AccountRegistrationChange>> ChangesAsync(SipPhone phone)
     {
         var changes = new ConcurrentQueue<AccountRegistrationChange>();
         await phone.Sip.InvokeAsync(() =>
@@ -91,7 +91,7 @@ public sealed class PhoneRegistrationEventTests : IDisposable
     private static AccountRegistrationChange? Last(ConcurrentQueue<AccountRegistrationChange> changes, string accountId) =>
         changes.LastOrDefault(c => c.AccountId == accountId);
 
-    private Phone Start() => Phone.Start(
+    private SipPhone Start() => SipPhone.Start(
         new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "door-a", Product = "Intercom/test" } },
         [new PhoneListener(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0))],
         new PhoneOptions

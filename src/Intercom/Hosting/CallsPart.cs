@@ -1,5 +1,6 @@
 using Intercom.Configuration;
 using Intercom.Configuration.Applying;
+using Intercom.Phone;
 
 namespace Intercom.Hosting;
 
@@ -10,7 +11,7 @@ namespace Intercom.Hosting;
 /// </summary>
 internal sealed class CallsPart(StationApp app) : ILiveConfigPart
 {
-    public IReadOnlyCollection<string> LiveSections { get; } = [.. Intercom.Phone.Phone.LiveSections, "station"];
+    public IReadOnlyCollection<string> LiveSections { get; } = [.. SipPhone.LiveSections, "station"];
 
     public Task<IReadOnlyList<string>> ApplyAsync(IntercomConfig config, ConfigDiff diff) => app.ReconfigureCallsAsync(config);
 }

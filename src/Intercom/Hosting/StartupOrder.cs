@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Intercom.Phone;
 using Intercom.Station;
 
 namespace Intercom.Hosting;
@@ -32,7 +33,7 @@ internal static class StartupOrder
     /// SIP loop, where the phone raises its changes, so the current state is reported first and no change is lost or
     /// reordered in between.
     /// </summary>
-    public static void ReportRegistrations(Phone.Phone phone, DoorStation station) =>
+    public static void ReportRegistrations(SipPhone phone, DoorStation station) =>
         phone.Sip.Loop.Post(() =>
         {
             foreach (var change in phone.RegistrationStates)

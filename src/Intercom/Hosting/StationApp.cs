@@ -13,7 +13,7 @@ namespace Intercom.Hosting;
 
 /// <summary>
 /// The composition root: the configuration turned into a running station — the phone (SIP stack, accounts, calls, media
-/// and audio: <see cref="Intercom.Phone.Phone"/>), the board (GPIO or simulated) and the door-station rules on top. Used by
+/// and audio: <see cref="SipPhone"/>), the board (GPIO or simulated) and the door-station rules on top. Used by
 /// `intercom run`, the demo and end-to-end tests alike.
 /// </summary>
 internal sealed class StationApp : IDisposable
@@ -23,7 +23,7 @@ internal sealed class StationApp : IDisposable
     private readonly string? _instanceId;
     private bool _disposed;
 
-    private StationApp(IntercomConfig config, Phone.Phone phone, IBoard board, DoorStation station, bool simulate, TimeProvider time, string? instanceId)
+    private StationApp(IntercomConfig config, SipPhone phone, IBoard board, DoorStation station, bool simulate, TimeProvider time, string? instanceId)
     {
         _instanceId = instanceId;
         Config = config;
@@ -38,7 +38,7 @@ internal sealed class StationApp : IDisposable
     public IntercomConfig Config { get; }
 
     /// <summary>Accounts, registrations, calls, media and audio.</summary>
-    public Phone.Phone Phone { get; }
+    public SipPhone Phone { get; }
 
     public SipStack Sip => Phone.Sip;
 
@@ -82,12 +82,12 @@ internal sealed class StationApp : IDisposable
         log.LogInformation("relays released at start: {Relays}", string.Join(", ", layout.Relays.Select(r => r.Id)));
 
         var instanceId = SipInstanceId.Load(stateDirectory, log);
-        Phone.Phone? phone = null;
+        SipPhone? phone = null;
         try
         {
             // The phone sends its first REGISTER before it opens the sound devices, and before the door-station logic is
             // built (StartupOrder.cs): none of them is needed to register, and they take longer than the registrar's answer.
-            phone = Intercom.Phone.Phone.Start(PhoneConfiguration.Stack(config), PhoneConfiguration.Listeners(config),
+            phone = SipPhone.Start(PhoneConfiguration.Stack(config), PhoneConfiguration.Listeners(config),
                 PhoneConfiguration.Options(config, simulate, time, instanceId), time, logs);
             var station = new DoorStation(config.Station, board, phone.Calls, time, logs.CreateLogger("station"));
             station.Start();
@@ -112,7 +112,7 @@ internal sealed class StationApp : IDisposable
     /// <summary>
     /// Applies changed "name", "accounts", "media" and "audio" sections of a validated configuration live (and the
     /// registration back-off, incoming authentication and incoming sources), without touching a call in progress, and
-    /// names the sections applied (<see cref="Intercom.Phone.Phone.ApplyAsync"/>).
+    /// names the sections applied (<see cref="SipPhone.ApplyAsync"/>).
     /// </summary>
     public Task<IReadOnlyList<string>> ReconfigureCallsAsync(IntercomConfig config) =>
         Phone.ApplyAsync(PhoneConfiguration.Options(config, _simulate, _time, _instanceId));

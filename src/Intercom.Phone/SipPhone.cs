@@ -11,13 +11,13 @@ namespace Intercom.Phone;
 /// options the app reads from the configuration; <see cref="ApplyAsync"/> applies changed options live without touching
 /// a call in progress.
 /// </summary>
-public sealed class Phone : IDisposable
+public sealed class SipPhone : IDisposable
 {
     private readonly CallReconfiguration _reconfiguration;
     private readonly AccountRegistrationReporter _registrationReporter;
     private bool _disposed;
 
-    private Phone(SipStack sip, AccountRegistrations accounts, AccountRegistrationReporter registrationReporter, CallAudio audio, SipCallControl calls,
+    private SipPhone(SipStack sip, AccountRegistrations accounts, AccountRegistrationReporter registrationReporter, CallAudio audio, SipCallControl calls,
         CallReconfiguration reconfiguration)
     {
         _registrationReporter = registrationReporter;
@@ -67,7 +67,7 @@ public sealed class Phone : IDisposable
     /// <param name="options">What is applied live later.</param>
     /// <param name="time">The clock.</param>
     /// <param name="logs">Where the phone logs.</param>
-    public static Phone Start(SipStackOptions stack, IReadOnlyList<PhoneListener> listen, PhoneOptions options, TimeProvider time, ILoggerFactory logs)
+    public static SipPhone Start(SipStackOptions stack, IReadOnlyList<PhoneListener> listen, PhoneOptions options, TimeProvider time, ILoggerFactory logs)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(listen);
@@ -106,7 +106,7 @@ public sealed class Phone : IDisposable
             var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccounts(options, accounts, log),
                 CallReconfiguration.MediaFactory(options.Media, mediaAddress, audio), audio.PlayTone, time);
             var reconfiguration = new CallReconfiguration(options, mediaAddress, sip, calls, audio, accounts, admission, time, logs);
-            return new Phone(sip, accounts, registrationReporter, audio, calls, reconfiguration);
+            return new SipPhone(sip, accounts, registrationReporter, audio, calls, reconfiguration);
         }
         catch
         {
