@@ -129,7 +129,8 @@ internal static class CallAccounts
         // the Request-URI names at its address.
         ContactUser = null,
         Expires = account.Expires,
-        KeepAliveInterval = account.KeepAliveInterval,
+        // The phone's null means no keep-alives; the registration client's null means its default interval, zero off.
+        KeepAliveInterval = account.KeepAliveInterval ?? TimeSpan.Zero,
         UdpKeepAlive = account.UdpKeepAlive,
         UserAgent = agent.Product,
         RetryBaseDelay = options.RegistrationRetryBaseDelay,
