@@ -78,7 +78,11 @@ public sealed class SipStack : IDisposable
 
     public void Dispose()
     {
-        Transport.Dispose();
+        // The loop first: the transport's connection table belongs to the loop, and a connection closing on an I/O
+        // thread posts its removal there. Disposing the transport while the loop still ran that removal read the table
+        // mid-change (a null connection in Dispose: found by ValidatedConfigStartsTests in a fresh-clone CI run). With
+        // the loop stopped, what is posted meanwhile is discarded.
         Loop.Dispose();
+        Transport.Dispose();
     }
 }
