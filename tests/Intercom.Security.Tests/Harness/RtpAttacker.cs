@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Intercom.Media.Dtmf;
+using Intercom.Media.Nat;
 using Intercom.Media.Rtp;
 
 namespace Intercom.Security.Tests.Harness;
@@ -78,6 +79,24 @@ public sealed class RtpAttacker : IDisposable
 
             await Task.Delay(100).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// STUN (RFC 8489) at every even port of the range, which the station's RTP sockets now read as STUN by its first
+    /// byte (RFC 7983): a Binding request (would the station answer a stranger, and so reflect traffic?) and a forged
+    /// Binding success response naming the attacker as the station's public address (would a stray answer move the call?).
+    /// </summary>
+    public void SprayStun()
+    {
+        var attacker = (IPEndPoint)_socket.LocalEndPoint!;
+        var request = new StunMessageWriter(_packet, StunMethod.Binding, StunMessageClass.Request, StunTransactionId.New());
+        request.AddFingerprint();
+        Spray(request.Complete());
+
+        var answer = new StunMessageWriter(_packet, StunMethod.Binding, StunMessageClass.SuccessResponse, StunTransactionId.New());
+        answer.AddXorMappedAddress(attacker);
+        answer.AddFingerprint();
+        Spray(answer.Complete());
     }
 
     public void Dispose() => _socket.Dispose();

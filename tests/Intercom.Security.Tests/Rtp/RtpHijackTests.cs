@@ -18,7 +18,8 @@ namespace Intercom.Security.Tests.Rtp;
 /// before the resident's first RTP packet (the race the issue won), an attacker on 127.0.0.2 sprays the station's whole
 /// RTP port range with (a) comfort noise, to have the station latch onto it, and (b) the door code as RFC 4733 events.
 /// The door must stay shut, the station's audio must keep going to the resident, and the resident's own code must still
-/// open the door afterwards.
+/// open the door afterwards. (c) STUN, which the RTP sockets now tell apart by its first byte (RFC 7983): a stranger's
+/// Binding requests get no answer (nothing to reflect) and a forged Binding response moves nothing.
 /// </summary>
 public sealed class RtpHijackTests(ITestOutputHelper output)
 {
@@ -32,6 +33,7 @@ public sealed class RtpHijackTests(ITestOutputHelper output)
     [Theory]
     [InlineData("comfort noise")]
     [InlineData("RFC 4733 events")]
+    [InlineData("STUN")]
     public async Task Rtp_sprayed_from_another_address_neither_takes_the_audio_nor_opens_the_door(string attack)
     {
         var sipPort = FreePort.Next();
@@ -64,6 +66,11 @@ public sealed class RtpHijackTests(ITestOutputHelper output)
             await attacker.SprayDigitsAsync(Code);
         }
 
+        if (attack == "STUN")
+        {
+            attacker.SprayStun();
+        }
+
         // The resident's phone now talks (silence, 20 ms frames) and listens.
         using var talking = new CancellationTokenSource();
         var talk = Talk(media, talking.Token);
@@ -72,6 +79,11 @@ public sealed class RtpHijackTests(ITestOutputHelper output)
         await Task.Delay(TimeSpan.FromSeconds(1));
         await attacker.SprayDigitsAsync(Code);
         attacker.SprayComfortNoise();
+        if (attack == "STUN")
+        {
+            attacker.SprayStun();
+        }
+
         await Task.Delay(TimeSpan.FromSeconds(1));
         long during = media.Rtp.PacketsReceived - before;
         double seconds = window.Elapsed.TotalSeconds;
