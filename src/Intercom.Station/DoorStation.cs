@@ -476,6 +476,9 @@ public sealed class DoorStation : IDisposable
                 case CallEventKind.Ringing:
                     _outgoing.OnRinging(e.Call);
                     break;
+                case CallEventKind.Redirected:
+                    _outgoing.OnRedirected(e.Call, e.RemoteUri ?? "", e.SipStatus);
+                    break;
                 case CallEventKind.Answered:
                     _outgoing.OnAnswered(e.Call);
                     break;

@@ -134,20 +134,7 @@ public sealed class PhoneAccountTests : IDisposable
         Assert.Equal("b", await incoming.Task.WaitAsync(Wait));
     }
 
-    private SipPhone Start(bool register) => SipPhone.Start(
-        new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "door-a", Product = "Intercom/test" } },
-        [new PhoneListener(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0))],
-        new PhoneOptions
-        {
-            Name = "Front door",
-            Accounts = [.. _pbxs.Accounts.Select(a => new AccountOptions
-            {
-                Id = a.Id, AddressOfRecord = a.AddressOfRecord, DisplayName = a.DisplayName, Register = register, Password = a.Password, KeepAliveInterval = null,
-            })],
-            Media = new CallMediaOptions { Formats = [Media.Sdp.MediaFormat.Pcmu] },
-            Audio = new AudioOptions { Driver = AudioDriver.Null },
-        },
-        TimeProvider.System, NullLoggerFactory.Instance);
+    private SipPhone Start(bool register) => TwoAccountPhone.Start(_pbxs, register);
 
     private static string Invite(string user, IPEndPoint station)
     {
@@ -188,59 +175,6 @@ public sealed class PhoneAccountTests : IDisposable
         finally
         {
             phone.Accounts.StatusChanged -= OnChange;
-        }
-    }
-
-    /// <summary>The call events raised so far with the account each call was on then, and a wait for the next of a kind.</summary>
-    private sealed class CallEvents
-    {
-        private readonly List<(CallEventArgs Event, string? Account)> _events = [];
-        private readonly SemaphoreSlim _added = new(0);
-
-        public static CallEvents Of(SipPhone phone)
-        {
-            var events = new CallEvents();
-            phone.Calls.CallEvent += (_, e) =>
-            {
-                lock (events._events)
-                {
-                    events._events.Add((e, phone.Calls.AccountOf(e.Call)));
-                }
-
-                events._added.Release();
-            };
-            return events;
-        }
-
-        public IReadOnlyList<CallEventArgs> Of(CallHandle call)
-        {
-            lock (_events)
-            {
-                return [.. _events.Where(e => e.Event.Call == call).Select(e => e.Event)];
-            }
-        }
-
-        public string? AccountAt(CallEventArgs e)
-        {
-            lock (_events)
-            {
-                return _events.First(x => x.Event == e).Account;
-            }
-        }
-
-        public async Task<CallEventArgs> WaitAsync(CallHandle call, CallEventKind kind)
-        {
-            var deadline = DateTime.UtcNow + Wait;
-            while (true)
-            {
-                if (Of(call).FirstOrDefault(e => e.Kind == kind) is { } found)
-                {
-                    return found;
-                }
-
-                var left = deadline - DateTime.UtcNow;
-                Assert.True(left > TimeSpan.Zero && await _added.WaitAsync(left), $"no {kind} event for the call within {Wait}");
-            }
         }
     }
 }

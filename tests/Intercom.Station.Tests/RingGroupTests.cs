@@ -49,6 +49,22 @@ public sealed class RingGroupTests
     }
 
     [Fact]
+    public void A_forwarded_leg_is_logged_and_still_rings_under_the_steps_timeout()
+    {
+        using var f = StationFixture.Create();
+        f.Board.PressButton("button1");
+        var desk = f.Calls.LegTo(Alice);
+
+        f.Calls.Redirect(desk, "sip:alice-mobile@pbx.example");
+        f.Calls.Ring(desk);
+        f.Calls.Answer(Alice);
+
+        Assert.Contains(f.Log, e => e.Message == $"ring group residents: {desk} forwarded (302) to sip:alice-mobile@pbx.example");
+        Assert.Equal(StationCallState.InCall, f.Station.CallState);
+        Assert.Contains(f.Calls.LegTo(Bob), f.Calls.HungUp);
+    }
+
+    [Fact]
     public void A_group_without_an_account_leaves_the_choice_to_the_call_side()
     {
         using var f = StationFixture.Create();

@@ -203,9 +203,12 @@ public sealed class AudioStream : IRtpPacketReceiver, IDisposable
                 format.ClockRate, _decoder.SampleRate);
         }
 
-        // Timeout counting starts over with each agreement (a resumed call gets a full timeout to send again).
+        // Timeout counting starts over with each agreement (a resumed call gets a full timeout to send again). Only a
+        // two-way stream is expected to carry the peer's packets: a peer that holds us (RFC 3264 §8.4) offers sendonly
+        // or inactive, and many phones send nothing while holding even when they offer sendonly (their music on hold
+        // off), so a held call waits for the resume (sendrecv again) instead of ending as dead after the timeout.
         Volatile.Write(ref _lastArrival, _time.GetTimestamp());
-        _expectMedia = (media.Direction & MediaDirection.ReceiveOnly) != 0;
+        _expectMedia = media.Direction == MediaDirection.SendReceive;
     }
 
     /// <summary>

@@ -359,11 +359,30 @@ public sealed class SipCallControl : ICallControl, IDisposable
     // On the SIP loop.
     private void OnEnded(Leg leg, SipCall ended)
     {
+        SipUri? redirected = null;
         lock (leg)
         {
             leg.Media?.Dispose();
             leg.Media = null;
-            if (!ended.IsIncoming && !leg.Answered && !leg.Rang && !leg.HungUp && !leg.MediaTimedOut && CallAccountSelection.FailsOver(ended)
+            if (!ended.IsIncoming && !leg.Answered && !leg.HungUp && CallRedirection.Follows(ended.EndStatus)
+                && leg.Redirects < CallRedirection.MaxHops && leg.Account is { } current && leg.Uri is { } from
+                && CallRedirection.TryNext(ended.RedirectTargets, leg.Configured ?? from, leg.Profile!.Accounts, leg.Visited, out var target))
+            {
+                // A forward (302 from a desk phone to a mobile): the same leg rings the new target, through the account
+                // whose server it is on (else the one the leg was on), within the same ring timeout.
+                leg.Configured ??= from;
+                leg.Visited.Add(CallRedirection.Key(from));
+                leg.Visited.Add(CallRedirection.Key(target));
+                leg.Redirects++;
+                var account = leg.Profile.Accounts.FirstOrDefault(a => a.Serves(target)) ?? current;
+                if (Place(leg, account, target))
+                {
+                    redirected = target;
+                }
+            }
+
+            if (redirected is null
+                && !ended.IsIncoming && !leg.Answered && !leg.Rang && !leg.HungUp && !leg.MediaTimedOut && CallAccountSelection.FailsOver(ended)
                 && leg.Account is { } failed && CallAccountSelection.Next(leg.Profile!.Accounts, leg.Tried) is { } next
                 && CallAccountSelection.TryRetarget(leg.Target, leg.Uri!, failed, next, out var uri)
                 && Place(leg, next, uri))
@@ -371,6 +390,12 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 // The next account's call is the leg now; its own events follow.
                 return;
             }
+        }
+
+        if (redirected is not null)
+        {
+            Raise(CallEventArgs.Redirected(leg.Handle, redirected.ToString(), ended.EndStatus ?? 0));
+            return;
         }
 
         _legs.TryRemove(leg.Handle.Id, out _);
@@ -487,6 +512,14 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
         /// <summary>The Request-URI of the current attempt.</summary>
         public SipUri? Uri { get; set; }
+
+        /// <summary>The Request-URI the leg was configured with, once a redirect moved it elsewhere (redirects stay near it).</summary>
+        public SipUri? Configured { get; set; }
+
+        /// <summary>Redirects followed so far, and the URIs rung (loop detection), see <see cref="CallRedirection"/>.</summary>
+        public int Redirects { get; set; }
+
+        public HashSet<string> Visited { get; } = new(StringComparer.Ordinal);
 
         /// <summary>The accounts an outgoing leg went out through, in order.</summary>
         public List<CallAccount> Tried { get; } = [];

@@ -94,6 +94,12 @@ public sealed class SipCall : IClientTransactionUser
     /// <summary>The final status that ended the call, when a response did (e.g. 486 Busy Here).</summary>
     public int? EndStatus { get; private set; }
 
+    /// <summary>
+    /// For an outgoing call that ended with a 3xx: the Contacts the redirect named, best first (RFC 3261 §8.1.3.4); the
+    /// call layer decides whether to follow any. Empty otherwise.
+    /// </summary>
+    public IReadOnlyList<SipUri> RedirectTargets { get; private set; } = [];
+
     /// <summary>True while the peer has us on hold.</summary>
     public bool IsHeldByPeer { get; private set; }
 
@@ -319,6 +325,11 @@ public sealed class SipCall : IClientTransactionUser
         if (State == CallState.Ended)
         {
             return;
+        }
+
+        if (status is >= 300 and < 400)
+        {
+            RedirectTargets = SipRedirect.Targets(response);
         }
 
         End(_hangupRequested && status == 487 ? CallEndReason.Cancelled : CallEndReason.Rejected, status);

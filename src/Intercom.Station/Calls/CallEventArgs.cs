@@ -51,6 +51,10 @@ public sealed class CallEventArgs : EventArgs
     public static CallEventArgs Ended(CallHandle call, CallEndReason reason, int sipStatus = 0) =>
         new(CallEventKind.Ended, call) { EndReason = reason, SipStatus = sipStatus };
 
+    /// <summary>An outgoing leg follows a redirect to <paramref name="target"/>.</summary>
+    public static CallEventArgs Redirected(CallHandle call, string target, int sipStatus) =>
+        new(CallEventKind.Redirected, call) { RemoteUri = target, SipStatus = sipStatus };
+
     /// <summary>A DTMF digit arrived on a leg.</summary>
     public static CallEventArgs Dtmf(CallHandle call, char digit, DtmfSource source) =>
         new(CallEventKind.Dtmf, call) { Digit = digit, DtmfSource = source };

@@ -15,6 +15,12 @@ public enum CallEventKind
     /// <summary>A DTMF digit arrived (<see cref="CallEventArgs.Digit"/>, via <see cref="CallEventArgs.DtmfSource"/>).</summary>
     Dtmf,
 
+    /// <summary>
+    /// An outgoing leg was forwarded (3xx) and rings <see cref="CallEventArgs.RemoteUri"/> now, under the same handle;
+    /// <see cref="CallEventArgs.SipStatus"/> is the redirect's status.
+    /// </summary>
+    Redirected,
+
     /// <summary>A new call to the station (<see cref="CallEventArgs.RemoteUri"/> is the caller); no final response sent yet.</summary>
     Incoming,
 }

@@ -39,6 +39,7 @@ namespace Intercom.Station.Events;
 [JsonDerivedType(typeof(RingGroupHungUp), "ring_group_hung_up")]
 [JsonDerivedType(typeof(RingGroupNextStep), "ring_group_next_step")]
 [JsonDerivedType(typeof(RingGroupRingTimeout), "ring_group_ring_timeout")]
+[JsonDerivedType(typeof(RingGroupRedirected), "ring_group_redirected")]
 [JsonDerivedType(typeof(RingGroupRinging), "ring_group_ringing")]
 [JsonDerivedType(typeof(RingGroupSkipped), "ring_group_skipped")]
 [JsonDerivedType(typeof(RingGroupStepFailed), "ring_group_step_failed")]

@@ -50,6 +50,7 @@ public class StationEventFormatter
             RingGroupCalling x => Invariant(
                 $"{x.Origin}: calling ring group {x.RingGroupId} ({x.Mode.ToString().ToLowerInvariant()}, {x.Steps} step(s))"),
             RingGroupRinging x => $"ring group {x.RingGroupId}: ringing",
+            RingGroupRedirected x => Invariant($"ring group {x.RingGroupId}: {x.Call} forwarded ({x.SipStatus}) to {x.Target}"),
             RingGroupAnswered x => $"ring group {x.RingGroupId}: answered ({x.Call})",
             RingGroupCallEnded x => $"ring group {x.RingGroupId}: call ended ({EndOf(x.Reason, x.SipStatus)})",
             RingGroupStepFailed x => Invariant($"ring group {x.RingGroupId}: step {x.Step} failed ({EndOf(x.Reason, x.SipStatus)})"),

@@ -86,6 +86,15 @@ internal sealed class RingGroupCall : IDisposable
         }
     }
 
+    /// <summary>A leg of the current step was forwarded (3xx) and rings the new target now; the step's timer still runs.</summary>
+    public void OnRedirected(CallHandle call, string target, int sipStatus)
+    {
+        if (!_done && _legs.Contains(call))
+        {
+            _events.Publish(new RingGroupRedirected(Group.Id, call, target, sipStatus));
+        }
+    }
+
     public void OnAnswered(CallHandle call)
     {
         if (_done || Connected is not null || !_legs.Remove(call))

@@ -181,6 +181,26 @@ public sealed class AudioStreamTests
     }
 
     [Fact]
+    public void No_media_timeout_while_the_peer_holds_with_sendonly_and_sends_nothing_and_a_full_one_after_the_resume()
+    {
+        // Issue #21.4: a phone that holds with a=sendonly (so we are recvonly) but plays no music on hold sends nothing.
+        using var link = new StreamLink(MediaFormat.Pcmu, 8000, mediaTimeout: TimeSpan.FromSeconds(5));
+        var timeouts = 0;
+        link.Receiver.MediaTimedOut += () => timeouts++;
+        link.Run(seconds: 1, new short[8000]);
+        link.Receiver.Apply(link.Media(MediaDirection.ReceiveOnly));
+        link.Clock.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(0, timeouts);
+
+        // Resumed (sendrecv) and still silent: a dead peer now, after a full timeout from the resume.
+        link.Receiver.Apply(link.Media(MediaDirection.SendReceive));
+        link.Clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(0, timeouts);
+        link.Clock.Advance(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, timeouts);
+    }
+
+    [Fact]
     public void A_held_stream_sends_nothing_and_resumes_with_a_marker()
     {
         using var link = new StreamLink(MediaFormat.Pcmu, 8000);

@@ -35,6 +35,12 @@ public sealed class FakeSipPeer : IDisposable
     public int InviteStatus { get; set; } = 200;
 
     /// <summary>
+    /// Callees that forward: an INVITE whose Request-URI names the user is answered 302 with this Contact header value
+    /// (as a desk phone set to forward, or a PBX's call forwarding, answers).
+    /// </summary>
+    public ConcurrentDictionary<string, string> Redirects { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
     /// 200 (the default) binds every REGISTER; 401 challenges every one (RFC 3261 §22.2), with credentials or not, as a
     /// registrar does that refuses the password.
     /// </summary>
@@ -159,6 +165,13 @@ public sealed class FakeSipPeer : IDisposable
                 }
 
                 return response;
+            }
+
+            case SipMethods.Invite when request.RequestUri.User is { } callee && Redirects.TryGetValue(callee, out var forwardTo):
+            {
+                var redirect = SipResponseFactory.Create(request, 302, null, "forwarder");
+                redirect.Headers.Add(SipHeaderNames.Contact, forwardTo);
+                return redirect;
             }
 
             case SipMethods.Invite when InviteStatus != 200:

@@ -61,6 +61,9 @@ public sealed class FakeCallControl : ICallControl
 
     public void Confirm(CallHandle call) => Raise(CallEventArgs.Answered(call));
 
+    /// <summary>The leg was forwarded (3xx) and the call side follows it to <paramref name="target"/>.</summary>
+    public void Redirect(CallHandle call, string target, int status = 302) => Raise(CallEventArgs.Redirected(call, target, status));
+
     public void End(CallHandle call, CallEndReason reason = CallEndReason.RemoteHangUp, int status = 0) =>
         Raise(CallEventArgs.Ended(call, reason, status));
 
