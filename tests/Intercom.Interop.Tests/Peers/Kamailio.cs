@@ -67,6 +67,12 @@ public sealed class Kamailio : IAsyncDisposable
     /// </summary>
     public int OutboundFlowTimer { get; init; }
 
+    /// <summary>
+    /// Users whose INVITEs Kamailio answers itself with 302 and this Contact (a PBX's call forwarding), after the
+    /// caller authenticated.
+    /// </summary>
+    public Dictionary<string, string> Redirects { get; } = new(StringComparer.Ordinal);
+
     public static Kamailio Create(string directory, bool authenticateInvites = true, string algorithm = "MD5",
         NetworkNamespace? networkNamespace = null, string? listenAddress = null, bool reachRegisteredFlows = false, int outboundFlowTimer = 0)
     {
@@ -235,6 +241,14 @@ public sealed class Kamailio : IAsyncDisposable
                     exit;
                 }
             """ : "";
+        var redirects = string.Concat(Redirects.Select(r => $$"""
+                if (is_method("INVITE") && $rU == "{{r.Key}}") {
+                    append_to_reply("Contact: <{{r.Value}}>\r\n");
+                    sl_send_reply("302", "Moved Temporarily");
+                    exit;
+                }
+
+            """));
         var extraListen = ListenAddress is { } address
             ? $"listen=udp:{address}:{UdpPort}\nlisten=tcp:{address}:{TcpPort}\nlisten=tls:{address}:{TlsPort}\n"
             : "";
@@ -352,6 +366,7 @@ public sealed class Kamailio : IAsyncDisposable
                     exit;
                 }
             {{inviteAuth}}
+            {{redirects}}
                 if (is_method("INVITE|SUBSCRIBE|UPDATE")) {
                     record_route();
                 }

@@ -21,9 +21,11 @@ internal sealed class KamailioWithResident : IAsyncDisposable
     public string Domain => $"127.0.0.1:{Kamailio.UdpPort}";
 
     /// <summary>Starts Kamailio with <paramref name="stationUsers"/> (user → password) and the resident, and waits for the resident's registration.</summary>
-    public static async Task<KamailioWithResident> StartAsync(string directory, IReadOnlyDictionary<string, string> stationUsers, TimeSpan wait)
+    public static async Task<KamailioWithResident> StartAsync(string directory, IReadOnlyDictionary<string, string> stationUsers, TimeSpan wait,
+        Action<Kamailio>? configure = null)
     {
         var kamailio = Kamailio.Create(Path.Combine(directory, "kamailio"));
+        configure?.Invoke(kamailio);
         foreach (var (user, password) in stationUsers)
         {
             kamailio.Users[user] = password;
