@@ -309,6 +309,25 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await page.Context.CloseAsync();
     }
 
+    [Fact]
+    public async Task The_status_shows_where_the_world_reaches_an_account_behind_a_nat()
+    {
+        // Issue #19: a registrar that sees the station's REGISTERs from a NAT's public address (its received/rport).
+        using var registrar = new Intercom.TestSupport.FakeSipPeer
+        {
+            RegistersSeenFrom = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("203.0.113.7"), 40321),
+        };
+        await using var web = await StationWeb.StartAsync(c => c.Accounts[0] = new Intercom.Configuration.SipAccountConfig
+        {
+            Id = "pbx", Aor = $"sip:door@{registrar.HostPort}", Password = StationWeb.SipPassword, Register = true, ExpiresSeconds = 300,
+        });
+        var page = await LoggedInAsync(web);
+
+        await Expect(page.Locator("#status-accounts")).ToContainTextAsync("Registered");
+        await Expect(page.Locator("#status-accounts .public-address")).ToHaveTextAsync("SIP 203.0.113.7:40321");
+        await page.Context.CloseAsync();
+    }
+
     private async Task<IPage> LoggedInAsync(StationWeb web)
     {
         await StationWeb.SetupAsync(web.NewClient());

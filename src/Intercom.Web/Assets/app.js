@@ -81,6 +81,15 @@ function connect() {
 // ---- status ----
 const STATE_TEXT = { Idle: 'Idle', Calling: 'Calling…', InCall: 'In call' };
 
+// Where the world reaches the account behind a NAT: the registration's Contact (what the registrar saw), whether SIP
+// outbound keeps the flow, and the public RTP address STUN learned for the last call.
+function publicAddress(a) {
+  const parts = [];
+  if (a.sipPublicAddress) parts.push('SIP ' + a.sipPublicAddress + (a.outbound ? ' (outbound flow)' : ''));
+  if (a.mediaPublicAddress) parts.push('media ' + a.mediaPublicAddress);
+  return parts.length ? parts.join(' · ') : '—';
+}
+
 function renderStatus(s) {
   lastStatus = s;
   const badge = $('call-state');
@@ -90,8 +99,9 @@ function renderStatus(s) {
   $('status-call').textContent = STATE_TEXT[s.callState] || s.callState;
   $('status-accounts').replaceChildren(...(s.accounts.length ? s.accounts.map(a =>
     el('tr', {}, el('td', { textContent: a.id }), el('td', { textContent: a.aor }),
-      el('td', { textContent: a.registration + (a.reason ? ' (' + a.reason + ')' : ''), className: a.registration === 'Registered' ? 'on' : '' })))
-    : [el('tr', {}, el('td', { colSpan: 3, textContent: 'No account: direct IP calls only.' }))]));
+      el('td', { textContent: a.registration + (a.reason ? ' (' + a.reason + ')' : ''), className: a.registration === 'Registered' ? 'on' : '' }),
+      el('td', { className: 'public-address', textContent: publicAddress(a) })))
+    : [el('tr', {}, el('td', { colSpan: 4, textContent: 'No account: direct IP calls only.' }))]));
   $('status-relays').replaceChildren(...s.relays.map(r =>
     el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: r.energised ? 'energised' : 'released', className: r.energised ? 'on' : '' }))));
   $('status-inputs').replaceChildren(
