@@ -9,6 +9,9 @@
     The arm64 build is cross-compiled from x64 with clang and lld (Debian: apt-get install clang lld
     gcc-aarch64-linux-gnu libc6-dev-arm64-cross). Trim and AOT warnings (IL2xxx/IL3xxx) fail the build.
     On Linux each runtime also gets its Debian package (image/build-deb.sh, dpkg-deb): artifacts/intercom_VERSION_ARCH.deb.
+    With -SigningKey (the release key's Ed25519 private key, PEM; never in the repository) each archive gets its
+    signature beside it, ARCHIVE.sig (base64 of the 64-byte signature): a station installs an uploaded release only with
+    a signature by a key it trusts (docs/install.md, "Firmware updates").
 
 .EXAMPLE
     dotnet pwsh ./publish.ps1 -Runtime linux-arm64 -SkipTests
@@ -21,6 +24,8 @@ param(
     # No Debian package (on Windows there is none anyway).
     [switch] $SkipPackage,
     [string] $Configuration = 'Release',
+    # The release key's private half (openssl genpkey -algorithm ed25519): signs each archive for firmware updates.
+    [string] $SigningKey,
     [string] $Output = (Join-Path $PSScriptRoot 'artifacts')
 )
 
@@ -34,10 +39,21 @@ function Fail([string] $message) {
 
 function Test-Command([string] $name) { [bool](Get-Command $name -ErrorAction SilentlyContinue) }
 
+# Ed25519 over the archive's bytes as they are (pkeyutl -rawin: Ed25519 signs the message itself, no digest first).
+function Write-Signature([string] $archive) {
+    $binary = "$archive.sig.bin"
+    & openssl pkeyutl -sign -rawin -inkey $SigningKey -in $archive -out $binary
+    if ($LASTEXITCODE -ne 0) { Fail "could not sign $archive with $SigningKey" }
+    [IO.File]::WriteAllText("$archive.sig", [Convert]::ToBase64String([IO.File]::ReadAllBytes($binary)) + "`n")
+    Remove-Item $binary
+}
+
 $runtimes = if ($Runtime -eq 'all') { @('linux-x64', 'linux-arm64') } else { @($Runtime) }
 
 # Prerequisites first, each with what to install, so a long build does not fail at its end.
 if (-not (Test-Command 'dotnet')) { Fail 'the .NET SDK (dotnet) is not on PATH: install .NET 10 SDK' }
+if ($SigningKey -and -not (Test-Path $SigningKey)) { Fail "no signing key at $SigningKey" }
+if ($SigningKey -and -not (Test-Command 'openssl')) { Fail 'signing needs the openssl command: apt-get install openssl' }
 if ($IsLinux -and -not (Test-Command 'clang')) { Fail 'NativeAOT needs clang: apt-get install clang' }
 if ($runtimes -contains 'linux-arm64') {
     if (-not $IsLinux) { Fail 'the linux-arm64 cross-build runs on Linux (use WSL on Windows)' }
@@ -89,6 +105,10 @@ foreach ($rid in $runtimes) {
     & tar -C $Output -czf $archive "intercom-$version-$rid"
     if ($LASTEXITCODE -ne 0) { Fail "could not write $archive" }
     Write-Host ("{0}: binary {1:N1} MiB ({2} bytes), archive {3}" -f $rid, ($size / 1MB), $size, $archive)
+    if ($SigningKey) {
+        Write-Signature $archive
+        Write-Host "${rid}: signature $archive.sig"
+    }
 
     if ($buildPackages) {
         $debianArch = @{ 'linux-x64' = 'amd64'; 'linux-arm64' = 'arm64' }[$rid]

@@ -58,6 +58,8 @@ root="$stage/root"
 install -d -m 0755 "$root/usr/lib/intercom" "$root/usr/bin" "$root/usr/lib/systemd/system" "$root/usr/lib/udev/rules.d" \
     "$root/usr/share/doc/intercom" "$root/etc/intercom" "$root/DEBIAN"
 install -m 0755 "$input/intercom" "$root/usr/lib/intercom/intercom"
+# The service starts through the launcher: it runs a release a firmware update installed, and rolls a failed one back.
+install -m 0755 "$here/debian/intercom-launch" "$root/usr/lib/intercom/launch"
 for library in "$input"/*.so; do
     [ -e "$library" ] && install -m 0644 "$library" "$root/usr/lib/intercom/"
 done

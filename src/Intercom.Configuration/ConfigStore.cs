@@ -210,7 +210,7 @@ public sealed partial class ConfigStore
     }
 
     // The rename is only durable once the directory entry is on disk (POSIX: fsync the directory).
-    private static void SyncDirectory(string directory)
+    internal static void SyncDirectory(string directory)
     {
         // O_RDONLY alone opens a directory on Linux; O_DIRECTORY's value differs between x86-64 and arm64.
         var fd = Open(directory, ORdOnly);

@@ -46,4 +46,11 @@ public interface IStationControl
     /// field is wrong and why; an accepted one says what took effect now and what waits for a restart.
     /// </summary>
     Task<ConfigChangeResult> ApplyConfigAsync(IntercomConfig config);
+
+    /// <summary>
+    /// Installs a release whose Ed25519 <paramref name="signature"/> a trusted release key made, beside the running version,
+    /// and restarts into it on trial; a refused one changes nothing and says why. Stations without updates refuse all.
+    /// </summary>
+    FirmwareUpdateResult UpdateFirmware(ReadOnlyMemory<byte> archive, ReadOnlySpan<byte> signature, string requestedBy) =>
+        FirmwareUpdateResult.Refused("this station does not install updates");
 }

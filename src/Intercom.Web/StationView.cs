@@ -12,6 +12,7 @@ namespace Intercom.Web;
 /// <param name="Simulated">True on the simulated board (buttons pressable from the API).</param>
 /// <param name="RestartRequired">Configuration sections saved but not yet in force: they take effect at the next start.</param>
 /// <param name="NotConfigured">What the configuration still lacks (no door codes, no ring group targets, no account), one line each.</param>
+/// <param name="Firmware">The running version, the installed release and any update on trial or rolled back.</param>
 public sealed record StationView(
     string Name,
     StationCallState CallState,
@@ -21,4 +22,5 @@ public sealed record StationView(
     IReadOnlyList<string> Buttons,
     bool Simulated,
     IReadOnlyList<string> RestartRequired,
-    IReadOnlyList<string>? NotConfigured = null);
+    IReadOnlyList<string>? NotConfigured = null,
+    FirmwareView? Firmware = null);

@@ -11,6 +11,7 @@ namespace Intercom.Web;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
 [JsonSerializable(typeof(StationView))]
+[JsonSerializable(typeof(FirmwareUpdateResult))]
 [JsonSerializable(typeof(StationEvent))]
 [JsonSerializable(typeof(EventList))]
 [JsonSerializable(typeof(SessionInfo))]

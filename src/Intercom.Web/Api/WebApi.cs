@@ -60,6 +60,7 @@ internal sealed partial class WebApi(
         routes.Map(WebRoutes.ListTokens, ctx => ListTokens(ctx));
         routes.Map(WebRoutes.CreateToken, ctx => CreateToken(ctx));
         routes.Map(WebRoutes.RevokeToken, ctx => RevokeToken(ctx));
+        routes.Map(WebRoutes.Firmware, ctx => UpdateFirmware(ctx));
     }
 
     private Task Session(HttpContext ctx)
@@ -597,6 +598,64 @@ internal sealed partial class WebApi(
         }
 
         return (false, default);
+    }
+
+    /// <summary>Largest firmware upload read (a release archive is ~6 MiB; the service may use 256 MiB in all).</summary>
+    public const int MaxFirmwareBytes = 32 * 1024 * 1024;
+
+    /// <summary>The release's Ed25519 signature (base64 of its 64 bytes, the .sig file publish.ps1 writes).</summary>
+    public const string ReleaseSignatureHeader = "X-Release-Signature";
+
+    // POST /api/firmware: the archive as the body. New firmware can do anything the station can, so it takes the admin
+    // password on every request (as door codes do), whoever calls; the signature is what keeps a stolen password from
+    // installing anything but a genuine release.
+    private async Task UpdateFirmware(HttpContext ctx)
+    {
+        var remote = Remote(ctx);
+        if (await Throttled(ctx, throttle, remote).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var password = ctx.Request.Headers[AdminPasswordHeader].ToString();
+        if (password.Length == 0)
+        {
+            ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await ctx.Response.WriteAsJsonAsync(new ErrorResponse("firmware update: enter the admin password", PasswordRequired: true), WebJsonContext.Default.ErrorResponse).ConfigureAwait(false);
+            return;
+        }
+
+        if (!await CheckPassword(ctx, remote, password).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var signature = new byte[128];
+        if (!Convert.TryFromBase64String(ctx.Request.Headers[ReleaseSignatureHeader].ToString().Trim(), signature, out var signatureLength))
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest, $"{ReleaseSignatureHeader}: the release's signature, base64").ConfigureAwait(false);
+            return;
+        }
+
+        byte[] archive;
+        try
+        {
+            archive = await ReadBody(ctx, MaxFirmwareBytes).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await RequestGuard.Refuse(ctx, e.StatusCode, "the release is too large").ConfigureAwait(false);
+            return;
+        }
+
+        var result = station.UpdateFirmware(archive, signature.AsSpan(0, signatureLength), RequestedBy(ctx));
+        if (!result.Accepted)
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status422UnprocessableEntity, result.Error!).ConfigureAwait(false);
+            return;
+        }
+
+        await Json(ctx, result, WebJsonContext.Default.FirmwareUpdateResult).ConfigureAwait(false);
     }
 
     private static async Task<byte[]> ReadBody(HttpContext ctx, int max)

@@ -102,6 +102,12 @@ function renderStatus(s) {
       el('td', { textContent: a.registration + (a.reason ? ' (' + a.reason + ')' : ''), className: a.registration === 'Registered' ? 'on' : '' }),
       el('td', { className: 'public-address', textContent: publicAddress(a) })))
     : [el('tr', {}, el('td', { colSpan: 4, textContent: 'No account: direct IP calls only.' }))]));
+  if (s.firmware) {
+    const f = s.firmware;
+    $('firmware-status').textContent = 'Running ' + f.version + (f.release ? ' (' + f.release + (f.onTrial ? ', on trial' : '') + ')' : ' (as installed)')
+      + (f.rolledBack ? '. The update ' + f.rolledBack + ' did not start and was rolled back.' : '');
+    $('firmware-status').className = f.rolledBack ? 'error' : '';
+  }
   $('status-relays').replaceChildren(...s.relays.map(r =>
     el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: r.energised ? 'energised' : 'released', className: r.energised ? 'on' : '' }))));
   $('status-inputs').replaceChildren(
@@ -318,6 +324,19 @@ on('restore', 'click', async () => {
   let body;
   try { body = JSON.parse(await file.text()); } catch (x) { return notice('Not a configuration file: ' + x.message, true); }
   saveConfig(body, $('restore-errors'), 'restore-password');
+});
+on('firmware-update', 'click', async () => {
+  const archive = $('firmware-file').files[0], signature = $('firmware-signature').files[0];
+  if (!archive || !signature) return notice('Choose the release and its signature first.', true);
+  const r = await fetch('/api/firmware', {
+    method: 'POST', credentials: 'same-origin', body: archive,
+    headers: { 'Content-Type': 'application/gzip', 'X-CSRF-Token': csrf || '', 'X-Admin-Password': $('firmware-password').value,
+      'X-Release-Signature': (await signature.text()).trim() },
+  });
+  const data = (r.headers.get('content-type') || '').includes('json') ? await r.json() : null;
+  $('firmware-password').value = '';
+  if (!r.ok) return notice('Not installed: ' + (data ? data.error : r.status), true);
+  notice('Installed ' + data.release + ': the station restarts into it now.');
 });
 on('token-form', 'submit', async e => {
   e.preventDefault();

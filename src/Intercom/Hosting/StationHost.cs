@@ -48,6 +48,7 @@ internal static partial class StationHost
         }
 
         using var stopping = new CancellationTokenSource();
+        var exitCode = ExitCodes.Ok;
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
         // SIGHUP (`systemctl reload intercom`) re-reads the file through the same pipeline as the web page; until the
@@ -124,7 +125,15 @@ internal static partial class StationHost
         {
             await using var integrations = IntegrationsHosting.Start(app, loggerFactory);
             var pipeline = LiveConfiguration.For(app, store, new IntegrationsPart(integrations));
-            await using var web = await WebHosting.StartAsync(app, store, loggerFactory, configuration: pipeline).ConfigureAwait(false);
+            var releases = Update.ReleaseStore.For(StateDirectory(store));
+            var firmware = new Update.FirmwareUpdater(releases, Update.ReleaseKeys.Load(), () =>
+            {
+                // The response goes out first; then the station stops through its own path (unregister, relays released)
+                // and its supervisor starts the launcher again, which runs the new release.
+                exitCode = ExitCodes.RestartIntoUpdate;
+                stopping.CancelAfter(TimeSpan.FromMilliseconds(500));
+            }, loggerFactory.CreateLogger("update"));
+            await using var web = await WebHosting.StartAsync(app, store, loggerFactory, configuration: pipeline, firmware: firmware).ConfigureAwait(false);
             webStarted.TrySetResult(web);
             foreach (var listener in app.Sip.Transport.Listeners)
             {
@@ -133,6 +142,11 @@ internal static partial class StationHost
 
             using var network = NetworkChangeWatcher.Start(app, log);
             LogReady(log);
+            using var trial = Update.UpdateTrial.Start(releases, () => AllRegistered(app), () =>
+            {
+                exitCode = ExitCodes.UpdateTrialFailed;
+                stopping.Cancel();
+            }, TimeProvider.System, loggerFactory.CreateLogger("update"));
             using var systemd = SystemdSupervision.Start(app, SystemdNotifier.FromEnvironment(TimeProvider.System));
             supervision = systemd;
             configuration = pipeline;
@@ -163,7 +177,7 @@ internal static partial class StationHost
         }
 
         LogStopped(log);
-        return ExitCodes.Ok;
+        return exitCode;
 
         void OnSignal(PosixSignalContext context)
         {
@@ -172,6 +186,11 @@ internal static partial class StationHost
             stopping.Cancel();
         }
     }
+
+    // An update's trial passes once every account that registers is registered (an account with register off has
+    // nothing to prove; a station without accounts passes at once).
+    private static bool AllRegistered(StationApp app) =>
+        app.Accounts.Current.All(r => r.Client.Status.State == Sip.UserAgent.Registration.RegistrationState.Registered);
 
     private static async Task ReloadAsync(ConfigPipeline pipeline, SystemdSupervision? supervision, ILogger log)
     {

@@ -19,8 +19,9 @@ internal static partial class WebHosting
     /// <param name="logs">The app's logging.</param>
     /// <param name="time">Clock for sessions and login throttling.</param>
     /// <param name="configuration">How a change is saved and applied (the same pipeline a SIGHUP reload uses); by default the station's rules and calls only.</param>
+    /// <param name="firmware">Installs uploaded releases (null: the station refuses updates, as in-process test hosts do).</param>
     public static async Task<WebServer?> StartAsync(StationApp app, ConfigStore store, ILoggerFactory logs, TimeProvider? time = null,
-        ConfigPipeline? configuration = null)
+        ConfigPipeline? configuration = null, Update.FirmwareUpdater? firmware = null)
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(store);
@@ -33,7 +34,7 @@ internal static partial class WebHosting
 
         try
         {
-            return await WebServer.StartAsync(new StationControl(app, configuration), new WebServerOptions
+            return await WebServer.StartAsync(new StationControl(app, configuration, firmware), new WebServerOptions
             {
                 StateDirectory = Path.GetDirectoryName(store.Path)!,
                 Logs = logs,
@@ -61,11 +62,13 @@ internal static partial class WebHosting
     {
         private readonly StationApp _app;
         private readonly ConfigPipeline _configuration;
+        private readonly Update.FirmwareUpdater? _firmware;
 
-        public StationControl(StationApp app, ConfigPipeline configuration)
+        public StationControl(StationApp app, ConfigPipeline configuration, Update.FirmwareUpdater? firmware)
         {
             _app = app;
             _configuration = configuration;
+            _firmware = firmware;
             _app.Station.Events.Appended += (sender, e) => EventAppended?.Invoke(this, e);
         }
 
@@ -109,8 +112,12 @@ internal static partial class WebHosting
                 config.Station.Buttons.Select(b => b.Id).ToList(),
                 IsSimulated,
                 restart,
-                SetupStatus.Missing(config));
+                SetupStatus.Missing(config),
+                new FirmwareView(IntercomCli.Version, _firmware?.Store.Current, _firmware?.Store.OnTrial ?? false, _firmware?.Store.RolledBack));
         }
+
+        public FirmwareUpdateResult UpdateFirmware(ReadOnlyMemory<byte> archive, ReadOnlySpan<byte> signature, string requestedBy) =>
+            _firmware is { } updater ? updater.Apply(archive, signature, requestedBy) : FirmwareUpdateResult.Refused("this station does not install updates");
 
         public IReadOnlyList<StationEvent> GetEvents() => _app.Station.Events.Snapshot();
 
