@@ -94,6 +94,14 @@ EOF
     units="$units wpa_supplicant@wlan0.service"
 fi
 
+# Debian's security updates daily, on by default (apt's own timers run unattended-upgrades; its default origins are
+# the security archive and point releases). The intercom package is not from Debian and is untouched: it updates
+# through the station's page (signed releases, docs/install.md).
+if [ -x "$root/usr/bin/unattended-upgrade" ]; then
+    printf 'APT::Periodic::Update-Package-Lists "1";\nAPT::Periodic::Unattended-Upgrade "1";\n' \
+        > "$root/etc/apt/apt.conf.d/20auto-upgrades"
+fi
+
 # shellcheck disable=SC2086
 chroot "$root" systemctl enable $units
 # No password opens root (console or otherwise): the station is run from its web page, whose admin password the

@@ -3,9 +3,10 @@
 
 # What a headless station needs and no more: the Raspberry Pi boot firmware and Debian's arm64 kernel (its device
 # trees cover the Pi 3, 4 and Zero 2 W), systemd with networkd/resolved/timesyncd (a Pi has no clock: TLS and SIP
-# digest nonces need the time), CA certificates for SIP over TLS, and sfdisk/resize2fs for the first-boot resize.
+# digest nonces need the time), CA certificates for SIP over TLS, sfdisk/resize2fs for the first-boot resize, and
+# unattended-upgrades: Debian's security fixes (OpenSSL, the kernel) reach a station nobody logs into.
 DEBIAN_PACKAGES="systemd,systemd-sysv,udev,dbus,kmod,initramfs-tools,linux-image-arm64,raspi-firmware,\
-systemd-timesyncd,systemd-resolved,iproute2,netbase,openssl,ca-certificates,fdisk,e2fsprogs"
+systemd-timesyncd,systemd-resolved,iproute2,netbase,openssl,ca-certificates,fdisk,e2fsprogs,unattended-upgrades"
 
 build_from_debian() {
     local rootfs="$work/rootfs" bootfs="$work/bootfs" packages="$DEBIAN_PACKAGES"
