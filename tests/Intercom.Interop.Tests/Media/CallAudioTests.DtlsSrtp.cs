@@ -46,4 +46,38 @@ public sealed partial class CallAudioTests
         AssertBaresipHeard(resident, 1000);
         AssertWeHeard(devices, 440);
     }
+
+    [Fact]
+    public async Task Dtls_srtp_when_baresip_calls_the_station_which_answers_as_the_active_end()
+    {
+        var devices = AlsaFileDevices.WithTone(Path.Combine(_dir, "devices"), Rate, 1000);
+        await using var resident = await StartResident("audio_codecs=PCMU;mediaenc=dtls_srtp");
+        using (var app = StartStation(devices, config =>
+        {
+            config.Accounts[0].Srtp = "dtls-srtp";
+            config.Station.Incoming = new Intercom.Station.Configuration.IncomingConfig
+            {
+                Allowlist = [$"sip:resident@127.0.0.1:{_kamailio.UdpPort}"], AutoAnswer = true,
+            };
+        }))
+        {
+            await WaitUntil(() => app.Registrations[0].Status.State == Intercom.Sip.UserAgent.Registration.RegistrationState.Registered, "registration");
+            await resident.CommandAsync("dial", $"sip:door@127.0.0.1:{_kamailio.UdpPort}");
+            await resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+            await WaitUntil(() => app.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150, "150 frames played");
+            var media = app.Calls.MediaSessions.Single();
+            Assert.Equal(DtlsRole.Client, media.Rtp.Dtls!.Role);
+            Assert.Equal(DtlsState.Connected, media.Rtp.Dtls.State);
+            output.WriteLine($"DTLS {media.Rtp.Dtls.Role}, SRTP {media.Rtp.Dtls.Keys!.Suite}, {media.Rtp.DtlsPacketsReceived} DTLS datagrams in, "
+                + $"{media.Rtp.PacketsReceived} RTP packets authenticated, {media.Rtp.SrtpFailures} refused");
+            Assert.True(media.Rtp.PacketsReceived > 100);
+            await resident.CommandAsync("sndcode", "1234");
+            await WaitUntil(() => app.SimulatedBoard!.RelayTransitions.Any(t => t.RelayId == "door" && t.Energised), "door opened by 1234 over DTLS-SRTP");
+            await resident.CommandAsync("hangup");
+            await resident.WaitForEventAsync("CALL_CLOSED", Wait);
+        }
+
+        AssertBaresipHeard(resident, 1000);
+        AssertWeHeard(devices, 440);
+    }
 }
