@@ -84,11 +84,50 @@ public sealed class RtpSessionDtlsTests : IDisposable
         Assert.Equal([4, 5], payload);
         Assert.Equal(0, _b.SrtpFailures);
 
+        // The DTLS-keyed SRTP path allocates nothing per packet: send (header, protect, sendto) and receive (source
+        // check, unprotect, parse, filter, statistics) as the socket thread runs it.
+        var peerSend = new Intercom.Media.Srtp.SrtpContext(server.Keys!.Suite, server.Keys.LocalMasterKey.Span);
+        var from = new IPEndPoint(IPAddress.Loopback, _b.RtpPort).Serialize();
+        var packet = new byte[256];
+        var received = new byte[256];
+        _atA.Keep = false;
+        int sent = 0;
+        void Round()
+        {
+            Assert.True(_a.Send(0, (uint)(160 * (sent + 2)), false, [1, 2, 3, 4]));
+            int length = peerSend.Protect(packet, new RtpHeader(0, (ushort)(100 + sent), (uint)(160 * sent), 0x5150, false).Write([5, 6, 7], packet));
+            packet.AsSpan(0, length).CopyTo(received);
+            _a.HandleRtp(received, length, from);
+            sent++;
+        }
+
+        for (int i = 0; i < 50; i++)
+        {
+            Round();
+        }
+
+        int before = _atA.Counted;
+        long allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 500; i++)
+        {
+            Round();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - allocated);
+        Assert.Equal(500, _atA.Counted - before);
+        _atA.Keep = true;
+
         // A renegotiation naming the same association keeps the keys.
         _a.Apply(MediaTo(_b.RtpPort, new NegotiatedDtls(DtlsRole.Client, _contextB.Certificate.Fingerprint)));
         Assert.False(_a.AwaitingDtls);
         Assert.True(_a.Send(0, 320, false, [9]));
-        Assert.True(_atB.Packets.TryTake(out payload, Timeout));
+        do
+        {
+            // Behind the measurement's packets (B kept them too), the one sent after the renegotiation.
+            Assert.True(_atB.Packets.TryTake(out payload, Timeout));
+        }
+        while (payload.Length != 1);
+
         Assert.Equal([9], payload);
     }
 
@@ -120,7 +159,19 @@ public sealed class RtpSessionDtlsTests : IDisposable
     {
         public BlockingCollection<byte[]> Packets { get; } = [];
 
-        public void OnRtpPacket(RtpPacket packet, long arrivalTimestamp) => Packets.Add(packet.Payload.ToArray());
+        /// <summary>False: packets are only counted (the allocation measurement must not measure the test's copies).</summary>
+        public bool Keep { get; set; } = true;
+
+        public int Counted { get; private set; }
+
+        public void OnRtpPacket(RtpPacket packet, long arrivalTimestamp)
+        {
+            Counted++;
+            if (Keep)
+            {
+                Packets.Add(packet.Payload.ToArray());
+            }
+        }
 
         public void OnSourceChanged(uint ssrc)
         {
