@@ -9,7 +9,7 @@ namespace Intercom.Configuration;
 public static class ConfigValidator
 {
     private static readonly string[] Transports = ["udp", "tcp", "tls"];
-    private static readonly string[] SrtpPolicies = ["off", "offered", "required"];
+    private static readonly string[] SrtpPolicies = ["off", "offered", "required", "dtls-srtp"];
     private static readonly string[] KeepaliveModes = ["auto", "crlf", "options", "off"];
     private static readonly string[] KnownCodecs = ["opus", "g722", "pcmu", "pcma"];
     private static readonly string[] InBandDtmfModes = ["auto", "always", "off"];
@@ -330,7 +330,7 @@ public static class ConfigValidator
             OneOf(a.Transport, Transports, $"{field}.transport", errors);
             OneOf(a.Srtp, SrtpPolicies, $"{field}.srtp", errors);
             OneOf(a.Keepalive, KeepaliveModes, $"{field}.keepalive", errors);
-            if (a.Srtp != "off" && a.Transport != "tls")
+            if (a.Srtp is "offered" or "required" && a.Transport != "tls")
             {
                 // SDES keys travel in the SDP (RFC 4568 §8.3): over plain UDP/TCP anyone on the path could read them.
                 errors.Add(new($"{field}.srtp", "SRTP keyed by SDES needs transport tls"));

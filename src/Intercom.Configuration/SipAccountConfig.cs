@@ -30,7 +30,10 @@ public sealed class SipAccountConfig
 
     public int ExpiresSeconds { get; set; } = 600;
 
-    /// <summary>SRTP policy: off, offered or required (RFC 3711, keyed by SDES over TLS).</summary>
+    /// <summary>
+    /// SRTP policy: off, offered or required (RFC 3711, keyed by SDES over TLS), or dtls-srtp (keyed by a DTLS handshake on
+    /// the media path, RFC 5763/5764; any transport).
+    /// </summary>
     public string Srtp { get; set; } = "off";
 
     /// <summary>NAT keepalive (RFC 5626 §3.5.1): auto (CRLF on streams, OPTIONS on UDP), crlf, options or off.</summary>

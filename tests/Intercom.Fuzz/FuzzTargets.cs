@@ -13,6 +13,7 @@ internal static class FuzzTargets
         ("srtp", SrtpFuzzTarget.Run),
         ("dtmf", DtmfFuzzTarget.Run),
         ("stun", StunFuzzTarget.Run),
+        ("dtls", DtlsFuzzTarget.Run),
         ("config", ConfigFuzzTarget.Run),
     ];
 

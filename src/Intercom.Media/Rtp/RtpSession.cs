@@ -25,7 +25,7 @@ namespace Intercom.Media.Rtp;
 /// heard. A renegotiation that changes the signalled address or port starts the check over for the new one.
 /// </para>
 /// </summary>
-public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
+public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
 {
     private const int BufferSize = 2048;
     private const byte ComfortNoisePayloadType = 13;
@@ -239,7 +239,7 @@ public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
         // agreement yet) or checked with the new keys, never passed on unauthenticated under the new payload filter.
         // Each direction's contexts are rebuilt only when its key really changed (compared by value): a re-INVITE that
         // repeats the keys keeps the rollover counter and the replay window (RFC 3711 §3.3.2, RFC 4568 §7.1.4).
-        SrtpKeys? keys = media.Srtp;
+        SrtpKeys? keys = media.Dtls is null ? media.Srtp : ApplyDtls();
         SrtpKeys? previous = _keys;
         if (!SrtpKeys.SameKey(keys?.Suite, keys?.LocalMasterKey, previous?.Suite, previous?.LocalMasterKey))
         {
@@ -336,7 +336,7 @@ public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
     public bool Send(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
     {
         SocketAddress? remote = _remoteRtp;
-        if (remote is null || _stopping || _sendSuspended)
+        if (remote is null || _stopping || _sendSuspended || _awaitingDtls)
         {
             return false;
         }
@@ -590,6 +590,13 @@ public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
                 continue;
             }
 
+            if (!rtcpSocket && length > 0 && buffer[0] is >= 20 and <= 63)
+            {
+                // RFC 7983 (RFC 5764 §5.1.2): 20-63 is DTLS, the handshake that keys DTLS-SRTP.
+                HandleDtls(buffer, length, from);
+                continue;
+            }
+
             if (rtcpSocket || RtpPacket.LooksLikeRtcp(buffer.AsSpan(0, length)))
             {
                 // RTCP arrives on its own port, or on the RTP port once rtcp-mux is agreed (RFC 5761 §4).
@@ -628,6 +635,13 @@ public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
         if (signalled is null || !SameAddress(from, signalled))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
+            return;
+        }
+
+        if (_awaitingDtls)
+        {
+            // DTLS-SRTP agreed but not keyed yet (RFC 5764 §4.1): nothing is accepted before the fingerprint matched.
+            Interlocked.Increment(ref _srtpFailures);
             return;
         }
 
@@ -721,6 +735,12 @@ public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
         if (signalled is null || !SameAddress(from, signalled))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
+            return;
+        }
+
+        if (_awaitingDtls)
+        {
+            Interlocked.Increment(ref _srtpFailures);
             return;
         }
 
@@ -820,7 +840,7 @@ public sealed class RtpSession : IRtpPacketSender, IStunTransport, IDisposable
         lock (_rtcpLock)
         {
             SocketAddress? remote = _rtcpMux ? _remoteRtp : _remoteRtcp;
-            if (remote is null || _stopping || _sendSuspended)
+            if (remote is null || _stopping || _sendSuspended || _awaitingDtls)
             {
                 return false;
             }

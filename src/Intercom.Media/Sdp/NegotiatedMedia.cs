@@ -43,4 +43,7 @@ public sealed record NegotiatedMedia
 
     /// <summary>SRTP keys agreed by SDES (RFC 4568), or null for plain RTP.</summary>
     public SrtpKeys? Srtp { get; init; }
+
+    /// <summary>DTLS-SRTP (RFC 5763): our handshake role and the peer's fingerprint; the keys come from the handshake.</summary>
+    public NegotiatedDtls? Dtls { get; init; }
 }

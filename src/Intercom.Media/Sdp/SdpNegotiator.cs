@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Intercom.Media.Dtls;
 using Intercom.Media.Srtp;
 
 namespace Intercom.Media.Sdp;
@@ -100,12 +101,15 @@ public sealed class SdpNegotiator
         {
             if (i == audioIndex)
             {
+                bool dtls = _options.Srtp == SrtpPolicy.DtlsSrtp;
                 offer.Media.Add(BuildAudio(
-                    _options.Srtp == SrtpPolicy.Required ? "RTP/SAVP" : "RTP/AVP",
+                    dtls ? DtlsSdp.Protocol : _options.Srtp == SrtpPolicy.Required ? "RTP/SAVP" : "RTP/AVP",
                     _options.Formats,
                     direction,
-                    _options.OfferRtcpMux,
-                    _options.Srtp == SrtpPolicy.Disabled ? null : OfferedCryptos()));
+                    _options.OfferRtcpMux || dtls,
+                    _options.Srtp is SrtpPolicy.Disabled or SrtpPolicy.DtlsSrtp ? null : OfferedCryptos(),
+                    // RFC 5763 §5: actpass in an initial offer; a re-offer keeps the role of the association we have.
+                    !dtls ? null : Media?.Dtls is { } agreed ? DtlsSdp.SetupOf(agreed.Role) : "actpass"));
             }
             else
             {
@@ -182,7 +186,8 @@ public sealed class SdpNegotiator
                 List<SdesCryptoAttribute>? crypto = choice.RemoteCrypto is null
                     ? null
                     : [new SdesCryptoAttribute(choice.RemoteCrypto.Tag, choice.RemoteCrypto.Suite, LocalKey(choice.RemoteCrypto.Suite))];
-                answer.Media.Add(BuildAudio(offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto));
+                string? setup = choice.Negotiated.Dtls is { } dtls ? DtlsSdp.SetupOf(dtls.Role) : null;
+                answer.Media.Add(BuildAudio(offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto, setup));
             }
             else
             {
@@ -263,6 +268,21 @@ public sealed class SdpNegotiator
             return OfferAnswerResult.Failure(488, "answer has no codec that was offered");
         }
 
+        NegotiatedDtls? dtls = null;
+        if (DtlsSdp.IsDtlsSrtp(offered.Protocol))
+        {
+            // RFC 5763 §5: the answerer is the active (client) or passive (server) end, and names its certificate.
+            DtlsFingerprint? fingerprint = DtlsSdp.Fingerprint(answer, answered);
+            string setup = DtlsSdp.Setup(answer, answered);
+            DtlsRole? role = setup switch { "active" => DtlsRole.Server, "passive" => DtlsRole.Client, _ => null };
+            if (fingerprint is null || role is null)
+            {
+                return OfferAnswerResult.Failure(488, fingerprint is null ? "answer has no usable a=fingerprint" : "answer has a=setup:" + setup);
+            }
+
+            dtls = new NegotiatedDtls(role.Value, fingerprint);
+        }
+
         SrtpKeys? keys = null;
         bool secure = IsSecure(offered.Protocol);
         if (secure || offered.HasAttribute("crypto"))
@@ -300,7 +320,7 @@ public sealed class SdpNegotiator
         }
 
         bool mux = offered.HasAttribute("rtcp-mux") && answered.HasAttribute("rtcp-mux");
-        Commit(offer, Negotiate(answer, answered, send, ours.PayloadType, sendEvent, receiveEvent, direction, mux, keys));
+        Commit(offer, Negotiate(answer, answered, send, ours.PayloadType, sendEvent, receiveEvent, direction, mux, keys) with { Dtls = dtls });
         return OfferAnswerResult.Success(null);
     }
 
@@ -314,14 +334,44 @@ public sealed class SdpNegotiator
     private AudioChoice? TryChooseAudio(SessionDescription offer, int index, ref string reason)
     {
         MediaDescription media = offer.Media[index];
-        if (!media.IsRtp || media.Protocol.StartsWith("UDP/TLS", StringComparison.OrdinalIgnoreCase))
+        bool dtls = DtlsSdp.IsDtlsSrtp(media.Protocol);
+        if (!media.IsRtp && !dtls)
         {
             reason = "unsupported transport " + media.Protocol;
             return null;
         }
 
+        if (dtls != (_options.Srtp == SrtpPolicy.DtlsSrtp))
+        {
+            // DTLS-SRTP is all or nothing: an account set to it takes nothing else, one not set to it takes no DTLS.
+            reason = dtls ? "DTLS-SRTP not enabled" : "DTLS-SRTP required";
+            return null;
+        }
+
         SdesCryptoAttribute? remoteCrypto = null;
-        if (IsSecure(media.Protocol))
+        NegotiatedDtls? negotiatedDtls = null;
+        if (dtls)
+        {
+            DtlsFingerprint? fingerprint = DtlsSdp.Fingerprint(offer, media);
+            string setup = DtlsSdp.Setup(offer, media);
+
+            // RFC 5763 §5: we answer actpass as the active end (client); an existing association keeps its role.
+            DtlsRole? role = setup switch
+            {
+                "actpass" => Media?.Dtls?.Role ?? DtlsRole.Client,
+                "active" => DtlsRole.Server,
+                "passive" => DtlsRole.Client,
+                _ => null,
+            };
+            if (fingerprint is null || role is null)
+            {
+                reason = fingerprint is null ? "no usable a=fingerprint" : "a=setup:" + setup;
+                return null;
+            }
+
+            negotiatedDtls = new NegotiatedDtls(role.Value, fingerprint);
+        }
+        else if (IsSecure(media.Protocol))
         {
             if (_options.Srtp == SrtpPolicy.Disabled)
             {
@@ -401,7 +451,10 @@ public sealed class SdpNegotiator
         bool mux = media.HasAttribute("rtcp-mux");
         SrtpKeys? keys = remoteCrypto is null ? null : new SrtpKeys(remoteCrypto.Suite, LocalKey(remoteCrypto.Suite), remoteCrypto.MasterKey);
         int? eventType = telephoneEvent?.PayloadType;
-        NegotiatedMedia negotiated = Negotiate(offer, media, codec, codec.PayloadType, eventType, eventType, direction, mux, keys);
+        NegotiatedMedia negotiated = Negotiate(offer, media, codec, codec.PayloadType, eventType, eventType, direction, mux, keys) with
+        {
+            Dtls = negotiatedDtls,
+        };
         return new AudioChoice(index, codec, telephoneEvent, direction, mux, remoteCrypto, negotiated);
     }
 
@@ -503,7 +556,7 @@ public sealed class SdpNegotiator
     private byte[] LocalKey(SrtpCryptoSuite suite) => suite == SrtpCryptoSuite.AesCm128HmacSha1_32 ? _key32 : _key80;
 
     private MediaDescription BuildAudio(string protocol, IEnumerable<MediaFormat> formats, MediaDirection direction, bool rtcpMux,
-        List<SdesCryptoAttribute>? crypto)
+        List<SdesCryptoAttribute>? crypto, string? dtlsSetup = null)
     {
         var media = new MediaDescription("audio", _rtpPort, protocol);
         foreach (MediaFormat format in formats)
@@ -532,6 +585,14 @@ public sealed class SdpNegotiator
             {
                 media.Attributes.Add(new SdpAttribute("crypto", attribute.ToString()));
             }
+        }
+
+        if (dtlsSetup is not null)
+        {
+            DtlsFingerprint fingerprint = _options.DtlsFingerprint
+                ?? throw new InvalidOperationException("DTLS-SRTP needs our certificate's fingerprint (SdpNegotiatorOptions.DtlsFingerprint)");
+            media.Attributes.Add(new SdpAttribute("fingerprint", fingerprint.ToString()));
+            media.Attributes.Add(new SdpAttribute("setup", dtlsSetup));
         }
 
         media.Attributes.Add(new SdpAttribute(MediaDescription.DirectionName(direction)));

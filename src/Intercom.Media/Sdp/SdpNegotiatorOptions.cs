@@ -24,6 +24,9 @@ public sealed class SdpNegotiatorOptions
     /// <summary>SRTP by SDES.</summary>
     public SrtpPolicy Srtp { get; init; } = SrtpPolicy.Disabled;
 
+    /// <summary>Our DTLS certificate's fingerprint (a=fingerprint), needed with <see cref="SrtpPolicy.DtlsSrtp"/>.</summary>
+    public Dtls.DtlsFingerprint? DtlsFingerprint { get; init; }
+
     /// <summary>The o= session id; random when zero.</summary>
     public ulong SessionId { get; init; }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using Intercom.Media.Dtls;
 using Intercom.Media.Dtmf;
 using Intercom.Media.Nat;
 using Intercom.Media.Rtp;
@@ -18,13 +19,16 @@ public sealed class CallMediaSession : IDisposable
     private readonly RtpSession _rtp;
     private readonly CallAudio? _audio;
     private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private NegotiatedDtls? _dtlsAgreed;
     private NegotiatedMedia? _current;
     private bool _started;
     private bool _disposed;
 
-    private CallMediaSession(IPAddress localAddress, RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio)
+    private CallMediaSession(IPAddress localAddress, RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio, TimeProvider time)
     {
         _localAddress = localAddress;
+        _time = time;
         _rtp = rtp;
         _audio = audio;
         OfferAnswer = offerAnswer;
@@ -50,6 +54,12 @@ public sealed class CallMediaSession : IDisposable
 
     /// <summary>The peer should be sending but its RTP stopped for the configured time.</summary>
     public event Action? MediaTimedOut;
+
+    /// <summary>
+    /// The call's media cannot be secured: the DTLS handshake failed or the peer's certificate is not its a=fingerprint
+    /// (RFC 5763 §5). No media was or will be exchanged; the call should end. The reason is for the log.
+    /// </summary>
+    public event Action<string>? MediaFailed;
 
     /// <param name="address">Our media address as the peer must see it.</param>
     /// <param name="options">Codecs, SRTP policy, port range and stream behaviour.</param>
@@ -80,7 +90,7 @@ public sealed class CallMediaSession : IDisposable
                 InBandDtmf = options.InBandDtmf,
                 Time = options.Time,
             });
-            return new CallMediaSession(address, rtp, new SdpOfferAnswer(negotiator), stream, audio);
+            return new CallMediaSession(address, rtp, new SdpOfferAnswer(negotiator), stream, audio, options.Time);
         }
         catch
         {
@@ -101,6 +111,7 @@ public sealed class CallMediaSession : IDisposable
         Formats = options.TelephoneEvent ? [.. options.Formats, MediaFormat.TelephoneEvent] : options.Formats,
         PacketTime = options.PacketTimeMs,
         Srtp = options.Srtp,
+        DtlsFingerprint = options.Srtp == Media.Srtp.SrtpPolicy.DtlsSrtp ? DtlsContext.Station.Certificate.Fingerprint : null,
     };
 
     /// <summary>
@@ -196,6 +207,11 @@ public sealed class CallMediaSession : IDisposable
 
             _rtp.Apply(media);
             Stream.Apply(media);
+            if (media.Dtls is { } dtls)
+            {
+                StartDtls(dtls);
+            }
+
             if (!_started)
             {
                 _started = true;
@@ -203,6 +219,27 @@ public sealed class CallMediaSession : IDisposable
                 _audio?.Connect(Stream);
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the DTLS handshake of an agreement on the RTP socket (RFC 5764): one association per role and peer
+    /// certificate; a renegotiation that names the same keeps it (RFC 5763 §6.7.1), one that changes either starts anew.
+    /// </summary>
+    private void StartDtls(NegotiatedDtls dtls)
+    {
+        if (dtls.Equals(_dtlsAgreed))
+        {
+            return;
+        }
+
+        _dtlsAgreed = dtls;
+        _rtp.Dtls?.Dispose();
+        var endpoint = new DtlsEndpoint(DtlsContext.Station, dtls.Role, _rtp, _time);
+        endpoint.Connected += _rtp.ApplyDtlsKeys;
+        endpoint.Failed += reason => MediaFailed?.Invoke(reason);
+        endpoint.SetRemoteFingerprint(dtls.RemoteFingerprint);
+        _rtp.Dtls = endpoint;
+        endpoint.Start();
     }
 
     private async Task ResolveAsync(NegotiatedMedia media)
@@ -253,6 +290,7 @@ public sealed class CallMediaSession : IDisposable
         }
 
         Stream.Dispose();
+        _rtp.Dtls?.Dispose();
         _rtp.Dispose();
         _audio?.DetachSession();
     }

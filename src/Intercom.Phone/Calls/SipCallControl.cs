@@ -227,7 +227,9 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 // back over TLS (RFC 4568 §8.3): a call that came in over UDP or TCP is answered without SRTP, whatever
                 // the account asks (with "required", the offer is then refused).
                 var account = leg.Account ?? _profile.Accounts[0];
-                var srtp = incoming.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls ? account.Srtp : SrtpPolicy.Disabled;
+                // SDES keys only over TLS; DTLS-SRTP keys never travel in the SDP, so any transport may carry its offer.
+                var srtp = incoming.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls || account.Srtp == SrtpPolicy.DtlsSrtp
+                    ? account.Srtp : SrtpPolicy.Disabled;
                 media = _profile.Media(srtp);
             }
             catch (System.Net.Sockets.SocketException)
@@ -406,6 +408,16 @@ public sealed class SipCallControl : ICallControl, IDisposable
     private void AttachDigits(Leg leg, CallMediaSession media)
     {
         media.DigitReceived += (digit, source) => ReportDigit(leg, digit, source);
+        media.MediaFailed += _ =>
+        {
+            // DTLS-SRTP failed (a handshake error or a certificate that is not the signalled one): no secure media, no call.
+            lock (leg)
+            {
+                leg.MediaTimedOut = true;
+            }
+
+            leg.Call?.Hangup();
+        };
         media.MediaTimedOut += () =>
         {
             lock (leg)

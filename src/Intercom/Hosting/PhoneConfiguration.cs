@@ -124,6 +124,7 @@ internal static class PhoneConfiguration
         {
             "offered" => SrtpPolicy.Optional,
             "required" => SrtpPolicy.Required,
+            "dtls-srtp" => SrtpPolicy.DtlsSrtp,
             _ => SrtpPolicy.Disabled,
         },
         Register = account.Register,

@@ -18,7 +18,7 @@ namespace Intercom.Interop.Tests.Media;
 /// stops. Digits that baresip only plays as tones (a sox-made recording as its microphone, no telephone-event) open the door.
 /// </summary>
 [Collection(MediaTiming.Name)]
-public sealed class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class CallAudioTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Rate = 16000;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);

@@ -119,6 +119,7 @@ public sealed class Baresip : IAsyncDisposable
             module aufile.so
             module sndfile.so
             module srtp.so
+            module dtls_srtp.so
             module_tmp uuid.so
             module_tmp account.so
             module_app menu.so

@@ -1,0 +1,97 @@
+using System.Net;
+using System.Net.Sockets;
+using Intercom.Media.Dtls;
+using Intercom.Media.Srtp;
+
+namespace Intercom.Media.Rtp;
+
+/// <summary>
+/// DTLS-SRTP on the RTP socket (RFC 5764 §5.1.2, RFC 7983): DTLS datagrams (first byte 20-63) from the signalled peer's
+/// address go to <see cref="Dtls"/>, its datagrams leave from the RTP socket to where RTP goes, and the keys it exports
+/// arrive by <see cref="ApplyDtlsKeys"/>. While an agreement says DTLS-SRTP and no keys came, no RTP or RTCP is sent or
+/// accepted (the fingerprint has not been checked yet).
+/// </summary>
+public sealed partial class RtpSession : IDtlsDatagramSender
+{
+    private volatile DtlsEndpoint? _dtls;
+    private volatile bool _awaitingDtls;
+    private SrtpKeys? _dtlsKeys;
+    private long _dtlsPacketsReceived;
+
+    /// <summary>The DTLS association keying this session, fed from the socket; null: DTLS datagrams are dropped.</summary>
+    public DtlsEndpoint? Dtls
+    {
+        get => _dtls;
+        set => _dtls = value;
+    }
+
+    /// <summary>DTLS datagrams from the signalled peer handed to <see cref="Dtls"/>.</summary>
+    public long DtlsPacketsReceived => Interlocked.Read(ref _dtlsPacketsReceived);
+
+    /// <summary>True while DTLS-SRTP is agreed but not keyed: media neither sent nor accepted.</summary>
+    public bool AwaitingDtls => _awaitingDtls;
+
+    /// <summary>Keys SRTP from a DTLS handshake whose certificate matched (RFC 5764 §4.2); media may flow from now on.</summary>
+    public void ApplyDtlsKeys(SrtpKeys keys)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        if (_stopping)
+        {
+            return;
+        }
+
+        _dtlsKeys = keys;
+        _srtpSend = new SrtpContext(keys.Suite, keys.LocalMasterKey.Span);
+        _srtcpSend = new SrtpContext(keys.Suite, keys.LocalMasterKey.Span);
+        _srtpReceive = new SrtpContext(keys.Suite, keys.RemoteMasterKey.Span);
+        _srtcpReceive = new SrtpContext(keys.Suite, keys.RemoteMasterKey.Span);
+        _keys = keys;
+        _awaitingDtls = false;
+    }
+
+    /// <summary>Sends a DTLS datagram from the RTP socket to the peer's media endpoint.</summary>
+    public bool SendDtls(ReadOnlySpan<byte> datagram)
+    {
+        SocketAddress? remote = _remoteRtp;
+        if (remote is null || _stopping)
+        {
+            return false;
+        }
+
+        try
+        {
+            _rtpSocket.SendTo(datagram, SocketFlags.None, remote);
+            return true;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// An agreement with DTLS-SRTP: the keys are the handshake's, not the SDP's. Until the handshake is done, media waits;
+    /// a renegotiation keeps the keys already exported (the association goes on, RFC 5763 §6.7.1).
+    /// </summary>
+    private SrtpKeys? ApplyDtls()
+    {
+        SrtpKeys? keys = _dtlsKeys;
+        _awaitingDtls = keys is null;
+        return keys;
+    }
+
+    private void HandleDtls(byte[] buffer, int length, SocketAddress from)
+    {
+        // Only the signalled peer's address may talk DTLS to us (as for RTP): a stranger cannot start or spoil a handshake.
+        SocketAddress? signalled = _signalled;
+        DtlsEndpoint? dtls = _dtls;
+        if (signalled is null || dtls is null || !SameAddress(from, signalled))
+        {
+            Interlocked.Increment(ref _wrongSourcePackets);
+            return;
+        }
+
+        Interlocked.Increment(ref _dtlsPacketsReceived);
+        dtls.Receive(buffer.AsSpan(0, length));
+    }
+}
