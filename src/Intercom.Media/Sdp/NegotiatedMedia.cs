@@ -43,4 +43,7 @@ public sealed record NegotiatedMedia
 
     /// <summary>SRTP keys agreed by SDES (RFC 4568), or null for plain RTP.</summary>
     public SrtpKeys? Srtp { get; init; }
+
+    /// <summary>The peer's ICE attributes (RFC 8839), or null when it does not do ICE: then media follows c= and m=.</summary>
+    public Ice.IceMediaParameters? RemoteIce { get; init; }
 }

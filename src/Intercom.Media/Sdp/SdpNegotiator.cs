@@ -51,6 +51,12 @@ public sealed class SdpNegotiator
         }
     }
 
+    /// <summary>
+    /// Our ICE attributes (RFC 8839 §5: ufrag, pwd, candidates), written into every offer's audio stream and into an
+    /// answer whose offer had ICE too (§4.2.2: no ICE attributes towards a peer without ICE); null: no ICE.
+    /// </summary>
+    public Ice.IceMediaParameters? LocalIce { get; set; }
+
     /// <summary>The audio stream agreed by the last completed exchange; null before one, or when audio was declined.</summary>
     public NegotiatedMedia? Media { get; private set; }
 
@@ -100,12 +106,14 @@ public sealed class SdpNegotiator
         {
             if (i == audioIndex)
             {
-                offer.Media.Add(BuildAudio(
+                MediaDescription audio = BuildAudio(
                     _options.Srtp == SrtpPolicy.Required ? "RTP/SAVP" : "RTP/AVP",
                     _options.Formats,
                     direction,
                     _options.OfferRtcpMux,
-                    _options.Srtp == SrtpPolicy.Disabled ? null : OfferedCryptos()));
+                    _options.Srtp == SrtpPolicy.Disabled ? null : OfferedCryptos());
+                LocalIce?.WriteTo(offer, audio);
+                offer.Media.Add(audio);
             }
             else
             {
@@ -182,7 +190,13 @@ public sealed class SdpNegotiator
                 List<SdesCryptoAttribute>? crypto = choice.RemoteCrypto is null
                     ? null
                     : [new SdesCryptoAttribute(choice.RemoteCrypto.Tag, choice.RemoteCrypto.Suite, LocalKey(choice.RemoteCrypto.Suite))];
-                answer.Media.Add(BuildAudio(offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto));
+                MediaDescription audio = BuildAudio(offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto);
+                if (choice.Negotiated.RemoteIce is not null)
+                {
+                    LocalIce?.WriteTo(answer, audio);
+                }
+
+                answer.Media.Add(audio);
             }
             else
             {
@@ -432,8 +446,19 @@ public sealed class SdpNegotiator
             PacketTime = media.PacketTime ?? DefaultPacketTime,
             RtcpMux = mux,
             Srtp = keys,
+            RemoteIce = RemoteIce(remote, media),
         };
     }
+
+    /// <summary>
+    /// The peer's ICE attributes, when it does ICE and its default destination is one of its candidates: RFC 8839
+    /// §4.4.1.1 reads a c=/m= that is none of them as a sign that something on the path (a SIP ALG) rewrote the SDP, and
+    /// then plain offer/answer is used, as with a peer without ICE (RFC 8445 §5.4).
+    /// </summary>
+    private static Ice.IceMediaParameters? RemoteIce(SessionDescription remote, MediaDescription media) =>
+        Ice.IceMediaParameters.TryRead(remote, media, out Ice.IceMediaParameters? ice, out _) && ice.ContainsDefaultDestination(remote, media)
+            ? ice
+            : null;
 
     private static int? RtcpPort(MediaDescription media)
     {
