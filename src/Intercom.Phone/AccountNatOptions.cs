@@ -17,8 +17,15 @@ public sealed record AccountNatOptions
     /// <summary>How long a call waits for the mapping before it goes on with the local address (logged once as a warning).</summary>
     public TimeSpan StunTimeout { get; init; } = TimeSpan.FromSeconds(2);
 
-    public bool Equals(AccountNatOptions? other) =>
-        other is not null && StunTimeout == other.StunTimeout && StunServers.SequenceEqual(other.StunServers);
+    /// <summary>
+    /// ICE (RFC 8445) for the account's calls when it has STUN servers: the STUN mapping becomes a server-reflexive
+    /// candidate next to the host one, and a peer that does ICE too gets connectivity checks, a selected pair and consent
+    /// freshness. False: the mapping only goes into c= and m=.
+    /// </summary>
+    public bool Ice { get; init; } = true;
 
-    public override int GetHashCode() => HashCode.Combine(StunServers.Count, StunTimeout);
+    public bool Equals(AccountNatOptions? other) =>
+        other is not null && StunTimeout == other.StunTimeout && Ice == other.Ice && StunServers.SequenceEqual(other.StunServers);
+
+    public override int GetHashCode() => HashCode.Combine(StunServers.Count, StunTimeout, Ice);
 }

@@ -42,7 +42,11 @@ public abstract class MediaFramePath
     private byte _payloadType;
 
     /// <summary>Sets up one call: a bound RTP session, the negotiated codec, and the peer's encoded payload.</summary>
-    protected void Setup(MediaFormat format, bool srtp)
+    /// <param name="ice">
+    /// Media under ICE with a selected pair (RFC 8445 §12): the session sends to and takes packets only from the pair's
+    /// remote address, as a call does once its agent nominated one.
+    /// </param>
+    protected void Setup(MediaFormat format, bool srtp, bool ice = false)
     {
         for (int n = 0; n < _capture.Length; n++)
         {
@@ -83,6 +87,12 @@ public abstract class MediaFramePath
             Time = _clock,
         });
         _session.Apply(media);
+        if (ice)
+        {
+            _session.EnableIce();
+            _session.UseIcePair(peer);
+        }
+
         _stream.Apply(media);
         _session.Start(_stream);
         _peerProtect = srtp ? new SrtpContext(SrtpCryptoSuite.AesCm128HmacSha1_80, MasterKey) : null;

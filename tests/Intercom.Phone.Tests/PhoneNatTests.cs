@@ -52,6 +52,39 @@ public sealed class PhoneNatTests : IDisposable
     }
 
     [Fact]
+    public async Task With_ice_the_offer_carries_host_and_server_reflexive_candidates_and_without_it_none()
+    {
+        string? first;
+        using (var phone = Start(new AccountNatOptions { StunServers = [new DnsEndPoint("127.0.0.1", _stun.Port)] }))
+        {
+            phone.Calls.Dial("resident", "a");
+            var invite = await _pbx.WaitForAsync(r => r.Method == SipMethods.Invite, "INVITE");
+            first = invite.CallId;
+            string sdp = Encoding.ASCII.GetString(invite.Body.Span);
+            var media = Assert.Single(phone.Calls.MediaSessions);
+            int port = media.Rtp.RtpPort;
+
+            // RFC 8839: credentials, the host candidate (the socket), the srflx one (its mapping, related to the socket).
+            Assert.Matches("a=ice-ufrag:[A-Za-z0-9+/]{8}\r\n", sdp);
+            Assert.Contains("a=ice-pwd:", sdp, StringComparison.Ordinal);
+            Assert.Contains($" 1 UDP 2130706431 127.0.0.1 {port} typ host\r\n", sdp, StringComparison.Ordinal);
+            Assert.Contains($" 198.51.100.7 40000 typ srflx raddr 127.0.0.1 rport {port}\r\n", sdp, StringComparison.Ordinal);
+            Assert.Contains("a=rtcp-mux\r\n", sdp, StringComparison.Ordinal);
+            Assert.Contains("c=IN IP4 198.51.100.7\r\n", sdp, StringComparison.Ordinal); // the default candidate
+        }
+
+        using (var phone = Start(new AccountNatOptions { StunServers = [new DnsEndPoint("127.0.0.1", _stun.Port)], Ice = false }))
+        {
+            phone.Calls.Dial("resident", "a");
+            var invite = await _pbx.WaitForAsync(r => r.Method == SipMethods.Invite && r.CallId != first, "second INVITE");
+            string sdp = Encoding.ASCII.GetString(invite.Body.Span);
+            Assert.DoesNotContain("a=ice-", sdp, StringComparison.Ordinal);
+            Assert.DoesNotContain("a=candidate", sdp, StringComparison.Ordinal);
+            Assert.Contains("c=IN IP4 198.51.100.7\r\n", sdp, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task An_answer_carries_the_stun_mapped_address()
     {
         using var phone = Start(new AccountNatOptions { StunServers = [new DnsEndPoint("127.0.0.1", _stun.Port)] });

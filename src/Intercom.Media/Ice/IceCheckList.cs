@@ -49,12 +49,7 @@ public sealed class IceCheckList
             }
         }
 
-        // Highest priority first; ties broken by the endpoints so that the order does not depend on input order.
-        pairs.Sort(static (a, b) =>
-        {
-            int byPriority = b.Priority.CompareTo(a.Priority);
-            return byPriority != 0 ? byPriority : string.CompareOrdinal(a.ToString(), b.ToString());
-        });
+        pairs.Sort(ByPriority);
         var kept = new List<IceCandidatePair>(Math.Min(pairs.Count, maxPairs));
         var seen = new HashSet<(IPEndPoint Base, IPEndPoint Remote)>();
         foreach (IceCandidatePair pair in pairs)
@@ -68,6 +63,63 @@ public sealed class IceCheckList
 
         SetInitialStates(kept);
         return new IceCheckList(kept);
+    }
+
+    /// <summary>The pair checked from <paramref name="localBase"/> to <paramref name="remote"/>, or null.</summary>
+    public IceCandidatePair? Find(IPEndPoint localBase, IPEndPoint remote)
+    {
+        foreach (IceCandidatePair pair in _pairs)
+        {
+            if (pair.RemoteEndPoint.Equals(remote) && pair.Local.Base.Equals(localBase))
+            {
+                return pair;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Adds a pair learned from a peer's check (RFC 8445 §7.3.1.4) in priority order; false when the list is full
+    /// (§6.1.2.5's limit holds for these too, so a peer cannot grow it without end).
+    /// </summary>
+    internal bool Add(IceCandidatePair pair, int maxPairs)
+    {
+        if (_pairs.Count >= maxPairs)
+        {
+            return false;
+        }
+
+        int index = 0;
+        while (index < _pairs.Count && ByPriority(_pairs[index], pair) <= 0)
+        {
+            index++;
+        }
+
+        _pairs.Insert(index, pair);
+        return true;
+    }
+
+    /// <summary>After a role switch (RFC 8445 §7.2.5.1): every pair's priority again with G and D swapped, and the order with it.</summary>
+    internal void Reprioritise(bool controlling)
+    {
+        foreach (IceCandidatePair pair in _pairs)
+        {
+            pair.Priority = PairPriority(pair.Local.Candidate.Priority, pair.Remote.Priority, controlling);
+        }
+
+        _pairs.Sort(ByPriority);
+    }
+
+    /// <summary>RFC 8445 §6.1.2.3 from our side: G is the controlling agent's candidate priority, D the controlled one's.</summary>
+    internal static ulong PairPriority(uint local, uint remote, bool controlling) =>
+        controlling ? IcePriority.OfPair(local, remote) : IcePriority.OfPair(remote, local);
+
+    /// <summary>Highest priority first; ties broken by the endpoints so that the order does not depend on input order.</summary>
+    internal static int ByPriority(IceCandidatePair a, IceCandidatePair b)
+    {
+        int byPriority = b.Priority.CompareTo(a.Priority);
+        return byPriority != 0 ? byPriority : string.CompareOrdinal(a.ToString(), b.ToString());
     }
 
     /// <summary>The highest-priority pair in <paramref name="state"/>, or null.</summary>

@@ -14,12 +14,6 @@ public sealed class IceLiteResponder
     /// <summary>How many distinct authentic sources are remembered (a browser checks from a handful of candidates).</summary>
     public const int MaxValidRemotes = 8;
 
-    private static readonly StunAttributeType[] Understood =
-    [
-        StunAttributeType.Username, StunAttributeType.MessageIntegrity, StunAttributeType.Priority, StunAttributeType.UseCandidate,
-        StunAttributeType.Fingerprint, StunAttributeType.IceControlled, StunAttributeType.IceControlling,
-    ];
-
     private readonly IceCredentials _local;
     private readonly byte[] _key;
     private readonly uint _localPriority;
@@ -68,55 +62,26 @@ public sealed class IceLiteResponder
     /// </summary>
     public IceCheckOutcome Handle(ReadOnlySpan<byte> packet, IPEndPoint source, Span<byte> response, out int responseLength)
     {
-        responseLength = 0;
-        if (!StunMessage.IsStun(packet))
+        IceCheckOutcome outcome = IceCheckRequest.Read(packet, _local.Ufrag, _remoteUfrag, _key, out IceCheckRequest check, response, out responseLength);
+        if (outcome != IceCheckOutcome.Answered)
         {
-            return IceCheckOutcome.NotACheck;
-        }
-
-        if (!StunMessage.TryParse(packet, out StunMessage request, out _)
-            || request.Method != StunMethod.Binding || request.Class != StunMessageClass.Request)
-        {
-            // Responses and indications are not for a lite agent; a malformed message gets no answer (§6.3).
-            return IceCheckOutcome.Dropped;
-        }
-
-        // RFC 8489 §14.7: a FINGERPRINT that does not match means this is not a STUN message at all.
-        if (request.HasFingerprint && !request.VerifyFingerprint())
-        {
-            return IceCheckOutcome.Dropped;
-        }
-
-        // RFC 8489 §9.1.3: without USERNAME and MESSAGE-INTEGRITY, 400; RFC 8445 §7.1.1: a check carries PRIORITY.
-        if (!request.TryGetUsername(out string? username) || !request.HasMessageIntegrity || !request.TryGetPriority(out uint remotePriority))
-        {
-            return Refuse(request, 400, "Bad Request", response, out responseLength);
-        }
-
-        // RFC 8445 §7.3: USERNAME is LFRAG:RFRAG, LFRAG ours. A wrong name or integrity is 401, no detail given.
-        if (!UsernameIsOurs(username!) || !request.VerifyMessageIntegrity(_key))
-        {
-            return Refuse(request, 401, "Unauthorized", response, out responseLength);
-        }
-
-        if (request.TryGetUnknownRequiredAttribute(Understood, out ushort unknown))
-        {
-            return Refuse(request, 420, "Unknown Attribute", response, out responseLength, unknown);
+            return outcome;
         }
 
         // RFC 8445 §6.1.1: with a lite peer the full agent must be controlling. A peer that also claims the
         // controlled role is told of the conflict (§7.3.1.1); a lite agent cannot switch roles itself.
-        if (request.TryGetIceControlled(out _))
+        if (check.ControlledTieBreaker is not null)
         {
-            return Refuse(request, 487, "Role Conflict", response, out responseLength);
+            responseLength = check.WriteError(487, "Role Conflict", _key, response);
+            return responseLength == 0 ? IceCheckOutcome.Dropped : IceCheckOutcome.Refused;
         }
 
         Remember(source);
         bool selected = false;
-        if (request.HasUseCandidate)
+        if (check.UseCandidate)
         {
             // RFC 8445 §8.2 (lite): of the nominated pairs, the highest priority one carries the media.
-            ulong priority = IcePriority.OfPair(Math.Min(remotePriority, IceCandidate.MaxPriority), _localPriority);
+            ulong priority = IcePriority.OfPair(check.Priority, _localPriority);
             if (SelectedRemote is null || priority > _selectedPriority || (priority == _selectedPriority && !SelectedRemote.Equals(source)))
             {
                 selected = !source.Equals(SelectedRemote);
@@ -125,23 +90,8 @@ public sealed class IceLiteResponder
             }
         }
 
-        var writer = new StunMessageWriter(response, StunMethod.Binding, StunMessageClass.SuccessResponse, request.TransactionId);
-        writer.AddXorMappedAddress(source);
-        writer.AddMessageIntegrity(_key);
-        writer.AddFingerprint();
-        responseLength = writer.Complete();
+        responseLength = check.WriteSuccess(source, _key, response);
         return responseLength == 0 ? IceCheckOutcome.Dropped : selected ? IceCheckOutcome.Selected : IceCheckOutcome.Answered;
-    }
-
-    private bool UsernameIsOurs(string username)
-    {
-        int colon = username.IndexOf(':', StringComparison.Ordinal);
-        if (colon < 0 || !username.AsSpan(0, colon).SequenceEqual(_local.Ufrag))
-        {
-            return false;
-        }
-
-        return _remoteUfrag is null || username.AsSpan(colon + 1).SequenceEqual(_remoteUfrag);
     }
 
     private void Remember(IPEndPoint source)
@@ -159,21 +109,5 @@ public sealed class IceLiteResponder
         }
 
         _valid.Add(source);
-    }
-
-    private static IceCheckOutcome Refuse(StunMessage request, int code, string reason, Span<byte> response, out int responseLength, ushort? unknown = null)
-    {
-        // RFC 8489 §9.1.3: error responses to a request that failed authentication carry no MESSAGE-INTEGRITY.
-        var writer = new StunMessageWriter(response, StunMethod.Binding, StunMessageClass.ErrorResponse, request.TransactionId);
-        writer.AddErrorCode(code, reason);
-        if (unknown is { } type)
-        {
-            ushort[] types = [type];
-            writer.AddUnknownAttributes(types);
-        }
-
-        writer.AddFingerprint();
-        responseLength = writer.Complete();
-        return responseLength == 0 ? IceCheckOutcome.Dropped : IceCheckOutcome.Refused;
     }
 }

@@ -138,7 +138,7 @@ public sealed class IceMediaParameters
             media.Attributes.Add(new SdpAttribute("end-of-candidates"));
         }
 
-        if (RtcpMux)
+        if (RtcpMux && !media.HasAttribute("rtcp-mux"))
         {
             media.Attributes.Add(new SdpAttribute("rtcp-mux"));
         }

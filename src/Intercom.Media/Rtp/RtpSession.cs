@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
+using Intercom.Media.Ice;
 using Intercom.Media.Nat;
 using Intercom.Media.Rtcp;
 using Intercom.Media.Sdp;
@@ -45,6 +46,10 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     private readonly ITimer _rtcpTimer;
     private readonly IPEndPoint _endPointTemplate;
     private readonly Lock _peerLock = new();
+
+    // ICE (RFC 8445 §12): once on, media goes to and is taken from the selected pair's remote address alone.
+    private volatile bool _iceOn;
+    private volatile IcePath? _icePath;
 
     private volatile IRtpPacketReceiver? _receiver;
     private volatile IStunPacketReceiver? _stunReceiver;
@@ -335,7 +340,8 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     /// </summary>
     public bool Send(byte payloadType, uint timestamp, bool marker, ReadOnlySpan<byte> payload)
     {
-        SocketAddress? remote = _remoteRtp;
+        IcePath? ice = _icePath;
+        SocketAddress? remote = _iceOn ? ice?.Remote : _remoteRtp;
         if (remote is null || _stopping || _sendSuspended || _awaitingDtls)
         {
             return false;
@@ -352,7 +358,14 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
         _sequence++;
         try
         {
-            _rtpSocket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
+            if (ice?.Relay is { } relay && _iceOn)
+            {
+                relay.Send(ice.RemoteEndPoint, _sendBuffer.AsSpan(0, length));
+            }
+            else
+            {
+                _rtpSocket.SendTo(_sendBuffer.AsSpan(0, length), SocketFlags.None, remote);
+            }
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
@@ -370,6 +383,26 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
 
         return true;
     }
+
+    /// <summary>
+    /// Puts media under ICE (RFC 8445 §12): from now on RTP and RTCP (multiplexed, RFC 8858) are sent only on the pair
+    /// <see cref="UseIcePair"/> names and taken only from its remote address and port; the SDP's c=/m= no longer decide
+    /// anything, and nothing is latched. Until a pair is selected nothing is sent or accepted.
+    /// </summary>
+    public void EnableIce() => _iceOn = true;
+
+    /// <summary>
+    /// The pair the ICE agent selected: <paramref name="remote"/> is where media goes and the only source taken;
+    /// <paramref name="relay"/> (a relayed local candidate) is how it leaves. Null stops media (consent lost, RFC 7675).
+    /// </summary>
+    public void UseIcePair(IPEndPoint? remote, IIceRelay? relay = null)
+    {
+        _icePath = remote is null ? null : new IcePath(Serialize(remote), remote, relay);
+        _iceOn = true;
+    }
+
+    /// <summary>The selected ICE pair's remote address media goes to, or null (no ICE, or none selected).</summary>
+    public IPEndPoint? IceRemoteEndPoint => _iceOn ? _icePath?.RemoteEndPoint : null;
 
     /// <summary>Sends an RTCP compound packet now: SR (if we sent since the start) or RR, then SDES CNAME.</summary>
     public bool SendReport() => SendRtcp(goodbye: false);
@@ -630,9 +663,9 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     // Internal for the benchmarks, which drive the receive path without the socket.
     internal void HandleRtp(byte[] buffer, int length, SocketAddress from)
     {
-        // The signalled peer's address or nothing, before a MAC or a parser is spent on it.
-        SocketAddress? signalled = _signalled;
-        if (signalled is null || !SameAddress(from, signalled))
+        // The signalled peer's address (with ICE: the selected pair's address and port) or nothing, before a MAC or a
+        // parser is spent on it.
+        if (!FromPeer(from))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;
@@ -679,7 +712,12 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
 
         long now = _options.Time.GetTimestamp();
         SocketAddress? remote = _remoteRtp;
-        if (remote is not null && from.Equals(remote))
+        if (_iceOn)
+        {
+            // ICE chose where the peer is (an authenticated check, RFC 8445 §7.2.5): no latching, nothing to prove.
+            _lastHeard = now;
+        }
+        else if (remote is not null && from.Equals(remote))
         {
             _heardGeneration = _peerGeneration;
             _lastHeard = now;
@@ -731,8 +769,7 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
 
     private void HandleRtcp(byte[] buffer, int length, SocketAddress from)
     {
-        SocketAddress? signalled = _signalled;
-        if (signalled is null || !SameAddress(from, signalled))
+        if (!FromPeer(from))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;
@@ -839,7 +876,8 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     {
         lock (_rtcpLock)
         {
-            SocketAddress? remote = _rtcpMux ? _remoteRtp : _remoteRtcp;
+            IcePath? ice = _icePath;
+            SocketAddress? remote = _iceOn ? ice?.Remote : _rtcpMux ? _remoteRtp : _remoteRtcp;
             if (remote is null || _stopping || _sendSuspended || _awaitingDtls)
             {
                 return false;
@@ -893,7 +931,15 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
 
             try
             {
-                (_rtcpMux ? _rtpSocket : _rtcpSocket).SendTo(buffer[..length], SocketFlags.None, remote);
+                if (_iceOn && ice?.Relay is { } relay)
+                {
+                    relay.Send(ice.RemoteEndPoint, buffer[..length]);
+                }
+                else
+                {
+                    (_rtcpMux || _iceOn ? _rtpSocket : _rtcpSocket).SendTo(buffer[..length], SocketFlags.None, remote);
+                }
+
                 return true;
             }
             catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -902,4 +948,22 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
             }
         }
     }
+
+    /// <summary>
+    /// Whether media from <paramref name="from"/> is the peer's: under ICE exactly the selected pair's remote address and
+    /// port (a check from anyone else never changes it: it must pass MESSAGE-INTEGRITY with our password, RFC 8445 §7.3);
+    /// otherwise the signalled address (any port, for the latching that follows).
+    /// </summary>
+    private bool FromPeer(SocketAddress from)
+    {
+        if (_iceOn)
+        {
+            return _icePath is { } ice && from.Equals(ice.Remote);
+        }
+
+        SocketAddress? signalled = _signalled;
+        return signalled is not null && SameAddress(from, signalled);
+    }
+
+    private sealed record IcePath(SocketAddress Remote, IPEndPoint RemoteEndPoint, IIceRelay? Relay);
 }

@@ -46,4 +46,7 @@ public sealed record NegotiatedMedia
 
     /// <summary>DTLS-SRTP (RFC 5763): our handshake role and the peer's fingerprint; the keys come from the handshake.</summary>
     public NegotiatedDtls? Dtls { get; init; }
+
+    /// <summary>The peer's ICE attributes (RFC 8839), or null when it does not do ICE: then media follows c= and m=.</summary>
+    public Ice.IceMediaParameters? RemoteIce { get; init; }
 }

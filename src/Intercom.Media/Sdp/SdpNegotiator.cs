@@ -52,6 +52,12 @@ public sealed class SdpNegotiator
         }
     }
 
+    /// <summary>
+    /// Our ICE attributes (RFC 8839 §5: ufrag, pwd, candidates), written into every offer's audio stream and into an
+    /// answer whose offer had ICE too (§4.2.2: no ICE attributes towards a peer without ICE); null: no ICE.
+    /// </summary>
+    public Ice.IceMediaParameters? LocalIce { get; set; }
+
     /// <summary>The audio stream agreed by the last completed exchange; null before one, or when audio was declined.</summary>
     public NegotiatedMedia? Media { get; private set; }
 
@@ -102,14 +108,16 @@ public sealed class SdpNegotiator
             if (i == audioIndex)
             {
                 bool dtls = _options.Srtp == SrtpPolicy.DtlsSrtp;
-                offer.Media.Add(BuildAudio(
+                MediaDescription audio = BuildAudio(
                     dtls ? DtlsSdp.Protocol : _options.Srtp == SrtpPolicy.Required ? "RTP/SAVP" : "RTP/AVP",
                     _options.Formats,
                     direction,
                     _options.OfferRtcpMux || dtls,
                     _options.Srtp is SrtpPolicy.Disabled or SrtpPolicy.DtlsSrtp ? null : OfferedCryptos(),
                     // RFC 5763 §5: actpass in an initial offer; a re-offer keeps the role of the association we have.
-                    !dtls ? null : Media?.Dtls is { } agreed ? DtlsSdp.SetupOf(agreed.Role) : "actpass"));
+                    !dtls ? null : Media?.Dtls is { } agreed ? DtlsSdp.SetupOf(agreed.Role) : "actpass");
+                LocalIce?.WriteTo(offer, audio);
+                offer.Media.Add(audio);
             }
             else
             {
@@ -187,7 +195,13 @@ public sealed class SdpNegotiator
                     ? null
                     : [new SdesCryptoAttribute(choice.RemoteCrypto.Tag, choice.RemoteCrypto.Suite, LocalKey(choice.RemoteCrypto.Suite))];
                 string? setup = choice.Negotiated.Dtls is { } dtls ? DtlsSdp.SetupOf(dtls.Role) : null;
-                answer.Media.Add(BuildAudio(offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto, setup));
+                MediaDescription audio = BuildAudio(offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto, setup);
+                if (choice.Negotiated.RemoteIce is not null)
+                {
+                    LocalIce?.WriteTo(answer, audio);
+                }
+
+                answer.Media.Add(audio);
             }
             else
             {
@@ -485,8 +499,19 @@ public sealed class SdpNegotiator
             PacketTime = media.PacketTime ?? DefaultPacketTime,
             RtcpMux = mux,
             Srtp = keys,
+            RemoteIce = RemoteIce(remote, media),
         };
     }
+
+    /// <summary>
+    /// The peer's ICE attributes, when it does ICE and its default destination is one of its candidates: RFC 8839
+    /// §4.4.1.1 reads a c=/m= that is none of them as a sign that something on the path (a SIP ALG) rewrote the SDP, and
+    /// then plain offer/answer is used, as with a peer without ICE (RFC 8445 §5.4).
+    /// </summary>
+    private static Ice.IceMediaParameters? RemoteIce(SessionDescription remote, MediaDescription media) =>
+        Ice.IceMediaParameters.TryRead(remote, media, out Ice.IceMediaParameters? ice, out _) && ice.ContainsDefaultDestination(remote, media)
+            ? ice
+            : null;
 
     private static int? RtcpPort(MediaDescription media)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Intercom.Media.Dtls;
 using Intercom.Media.Dtmf;
+using Intercom.Media.Ice;
 using Intercom.Media.Nat;
 using Intercom.Media.Rtp;
 using Intercom.Media.Sdp;
@@ -24,6 +25,7 @@ public sealed class CallMediaSession : IDisposable
     private NegotiatedMedia? _current;
     private bool _started;
     private bool _disposed;
+    private bool _iceStarted;
 
     private CallMediaSession(IPAddress localAddress, RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio, TimeProvider time)
     {
@@ -45,6 +47,18 @@ public sealed class CallMediaSession : IDisposable
 
     /// <summary>The RTP socket's public mapping learned by STUN and advertised in the SDP; null: the local address is.</summary>
     public IPEndPoint? PublicEndPoint { get; private set; }
+
+    /// <summary>This call's ICE agent (RFC 8445) while ICE is offered or in use; null without ICE or after the fallback.</summary>
+    public IceAgent? Ice { get; private set; }
+
+    /// <summary>The candidate pair ICE selected for media, or null.</summary>
+    public IceCandidatePair? SelectedPair { get; private set; }
+
+    /// <summary>ICE selected a pair (or a better one): media now goes there (on the agent's thread).</summary>
+    public event Action<IceCandidatePair>? IcePairSelected;
+
+    /// <summary>ICE found no working pair, or the peer's consent was lost (RFC 7675): with the reason. The call ends (see <see cref="MediaTimedOut"/>).</summary>
+    public event Action<string>? IceFailed;
 
     /// <summary>The call's audio (statistics, digits to send).</summary>
     public AudioStream Stream { get; }
@@ -125,36 +139,7 @@ public sealed class CallMediaSession : IDisposable
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(time);
         using var deadline = new CancellationTokenSource(timeout, time);
-        var endPoints = new List<IPEndPoint>();
-        foreach (var server in servers)
-        {
-            IPAddress[] addresses;
-            if (IPAddress.TryParse(server.Host, out var literal))
-            {
-                addresses = [literal];
-            }
-            else
-            {
-                try
-                {
-                    addresses = await Dns.GetHostAddressesAsync(server.Host, deadline.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or ArgumentException)
-                {
-                    continue;
-                }
-            }
-
-            foreach (var address in addresses)
-            {
-                // Only what the RTP socket can reach: its own family, or any from a dual-stack socket.
-                if (address.AddressFamily == _localAddress.AddressFamily || _localAddress.Equals(IPAddress.IPv6Any))
-                {
-                    endPoints.Add(new IPEndPoint(address, server.Port));
-                }
-            }
-        }
-
+        List<IPEndPoint> endPoints = await ResolveAsync(servers, deadline.Token).ConfigureAwait(false);
         if (endPoints.Count == 0)
         {
             return StunBindingResult.Failed($"no address for the STUN server(s) {string.Join(", ", servers.Select(s => $"{s.Host}:{s.Port}"))}");
@@ -185,6 +170,58 @@ public sealed class CallMediaSession : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// Sets up ICE for this call (RFC 8445 with RFC 8839 SDP) before its first offer or answer: an agent on the RTP socket
+    /// with its host candidate and the server-reflexive one learned from <paramref name="servers"/> within
+    /// <paramref name="timeout"/> (that address also becomes the SDP's default destination, c= and m=, RFC 8839 §4.2.1),
+    /// and the SDP's ICE attributes. <paramref name="role"/>: controlling as the offerer, controlled as the answerer. When
+    /// the peer's SDP has ICE too, checks start as soon as it arrives (<see cref="Apply"/>); when it has none, the agent
+    /// is dropped and the call goes on as without ICE. Never throws for network trouble.
+    /// </summary>
+    public async Task<StunBindingResult> PrepareIceAsync(IReadOnlyList<DnsEndPoint> servers, TimeSpan timeout, TimeProvider time, IceRole role)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        ArgumentNullException.ThrowIfNull(time);
+        using var deadline = new CancellationTokenSource(timeout, time);
+        List<IPEndPoint> endPoints = await ResolveAsync(servers, deadline.Token).ConfigureAwait(false);
+        var agent = new IceAgent(_rtp, new IceAgentOptions { Role = role, Time = time });
+        var host = new IPEndPoint(_localAddress, _rtp.RtpPort);
+        agent.AddHostCandidate(host);
+        _rtp.StunReceiver = agent;
+        _rtp.StartReceiving();
+        StunBindingResult result = endPoints.Count == 0
+            ? StunBindingResult.Failed("no address for the STUN server(s)")
+            : await agent.GatherServerReflexiveAsync(host, endPoints, deadline.Token).ConfigureAwait(false);
+
+        agent.SelectedPairChanged += pair =>
+        {
+            _rtp.UseIcePair(pair.RemoteEndPoint, pair.Local.Relay);
+            SelectedPair = pair;
+            IcePairSelected?.Invoke(pair);
+        };
+        agent.Failed += reason =>
+        {
+            // RFC 7675 §5.1: no consent, no media; the call ends as a call whose media stopped.
+            _rtp.UseIcePair(null);
+            IceFailed?.Invoke(reason);
+            MediaTimedOut?.Invoke();
+        };
+        agent.Start();
+        lock (_gate)
+        {
+            if (result.MappedAddress is { } mapped)
+            {
+                OfferAnswer.Negotiator.AdvertiseAt(mapped);
+                PublicEndPoint = mapped;
+            }
+
+            Ice = agent;
+            OfferAnswer.Negotiator.LocalIce = new IceMediaParameters { Credentials = agent.Credentials, Candidates = agent.LocalCandidates, RtcpMux = true };
+        }
+
+        return result;
+    }
+
     /// <summary>Sends a digit to the peer as RFC 4733 events; false when events were not agreed.</summary>
     public bool SendDigit(char digit) => Stream.SendDigit(digit);
 
@@ -205,6 +242,7 @@ public sealed class CallMediaSession : IDisposable
                 _ = ResolveAsync(media);
             }
 
+            ApplyIce(media);
             _rtp.Apply(media);
             Stream.Apply(media);
             if (media.Dtls is { } dtls)
@@ -240,6 +278,67 @@ public sealed class CallMediaSession : IDisposable
         endpoint.SetRemoteFingerprint(dtls.RemoteFingerprint);
         _rtp.Dtls = endpoint;
         endpoint.Start();
+    }
+
+    /// <summary>
+    /// The first exchange decides ICE: the peer's ICE attributes start the checks and put RTP under the selected pair;
+    /// none (a peer without ICE, RFC 8445 §5.4, or an SDP rewritten on the way) drops the agent, and media follows c=/m=
+    /// with symmetric RTP as without ICE. A later exchange (re-INVITE) keeps what the first decided.
+    /// </summary>
+    private void ApplyIce(NegotiatedMedia media)
+    {
+        if (Ice is not { } agent || _iceStarted)
+        {
+            return;
+        }
+
+        if (media.RemoteIce is { } remote)
+        {
+            _iceStarted = true;
+            _rtp.EnableIce();
+            agent.SetRemote(remote);
+            return;
+        }
+
+        _rtp.StunReceiver = null;
+        agent.Dispose();
+        Ice = null;
+        OfferAnswer.Negotiator.LocalIce = null;
+    }
+
+    /// <summary>The STUN servers' addresses the RTP socket can reach (its own family, or any from a dual-stack socket).</summary>
+    private async Task<List<IPEndPoint>> ResolveAsync(IReadOnlyList<DnsEndPoint> servers, CancellationToken cancellation)
+    {
+        var endPoints = new List<IPEndPoint>();
+        foreach (var server in servers)
+        {
+            IPAddress[] addresses;
+            if (IPAddress.TryParse(server.Host, out var literal))
+            {
+                addresses = [literal];
+            }
+            else
+            {
+                try
+                {
+                    addresses = await Dns.GetHostAddressesAsync(server.Host, cancellation).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException or ArgumentException)
+                {
+                    continue;
+                }
+            }
+
+            foreach (var address in addresses)
+            {
+                if (address.AddressFamily == _localAddress.AddressFamily || _localAddress.Equals(IPAddress.IPv6Any))
+                {
+                    endPoints.Add(new IPEndPoint(address, server.Port));
+                }
+            }
+        }
+
+        return endPoints;
     }
 
     private async Task ResolveAsync(NegotiatedMedia media)
@@ -289,6 +388,7 @@ public sealed class CallMediaSession : IDisposable
             _audio?.Disconnect(Stream);
         }
 
+        Ice?.Dispose();
         Stream.Dispose();
         _rtp.Dtls?.Dispose();
         _rtp.Dispose();

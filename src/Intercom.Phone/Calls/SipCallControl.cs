@@ -210,7 +210,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
 
     private static async Task AnswerAfterStunAsync(SipCall call, CallMediaSession media, StunMediaMapping stun)
     {
-        await stun.LearnAsync(media).ConfigureAwait(false);
+        await stun.LearnAsync(media, offerer: false).ConfigureAwait(false);
 
         // A call that ended meanwhile ignores the answer (the SIP layer answers only an incoming call still ringing).
         call.Answer(media.OfferAnswer);

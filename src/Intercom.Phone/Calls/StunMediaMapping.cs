@@ -1,4 +1,5 @@
 using System.Net;
+using Intercom.Media.Ice;
 using Intercom.Media.Nat;
 using Microsoft.Extensions.Logging;
 
@@ -17,6 +18,7 @@ public sealed partial class StunMediaMapping
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private volatile IPEndPoint? _lastMapped;
+    private volatile string? _lastPair;
     private int _warned;
 
     public StunMediaMapping(AccountNatOptions options, string accountId, TimeProvider time, ILogger log)
@@ -30,17 +32,36 @@ public sealed partial class StunMediaMapping
     /// <summary>The public address and port the last call of the account learned (its RTP socket's mapping), if any.</summary>
     public IPEndPoint? LastMapped => _lastMapped;
 
+    /// <summary>The candidate pair ICE selected for the account's last call ("srflx 198.51.100.1:10304 -> srflx ..."), if any.</summary>
+    public string? LastSelectedPair => _lastPair;
+
     /// <summary>The servers asked, in order.</summary>
     public IReadOnlyList<DnsEndPoint> Servers => _options.StunServers;
 
     /// <summary>Learns <paramref name="media"/>'s public mapping and makes its SDP advertise it; never throws, never takes longer than the bound (plus DNS).</summary>
-    public async Task LearnAsync(CallMediaSession media)
+    /// <param name="offerer">True when the call's first SDP is our offer: with ICE we are then the controlling agent (RFC 8445 §6.1.1).</param>
+    public async Task LearnAsync(CallMediaSession media, bool offerer = true)
     {
         ArgumentNullException.ThrowIfNull(media);
         StunBindingResult result;
         try
         {
-            result = await media.LearnPublicAddressAsync(_options.StunServers, _options.StunTimeout, _time).ConfigureAwait(false);
+            if (_options.Ice)
+            {
+                media.IcePairSelected += pair =>
+                {
+                    string text = Describe(pair);
+                    _lastPair = text;
+                    LogSelected(_log, _accountId, text);
+                };
+                media.IceFailed += reason => LogIceFailed(_log, _accountId, reason);
+                result = await media.PrepareIceAsync(_options.StunServers, _options.StunTimeout, _time, offerer ? IceRole.Controlling : IceRole.Controlled)
+                    .ConfigureAwait(false);
+            }
+            else
+            {
+                result = await media.LearnPublicAddressAsync(_options.StunServers, _options.StunTimeout, _time).ConfigureAwait(false);
+            }
         }
 #pragma warning disable CA1031 // A failure to learn the mapping must never stop the call: it goes on with the local address.
         catch (Exception e)
@@ -60,6 +81,20 @@ public sealed partial class StunMediaMapping
             LogFailed(_log, _accountId, result.Failure ?? "no answer");
         }
     }
+
+    /// <summary>A pair as the status page shows it: our candidate (its address, not its base) and the peer's, with their types.</summary>
+    public static string Describe(IceCandidatePair pair)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        IceCandidate local = pair.Local.Candidate;
+        return $"{IceCandidate.TypeName(local.Type)} {new IPEndPoint(local.Address ?? IPAddress.None, local.Port)} -> {IceCandidate.TypeName(pair.Remote.Type)} {pair.RemoteEndPoint}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "account {Account}: ICE selected pair {Pair}")]
+    private static partial void LogSelected(ILogger logger, string account, string pair);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "account {Account}: ICE failed ({Reason}); the call ends")]
+    private static partial void LogIceFailed(ILogger logger, string account, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "account {Account}: STUN mapped the call's RTP socket to {Public} ({Server})")]
     private static partial void LogLearned(ILogger logger, string account, string @public, string server);

@@ -209,6 +209,7 @@ function renderConfig() {
     input(`accounts.${i}.password`, 'Password', { type: 'password' }), input(`accounts.${i}.registrar`, 'Registrar'),
     input(`accounts.${i}.transport`, 'Transport', { options: ['udp', 'tcp', 'tls'] }), input(`accounts.${i}.register`, 'Register', { checkbox: true }),
     input(`accounts.${i}.srtp`, 'Media encryption', { options: ['off', 'offered', 'required', 'dtls-srtp'] }),
+    ...(a.nat ? [input(`accounts.${i}.nat.ice`, 'ICE (with a STUN server)', { checkbox: true })] : []),
   ], () => cfg.accounts.splice(i, 1))));
   $('cfg-buttons').replaceChildren(...st.buttons.map((b, i) => row([
     input(`station.buttons.${i}.id`, 'Button', { readOnly: true }), input(`station.buttons.${i}.ringGroup`, 'Calls ring group', { options: groups }),

@@ -132,7 +132,7 @@ internal static class PhoneConfiguration
         KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
         UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
         Outbound = account.Nat.Outbound,
-        Nat = account.Nat.Stun.Count == 0 ? AccountNatOptions.None : new AccountNatOptions { StunServers = [.. account.Nat.Stun.Select(StunServer)] },
+        Nat = account.Nat.Stun.Count == 0 ? AccountNatOptions.None : new AccountNatOptions { StunServers = [.. account.Nat.Stun.Select(StunServer)], Ice = account.Nat.Ice },
     };
 
     /// <summary>A validated accounts[].nat.stun entry ("stun:HOST[:PORT]", RFC 7064) as the phone asks it.</summary>

@@ -94,11 +94,13 @@ internal static partial class WebHosting
                     var status = registration.Client.Status;
                     var contact = status.State == Sip.UserAgent.Registration.RegistrationState.Registered && status.Contact is { } c
                         ? (c.Port is int p ? $"{c.Host}:{p}" : c.Host) : null;
-                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason, contact, MediaPublicAddress(account.Id), status.Outbound));
+                    accounts.Add(new AccountView(account.Id, registration.AddressOfRecord, status.State.ToString(), status.Reason, contact, MediaPublicAddress(account.Id), status.Outbound,
+                        IceSelectedPair(account.Id)));
                 }
                 else
                 {
-                    accounts.Add(new AccountView(account.Id, account.Aor, "NotRegistering", "direct IP calls only", null, MediaPublicAddress(account.Id)));
+                    accounts.Add(new AccountView(account.Id, account.Aor, "NotRegistering", "direct IP calls only", null, MediaPublicAddress(account.Id),
+                        IceSelectedPair: IceSelectedPair(account.Id)));
                 }
             }
 
@@ -124,6 +126,10 @@ internal static partial class WebHosting
         /// <summary>The RTP mapping the account's last call learned by STUN (accounts[].nat.stun), as address:port.</summary>
         private string? MediaPublicAddress(string accountId) =>
             _app.Calls.Accounts.FirstOrDefault(a => a.Id == accountId)?.Stun?.LastMapped?.ToString();
+
+        /// <summary>The pair ICE selected for the account's last call (accounts[].nat.ice), or null.</summary>
+        private string? IceSelectedPair(string accountId) =>
+            _app.Calls.Accounts.FirstOrDefault(a => a.Id == accountId)?.Stun?.LastSelectedPair;
 
         public bool OpenRelay(string relayId, string requestedBy)
         {

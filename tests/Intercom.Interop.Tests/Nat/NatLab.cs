@@ -126,11 +126,14 @@ public sealed class NatLab : IAsyncDisposable
     /// A baresip phone in the phone's namespace that plays <paramref name="toneHz"/> and records what it decodes; it
     /// does not register (it only calls out, as resident@provider). Stopped with the lab.
     /// </summary>
-    public async Task<Baresip> StartPhoneAsync(int toneHz)
+    /// <param name="accountParameters">More account parameters (";medianat=ice;stunserver=...").</param>
+    /// <param name="configure">Changes to baresip's configuration before it starts (modules, rtcp_mux).</param>
+    public async Task<Baresip> StartPhoneAsync(int toneHz, string accountParameters = "", Action<Baresip>? configure = null)
     {
         var phone = Baresip.Create(Path.Combine(Directory, "phone"),
-            $"<sip:{ResidentUser}@{ProviderAddress}:{Kamailio.UdpPort}>;regint=0;answermode=manual;audio_codecs=PCMU",
+            $"<sip:{ResidentUser}@{ProviderAddress}:{Kamailio.UdpPort}>;regint=0;answermode=manual;audio_codecs=PCMU{accountParameters}",
             toneHz, networkNamespace: Phone, sipAddress: PhoneAddress);
+        configure?.Invoke(phone);
         _processes.Add(phone);
         await phone.StartAsync().ConfigureAwait(false);
         return phone;

@@ -52,6 +52,12 @@ public sealed class Baresip : IAsyncDisposable
 
     public PeerProcess Process => _process ?? throw new InvalidOperationException("not started");
 
+    /// <summary>Offer and accept RTP/RTCP multiplexing (baresip's rtcp_mux); off by default.</summary>
+    public bool RtcpMux { get; set; }
+
+    /// <summary>More config lines (e.g. "module ice.so" for ICE), appended as given.</summary>
+    public string? ExtraConfig { get; set; }
+
     public static Baresip Create(string directory, string account, int toneHz = 440, string? caFile = null, string? audioSource = null,
         NetworkNamespace? networkNamespace = null, string sipAddress = "127.0.0.1")
     {
@@ -107,7 +113,7 @@ public sealed class Baresip : IAsyncDisposable
             auplay_srate 48000
             auplay_channels 1
             rtp_ports {rtpBase}-{rtpBase + 99}
-            rtcp_mux no
+            rtcp_mux {(RtcpMux ? "yes" : "no")}
             jitter_buffer_delay 1-10
             snd_path {RecordingDirectory}
             module_path /usr/lib/baresip/modules
@@ -131,6 +137,11 @@ public sealed class Baresip : IAsyncDisposable
         if (CaFile is not null)
         {
             config.Append(CultureInfo.InvariantCulture, $"sip_cafile {CaFile}\n");
+        }
+
+        if (ExtraConfig is not null)
+        {
+            config.Append(ExtraConfig).Append('\n');
         }
 
         File.WriteAllText(Path.Combine(Directory, "config"), config.ToString());

@@ -78,6 +78,41 @@ public sealed class RtpSourceCheckTests : IDisposable
     }
 
     [Fact]
+    public void Under_ice_media_goes_to_and_comes_only_from_the_selected_pair_not_the_sdp_address()
+    {
+        // The SDP named the peer's socket; ICE selected the "attacker's" address (as a peer's other candidate would be).
+        _session.Apply(MediaTo(PeerEndPoint));
+        _session.EnableIce();
+
+        // Before a pair is selected nothing goes out and nothing is taken, from the SDP's address either.
+        Assert.False(_session.Send(Pcmu, 160, true, [9]));
+        SendRtp(_peer, Pcmu, 1, 0x600D, new byte[160]);
+        WaitFor(() => _session.WrongSourcePackets == 1, "nothing before a pair is selected");
+
+        IPEndPoint selected = (IPEndPoint)_attacker.LocalEndPoint!;
+        _session.UseIcePair(selected);
+        Assert.True(_session.Send(Pcmu, 320, false, [1, 2, 3]));
+        Assert.Equal(new byte[] { 1, 2, 3 }, Receive(_attacker)[12..]);
+        Assert.Equal(0, _peer.Available);
+        Assert.Equal(selected, _session.IceRemoteEndPoint);
+
+        // The SDP's own address, even with audio of one SSRC in a row, no longer latches: only the pair counts.
+        for (ushort i = 2; i < 8; i++)
+        {
+            SendRtp(_peer, Pcmu, i, 0x600D, new byte[160]);
+        }
+
+        WaitFor(() => _session.WrongSourcePackets == 7, "the signalled address is not the selected pair");
+        Assert.Empty(_delivered.Packets);
+        SendRtp(_attacker, Pcmu, 1, 0x1CE, new byte[160]);
+        Assert.Equal(0x1CEu, _delivered.Take().Ssrc);
+
+        // Consent lost (RFC 7675): nothing more is sent.
+        _session.UseIcePair(null);
+        Assert.False(_session.Send(Pcmu, 480, false, [4]));
+    }
+
+    [Fact]
     public void Rfc4733_events_from_another_address_produce_no_digit()
     {
         NegotiatedMedia media = MediaTo(PeerEndPoint);
