@@ -13,6 +13,7 @@ internal static class FuzzTargets
         ("srtp", SrtpFuzzTarget.Run),
         ("dtmf", DtmfFuzzTarget.Run),
         ("stun", StunFuzzTarget.Run),
+        ("turn", TurnFuzzTarget.Run),
         ("config", ConfigFuzzTarget.Run),
     ];
 

@@ -22,6 +22,9 @@ public sealed partial class TurnAllocation
     private long _requestsSent;
     private long _ignoredResponses;
 
+    /// <summary>For the fuzz harness: a response is processed on the thread that hands it to <c>Receive</c>.</summary>
+    internal bool ProcessResponsesInline { get; init; }
+
     /// <summary>Requests sent, retransmissions and retries after a challenge included.</summary>
     public long RequestsSent => Interlocked.Read(ref _requestsSent);
 
@@ -52,7 +55,7 @@ public sealed partial class TurnAllocation
                 throw TurnErrors.Failed(server, request.Method, "the request does not fit in a message (a username, realm or nonce too long)");
             }
 
-            var transaction = new TurnTransaction(id, request.Method, authentication);
+            var transaction = new TurnTransaction(id, request.Method, authentication, ProcessResponsesInline);
             (byte[]? response, string? failure) = await RunAsync(transaction, buffer.AsMemory(0, length), cancellation).ConfigureAwait(false);
             if (failure is not null)
             {

@@ -33,6 +33,10 @@ public sealed partial class TurnAllocation : IAsyncDisposable, IDisposable, ITur
 {
     private const uint DefaultLifetimeSeconds = 600;
 
+    // What a server's LIFETIME is held to: a timer cannot wait beyond ~49 days, and RFC 8656 §7.2's maximum is an hour by
+    // default; a day is plenty and a refresh then merely comes early.
+    private const uint MaxLifetimeSeconds = 86_400;
+
     private readonly ITurnServerLink _link;
     private readonly TurnCredentials _credentials;
     private readonly TurnAllocationOptions _options;
@@ -156,6 +160,11 @@ public sealed partial class TurnAllocation : IAsyncDisposable, IDisposable, ITur
 
             TurnMessageReader.TryGetXorAddress(response, StunAttributeType.XorMappedAddress, out IPEndPoint? mapped);
             uint lifetime = TurnMessageReader.TryGetUInt32(response, StunAttributeType.Lifetime, out uint granted) ? granted : DefaultLifetimeSeconds;
+            if (lifetime == 0)
+            {
+                throw TurnErrors.Failed(_link.Server, StunMethod.Allocate, "the server granted a LIFETIME of 0");
+            }
+
             bool release;
             lock (_gate)
             {
@@ -197,6 +206,14 @@ public sealed partial class TurnAllocation : IAsyncDisposable, IDisposable, ITur
         EnsureAllocated();
         byte[] response = await TransactAsync(TurnRequest.Refresh(RequestedLifetime), cancellation).ConfigureAwait(false);
         uint lifetime = TurnMessageReader.TryGetUInt32(response, StunAttributeType.Lifetime, out uint granted) ? granted : DefaultLifetimeSeconds;
+        if (lifetime == 0)
+        {
+            // A refresh that was not a release answered with no lifetime left: the allocation is deleted (§8).
+            TurnException gone = TurnErrors.Failed(_link.Server, StunMethod.Refresh, "the server granted a LIFETIME of 0 (the allocation is deleted)");
+            Lose(gone);
+            throw gone;
+        }
+
         lock (_gate)
         {
             if (_state == TurnAllocationState.Allocated)
@@ -298,7 +315,7 @@ public sealed partial class TurnAllocation : IAsyncDisposable, IDisposable, ITur
     /// <summary>Arms the refresh for an allocation granted <paramref name="seconds"/> from now (under the lock).</summary>
     private void ScheduleRefresh(uint seconds)
     {
-        _lifetime = TimeSpan.FromSeconds(seconds);
+        _lifetime = TimeSpan.FromSeconds(Math.Min(seconds, MaxLifetimeSeconds));
         _expiresAt = _time.GetUtcNow() + _lifetime;
         TimeSpan margin = _options.RefreshMargin < _lifetime / 2 ? _options.RefreshMargin : _lifetime / 2;
         _refreshTimer ??= _time.CreateTimer(static s => ((TurnAllocation)s!).OnRefreshDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);

@@ -8,7 +8,7 @@ namespace Intercom.Media.Turn;
 /// message (00: 20 bytes of header and the length field's bytes) from ChannelData (01: 4 bytes of header and the data,
 /// padded to a multiple of 4 on a stream). Anything else means the stream is out of step and must be closed.
 /// </summary>
-internal static class TurnStreamFramer
+public static class TurnStreamFramer
 {
     /// <summary>A message needs more bytes than are buffered.</summary>
     public const int NeedMore = 0;
