@@ -19,6 +19,7 @@ internal sealed class CoturnRelay : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly PeerProcess _process;
+    private int _disposed;
 
     private CoturnRelay(PeerProcess process, string directory, int port, int tlsPort)
     {
@@ -122,6 +123,11 @@ internal sealed class CoturnRelay : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _process.DisposeAsync();
         try
         {
