@@ -15,4 +15,7 @@ public sealed class SipAccountNatConfig
     /// registered on, and a failed connection is registered again at once. False never offers it.
     /// </summary>
     public bool Outbound { get; set; } = true;
+
+    /// <summary>A TURN relay for the account's calls (RFC 8656): servers, username and a write-only password.</summary>
+    public SipAccountTurnConfig Turn { get; set; } = new();
 }
