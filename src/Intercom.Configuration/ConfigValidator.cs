@@ -102,6 +102,7 @@ public static class ConfigValidator
         for (var i = 0; i < config.Accounts.Count; i++)
         {
             Password(config.Accounts[i].Password, $"accounts[{i}].password");
+            Password(config.Accounts[i].Nat.Turn.Password, $"accounts[{i}].nat.turn.password");
         }
 
         Password(config.Sip.IncomingAuth.Password, "sip.incomingAuth.password");
@@ -362,6 +363,43 @@ public static class ConfigValidator
             {
                 errors.Add(new($"{field}.stun[{i}]", error!));
             }
+        }
+
+        ValidateTurn(nat.Turn, $"{field}.turn", errors);
+    }
+
+    /// <summary>TURN servers one account may list (accounts[].nat.turn.servers).</summary>
+    public const int MaxTurnServers = 8;
+
+    private static void ValidateTurn(SipAccountTurnConfig turn, string field, List<ConfigError> errors)
+    {
+        if (turn.Servers.Count > MaxTurnServers)
+        {
+            errors.Add(new($"{field}.servers", $"at most {MaxTurnServers} TURN servers"));
+        }
+
+        for (var i = 0; i < turn.Servers.Count; i++)
+        {
+            if (!TurnServerUri.TryParse(turn.Servers[i], out _, out _, out _, out var error))
+            {
+                errors.Add(new($"{field}.servers[{i}]", error!));
+            }
+        }
+
+        // TURN servers relay only for a long-term credential (RFC 8656 §5): without one every Allocate ends in 401.
+        if (turn.Servers.Count > 0 && string.IsNullOrWhiteSpace(turn.Username))
+        {
+            errors.Add(new($"{field}.username", "needed when TURN servers are listed"));
+        }
+
+        if (turn.Servers.Count > 0 && string.IsNullOrEmpty(turn.Password))
+        {
+            errors.Add(new($"{field}.password", "needed when TURN servers are listed"));
+        }
+
+        if (turn.Username is { } username && (username.Length > 256 || username.Any(char.IsControl)))
+        {
+            errors.Add(new($"{field}.username", "at most 256 characters, no control characters"));
         }
     }
 

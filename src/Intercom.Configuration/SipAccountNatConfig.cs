@@ -23,4 +23,7 @@ public sealed class SipAccountNatConfig
     /// no effect.
     /// </summary>
     public bool Ice { get; set; } = true;
+
+    /// <summary>A TURN relay for the account's calls (RFC 8656): servers, username and a write-only password.</summary>
+    public SipAccountTurnConfig Turn { get; set; } = new();
 }

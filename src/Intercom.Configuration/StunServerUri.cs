@@ -86,7 +86,7 @@ public static class StunServerUri
     }
 
     // RFC 3986 reg-name as DNS uses it: letters, digits, '-' and '.', labels of 1-63 characters, 253 in all.
-    private static bool IsHostName(string host)
+    internal static bool IsHostName(string host)
     {
         if (host.Length is 0 or > 253 || host.StartsWith('.') || host.Contains("..", StringComparison.Ordinal))
         {

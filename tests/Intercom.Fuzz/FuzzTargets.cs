@@ -14,6 +14,7 @@ internal static class FuzzTargets
         ("dtmf", DtmfFuzzTarget.Run),
         ("stun", StunFuzzTarget.Run),
         ("dtls", DtlsFuzzTarget.Run),
+        ("turn", TurnFuzzTarget.Run),
         ("config", ConfigFuzzTarget.Run),
     ];
 

@@ -100,6 +100,26 @@ public sealed class ConfigSecretsTests
         Assert.NotEmpty(errors);
     }
 
+    [Fact]
+    public void The_turn_password_is_write_only_and_does_not_follow_a_changed_turn_server()
+    {
+        var current = Config();
+        current.Accounts[0].Nat.Turn = new SipAccountTurnConfig { Servers = ["turn:turn.example.org"], Username = "door", Password = "turn-pass-77" };
+        var sent = ConfigSecrets.Redacted(current);
+        Assert.DoesNotContain("turn-pass-77", sent.ToJsonString(), StringComparison.Ordinal);
+
+        // Sent back as it came: kept.
+        Assert.True(ConfigSecrets.TryMerge(Encoding.UTF8.GetBytes(sent.ToJsonString()), current, out var merged, out var errors), string.Join("\n", errors));
+        Assert.Equal("turn-pass-77", merged!.Accounts[0].Nat.Turn.Password);
+
+        // Another server: the stored password is not sent there.
+        sent["accounts"]![0]!["nat"]!["turn"]!["servers"] = new System.Text.Json.Nodes.JsonArray("turns:elsewhere.example.net");
+        Assert.False(ConfigSecrets.TryMerge(Encoding.UTF8.GetBytes(sent.ToJsonString()), current, out _, out errors));
+        var error = Assert.Single(errors);
+        Assert.Equal("accounts[0].nat.turn.password", error.Path);
+        Assert.Contains("accounts[0].nat.turn.servers changed", error.Reason, StringComparison.Ordinal);
+    }
+
     private static IntercomConfig Config()
     {
         var config = new IntercomConfig();

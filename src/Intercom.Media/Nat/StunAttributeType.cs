@@ -54,11 +54,32 @@ public enum StunAttributeType : ushort
     /// <summary>RFC 8656 §18.7: the transport protocol of the allocation (17: UDP).</summary>
     RequestedTransport = 0x0019,
 
+    /// <summary>RFC 8489 §14.6: HMAC-SHA256 over the message up to this attribute (long-term credentials with PASSWORD-ALGORITHMS).</summary>
+    MessageIntegritySha256 = 0x001C,
+
+    /// <summary>RFC 8489 §14.12: the password algorithm the client chose from PASSWORD-ALGORITHMS.</summary>
+    PasswordAlgorithm = 0x001D,
+
+    /// <summary>RFC 8489 §14.4: SHA-256 of the user name and realm, instead of USERNAME (username anonymity).</summary>
+    Userhash = 0x001E,
+
     /// <summary>RFC 8445 §16.1: the priority of the candidate a check is sent from.</summary>
     Priority = 0x0024,
 
     /// <summary>RFC 8445 §16.1: the controlling agent nominates this pair.</summary>
     UseCandidate = 0x0025,
+
+    /// <summary>RFC 8656 §18.11: the error of the second address family of a dual allocation.</summary>
+    AddressErrorCode = 0x8001,
+
+    /// <summary>RFC 8489 §14.11: the password algorithms the server supports, in its order of preference.</summary>
+    PasswordAlgorithms = 0x8002,
+
+    /// <summary>RFC 8489 §14.16: the TLS name of the ALTERNATE-SERVER.</summary>
+    AlternateDomain = 0x8003,
+
+    /// <summary>RFC 8656 §18.13: an ICMP error a peer's relayed datagram caused, in a Data indication.</summary>
+    Icmp = 0x8004,
 
     /// <summary>RFC 8489 §14.14: the agent's product name.</summary>
     Software = 0x8022,

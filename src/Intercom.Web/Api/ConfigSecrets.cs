@@ -31,6 +31,9 @@ internal static class ConfigSecrets
     // (Webhooks are matched by URL already: a changed URL is another entry, which brings its own secret.)
     private static readonly string[] AccountIdentity = ["aor", "registrar", "outboundProxy", "transport", "username"];
     private static readonly string[] MqttIdentity = ["host", "port", "tls"];
+
+    // An account's TURN password goes to its TURN servers for its TURN user (accounts[].nat.turn).
+    private static readonly string[] TurnIdentity = ["servers", "username"];
     private const string CodeSetName = "set";
 
     public static bool IsSecretName(string name)
@@ -196,6 +199,7 @@ internal static class ConfigSecrets
     {
         var fields = path.StartsWith("accounts[", StringComparison.Ordinal) && !path.Contains('.', StringComparison.Ordinal) ? AccountIdentity
             : path == "mqtt" ? MqttIdentity
+            : path.StartsWith("accounts[", StringComparison.Ordinal) && path.EndsWith("].nat.turn", StringComparison.Ordinal) ? TurnIdentity
             : null;
         if (fields is null)
         {
