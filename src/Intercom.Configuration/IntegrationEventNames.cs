@@ -11,6 +11,8 @@ public static class IntegrationEventNames
     public const string CallAnswered = "call_answered";
     public const string CallEnded = "call_ended";
     public const string DoorOpened = "door_opened";
+    public const string RelayHeld = "relay_held";
+    public const string RelayReleased = "relay_released";
     public const string CodeAccepted = "code_accepted";
     public const string CodeRefused = "code_refused";
     public const string Lockout = "lockout";
@@ -19,5 +21,5 @@ public static class IntegrationEventNames
 
     /// <summary>Every name, in the order the README lists them.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [Doorbell, CallStarted, CallAnswered, CallEnded, DoorOpened, CodeAccepted, CodeRefused, Lockout, Tamper, Registration];
+        [Doorbell, CallStarted, CallAnswered, CallEnded, DoorOpened, RelayHeld, RelayReleased, CodeAccepted, CodeRefused, Lockout, Tamper, Registration];
 }

@@ -21,6 +21,7 @@ public sealed class StationFeed : IDisposable
     private readonly IBoard _board;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, bool> _relays = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
     // The published state: the registering accounts' (AccountIds) only.
     private readonly Dictionary<string, AccountRegistrationState> _registrations = new(StringComparer.Ordinal);
 
@@ -65,6 +66,9 @@ public sealed class StationFeed : IDisposable
 
     public IReadOnlyList<string> AccountIds { get; }
 
+    /// <summary>The relays that may be held open (relays[].mode Hold), in board order, as at start.</summary>
+    public IReadOnlyList<string> HoldableRelays { get; private set; } = [];
+
     public StationCallState CallState
     {
         get { lock (_gate) { return _callState; } }
@@ -75,6 +79,15 @@ public sealed class StationFeed : IDisposable
         lock (_gate)
         {
             return _relays.TryGetValue(relayId, out var energised) && energised;
+        }
+    }
+
+    /// <summary>True while the relay is held open on purpose (not merely pulsed).</summary>
+    public bool IsRelayHeld(string relayId)
+    {
+        lock (_gate)
+        {
+            return _held.Contains(relayId);
         }
     }
 
@@ -109,6 +122,12 @@ public sealed class StationFeed : IDisposable
             foreach (var relay in RelayIds)
             {
                 _relays[relay] = _board.IsRelayEnergised(relay);
+            }
+
+            HoldableRelays = [.. RelayIds.Where(_station.CanHoldRelay)];
+            foreach (var hold in _station.GetStatus().HeldRelays ?? [])
+            {
+                _held.Add(hold.RelayId);
             }
 
             _callState = _station.CallState;
@@ -183,6 +202,14 @@ public sealed class StationFeed : IDisposable
                 name = IntegrationEventNames.DoorOpened;
                 subject = relay.RelayId;
                 return true;
+            case RelayHeld held:
+                name = IntegrationEventNames.RelayHeld;
+                subject = held.RelayId;
+                return true;
+            case RelayReleased released:
+                name = IntegrationEventNames.RelayReleased;
+                subject = released.RelayId;
+                return true;
             default:
                 name = "";
                 return false;
@@ -202,6 +229,12 @@ public sealed class StationFeed : IDisposable
             case AccountRegistrationChanged registration:
                 OnRegistrationChanged(registration);
                 return;
+            case RelayHeld held:
+                OnHoldChanged(held.RelayId, held: true);
+                break;
+            case RelayReleased released:
+                OnHoldChanged(released.RelayId, held: false);
+                break;
             case { Kind: StationEventKind.Call or StationEventKind.Incoming }:
                 // The call's latest step, for a person reading call_started/answered/ended.
                 var line = _station.Formatter.Describe(e);
@@ -268,6 +301,19 @@ public sealed class StationFeed : IDisposable
         if (TryClassify(e, out var name, out var subject, out _))
         {
             Raise(name, subject, $"{e.RelayId} opened");
+        }
+    }
+
+    private void OnHoldChanged(string relayId, bool held)
+    {
+        lock (_gate)
+        {
+            if (_disposed || (held ? !_held.Add(relayId) : !_held.Remove(relayId)))
+            {
+                return;
+            }
+
+            StateChanged?.Invoke(this, new StationStateChange(StationStateKind.RelayHold, relayId));
         }
     }
 

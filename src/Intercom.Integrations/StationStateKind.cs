@@ -9,6 +9,9 @@ public enum StationStateKind
     /// <summary>One relay energised or released.</summary>
     Relay,
 
+    /// <summary>One relay held open on purpose, or not (relays[].mode Hold).</summary>
+    RelayHold,
+
     /// <summary>One account registered or not.</summary>
     Registration,
 }

@@ -7,10 +7,12 @@ namespace Intercom.Station;
 /// <param name="TamperActive">The tamper switch is active.</param>
 /// <param name="CodeEntryLockedOut">The station-wide code lockout is in force.</param>
 /// <param name="EnergisedRelays">Ids of the relays energised now.</param>
+/// <param name="HeldRelays">The relays held open on purpose now (a subset of the energised ones), with who holds them.</param>
 public sealed record StationStatus(
     StationCallState CallState,
     bool? Registered,
     bool DoorOpen,
     bool TamperActive,
     bool CodeEntryLockedOut,
-    IReadOnlyList<string> EnergisedRelays);
+    IReadOnlyList<string> EnergisedRelays,
+    IReadOnlyList<RelayHold>? HeldRelays = null);

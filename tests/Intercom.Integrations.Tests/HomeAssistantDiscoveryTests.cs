@@ -41,4 +41,17 @@ public sealed class HomeAssistantDiscoveryTests
             Assert.DoesNotContain("null", entity.Payload, StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public void A_relay_that_may_be_held_gets_a_held_open_sensor_and_the_others_have_theirs_removed()
+    {
+        var documents = HomeAssistantDiscovery.Build(Topics, "Front", "1.0", ["door", "gate"], [], acceptCommands: true, holdableRelays: ["door"]);
+
+        var held = Assert.Single(documents, d => d.Topic == "homeassistant/binary_sensor/intercom-front/relay_door_held/config");
+        using var json = JsonDocument.Parse(held.Payload);
+        Assert.Equal("intercom/relay/door/held", json.RootElement.GetProperty("state_topic").GetString());
+        Assert.Equal("intercom-front_relay_door_held", json.RootElement.GetProperty("unique_id").GetString());
+        Assert.Equal("", Assert.Single(documents, d => d.Topic == "homeassistant/binary_sensor/intercom-front/relay_gate_held/config").Payload);
+        Assert.Single(documents, d => d.Topic == "homeassistant/lock/intercom-front/relay_door/config" && d.Payload.Contains("\"payload_lock\":\"LOCK\"", StringComparison.Ordinal));
+    }
 }

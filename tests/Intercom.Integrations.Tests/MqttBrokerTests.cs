@@ -134,20 +134,84 @@ public sealed class MqttBrokerTests
     }
 
     [Fact]
-    public async Task Home_Assistant_lock_unlock_pulses_its_relay_and_lock_does_nothing()
+    public async Task Home_Assistant_lock_unlock_pulses_a_pulse_relay_and_lock_cuts_the_pulse_short()
     {
         await using var broker = await Mosquitto.StartAsync();
         await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
         await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]);
         var energised = WaitForRelay(rig, "gate", energised: true);
 
-        await probe.PublishAsync(Prefix + "/relay/gate/set", "LOCK");
         await probe.PublishAsync(Prefix + "/relay/gate/set", "UNLOCK");
-
         await energised.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(rig.Station.Board.IsRelayHeld("gate"));
+        var released = WaitForRelay(rig, "gate", energised: false);
+        await probe.PublishAsync(Prefix + "/relay/gate/set", "LOCK");
+
+        await released.WaitAsync(TimeSpan.FromSeconds(10));
+        await probe.WaitForAsync(Prefix + "/relay/gate", m => m.Payload == "OFF" && probe.Messages.Any(x => x.Topic == Prefix + "/relay/gate" && x.Payload == "ON"));
+        await probe.WaitForAsync(Prefix + "/event/relay_released", m => m.Payload.Contains("\"subject\":\"gate\"", StringComparison.Ordinal));
         Assert.Equal(1, rig.Station.Energised("gate"));
         Assert.Equal(0, rig.Station.Energised("door"));
-        Assert.Equal(["relays release by themselves at the end of their pulse"], rig.Refusals);
+        Assert.Empty(rig.Refusals);
+
+        // A pulse relay cannot be held, whatever asks.
+        await probe.PublishAsync(Prefix + "/relay/gate/set", "HOLD");
+        await Eventually.UntilAsync(() => !rig.Refusals.IsEmpty, "the refusal");
+        Assert.Equal(["the relay only pulses: holding it open needs station.relays[].mode Hold"], rig.Refusals);
+        Assert.Equal(1, rig.Station.Energised("gate"));
+    }
+
+    [Fact]
+    public async Task Home_Assistant_lock_holds_a_hold_relay_on_unlock_releases_it_on_lock_and_the_state_says_so()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port),
+            station: c => c.Relays[0].Mode = Intercom.Station.Configuration.RelayMode.Hold);
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#", "homeassistant/#"]);
+        var node = rig.Bridge.Topics.NodeId;
+        await probe.WaitForAsync(Prefix + "/relay/door/held", m => m.Payload == "OFF" && m.Retain);
+
+        // Discovery: the door's lock, and a "held open" sensor for it only (the gate only pulses).
+        var held = await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/relay_door_held/config");
+        using (var json = JsonDocument.Parse(held.Payload))
+        {
+            Assert.Equal(Prefix + "/relay/door/held", json.RootElement.GetProperty("state_topic").GetString());
+            Assert.Equal("lock", json.RootElement.GetProperty("device_class").GetString());
+            Assert.Equal("ON", json.RootElement.GetProperty("payload_on").GetString());
+        }
+
+        var lockDocument = await probe.WaitForAsync($"homeassistant/lock/{node}/relay_door/config");
+        using (var json = JsonDocument.Parse(lockDocument.Payload))
+        {
+            Assert.Equal("LOCK", json.RootElement.GetProperty("payload_lock").GetString());
+            Assert.Equal("UNLOCK", json.RootElement.GetProperty("payload_unlock").GetString());
+        }
+
+        // (An empty retained document removes the gate's from the broker, so a subscriber never sees one.)
+        Assert.DoesNotContain(probe.Messages, m => m.Topic == $"homeassistant/binary_sensor/{node}/relay_gate_held/config" && m.Payload.Length > 0);
+
+        await probe.PublishAsync(Prefix + "/relay/door/set", "UNLOCK");
+        await probe.WaitForAsync(Prefix + "/relay/door/held", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/relay/door", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/relay_held", m => m.Payload.Contains("door held open by mqtt", StringComparison.Ordinal));
+
+        // Past the relay's maxMs (10 s) on the station's clock: still unlocked.
+        rig.Station.Seconds(60);
+        Assert.True(rig.Station.Board.IsRelayEnergised("door"));
+
+        await probe.PublishAsync(Prefix + "/relay/door/set", "LOCK");
+        await probe.WaitForAsync(Prefix + "/relay/door/held", m => m.Payload == "OFF" && !m.Retain);
+        await probe.WaitForAsync(Prefix + "/relay/door", m => m.Payload == "OFF");
+        await probe.WaitForAsync(Prefix + "/event/relay_released", m => m.Payload.Contains("door hold ended by mqtt", StringComparison.Ordinal));
+        Assert.False(rig.Station.Board.IsRelayEnergised("door"));
+
+        // "Unlock for 20 minutes".
+        await probe.PublishAsync(Prefix + "/relay/door/set", "HOLD 20");
+        await probe.WaitForAsync(Prefix + "/event/relay_held", m => m.Payload.Contains("until", StringComparison.Ordinal));
+        rig.Station.Seconds(20 * 60);
+        await probe.WaitForAsync(Prefix + "/event/relay_released", m => m.Payload.Contains("the end of its time", StringComparison.Ordinal));
+        Assert.False(rig.Station.Board.IsRelayEnergised("door"));
+        Assert.Empty(rig.Refusals);
     }
 
     [Fact]

@@ -98,10 +98,10 @@ internal sealed class DtmfCodeLock : IDisposable
     /// <param name="scope">Where it was entered.</param>
     /// <param name="digit">0-9 * # A-D (anything else is ignored).</param>
     /// <param name="path">How it arrived, for the log ("RFC 4733", "keypad").</param>
-    /// <param name="relayId">For <see cref="CodeResult.Accepted"/>: the relay to open.</param>
-    public CodeResult Enter(CodeScope scope, char digit, string path, out string? relayId)
+    /// <param name="accepted">For <see cref="CodeResult.Accepted"/>: the code entry that matched (its relay to open).</param>
+    public CodeResult Enter(CodeScope scope, char digit, string path, out CodeConfig? accepted)
     {
-        relayId = null;
+        accepted = null;
         digit = char.ToUpperInvariant(digit);
         if (!IsCodeCharacter(digit))
         {
@@ -143,7 +143,7 @@ internal sealed class DtmfCodeLock : IDisposable
         if (Match(attempt.Typed, codes) is { } code)
         {
             attempt.Clear();
-            relayId = code.Relay;
+            accepted = code;
             // The entry's id says whose code it was (the validator keeps the digits out of ids). No count is cleared.
             _events.Publish(new CodeAccepted(string.IsNullOrEmpty(code.Id) ? null : code.Id, path, scope.ToString(), code.Relay));
             return CodeResult.Accepted;

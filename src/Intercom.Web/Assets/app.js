@@ -93,17 +93,35 @@ function renderStatus(s) {
       el('td', { textContent: a.registration + (a.reason ? ' (' + a.reason + ')' : ''), className: a.registration === 'Registered' ? 'on' : '' })))
     : [el('tr', {}, el('td', { colSpan: 3, textContent: 'No account: direct IP calls only.' }))]));
   $('status-relays').replaceChildren(...s.relays.map(r =>
-    el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: r.energised ? 'energised' : 'released', className: r.energised ? 'on' : '' }))));
+    el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: relayState(r), className: r.held ? 'held' : r.energised ? 'on' : '' }))));
   $('status-inputs').replaceChildren(
     el('li', { textContent: 'Door: ' + (s.inputs.doorOpen ? 'open' : 'closed') }),
     el('li', { textContent: 'Tamper: ' + (s.inputs.tamper ? 'ACTIVE' : 'ok') }),
     el('li', { textContent: 'Code entry: ' + (s.inputs.codeEntryLockedOut ? 'locked out' : 'ok') }));
-  $('action-relays').replaceChildren(...s.relays.map(r => el('button', { type: 'button', textContent: 'Open ' + r.id, onclick: () => act('/api/relays/' + encodeURIComponent(r.id) + '/open') })));
+  const relayPath = r => '/api/relays/' + encodeURIComponent(r.id);
+  $('action-relays').replaceChildren(...s.relays.map(r => el('div', { className: 'buttons' },
+    el('button', { type: 'button', textContent: 'Open ' + r.id, onclick: () => act(relayPath(r) + '/open') }),
+    ...(r.canHold ? [
+      el('button', { type: 'button', id: 'hold-' + r.id, textContent: 'Hold ' + r.id + ' open', onclick: () => hold(relayPath(r)) }),
+      el('button', { type: 'button', id: 'release-' + r.id, className: 'secondary', textContent: 'Release ' + r.id, onclick: () => act(relayPath(r) + '/release') }),
+    ] : []))));
+  $('hold-options').hidden = !s.relays.some(r => r.canHold);
   $('sim-card').hidden = !s.simulated;
   $('sim-buttons').replaceChildren(...s.buttons.map(b => el('button', { type: 'button', id: 'press-' + b, textContent: 'Press ' + b, onclick: () => act('/api/sim/buttons/' + encodeURIComponent(b) + '/press') })));
   const note = $('restart-note');
   note.hidden = !s.restartRequired.length;
   note.textContent = 'Saved, in force after the next restart: ' + s.restartRequired.join(', ');
+}
+
+// A hold is deliberate and shown as one: who holds the relay open, and until when.
+function relayState(r) {
+  if (r.held) return 'held open by ' + r.heldBy + (r.heldUntil ? ' until ' + new Date(r.heldUntil).toLocaleString() : '');
+  return r.energised ? 'energised' : 'released';
+}
+
+function hold(path) {
+  const minutes = $('hold-minutes').value;
+  act(path + '/hold', minutes ? { minutes: Number(minutes) } : undefined);
 }
 
 async function act(path, body) {
