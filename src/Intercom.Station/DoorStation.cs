@@ -39,7 +39,8 @@ public sealed class DoorStation : IDisposable
     private RingGroupCall? _outgoing;
     private CallHandle? _incoming;
     private bool _tamper;
-    private bool _heldOpen;
+    private volatile bool _heldOpen;
+    private volatile bool _forcedOpen;
     private volatile RegistrationState _registered;
     private AccountRegistrationChanged[] _accountRegistrations = [];
     private bool _started;
@@ -83,7 +84,12 @@ public sealed class DoorStation : IDisposable
         _holds = new RelayHolds(config, board, _loop, time, EventBus);
         _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, time, EventBus);
         _routing = new RingGroupSelector(config);
+        var wiring = config.Board ?? new BoardConfig();
+        Inputs = new StationInputs(wiring.DoorContact is not null, wiring.ExitButton is not null, wiring.Tamper is not null, wiring.Keypad is not null);
     }
+
+    /// <summary>Which fixed inputs the board has (read at start, as the board is).</summary>
+    public StationInputs Inputs { get; }
 
     /// <summary>The event log (bounded, persisted tail), written from <see cref="EventBus"/> by <see cref="Formatter"/>.</summary>
     public EventLog Events { get; }
@@ -120,7 +126,12 @@ public sealed class DoorStation : IDisposable
             RegistrationState.Registered => true,
             RegistrationState.NotRegistered => false,
             _ => null,
-        }, _board.IsDoorOpen, _board.IsTamperActive, _codeLock.IsStationLockedOut, energised, _holds.Snapshot);
+        }, _board.IsDoorOpen, _board.IsTamperActive, _codeLock.IsStationLockedOut, energised, _holds.Snapshot)
+        {
+            DoorHeldOpen = _heldOpen,
+            DoorForcedOpen = _forcedOpen,
+            KeypadLockedOut = _codeLock.IsKeypadLockedOut,
+        };
     }
 
     /// <summary>
@@ -403,10 +414,13 @@ public sealed class DoorStation : IDisposable
                 EventBus.Publish(new ExitButtonPressed(_config.DoorRelay, opened));
                 break;
             case (InputKind.DoorContact, InputGesture.Activated):
-                EventBus.Publish(new DoorContactChanged(Open: true, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay)));
+                var contact = new DoorContactChanged(Open: true, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay));
+                _forcedOpen = contact.Forced;
+                EventBus.Publish(contact);
                 break;
             case (InputKind.DoorContact, InputGesture.Deactivated):
                 _heldOpen = false;
+                _forcedOpen = false;
                 EventBus.Publish(new DoorContactChanged(Open: false, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay)));
                 RefreshLeds();
                 break;

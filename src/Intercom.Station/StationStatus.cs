@@ -15,4 +15,14 @@ public sealed record StationStatus(
     bool TamperActive,
     bool CodeEntryLockedOut,
     IReadOnlyList<string> EnergisedRelays,
-    IReadOnlyList<RelayHold>? HeldRelays = null);
+    IReadOnlyList<RelayHold>? HeldRelays = null)
+{
+    /// <summary>The door has stayed open longer than board.doorHeldOpenSeconds (until it closes).</summary>
+    public bool DoorHeldOpen { get; init; }
+
+    /// <summary>The door opened without the door relay energised (forced, or a key), until it closes.</summary>
+    public bool DoorForcedOpen { get; init; }
+
+    /// <summary>The keypad is locked out after wrong codes (its own lockout).</summary>
+    public bool KeypadLockedOut { get; init; }
+}

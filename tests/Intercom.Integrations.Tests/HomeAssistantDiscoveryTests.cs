@@ -27,7 +27,7 @@ public sealed class HomeAssistantDiscoveryTests
         var documents = HomeAssistantDiscovery.Build(Topics, "Front", "1.0", ["door", "gate"], ["pbx", "direct"], acceptCommands: true);
 
         var entities = documents.Where(d => d.Payload.Length > 0).ToList();
-        Assert.Equal(9, entities.Count); // doorbell, call state, 2 locks, 2 registrations and their 2 state sensors, hang up
+        Assert.Equal(10, entities.Count); // doorbell, call state, 2 locks, 2 registrations and their 2 state sensors, hang up, code lockout
         var ids = new HashSet<string>();
         foreach (var entity in entities)
         {

@@ -174,7 +174,8 @@ public sealed class IntegrationsConfigTests
     {
         Assert.Equal(
             ["doorbell", "call_started", "call_answered", "call_ended", "door_opened", "relay_held", "relay_released", "code_accepted", "code_refused",
-                "lockout", "tamper", "registration"],
+                "lockout", "lockout_ended", "door_contact_opened", "door_contact_closed", "door_held_open", "door_forced_open", "exit_button", "tamper",
+                "registration"],
             IntegrationEventNames.All);
     }
 

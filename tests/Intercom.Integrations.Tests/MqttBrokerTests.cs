@@ -215,6 +215,111 @@ public sealed class MqttBrokerTests
     }
 
     [Fact]
+    public async Task The_doors_contact_held_open_forced_open_tamper_exit_button_and_keypad_lockout_reach_home_assistant()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port), station: c =>
+        {
+            c.Board.Keypad = new Intercom.Station.Configuration.KeypadWiringConfig();
+            c.Keypad.LocalCodes = [new Intercom.Station.Configuration.CodeConfig { Id = "cleaner", Code = "2580", Relay = "door" }];
+        });
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#", "homeassistant/#"]);
+        var node = rig.Bridge.Topics.NodeId;
+
+        // Discovery: a binary sensor per input state, the exit button an event entity.
+        foreach (var (name, deviceClass) in new[]
+        {
+            ("door_contact", "door"), ("door_held_open", "problem"), ("door_forced_open", "safety"), ("tamper", "tamper"),
+            ("keypad_lockout", "problem"), ("code_lockout", "problem"),
+        })
+        {
+            var document = await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/{name}/config");
+            using var json = JsonDocument.Parse(document.Payload);
+            Assert.Equal(Prefix + "/" + name, json.RootElement.GetProperty("state_topic").GetString());
+            Assert.Equal(deviceClass, json.RootElement.GetProperty("device_class").GetString());
+            Assert.Equal("ON", json.RootElement.GetProperty("payload_on").GetString());
+            Assert.Equal("OFF", (await probe.WaitForAsync(Prefix + "/" + name, m => m.Retain)).Payload);
+        }
+
+        var exitDocument = await probe.WaitForAsync($"homeassistant/event/{node}/exit_button/config");
+        using (var json = JsonDocument.Parse(exitDocument.Payload))
+        {
+            Assert.Equal(Prefix + "/event/exit_button", json.RootElement.GetProperty("state_topic").GetString());
+            Assert.Equal(["exit_button"], json.RootElement.GetProperty("event_types").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        // Opened without the relay: open, forced; held open after the board's 60 s; all clear when it closes.
+        rig.Station.Board.SetDoorOpen(true);
+        await probe.WaitForAsync(Prefix + "/door_contact", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/door_forced_open", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/door_contact_opened");
+        var forced = await probe.WaitForAsync(Prefix + "/event/door_forced_open");
+        Assert.Contains("door opened without electric release", forced.Payload, StringComparison.Ordinal);
+        rig.Station.Seconds(60);
+        await probe.WaitForAsync(Prefix + "/door_held_open", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/door_held_open");
+        rig.Station.Board.SetDoorOpen(false);
+        await probe.WaitForAsync(Prefix + "/event/door_contact_closed");
+        foreach (var name in new[] { "door_contact", "door_held_open", "door_forced_open" })
+        {
+            await probe.WaitForAsync(Prefix + "/" + name, m => m.Payload == "OFF" && !m.Retain);
+        }
+
+        // Opened with the relay: not forced.
+        rig.Station.Board.PressExitButton();
+        var exit = await probe.WaitForAsync(Prefix + "/event/exit_button");
+        Assert.Contains("\"subject\":\"door\"", exit.Payload, StringComparison.Ordinal);
+        rig.Station.Board.SetDoorOpen(true);
+        await probe.WaitForAsync(Prefix + "/event/door_contact_opened", m => probe.Messages.Count(x => x.Topic == Prefix + "/event/door_contact_opened") == 2);
+        Assert.Single(probe.Messages, m => m.Topic == Prefix + "/event/door_forced_open");
+        rig.Station.Board.SetDoorOpen(false);
+
+        rig.Station.Board.SetTamper(true);
+        await probe.WaitForAsync(Prefix + "/tamper", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/tamper", m => m.Payload.Contains("\"state\":\"active\"", StringComparison.Ordinal));
+        rig.Station.Board.SetTamper(false);
+        await probe.WaitForAsync(Prefix + "/tamper", m => m.Payload == "OFF" && !m.Retain);
+        await probe.WaitForAsync(Prefix + "/event/tamper", m => m.Payload.Contains("\"state\":\"cleared\"", StringComparison.Ordinal));
+
+        // Three wrong keypad codes lock the keypad out for 60 s.
+        foreach (var key in "000011112222")
+        {
+            rig.Station.Board.PressKey(key);
+        }
+
+        await probe.WaitForAsync(Prefix + "/keypad_lockout", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/lockout", m => m.Payload.Contains("\"subject\":\"keypad\"", StringComparison.Ordinal));
+        rig.Station.Seconds(60);
+        await probe.WaitForAsync(Prefix + "/keypad_lockout", m => m.Payload == "OFF" && !m.Retain);
+        await probe.WaitForAsync(Prefix + "/event/lockout_ended", m => m.Payload.Contains("\"subject\":\"keypad\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Inputs_the_board_does_not_have_are_removed_from_home_assistant()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port), station: c =>
+        {
+            c.Board.DoorContact = null;
+            c.Board.ExitButton = null;
+        });
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, ["homeassistant/#"]);
+        var node = rig.Bridge.Topics.NodeId;
+
+        // The tamper switch is fitted; the door contact, exit button and keypad are not: their documents are removed (an
+        // empty retained message deletes any the broker kept, so none reaches a subscriber).
+        await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/tamper/config");
+        await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/code_lockout/config");
+        Assert.DoesNotContain(probe.Messages, m => m.Payload.Length > 0 && (m.Topic.Contains("/door_contact/", StringComparison.Ordinal)
+            || m.Topic.Contains("/door_forced_open/", StringComparison.Ordinal) || m.Topic.Contains("/exit_button/", StringComparison.Ordinal)
+            || m.Topic.Contains("/keypad_lockout/", StringComparison.Ordinal)));
+        var documents = HomeAssistantDiscovery.Build(rig.Bridge.Topics, "Front door", "1", rig.Feed.RelayIds, rig.Feed.AccountIds, true,
+            rig.Feed.HoldableRelays, rig.Feed.Inputs);
+        Assert.Equal("", Assert.Single(documents, d => d.Topic == $"homeassistant/binary_sensor/{node}/door_contact/config").Payload);
+        Assert.Equal("", Assert.Single(documents, d => d.Topic == $"homeassistant/event/{node}/exit_button/config").Payload);
+    }
+
+    [Fact]
     public async Task A_retained_open_command_does_not_open_the_door_at_connection()
     {
         await using var broker = await Mosquitto.StartAsync();

@@ -22,9 +22,11 @@ public static class HomeAssistantDiscovery
     /// <param name="acceptCommands">Commands on: locks and buttons, else read-only sensors.</param>
     /// <param name="holdableRelays">Relays that may be held open (relays[].mode Hold): each gets a "held open" sensor, and its lock's unlock holds it.</param>
     public static IReadOnlyList<DiscoveryDocument> Build(MqttTopics topics, string stationName, string version,
-        IReadOnlyList<string> relayIds, IReadOnlyList<string> accountIds, bool acceptCommands, IReadOnlyCollection<string>? holdableRelays = null)
+        IReadOnlyList<string> relayIds, IReadOnlyList<string> accountIds, bool acceptCommands, IReadOnlyCollection<string>? holdableRelays = null,
+        Station.StationInputs? inputs = null)
     {
         holdableRelays ??= [];
+        inputs ??= new Station.StationInputs(DoorContact: false, ExitButton: false, Tamper: false, Keypad: false);
         ArgumentNullException.ThrowIfNull(topics);
         ArgumentNullException.ThrowIfNull(relayIds);
         ArgumentNullException.ThrowIfNull(accountIds);
@@ -108,6 +110,29 @@ public static class HomeAssistantDiscovery
             }
         }
 
+        // The inputs: a binary sensor per state (on: open, held open, forced, tamper, locked out), the exit button an event.
+        Input(inputs.DoorContact, StationFeed.DoorContact, "Door", "door", null);
+        Input(inputs.DoorContact, StationFeed.DoorHeldOpen, "Door held open", "problem", "mdi:door-open");
+        Input(inputs.DoorContact, StationFeed.DoorForcedOpen, "Door forced open", "safety", "mdi:door-open");
+        Input(inputs.Tamper, StationFeed.Tamper, "Tamper", "tamper", null);
+        Input(inputs.Keypad, StationFeed.KeypadLockout, "Keypad locked out", "problem", "mdi:dialpad");
+        Input(true, StationFeed.CodeLockout, "Code entry locked out", "problem", "mdi:lock-alert");
+        if (inputs.ExitButton)
+        {
+            Add("event", "exit_button", new HomeAssistantEntity
+            {
+                Name = "Exit button",
+                UniqueId = $"{node}_exit_button",
+                StateTopic = topics.Event(IntegrationEventNames.ExitButton),
+                DeviceClass = "button",
+                EventTypes = [IntegrationEventNames.ExitButton],
+            });
+        }
+        else
+        {
+            Remove("event", "exit_button");
+        }
+
         foreach (var account in accountIds)
         {
             Add("binary_sensor", "registration_" + account, new HomeAssistantEntity
@@ -157,6 +182,26 @@ public static class HomeAssistantDiscovery
             entity.AvailabilityTopic = topics.Availability;
             documents.Add(new DiscoveryDocument(topics.Discovery(component, objectId),
                 JsonSerializer.Serialize(entity, IntegrationsJsonContext.Default.HomeAssistantEntity)));
+        }
+
+        void Input(bool fitted, string name, string title, string deviceClass, string? icon)
+        {
+            if (!fitted)
+            {
+                Remove("binary_sensor", name);
+                return;
+            }
+
+            Add("binary_sensor", name, new HomeAssistantEntity
+            {
+                Name = title,
+                UniqueId = $"{node}_{name}",
+                StateTopic = topics.Input(name),
+                DeviceClass = deviceClass,
+                Icon = icon,
+                PayloadOn = StationMqttBridge.RelayOn,
+                PayloadOff = StationMqttBridge.RelayOff,
+            });
         }
 
         void Remove(string component, string objectId) => documents.Add(new DiscoveryDocument(topics.Discovery(component, objectId), ""));

@@ -12,6 +12,8 @@ namespace Intercom.Integrations.Mqtt;
 /// PREFIX/registration/ACCOUNT/state  unregistered | registering | registered | retrying | ... (retained)
 /// PREFIX/event/NAME                JSON event (not retained)
 /// PREFIX/relay/ID/held             ON | OFF: held open on purpose (retained)
+/// PREFIX/door_contact              ON (door open) | OFF; PREFIX/door_held_open, PREFIX/door_forced_open, PREFIX/tamper,
+/// PREFIX/keypad_lockout, PREFIX/code_lockout: ON | OFF (retained)
 /// PREFIX/command/open              payload: relay id (empty: the door relay)
 /// PREFIX/command/hold              payload: relay id, optionally a space and minutes (empty: the door relay, until released)
 /// PREFIX/command/release           payload: relay id (empty: the door relay)
@@ -68,6 +70,9 @@ public sealed class MqttTopics
     public string RelaySet(string relayId) => $"{Prefix}/relay/{Level(relayId)}/set";
 
     public string RelayHeld(string relayId) => $"{Prefix}/relay/{Level(relayId)}/held";
+
+    /// <summary>An input's state topic (<see cref="StationFeed.InputNames"/>): PREFIX/NAME.</summary>
+    public string Input(string name) => $"{Prefix}/{name}";
 
     public string Registration(string accountId) => $"{Prefix}/registration/{Level(accountId)}";
 

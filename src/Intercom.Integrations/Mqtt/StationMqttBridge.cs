@@ -345,6 +345,11 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         {
             await PublishStateAsync(new StationStateChange(StationStateKind.Registration, account), token).ConfigureAwait(false);
         }
+
+        foreach (var input in StationFeed.InputNames)
+        {
+            await PublishStateAsync(new StationStateChange(StationStateKind.Input, input), token).ConfigureAwait(false);
+        }
     }
 
     private async Task PublishStateAsync(StationStateChange state, CancellationToken token)
@@ -353,6 +358,7 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         {
             StationStateKind.Relay => (Topics.Relay(state.Id!), _feed.IsRelayEnergised(state.Id!) ? RelayOn : RelayOff),
             StationStateKind.RelayHold => (Topics.RelayHeld(state.Id!), _feed.IsRelayHeld(state.Id!) ? RelayOn : RelayOff),
+            StationStateKind.Input => (Topics.Input(state.Id!), _feed.IsInputOn(state.Id!) ? RelayOn : RelayOff),
             StationStateKind.Registration => (Topics.Registration(state.Id!), _feed.IsRegistered(state.Id!) ? Registered : NotRegistered),
             _ => (Topics.CallState, HomeAssistantDiscovery.CallStates[(int)_feed.CallState]),
         };
@@ -373,7 +379,7 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         }
 
         var documents = HomeAssistantDiscovery.Build(Topics, _stationName, _version, _feed.RelayIds, _feed.AccountIds, _config.AcceptCommands,
-            _feed.HoldableRelays);
+            _feed.HoldableRelays, _feed.Inputs);
         foreach (var document in documents)
         {
             await PublishAsync(document.Topic, Encoding.UTF8.GetBytes(document.Payload), retain: true, token).ConfigureAwait(false);

@@ -22,6 +22,7 @@ namespace Intercom.Station.Events;
 [JsonDerivedType(typeof(CodeAccepted), "code_accepted")]
 [JsonDerivedType(typeof(CodeEntryIgnored), "code_entry_ignored")]
 [JsonDerivedType(typeof(CodeLockedOut), "code_locked_out")]
+[JsonDerivedType(typeof(CodeLockoutEnded), "code_lockout_ended")]
 [JsonDerivedType(typeof(CodeRejected), "code_rejected")]
 [JsonDerivedType(typeof(DialRefused), "dial_refused")]
 [JsonDerivedType(typeof(DoorContactChanged), "door_contact_changed")]

@@ -44,6 +44,7 @@ public class StationEventFormatter
                 $"wrong code via {x.Path} on {x.Scope}{(x.Source is null ? "" : $" from {x.Source}")} ({x.Failures} of {x.MaxFailures}; station {x.StationFailures} of {x.StationMaxFailures})"),
             CodeLockedOut x => Invariant(
                 $"{(x.Caller is null ? "station" : Caller(x.Caller))} locked out for {x.Seconds} s after {x.AfterFailures} wrong codes{(x.InARow > 1 ? $" (lockout {x.InARow} in a row)" : "")}"),
+            CodeLockoutEnded x => x.Caller is null ? "station lockout ended" : $"{Caller(x.Caller)} lockout ended",
             CodeEntryIgnored x => $"code entry via {x.Path} on {x.Scope} ignored: {(x.Caller is null ? "the station" : Caller(x.Caller))} is locked out",
             ApartmentDialled x => $"keypad: apartment {x.Apartment} dialled",
             UnknownApartment => "keypad: unknown apartment",

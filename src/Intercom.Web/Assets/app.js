@@ -94,10 +94,11 @@ function renderStatus(s) {
     : [el('tr', {}, el('td', { colSpan: 3, textContent: 'No account: direct IP calls only.' }))]));
   $('status-relays').replaceChildren(...s.relays.map(r =>
     el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: relayState(r), className: r.held ? 'held' : r.energised ? 'on' : '' }))));
+  const door = !s.inputs.doorOpen ? 'closed' : 'open' + (s.inputs.doorForcedOpen ? ', FORCED (no release)' : '') + (s.inputs.doorHeldOpen ? ', HELD OPEN too long' : '');
   $('status-inputs').replaceChildren(
-    el('li', { textContent: 'Door: ' + (s.inputs.doorOpen ? 'open' : 'closed') }),
+    el('li', { id: 'input-door', textContent: 'Door: ' + door }),
     el('li', { textContent: 'Tamper: ' + (s.inputs.tamper ? 'ACTIVE' : 'ok') }),
-    el('li', { textContent: 'Code entry: ' + (s.inputs.codeEntryLockedOut ? 'locked out' : 'ok') }));
+    el('li', { textContent: 'Code entry: ' + (s.inputs.codeEntryLockedOut ? 'locked out' : s.inputs.keypadLockedOut ? 'keypad locked out' : 'ok') }));
   const relayPath = r => '/api/relays/' + encodeURIComponent(r.id);
   $('action-relays').replaceChildren(...s.relays.map(r => el('div', { className: 'buttons' },
     el('button', { type: 'button', textContent: 'Open ' + r.id, onclick: () => act(relayPath(r) + '/open') }),
