@@ -179,6 +179,8 @@ function input(path, label, opts) {
     field = el('input', { type: 'checkbox', checked: !!value });
   } else {
     field = el('input', { type: opts.type || 'text', value: value == null ? '' : value });
+    // A number left empty is null in the file ("not set": a code's hang-up falls back to the station's).
+    if (opts.nullable) field.dataset.nullable = '';
     if (opts.type === 'password') { field.placeholder = opts.placeholder || 'stored: leave empty to keep'; field.value = ''; field.autocomplete = 'new-password'; }
     if (opts.readOnly) field.readOnly = true;
   }
@@ -223,12 +225,19 @@ function renderConfig() {
   ], () => st.ringGroups.splice(i, 1))));
   $('cfg-relays').replaceChildren(...st.relays.map((r, i) => row([
     input(`station.relays.${i}.id`, 'Relay', { readOnly: true }), input(`station.relays.${i}.pulseMs`, 'Pulse (ms)', { type: 'number' }),
+    input(`station.relays.${i}.mode`, 'Mode (Hold: may stay open; needs a lock rated for it)', { options: ['Pulse', 'Hold'] }),
   ])));
+  $('cfg-schedules').replaceChildren(...st.schedules.map((s, i) => row([
+    input(`station.schedules.${i}.id`, 'Id'), input(`station.schedules.${i}.days`, 'Days (mon-fri, sat,sun, daily)'),
+    input(`station.schedules.${i}.from`, 'From (HH:mm)'), input(`station.schedules.${i}.to`, 'To (HH:mm)'),
+    input(`station.schedules.${i}.holdRelays`, 'Holds open (relay ids in Hold mode, one per line)', { list: true }),
+  ], () => st.schedules.splice(i, 1))));
   // Codes are write-only: the station sends "set" instead of the digits and keeps the stored code of an entry (by id) left empty.
   $('cfg-codes').replaceChildren(...st.codes.map((c, i) => row([
     input(`station.codes.${i}.id`, 'Name', { readOnly: !!c.set }),
     input(`station.codes.${i}.code`, 'Code', { type: 'password', placeholder: c.set ? 'set: leave empty to keep' : 'digits' }),
     input(`station.codes.${i}.relay`, 'Opens', { options: relays }),
+    input(`station.codes.${i}.hangUpAfterSeconds`, 'Then ends the call after (s; empty: as below)', { type: 'number', nullable: true }),
   ], () => st.codes.splice(i, 1))));
   $('config-json').value = JSON.stringify(cfg, null, 2);
 }
@@ -239,7 +248,7 @@ function onFieldChange(e) {
   let v = f.value;
   if (f.type === 'checkbox') v = f.checked;
   else if (f.dataset.list !== undefined) v = v.split('\n').map(s => s.trim()).filter(Boolean);
-  else if (f.type === 'number') v = Number(v);
+  else if (f.type === 'number') v = v === '' && f.dataset.nullable !== undefined ? null : Number(v);
   else if (f.type === 'password' && v === '') v = null;
   else if (f.dataset.unset !== undefined && v === '') v = null;
   else if (v === '' && getPath(cfg, f.dataset.path) === null) v = null;
@@ -318,6 +327,7 @@ on('add-code', 'click', () => {
   cfg.station.codes.push({ id: 'code' + n, code: null, relay: cfg.station.relays[0].id });
   renderConfig();
 });
+on('add-schedule', 'click', () => { cfg.station.schedules.push({ id: 'schedule' + (cfg.station.schedules.length + 1), days: 'mon-fri', from: '09:00', to: '18:00', holdRelays: [] }); renderConfig(); });
 on('call-form', 'submit', e => { e.preventDefault(); act('/api/call', { target: $('call-target').value }); });
 on('hangup', 'click', () => act('/api/hangup'));
 on('backup-secrets', 'change', e => { $('backup-link').href = '/api/config/backup' + (e.target.checked ? '?secrets=true' : ''); });
