@@ -78,6 +78,28 @@ public abstract class BoardBase : IBoard
     public bool IsRelayEnergised(string relayId) => Find(relayId)?.IsEnergised ?? false;
 
     /// <inheritdoc/>
+    public bool HoldRelay(string relayId, TimeSpan? duration = null)
+    {
+        var relay = Find(relayId);
+        return relay is not null && relay.Hold(duration);
+    }
+
+    /// <inheritdoc/>
+    public bool ReleaseRelay(string relayId)
+    {
+        if (Find(relayId) is not { } relay)
+        {
+            return false;
+        }
+
+        relay.Release();
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public bool IsRelayHeld(string relayId) => Find(relayId)?.IsHeld ?? false;
+
+    /// <inheritdoc/>
     public void SetLed(StatusLedKind led, LedState state)
     {
         var index = (int)led;

@@ -43,6 +43,22 @@ public interface IBoard : IDisposable
     /// <summary>True while the relay is energised.</summary>
     bool IsRelayEnergised(string relayId);
 
+    /// <summary>
+    /// Energises a relay and keeps it energised past its maximum — the one energising the maximum does not bound — until
+    /// <see cref="ReleaseRelay"/>, <see cref="ReleaseAll"/> or dispose (<paramref name="duration"/> null), or for
+    /// <paramref name="duration"/>. Holding a held relay again replaces its end. Only for relays meant to stay open
+    /// (the station checks their configured mode); every release path ends a hold.
+    /// </summary>
+    /// <returns>False when the relay is unknown, the board disposed or the duration not positive.</returns>
+    bool HoldRelay(string relayId, TimeSpan? duration = null);
+
+    /// <summary>Drives one relay inactive now, ending a hold or a pulse.</summary>
+    /// <returns>False when the relay is unknown.</returns>
+    bool ReleaseRelay(string relayId);
+
+    /// <summary>True while the relay is held (<see cref="HoldRelay"/>), not merely pulsed.</summary>
+    bool IsRelayHeld(string relayId);
+
     /// <summary>Shows a status on an LED (ignored when that LED is not fitted).</summary>
     void SetLed(StatusLedKind led, LedState state);
 

@@ -5,6 +5,13 @@ namespace Intercom.Hardware;
 /// extends the pulse but never past <c>Maximum</c> counted from when the relay was energised. After being cut off
 /// at the maximum, the relay rests for one pulse time before it accepts another open (a held "open" button or a
 /// replayed DTMF code cannot keep a strike energised, which overheats coils and leaves doors unlocked).
+/// <para>
+/// A hold (<see cref="Hold"/>) is the one energising the maximum does not bound: an explicit command (a shop's door
+/// during its opening hours, "unlock for 30 minutes") for a relay configured for it. It lasts until <see cref="Release"/>
+/// or, when given a duration, until then (ended by this relay's own timer, as a pulse is). A pulse during a hold keeps the
+/// relay energised, at least for the pulse. Every release path (<see cref="Release"/>, dispose, the board's ReleaseAll at
+/// exit) ends a hold as it ends a pulse.
+/// </para>
 /// Thread-safe: commands come from the station, timers from <see cref="RelayTimerThread"/> (or a test's fake clock),
 /// <see cref="Release"/> from any thread.
 /// </summary>
@@ -15,6 +22,7 @@ internal sealed class PulsedRelay : IDisposable
     private readonly TimeProvider _time;
     private readonly ITimer _timer;
     private bool _energised;
+    private bool _held;
     private bool _disposed;
     private DateTimeOffset _energisedAt;
     private DateTimeOffset _releaseAt;
@@ -48,6 +56,64 @@ internal sealed class PulsedRelay : IDisposable
         get { lock (_gate) { return _energised; } }
     }
 
+    /// <summary>True while energised by <see cref="Hold"/> (not by a pulse).</summary>
+    public bool IsHeld
+    {
+        get { lock (_gate) { return _held; } }
+    }
+
+    /// <summary>
+    /// Energises and keeps the relay energised, past the maximum: until <see cref="Release"/> (null), or for
+    /// <paramref name="duration"/> from now. Holding a held relay again replaces its end. Not refused by the rest after a
+    /// cut-off (a hold is deliberate, never a repeated open).
+    /// </summary>
+    /// <returns>False when disposed or the duration is not positive.</returns>
+    public bool Hold(TimeSpan? duration)
+    {
+        if (duration is { } length && length <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        bool raised = false;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            var now = _time.GetUtcNow();
+            if (!_energised)
+            {
+                _energised = true;
+                _energisedAt = now;
+                _line.Drive(true);
+                raised = true;
+            }
+
+            _held = true;
+            _wantedUntil = now;
+            if (duration is { } d)
+            {
+                _releaseAt = now + d;
+                _timer.Change(d, Timeout.InfiniteTimeSpan);
+            }
+            else
+            {
+                _releaseAt = DateTimeOffset.MaxValue;
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
+        }
+
+        if (raised)
+        {
+            Changed?.Invoke(this, true);
+        }
+
+        return true;
+    }
+
     /// <summary>Energises for <paramref name="duration"/> (default: the configured pulse), capped by the maximum.</summary>
     /// <returns>False when refused (disposed, or resting after a cut-off).</returns>
     public bool Pulse(TimeSpan? duration = null)
@@ -67,6 +133,19 @@ internal sealed class PulsedRelay : IDisposable
             }
 
             var now = _time.GetUtcNow();
+            if (_held)
+            {
+                // Energised already; a timed hold that ends sooner than this pulse lasts at least for the pulse.
+                var pulseEnd = now + (length < Layout.Maximum ? length : Layout.Maximum);
+                if (_releaseAt != DateTimeOffset.MaxValue && pulseEnd > _releaseAt)
+                {
+                    _releaseAt = pulseEnd;
+                    _timer.Change(pulseEnd - now, Timeout.InfiniteTimeSpan);
+                }
+
+                return true;
+            }
+
             if (!_energised)
             {
                 if (now < _restUntil)
@@ -142,10 +221,11 @@ internal sealed class PulsedRelay : IDisposable
             var now = _time.GetUtcNow();
             if (_energised && now >= _releaseAt)
             {
-                raised = ReleaseLocked(cutOff: _wantedUntil > _releaseAt);
+                raised = ReleaseLocked(cutOff: !_held && _wantedUntil > _releaseAt);
             }
-            else if (_energised)
+            else if (_energised && _releaseAt != DateTimeOffset.MaxValue)
             {
+                // (An indefinite hold has no end to wait for: a stale callback after it began does nothing.)
                 var rest = _releaseAt - now;
                 _timer.Change(rest > TimeSpan.FromMilliseconds(1) ? rest : TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
             }
@@ -163,6 +243,7 @@ internal sealed class PulsedRelay : IDisposable
 
         // Always drive the line, even when we believe it is released: this is the exit path.
         _line.Drive(false);
+        _held = false;
         if (!_energised)
         {
             return false;

@@ -21,6 +21,8 @@ public sealed class StationFeed : IDisposable
     private readonly IBoard _board;
     private readonly TimeProvider _time;
     private readonly Dictionary<string, bool> _relays = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _held = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, bool> _inputs = new(StringComparer.Ordinal);
     // The published state: the registering accounts' (AccountIds) only.
     private readonly Dictionary<string, AccountRegistrationState> _registrations = new(StringComparer.Ordinal);
 
@@ -65,6 +67,32 @@ public sealed class StationFeed : IDisposable
 
     public IReadOnlyList<string> AccountIds { get; }
 
+    /// <summary>Input state names (PREFIX/NAME on MQTT, a binary sensor each in Home Assistant).</summary>
+    public const string DoorContact = "door_contact";
+    public const string DoorHeldOpen = "door_held_open";
+    public const string DoorForcedOpen = "door_forced_open";
+    public const string Tamper = "tamper";
+    public const string KeypadLockout = "keypad_lockout";
+    public const string CodeLockout = "code_lockout";
+
+    /// <summary>Every input state, in the order they are published.</summary>
+    public static IReadOnlyList<string> InputNames { get; } = [DoorContact, DoorHeldOpen, DoorForcedOpen, Tamper, KeypadLockout, CodeLockout];
+
+    /// <summary>Which fixed inputs the board has (the station's, read at start).</summary>
+    public StationInputs Inputs => _station.Inputs;
+
+    /// <summary>True while the input state is on (door open, held open, forced open, tamper active, locked out).</summary>
+    public bool IsInputOn(string name)
+    {
+        lock (_gate)
+        {
+            return _inputs.TryGetValue(name, out var on) && on;
+        }
+    }
+
+    /// <summary>The relays that may be held open (relays[].mode Hold), in board order, as at start.</summary>
+    public IReadOnlyList<string> HoldableRelays { get; private set; } = [];
+
     public StationCallState CallState
     {
         get { lock (_gate) { return _callState; } }
@@ -75,6 +103,15 @@ public sealed class StationFeed : IDisposable
         lock (_gate)
         {
             return _relays.TryGetValue(relayId, out var energised) && energised;
+        }
+    }
+
+    /// <summary>True while the relay is held open on purpose (not merely pulsed).</summary>
+    public bool IsRelayHeld(string relayId)
+    {
+        lock (_gate)
+        {
+            return _held.Contains(relayId);
         }
     }
 
@@ -110,6 +147,20 @@ public sealed class StationFeed : IDisposable
             {
                 _relays[relay] = _board.IsRelayEnergised(relay);
             }
+
+            HoldableRelays = [.. RelayIds.Where(_station.CanHoldRelay)];
+            var status = _station.GetStatus();
+            foreach (var hold in status.HeldRelays ?? [])
+            {
+                _held.Add(hold.RelayId);
+            }
+
+            _inputs[DoorContact] = status.DoorOpen;
+            _inputs[DoorHeldOpen] = status.DoorHeldOpen;
+            _inputs[DoorForcedOpen] = status.DoorForcedOpen;
+            _inputs[Tamper] = status.TamperActive;
+            _inputs[KeypadLockout] = status.KeypadLockedOut;
+            _inputs[CodeLockout] = status.CodeEntryLockedOut;
 
             _callState = _station.CallState;
         }
@@ -173,15 +224,45 @@ public sealed class StationFeed : IDisposable
                 return true;
 
             // A lockout, and the first entry it ignores (once per lockout): both tell the house someone is guessing.
-            case CodeLockedOut or CodeEntryIgnored:
+            case CodeLockedOut lockedOut:
                 name = IntegrationEventNames.Lockout;
+                subject = lockedOut.Caller ?? "station";
+                return true;
+            case CodeEntryIgnored ignored:
+                name = IntegrationEventNames.Lockout;
+                subject = ignored.Caller ?? "station";
+                return true;
+            case CodeLockoutEnded ended:
+                name = IntegrationEventNames.LockoutEnded;
+                subject = ended.Caller ?? "station";
                 return true;
             case TamperChanged:
                 name = IntegrationEventNames.Tamper;
                 return true;
+            case DoorContactChanged { Open: true }:
+                name = IntegrationEventNames.DoorContactOpened;
+                return true;
+            case DoorContactChanged:
+                name = IntegrationEventNames.DoorContactClosed;
+                return true;
+            case Intercom.Station.Events.DoorHeldOpen:
+                name = IntegrationEventNames.DoorHeldOpen;
+                return true;
+            case ExitButtonPressed exit:
+                name = IntegrationEventNames.ExitButton;
+                subject = exit.RelayId;
+                return true;
             case RelayChanged { Energised: true } relay:
                 name = IntegrationEventNames.DoorOpened;
                 subject = relay.RelayId;
+                return true;
+            case RelayHeld held:
+                name = IntegrationEventNames.RelayHeld;
+                subject = held.RelayId;
+                return true;
+            case RelayReleased released:
+                name = IntegrationEventNames.RelayReleased;
+                subject = released.RelayId;
                 return true;
             default:
                 name = "";
@@ -202,6 +283,46 @@ public sealed class StationFeed : IDisposable
             case AccountRegistrationChanged registration:
                 OnRegistrationChanged(registration);
                 return;
+            case DoorContactChanged contact:
+                SetInput(DoorContact, contact.Open);
+                SetInput(DoorForcedOpen, contact.Forced);
+                if (!contact.Open)
+                {
+                    SetInput(DoorHeldOpen, false);
+                }
+
+                var doorLine = _station.Formatter.Describe(e) ?? "door";
+                Raise(contact.Open ? IntegrationEventNames.DoorContactOpened : IntegrationEventNames.DoorContactClosed, null, doorLine);
+                if (contact.Forced)
+                {
+                    // And a second event: it opened without the relay (2N's UnauthorizedDoorOpen).
+                    Raise(IntegrationEventNames.DoorForcedOpen, null, doorLine);
+                }
+
+                return;
+            case Intercom.Station.Events.DoorHeldOpen:
+                SetInput(DoorHeldOpen, true);
+                break;
+            case TamperChanged tamper:
+                SetInput(Tamper, tamper.Active);
+                if (TryClassify(e, out var tamperName, out _, out _))
+                {
+                    Raise(tamperName, null, _station.Formatter.Describe(e) ?? tamperName, state: tamper.Active ? "active" : "cleared");
+                }
+
+                return;
+            case CodeLockedOut { Caller: null or "keypad" } lockedOut:
+                SetInput(lockedOut.Caller is null ? CodeLockout : KeypadLockout, true);
+                break;
+            case CodeLockoutEnded ended:
+                SetInput(ended.Caller is null ? CodeLockout : KeypadLockout, false);
+                break;
+            case RelayHeld held:
+                OnHoldChanged(held.RelayId, held: true);
+                break;
+            case RelayReleased released:
+                OnHoldChanged(released.RelayId, held: false);
+                break;
             case { Kind: StationEventKind.Call or StationEventKind.Incoming }:
                 // The call's latest step, for a person reading call_started/answered/ended.
                 var line = _station.Formatter.Describe(e);
@@ -268,6 +389,33 @@ public sealed class StationFeed : IDisposable
         if (TryClassify(e, out var name, out var subject, out _))
         {
             Raise(name, subject, $"{e.RelayId} opened");
+        }
+    }
+
+    private void SetInput(string name, bool on)
+    {
+        lock (_gate)
+        {
+            if (_disposed || (_inputs.TryGetValue(name, out var was) && was == on))
+            {
+                return;
+            }
+
+            _inputs[name] = on;
+            StateChanged?.Invoke(this, new StationStateChange(StationStateKind.Input, name));
+        }
+    }
+
+    private void OnHoldChanged(string relayId, bool held)
+    {
+        lock (_gate)
+        {
+            if (_disposed || (held ? !_held.Add(relayId) : !_held.Remove(relayId)))
+            {
+                return;
+            }
+
+            StateChanged?.Invoke(this, new StationStateChange(StationStateKind.RelayHold, relayId));
         }
     }
 

@@ -9,6 +9,12 @@ public enum StationStateKind
     /// <summary>One relay energised or released.</summary>
     Relay,
 
+    /// <summary>One relay held open on purpose, or not (relays[].mode Hold).</summary>
+    RelayHold,
+
+    /// <summary>One of the station's inputs (<see cref="StationFeed.InputNames"/>): door contact, held open, forced open, tamper, lockouts.</summary>
+    Input,
+
     /// <summary>One account registered or not.</summary>
     Registration,
 }

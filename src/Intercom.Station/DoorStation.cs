@@ -33,10 +33,14 @@ public sealed class DoorStation : IDisposable
     private RingGroupSelector _routing;
     private KeypadEntry _keypad;
     private readonly StationTimer _incomingMaxTimer;
+    private readonly StationTimer _hangUpAfterOpenTimer;
+    private readonly RelayHolds _holds;
+    private CallHandle? _hangUpAfterOpen;
     private RingGroupCall? _outgoing;
     private CallHandle? _incoming;
     private bool _tamper;
-    private bool _heldOpen;
+    private volatile bool _heldOpen;
+    private volatile bool _forcedOpen;
     private volatile RegistrationState _registered;
     private AccountRegistrationChanged[] _accountRegistrations = [];
     private bool _started;
@@ -76,9 +80,16 @@ public sealed class DoorStation : IDisposable
         };
         _codeLock = new DtmfCodeLock(config.CodeLock, config.Codes, config.Keypad.LocalCodes, _loop, time, EventBus);
         _incomingMaxTimer = new StationTimer(_loop, time, OnIncomingMaxCallTime);
+        _hangUpAfterOpenTimer = new StationTimer(_loop, time, OnHangUpAfterOpen);
+        _holds = new RelayHolds(config, board, _loop, time, EventBus);
         _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, time, EventBus);
         _routing = new RingGroupSelector(config);
+        var wiring = config.Board ?? new BoardConfig();
+        Inputs = new StationInputs(wiring.DoorContact is not null, wiring.ExitButton is not null, wiring.Tamper is not null, wiring.Keypad is not null);
     }
+
+    /// <summary>Which fixed inputs the board has (read at start, as the board is).</summary>
+    public StationInputs Inputs { get; }
 
     /// <summary>The event log (bounded, persisted tail), written from <see cref="EventBus"/> by <see cref="Formatter"/>.</summary>
     public EventLog Events { get; }
@@ -115,8 +126,21 @@ public sealed class DoorStation : IDisposable
             RegistrationState.Registered => true,
             RegistrationState.NotRegistered => false,
             _ => null,
-        }, _board.IsDoorOpen, _board.IsTamperActive, _codeLock.IsStationLockedOut, energised);
+        }, _board.IsDoorOpen, _board.IsTamperActive, _codeLock.IsStationLockedOut, energised, _holds.Snapshot)
+        {
+            DoorHeldOpen = _heldOpen,
+            DoorForcedOpen = _forcedOpen,
+            KeypadLockedOut = _codeLock.IsKeypadLockedOut,
+        };
     }
+
+    /// <summary>
+    /// True when the relay may be held open (relays[].mode Hold, at start and in the configuration in force); any thread.
+    /// </summary>
+    public bool CanHoldRelay(string relayId) => _holds.CanHold(relayId);
+
+    /// <summary>The relays that may be held open now; any thread.</summary>
+    public IReadOnlyCollection<string> HoldableRelays => _holds.Holdable;
 
     /// <summary>Subscribes to the board and the call API and shows the initial LED states.</summary>
     public void Start()
@@ -137,15 +161,67 @@ public sealed class DoorStation : IDisposable
             _tamper = _board.IsTamperActive;
             RefreshLeds();
             EventBus.Publish(new StationLifecycleChanged(StationLifecycle.Started));
+
+            // A schedule active now holds its relays from the start (a restart during a shop's opening hours).
+            _holds.Start();
         });
     }
 
-    /// <summary>Opens a relay for its pulse time on behalf of someone (the web page, the API).</summary>
+    /// <summary>
+    /// Opens a relay for its pulse time on behalf of someone (the web page, the API, MQTT). The door relay opened during a
+    /// connected call ends that call after <see cref="StationConfig.HangUpAfterOpenSeconds"/>, when set.
+    /// </summary>
     public void OpenRelay(string relayId, string requestedBy) => _loop.Post(() =>
     {
+        if (_stopped)
+        {
+            return;
+        }
+
         var opened = _board.OpenRelay(relayId);
         EventBus.Publish(new RelayOpenRequested(relayId, requestedBy, opened));
+        if (opened && string.Equals(relayId, _config.DoorRelay, StringComparison.Ordinal))
+        {
+            HangUpAfterOpen(relayId, requestedBy, _config.HangUpAfterOpenSeconds, playTone: true);
+        }
     });
+
+    /// <summary>
+    /// Holds a relay open on purpose (relays[].mode Hold), past its maxMs: until <see cref="ReleaseRelay"/> (null), or for
+    /// <paramref name="duration"/> (a minute to a day). A relay that only pulses is refused (<see cref="RelayHoldRefused"/>).
+    /// </summary>
+    public void HoldRelay(string relayId, string requestedBy, TimeSpan? duration = null) => _loop.Post(() =>
+    {
+        if (!_stopped)
+        {
+            _holds.Hold(relayId, requestedBy, duration);
+        }
+    });
+
+    /// <summary>
+    /// Releases a relay now: ends its hold (schedules holding it now are set aside until their window ends) or cuts its
+    /// pulse short.
+    /// </summary>
+    public void ReleaseRelay(string relayId, string requestedBy) => _loop.Post(() =>
+    {
+        if (!_stopped)
+        {
+            _holds.Release(relayId, requestedBy);
+        }
+    });
+
+    /// <summary>"Unlock" (Home Assistant's lock): holds a relay that may be held, pulses one that may not.</summary>
+    public void UnlockRelay(string relayId, string requestedBy)
+    {
+        if (CanHoldRelay(relayId))
+        {
+            HoldRelay(relayId, requestedBy);
+        }
+        else
+        {
+            OpenRelay(relayId, requestedBy);
+        }
+    }
 
     /// <summary>Rings a ring group (by id) or a single SIP URI / extension, as a button or the keypad would.</summary>
     public void Dial(string target, string requestedBy) => _loop.Post(() => DialTarget(target, requestedBy, null));
@@ -178,6 +254,7 @@ public sealed class DoorStation : IDisposable
             _config = config;
             _routing = new RingGroupSelector(config);
             _codeLock.Reconfigure(config.CodeLock, config.Codes, config.Keypad.LocalCodes);
+            _holds.Reconfigure(config);
             _keypad.Dispose();
             _keypad = new KeypadEntry(config.Keypad, TimeSpan.FromMilliseconds(config.CodeLock.InterDigitTimeoutMs), _codeLock, _loop, _time, EventBus);
             EventBus.Publish(new StationLifecycleChanged(StationLifecycle.ConfigurationApplied));
@@ -267,9 +344,11 @@ public sealed class DoorStation : IDisposable
 
             HangUpAll("shutdown");
             _outgoing?.Dispose();
+            _holds.Dispose();
             _board.ReleaseAll();
             _codeLock.Dispose();
             _incomingMaxTimer.Dispose();
+            _hangUpAfterOpenTimer.Dispose();
             _keypad.Dispose();
             EventBus.Publish(new StationLifecycleChanged(StationLifecycle.Stopped));
         });
@@ -301,6 +380,11 @@ public sealed class DoorStation : IDisposable
     private void OnBoardRelay(object? sender, RelayChangedEventArgs e) => _loop.Post(() =>
     {
         EventBus.Publish(new RelayChanged(e.RelayId, e.Energised));
+        if (!e.Energised && !_stopped)
+        {
+            _holds.OnBoardReleased(e.RelayId);
+        }
+
         RefreshLeds();
     });
 
@@ -330,10 +414,13 @@ public sealed class DoorStation : IDisposable
                 EventBus.Publish(new ExitButtonPressed(_config.DoorRelay, opened));
                 break;
             case (InputKind.DoorContact, InputGesture.Activated):
-                EventBus.Publish(new DoorContactChanged(Open: true, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay)));
+                var contact = new DoorContactChanged(Open: true, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay));
+                _forcedOpen = contact.Forced;
+                EventBus.Publish(contact);
                 break;
             case (InputKind.DoorContact, InputGesture.Deactivated):
                 _heldOpen = false;
+                _forcedOpen = false;
                 EventBus.Publish(new DoorContactChanged(Open: false, ElectricRelease: _board.IsRelayEnergised(_config.DoorRelay)));
                 RefreshLeds();
                 break;
@@ -590,8 +677,8 @@ public sealed class DoorStation : IDisposable
             DtmfSource.SipInfo => "SIP INFO",
             _ => "in-band",
         };
-        var result = _codeLock.Enter(CodeScope.ForCall(call), digit, path, out var relayId);
-        AfterCode(result, relayId);
+        var result = _codeLock.Enter(CodeScope.ForCall(call), digit, path, out var code);
+        AfterCode(result, code);
     }
 
     private void HandleKey(char key)
@@ -601,13 +688,13 @@ public sealed class DoorStation : IDisposable
             return;
         }
 
-        switch (_keypad.Press(key, out var value))
+        switch (_keypad.Press(key, out var value, out var code))
         {
             case KeypadOutcome.Dial when value is not null:
                 DialTarget(value, "keypad", null);
                 break;
-            case KeypadOutcome.OpenRelay when value is not null:
-                AfterCode(CodeResult.Accepted, value);
+            case KeypadOutcome.OpenRelay when code is not null:
+                AfterCode(CodeResult.Accepted, code);
                 break;
             case KeypadOutcome.Rejected:
                 _calls.PlayTone(StationTone.Rejected);
@@ -615,17 +702,69 @@ public sealed class DoorStation : IDisposable
         }
     }
 
-    private void AfterCode(CodeResult result, string? relayId)
+    private void AfterCode(CodeResult result, CodeConfig? code)
     {
         switch (result)
         {
-            case CodeResult.Accepted when relayId is not null:
-                _board.OpenRelay(relayId);
+            case CodeResult.Accepted when code is not null:
+                var opened = _board.OpenRelay(code.Relay);
                 _calls.PlayTone(StationTone.Accepted);
+                if (opened)
+                {
+                    var by = string.IsNullOrEmpty(code.Id) ? "a code" : $"code '{code.Id}'";
+                    HangUpAfterOpen(code.Relay, by, code.HangUpAfterSeconds ?? _config.HangUpAfterOpenSeconds, playTone: false);
+                }
+
                 break;
             case CodeResult.Rejected or CodeResult.LockedOut:
                 _calls.PlayTone(StationTone.Rejected);
                 break;
+        }
+    }
+
+    /// <summary>The call that is connected now (an incoming call, or the ring group's answered leg), if any.</summary>
+    private CallHandle? ConnectedCall() => _incoming ?? (_outgoing is { IsActive: true, Connected: { } connected } ? connected : null);
+
+    /// <summary>
+    /// A door was opened: with <paramref name="seconds"/> set and a call connected, that call is ended that many seconds
+    /// later. A later opening in the same call starts the wait again with its own setting (0 cancels it).
+    /// </summary>
+    private void HangUpAfterOpen(string relayId, string openedBy, int? seconds, bool playTone)
+    {
+        if (ConnectedCall() is not { } call)
+        {
+            return;
+        }
+
+        if (seconds is not > 0)
+        {
+            if (_hangUpAfterOpen == call)
+            {
+                _hangUpAfterOpen = null;
+                _hangUpAfterOpenTimer.Stop();
+            }
+
+            return;
+        }
+
+        if (playTone)
+        {
+            // The code path has played it already; an opening from the page or the API is confirmed the same way.
+            _calls.PlayTone(StationTone.Accepted);
+        }
+
+        _hangUpAfterOpen = call;
+        _hangUpAfterOpenTimer.Start(TimeSpan.FromSeconds(seconds.Value));
+        EventBus.Publish(new CallEndingAfterOpen(call, relayId, openedBy, seconds.Value));
+    }
+
+    private void OnHangUpAfterOpen()
+    {
+        var call = _hangUpAfterOpen;
+        _hangUpAfterOpen = null;
+        if (call is not null && !_stopped && ConnectedCall() == call)
+        {
+            HangUpAll("hang-up after the door opened");
         }
     }
 

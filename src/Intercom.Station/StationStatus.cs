@@ -7,10 +7,22 @@ namespace Intercom.Station;
 /// <param name="TamperActive">The tamper switch is active.</param>
 /// <param name="CodeEntryLockedOut">The station-wide code lockout is in force.</param>
 /// <param name="EnergisedRelays">Ids of the relays energised now.</param>
+/// <param name="HeldRelays">The relays held open on purpose now (a subset of the energised ones), with who holds them.</param>
 public sealed record StationStatus(
     StationCallState CallState,
     bool? Registered,
     bool DoorOpen,
     bool TamperActive,
     bool CodeEntryLockedOut,
-    IReadOnlyList<string> EnergisedRelays);
+    IReadOnlyList<string> EnergisedRelays,
+    IReadOnlyList<RelayHold>? HeldRelays = null)
+{
+    /// <summary>The door has stayed open longer than board.doorHeldOpenSeconds (until it closes).</summary>
+    public bool DoorHeldOpen { get; init; }
+
+    /// <summary>The door opened without the door relay energised (forced, or a key), until it closes.</summary>
+    public bool DoorForcedOpen { get; init; }
+
+    /// <summary>The keypad is locked out after wrong codes (its own lockout).</summary>
+    public bool KeypadLockedOut { get; init; }
+}

@@ -28,6 +28,16 @@ public interface IStationControl
     /// <returns>False when no relay has this id.</returns>
     bool OpenRelay(string relayId, string requestedBy);
 
+    /// <summary>
+    /// Holds a relay open on purpose (relays[].mode Hold), past its maxMs: until <see cref="ReleaseRelay"/> (null), or for
+    /// <paramref name="duration"/>.
+    /// </summary>
+    RelayHoldResult HoldRelay(string relayId, string requestedBy, TimeSpan? duration) => RelayHoldResult.UnknownRelay;
+
+    /// <summary>Releases a relay now: ends its hold, or cuts its pulse short.</summary>
+    /// <returns>False when no relay has this id.</returns>
+    bool ReleaseRelay(string relayId, string requestedBy) => false;
+
     /// <summary>Rings a ring group (by id), a SIP URI or an extension, as a call button would.</summary>
     void Dial(string target, string requestedBy);
 

@@ -20,6 +20,7 @@ namespace Intercom.Web;
 [JsonSerializable(typeof(LoginResult))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(CallRequest))]
+[JsonSerializable(typeof(HoldRequest))]
 [JsonSerializable(typeof(ActionResult))]
 [JsonSerializable(typeof(ConfigSaved))]
 [JsonSerializable(typeof(TokenRequest))]

@@ -27,7 +27,7 @@ public sealed class HomeAssistantDiscoveryTests
         var documents = HomeAssistantDiscovery.Build(Topics, "Front", "1.0", ["door", "gate"], ["pbx", "direct"], acceptCommands: true);
 
         var entities = documents.Where(d => d.Payload.Length > 0).ToList();
-        Assert.Equal(9, entities.Count); // doorbell, call state, 2 locks, 2 registrations and their 2 state sensors, hang up
+        Assert.Equal(10, entities.Count); // doorbell, call state, 2 locks, 2 registrations and their 2 state sensors, hang up, code lockout
         var ids = new HashSet<string>();
         foreach (var entity in entities)
         {
@@ -40,5 +40,18 @@ public sealed class HomeAssistantDiscoveryTests
             Assert.Equal("offline", root.GetProperty("payload_not_available").GetString());
             Assert.DoesNotContain("null", entity.Payload, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void A_relay_that_may_be_held_gets_a_held_open_sensor_and_the_others_have_theirs_removed()
+    {
+        var documents = HomeAssistantDiscovery.Build(Topics, "Front", "1.0", ["door", "gate"], [], acceptCommands: true, holdableRelays: ["door"]);
+
+        var held = Assert.Single(documents, d => d.Topic == "homeassistant/binary_sensor/intercom-front/relay_door_held/config");
+        using var json = JsonDocument.Parse(held.Payload);
+        Assert.Equal("intercom/relay/door/held", json.RootElement.GetProperty("state_topic").GetString());
+        Assert.Equal("intercom-front_relay_door_held", json.RootElement.GetProperty("unique_id").GetString());
+        Assert.Equal("", Assert.Single(documents, d => d.Topic == "homeassistant/binary_sensor/intercom-front/relay_gate_held/config").Payload);
+        Assert.Single(documents, d => d.Topic == "homeassistant/lock/intercom-front/relay_door/config" && d.Payload.Contains("\"payload_lock\":\"LOCK\"", StringComparison.Ordinal));
     }
 }

@@ -173,7 +173,9 @@ public sealed class IntegrationsConfigTests
     public void Event_names_are_what_the_feed_raises()
     {
         Assert.Equal(
-            ["doorbell", "call_started", "call_answered", "call_ended", "door_opened", "code_accepted", "code_refused", "lockout", "tamper", "registration"],
+            ["doorbell", "call_started", "call_answered", "call_ended", "door_opened", "relay_held", "relay_released", "code_accepted", "code_refused",
+                "lockout", "lockout_ended", "door_contact_opened", "door_contact_closed", "door_held_open", "door_forced_open", "exit_button", "tamper",
+                "registration"],
             IntegrationEventNames.All);
     }
 

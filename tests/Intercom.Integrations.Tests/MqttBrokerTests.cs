@@ -134,20 +134,189 @@ public sealed class MqttBrokerTests
     }
 
     [Fact]
-    public async Task Home_Assistant_lock_unlock_pulses_its_relay_and_lock_does_nothing()
+    public async Task Home_Assistant_lock_unlock_pulses_a_pulse_relay_and_lock_cuts_the_pulse_short()
     {
         await using var broker = await Mosquitto.StartAsync();
         await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port));
         await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#"]);
         var energised = WaitForRelay(rig, "gate", energised: true);
 
-        await probe.PublishAsync(Prefix + "/relay/gate/set", "LOCK");
         await probe.PublishAsync(Prefix + "/relay/gate/set", "UNLOCK");
-
         await energised.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.False(rig.Station.Board.IsRelayHeld("gate"));
+        var released = WaitForRelay(rig, "gate", energised: false);
+        await probe.PublishAsync(Prefix + "/relay/gate/set", "LOCK");
+
+        await released.WaitAsync(TimeSpan.FromSeconds(10));
+        await probe.WaitForAsync(Prefix + "/relay/gate", m => m.Payload == "OFF" && probe.Messages.Any(x => x.Topic == Prefix + "/relay/gate" && x.Payload == "ON"));
+        await probe.WaitForAsync(Prefix + "/event/relay_released", m => m.Payload.Contains("\"subject\":\"gate\"", StringComparison.Ordinal));
         Assert.Equal(1, rig.Station.Energised("gate"));
         Assert.Equal(0, rig.Station.Energised("door"));
-        Assert.Equal(["relays release by themselves at the end of their pulse"], rig.Refusals);
+        Assert.Empty(rig.Refusals);
+
+        // A pulse relay cannot be held, whatever asks.
+        await probe.PublishAsync(Prefix + "/relay/gate/set", "HOLD");
+        await Eventually.UntilAsync(() => !rig.Refusals.IsEmpty, "the refusal");
+        Assert.Equal(["the relay only pulses: holding it open needs station.relays[].mode Hold"], rig.Refusals);
+        Assert.Equal(1, rig.Station.Energised("gate"));
+    }
+
+    [Fact]
+    public async Task Home_Assistant_lock_holds_a_hold_relay_on_unlock_releases_it_on_lock_and_the_state_says_so()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port),
+            station: c => c.Relays[0].Mode = Intercom.Station.Configuration.RelayMode.Hold);
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#", "homeassistant/#"]);
+        var node = rig.Bridge.Topics.NodeId;
+        await probe.WaitForAsync(Prefix + "/relay/door/held", m => m.Payload == "OFF" && m.Retain);
+
+        // Discovery: the door's lock, and a "held open" sensor for it only (the gate only pulses).
+        var held = await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/relay_door_held/config");
+        using (var json = JsonDocument.Parse(held.Payload))
+        {
+            Assert.Equal(Prefix + "/relay/door/held", json.RootElement.GetProperty("state_topic").GetString());
+            Assert.Equal("lock", json.RootElement.GetProperty("device_class").GetString());
+            Assert.Equal("ON", json.RootElement.GetProperty("payload_on").GetString());
+        }
+
+        var lockDocument = await probe.WaitForAsync($"homeassistant/lock/{node}/relay_door/config");
+        using (var json = JsonDocument.Parse(lockDocument.Payload))
+        {
+            Assert.Equal("LOCK", json.RootElement.GetProperty("payload_lock").GetString());
+            Assert.Equal("UNLOCK", json.RootElement.GetProperty("payload_unlock").GetString());
+        }
+
+        // (An empty retained document removes the gate's from the broker, so a subscriber never sees one.)
+        Assert.DoesNotContain(probe.Messages, m => m.Topic == $"homeassistant/binary_sensor/{node}/relay_gate_held/config" && m.Payload.Length > 0);
+
+        await probe.PublishAsync(Prefix + "/relay/door/set", "UNLOCK");
+        await probe.WaitForAsync(Prefix + "/relay/door/held", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/relay/door", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/relay_held", m => m.Payload.Contains("door held open by mqtt", StringComparison.Ordinal));
+
+        // Past the relay's maxMs (10 s) on the station's clock: still unlocked.
+        rig.Station.Seconds(60);
+        Assert.True(rig.Station.Board.IsRelayEnergised("door"));
+
+        await probe.PublishAsync(Prefix + "/relay/door/set", "LOCK");
+        await probe.WaitForAsync(Prefix + "/relay/door/held", m => m.Payload == "OFF" && !m.Retain);
+        await probe.WaitForAsync(Prefix + "/relay/door", m => m.Payload == "OFF");
+        await probe.WaitForAsync(Prefix + "/event/relay_released", m => m.Payload.Contains("door hold ended by mqtt", StringComparison.Ordinal));
+        Assert.False(rig.Station.Board.IsRelayEnergised("door"));
+
+        // "Unlock for 20 minutes".
+        await probe.PublishAsync(Prefix + "/relay/door/set", "HOLD 20");
+        await probe.WaitForAsync(Prefix + "/event/relay_held", m => m.Payload.Contains("until", StringComparison.Ordinal));
+        rig.Station.Seconds(20 * 60);
+        await probe.WaitForAsync(Prefix + "/event/relay_released", m => m.Payload.Contains("the end of its time", StringComparison.Ordinal));
+        Assert.False(rig.Station.Board.IsRelayEnergised("door"));
+        Assert.Empty(rig.Refusals);
+    }
+
+    [Fact]
+    public async Task The_doors_contact_held_open_forced_open_tamper_exit_button_and_keypad_lockout_reach_home_assistant()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port), station: c =>
+        {
+            c.Board.Keypad = new Intercom.Station.Configuration.KeypadWiringConfig();
+            c.Keypad.LocalCodes = [new Intercom.Station.Configuration.CodeConfig { Id = "cleaner", Code = "2580", Relay = "door" }];
+        });
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, [Prefix + "/#", "homeassistant/#"]);
+        var node = rig.Bridge.Topics.NodeId;
+
+        // Discovery: a binary sensor per input state, the exit button an event entity.
+        foreach (var (name, deviceClass) in new[]
+        {
+            ("door_contact", "door"), ("door_held_open", "problem"), ("door_forced_open", "safety"), ("tamper", "tamper"),
+            ("keypad_lockout", "problem"), ("code_lockout", "problem"),
+        })
+        {
+            var document = await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/{name}/config");
+            using var json = JsonDocument.Parse(document.Payload);
+            Assert.Equal(Prefix + "/" + name, json.RootElement.GetProperty("state_topic").GetString());
+            Assert.Equal(deviceClass, json.RootElement.GetProperty("device_class").GetString());
+            Assert.Equal("ON", json.RootElement.GetProperty("payload_on").GetString());
+            Assert.Equal("OFF", (await probe.WaitForAsync(Prefix + "/" + name, m => m.Retain)).Payload);
+        }
+
+        var exitDocument = await probe.WaitForAsync($"homeassistant/event/{node}/exit_button/config");
+        using (var json = JsonDocument.Parse(exitDocument.Payload))
+        {
+            Assert.Equal(Prefix + "/event/exit_button", json.RootElement.GetProperty("state_topic").GetString());
+            Assert.Equal(["exit_button"], json.RootElement.GetProperty("event_types").EnumerateArray().Select(e => e.GetString()));
+        }
+
+        // Opened without the relay: open, forced; held open after the board's 60 s; all clear when it closes.
+        rig.Station.Board.SetDoorOpen(true);
+        await probe.WaitForAsync(Prefix + "/door_contact", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/door_forced_open", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/door_contact_opened");
+        var forced = await probe.WaitForAsync(Prefix + "/event/door_forced_open");
+        Assert.Contains("door opened without electric release", forced.Payload, StringComparison.Ordinal);
+        rig.Station.Seconds(60);
+        await probe.WaitForAsync(Prefix + "/door_held_open", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/door_held_open");
+        rig.Station.Board.SetDoorOpen(false);
+        await probe.WaitForAsync(Prefix + "/event/door_contact_closed");
+        foreach (var name in new[] { "door_contact", "door_held_open", "door_forced_open" })
+        {
+            await probe.WaitForAsync(Prefix + "/" + name, m => m.Payload == "OFF" && !m.Retain);
+        }
+
+        // Opened with the relay: not forced.
+        rig.Station.Board.PressExitButton();
+        var exit = await probe.WaitForAsync(Prefix + "/event/exit_button");
+        Assert.Contains("\"subject\":\"door\"", exit.Payload, StringComparison.Ordinal);
+        rig.Station.Board.SetDoorOpen(true);
+        await probe.WaitForAsync(Prefix + "/event/door_contact_opened", m => probe.Messages.Count(x => x.Topic == Prefix + "/event/door_contact_opened") == 2);
+        Assert.Single(probe.Messages, m => m.Topic == Prefix + "/event/door_forced_open");
+        rig.Station.Board.SetDoorOpen(false);
+
+        rig.Station.Board.SetTamper(true);
+        await probe.WaitForAsync(Prefix + "/tamper", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/tamper", m => m.Payload.Contains("\"state\":\"active\"", StringComparison.Ordinal));
+        rig.Station.Board.SetTamper(false);
+        await probe.WaitForAsync(Prefix + "/tamper", m => m.Payload == "OFF" && !m.Retain);
+        await probe.WaitForAsync(Prefix + "/event/tamper", m => m.Payload.Contains("\"state\":\"cleared\"", StringComparison.Ordinal));
+
+        // Three wrong keypad codes lock the keypad out for 60 s.
+        foreach (var key in "000011112222")
+        {
+            rig.Station.Board.PressKey(key);
+        }
+
+        await probe.WaitForAsync(Prefix + "/keypad_lockout", m => m.Payload == "ON");
+        await probe.WaitForAsync(Prefix + "/event/lockout", m => m.Payload.Contains("\"subject\":\"keypad\"", StringComparison.Ordinal));
+        rig.Station.Seconds(60);
+        await probe.WaitForAsync(Prefix + "/keypad_lockout", m => m.Payload == "OFF" && !m.Retain);
+        await probe.WaitForAsync(Prefix + "/event/lockout_ended", m => m.Payload.Contains("\"subject\":\"keypad\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Inputs_the_board_does_not_have_are_removed_from_home_assistant()
+    {
+        await using var broker = await Mosquitto.StartAsync();
+        await using var rig = await BridgeRig.StartConnectedAsync(BridgeRig.Config(broker.Port), station: c =>
+        {
+            c.Board.DoorContact = null;
+            c.Board.ExitButton = null;
+        });
+        await using var probe = await MqttProbe.ConnectAsync(broker.Port, ["homeassistant/#"]);
+        var node = rig.Bridge.Topics.NodeId;
+
+        // The tamper switch is fitted; the door contact, exit button and keypad are not: their documents are removed (an
+        // empty retained message deletes any the broker kept, so none reaches a subscriber).
+        await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/tamper/config");
+        await probe.WaitForAsync($"homeassistant/binary_sensor/{node}/code_lockout/config");
+        Assert.DoesNotContain(probe.Messages, m => m.Payload.Length > 0 && (m.Topic.Contains("/door_contact/", StringComparison.Ordinal)
+            || m.Topic.Contains("/door_forced_open/", StringComparison.Ordinal) || m.Topic.Contains("/exit_button/", StringComparison.Ordinal)
+            || m.Topic.Contains("/keypad_lockout/", StringComparison.Ordinal)));
+        var documents = HomeAssistantDiscovery.Build(rig.Bridge.Topics, "Front door", "1", rig.Feed.RelayIds, rig.Feed.AccountIds, true,
+            rig.Feed.HoldableRelays, rig.Feed.Inputs);
+        Assert.Equal("", Assert.Single(documents, d => d.Topic == $"homeassistant/binary_sensor/{node}/door_contact/config").Payload);
+        Assert.Equal("", Assert.Single(documents, d => d.Topic == $"homeassistant/event/{node}/exit_button/config").Payload);
     }
 
     [Fact]

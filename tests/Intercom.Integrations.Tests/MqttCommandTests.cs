@@ -16,7 +16,14 @@ public sealed class MqttCommandTests
     [InlineData("intercom/front/command/hangup", "anything", MqttCommandKind.HangUp, "")]
     [InlineData("intercom/front/command/dial", "residents", MqttCommandKind.Dial, "residents")]
     [InlineData("intercom/front/command/dial", "sip:alice@pbx.example", MqttCommandKind.Dial, "sip:alice@pbx.example")]
-    [InlineData("intercom/front/relay/gate/set", "UNLOCK", MqttCommandKind.OpenRelay, "gate")]
+    [InlineData("intercom/front/relay/gate/set", "UNLOCK", MqttCommandKind.UnlockRelay, "gate")]
+    [InlineData("intercom/front/relay/gate/set", "LOCK", MqttCommandKind.ReleaseRelay, "gate")]
+    [InlineData("intercom/front/relay/gate/set", "off", MqttCommandKind.ReleaseRelay, "gate")]
+    [InlineData("intercom/front/relay/door/set", "HOLD", MqttCommandKind.HoldRelay, "door")]
+    [InlineData("intercom/front/command/hold", "", MqttCommandKind.HoldRelay, "door")]
+    [InlineData("intercom/front/command/hold", "gate", MqttCommandKind.HoldRelay, "gate")]
+    [InlineData("intercom/front/command/release", "", MqttCommandKind.ReleaseRelay, "door")]
+    [InlineData("intercom/front/command/release", "light", MqttCommandKind.ReleaseRelay, "light")]
     [InlineData("intercom/front/relay/door/set", "open", MqttCommandKind.OpenRelay, "door")]
     [InlineData("intercom/front/relay/door/set", "PRESS", MqttCommandKind.OpenRelay, "door")]
     [InlineData("intercom/front/relay/door/set", "ON", MqttCommandKind.OpenRelay, "door")]
@@ -31,9 +38,13 @@ public sealed class MqttCommandTests
     [InlineData("intercom/front/command/open", "Door", "no such relay")]
     [InlineData("intercom/front/command/dial", "", "dial needs a target (ring group id, SIP URI or extension)")]
     [InlineData("intercom/front/command/dial", "sip:a@b\u0007", "payload contains control characters")]
-    [InlineData("intercom/front/relay/door/set", "LOCK", "relays release by themselves at the end of their pulse")]
-    [InlineData("intercom/front/relay/door/set", "OFF", "relays release by themselves at the end of their pulse")]
-    [InlineData("intercom/front/relay/door/set", "maybe", "expected OPEN, UNLOCK, ON or PRESS")]
+    [InlineData("intercom/front/relay/door/set", "maybe", "expected OPEN, UNLOCK, LOCK, HOLD, HOLD MINUTES, ON, OFF or PRESS")]
+    [InlineData("intercom/front/relay/door/set", "HOLD 0", "a hold lasts 1 to 1440 minutes (or, without a number, until released)")]
+    [InlineData("intercom/front/relay/door/set", "HOLD 1441", "a hold lasts 1 to 1440 minutes (or, without a number, until released)")]
+    [InlineData("intercom/front/relay/door/set", "HOLD soon", "a hold lasts 1 to 1440 minutes (or, without a number, until released)")]
+    [InlineData("intercom/front/command/hold", "door 99999", "a hold lasts 1 to 1440 minutes (or, without a number, until released)")]
+    [InlineData("intercom/front/command/hold", "garage 5", "no such relay")]
+    [InlineData("intercom/front/command/release", "garage", "no such relay")]
     [InlineData("intercom/front/relay/garage/set", "OPEN", "not a command topic")]
     [InlineData("intercom/front/command/reboot", "", "not a command topic")]
     [InlineData("intercom/other/command/open", "door", "not a command topic")]
@@ -41,6 +52,16 @@ public sealed class MqttCommandTests
     {
         Assert.False(MqttCommand.TryParse(Topics, Relays, "door", topic, Encoding.UTF8.GetBytes(payload), out _, out var refusal));
         Assert.Equal(reason, refusal);
+    }
+
+    [Theory]
+    [InlineData("intercom/front/relay/door/set", "HOLD 30")]
+    [InlineData("intercom/front/relay/door/set", "hold  30 ")]
+    [InlineData("intercom/front/command/hold", "door 30")]
+    public void Hold_takes_minutes(string topic, string payload)
+    {
+        Assert.True(MqttCommand.TryParse(Topics, Relays, "door", topic, Encoding.UTF8.GetBytes(payload), out var command, out var refusal), refusal);
+        Assert.Equal(new MqttCommand(MqttCommandKind.HoldRelay, "door", 30), command);
     }
 
     [Fact]

@@ -107,11 +107,19 @@ public sealed class StationFeedTests
     [
         new ButtonIgnored(),
         new ButtonNotRouted("button9", "button button9 pressed"),
-        new DoorContactChanged(Open: true, ElectricRelease: true),
         new RelayChanged("door", Energised: false),
         new StationLifecycleChanged(StationLifecycle.Started),
         new RegistrationChanged("pbx", Registered: true, "pbx: Registered"),
     ];
+
+    [Theory]
+    [InlineData(true, "door_contact_opened")]
+    [InlineData(false, "door_contact_closed")]
+    public void The_door_contact_is_a_named_event(bool open, string expected)
+    {
+        Assert.True(StationFeed.TryClassify(new DoorContactChanged(open, ElectricRelease: true), out var name, out _, out _));
+        Assert.Equal(expected, name);
+    }
 
     [Theory]
     [MemberData(nameof(OtherStationEvents))]

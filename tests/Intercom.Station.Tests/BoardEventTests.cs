@@ -137,3 +137,55 @@ public sealed class BoardEventTests
         Assert.Equal([(call, 403)], f.Calls.Rejected);
     }
 }
+
+/// <summary>The input states home automation shows (#21): forced open and held open until the door closes, the keypad's and the station's lockouts until they end.</summary>
+public sealed class InputStateTests
+{
+    [Fact]
+    public void A_door_opened_without_the_relay_is_forced_until_it_closes_and_held_open_after_the_limit()
+    {
+        using var f = StationFixture.Create();
+
+        f.Board.SetDoorOpen(true);
+        Assert.True(f.Station.GetStatus().DoorForcedOpen);
+        Assert.False(f.Station.GetStatus().DoorHeldOpen);
+        f.Seconds(60);
+        Assert.True(f.Station.GetStatus().DoorHeldOpen);
+
+        f.Board.SetDoorOpen(false);
+        Assert.False(f.Station.GetStatus().DoorForcedOpen);
+        Assert.False(f.Station.GetStatus().DoorHeldOpen);
+
+        f.Station.OpenRelay("door", "web (admin)");
+        f.Board.SetDoorOpen(true);
+        Assert.False(f.Station.GetStatus().DoorForcedOpen);
+    }
+
+    [Fact]
+    public void The_keypads_lockout_and_the_stations_end_with_an_event()
+    {
+        using var f = StationFixture.Create(c =>
+        {
+            c.Board.Keypad = new Intercom.Station.Configuration.KeypadWiringConfig();
+            c.Keypad.LocalCodes = [new Intercom.Station.Configuration.CodeConfig { Code = "2580", Relay = "door" }];
+            c.CodeLock.StationMaxFailures = 3;
+            c.CodeLock.StationLockoutSeconds = 120;
+        });
+
+        foreach (var key in "000011112222")
+        {
+            f.Board.PressKey(key);
+        }
+
+        Assert.True(f.Station.GetStatus().KeypadLockedOut);
+        Assert.True(f.Station.GetStatus().CodeEntryLockedOut);
+        f.Seconds(60);
+        Assert.False(f.Station.GetStatus().KeypadLockedOut);
+        Assert.Equal([new Intercom.Station.Events.CodeLockoutEnded("keypad")], f.Published.OfType<Intercom.Station.Events.CodeLockoutEnded>());
+        f.Seconds(60);
+        Assert.False(f.Station.GetStatus().CodeEntryLockedOut);
+        Assert.Equal(new Intercom.Station.Events.CodeLockoutEnded(null), f.Published.OfType<Intercom.Station.Events.CodeLockoutEnded>().Last());
+        Assert.Contains(f.Log, e => e.Message == "keypad lockout ended");
+        Assert.Contains(f.Log, e => e.Message == "station lockout ended");
+    }
+}

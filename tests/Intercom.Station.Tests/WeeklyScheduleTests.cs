@@ -28,6 +28,23 @@ public sealed class WeeklyScheduleTests
         Assert.Equal(expected, Active(days, "00:00", "00:00", Friday(12).AddDays(daysAfterFriday)));
     }
 
+    [Theory]
+    [InlineData("fri", "08:00", "18:00", 12, 0, "2026-01-09 08:00")]
+    [InlineData("fri", "08:00", "18:00", 18, 0, null)]
+    [InlineData("fri", "22:00", "06:00", 23, 0, "2026-01-09 22:00")]
+    [InlineData("fri", "22:00", "06:00", 29, 0, "2026-01-09 22:00")]  // Saturday 05:00, the morning part
+    [InlineData("thu", "22:00", "06:00", 5, 0, "2026-01-08 22:00")]   // Friday 05:00: Thursday's window
+    [InlineData("fri,sat", "00:00", "00:00", 36, 0, "2026-01-10 00:00")]
+    public void The_current_windows_start_names_one_window_for_all_its_moments(string days, string from, string to, int hoursAfterFridayMidnight,
+        int minute, string? expected)
+    {
+        Assert.True(WeeklySchedule.TryParse(new ScheduleConfig { Days = days, From = from, To = to }, out var schedule, out _, out _));
+
+        var start = schedule.CurrentWindowStart(Friday(0, minute).AddHours(hoursAfterFridayMidnight));
+
+        Assert.Equal(expected, start?.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     [Fact]
     public void Window_end_is_exclusive()
     {

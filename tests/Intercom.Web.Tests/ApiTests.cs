@@ -51,6 +51,64 @@ public sealed class ApiTests
     }
 
     [Fact]
+    public async Task Hold_keeps_a_hold_relay_open_shown_as_a_hold_until_release_and_a_pulse_relay_is_409()
+    {
+        await using var web = await StationWeb.StartAsync(c => c.Station.Relays.First(r => r.Id == "door").Mode = RelayMode.Hold);
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client);
+        using var stream = await EventStreamReader.OpenAsync(client, StationWeb.Request(HttpMethod.Get, "/api/events/stream", token: token));
+
+        using var hold = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/hold", token: token));
+        Assert.Equal(HttpStatusCode.Accepted, hold.StatusCode);
+        Assert.Equal("relay door held open until released", Json.Parse(await hold.Content.ReadAsStringAsync()).GetProperty("result").GetString());
+        var held = await stream.WaitForAsync("status", s => s.GetProperty("relays")[0].GetProperty("held").GetBoolean());
+        var door = held.GetProperty("relays")[0];
+        Assert.True(door.GetProperty("canHold").GetBoolean());
+        Assert.True(door.GetProperty("energised").GetBoolean());
+        Assert.Equal("API token 'test'", door.GetProperty("heldBy").GetString());
+        Assert.Equal(JsonValueKind.Null, door.GetProperty("heldUntil").ValueKind);
+        Assert.False(held.GetProperty("relays")[1].GetProperty("canHold").GetBoolean());
+        Assert.Contains(web.App.Station.Events.Snapshot(), e => e.Message == "door held open by API token 'test'");
+
+        using var release = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/release", token: token));
+        Assert.Equal(HttpStatusCode.Accepted, release.StatusCode);
+        await stream.WaitForAsync("status", s => !s.GetProperty("relays")[0].GetProperty("energised").GetBoolean());
+        Assert.False(web.App.Board.IsRelayHeld("door"));
+
+        using var timed = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/hold", json: "{\"minutes\":30}", token: token));
+        Assert.Equal(HttpStatusCode.Accepted, timed.StatusCode);
+        var until = await stream.WaitForAsync("status", s => s.GetProperty("relays")[0].GetProperty("heldUntil").ValueKind == JsonValueKind.String);
+        Assert.InRange(until.GetProperty("relays")[0].GetProperty("heldUntil").GetDateTimeOffset() - DateTimeOffset.UtcNow,
+            TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(30));
+
+        using var gate = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/gate/hold", token: token));
+        using var garage = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/garage/hold", token: token));
+        using var tooLong = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/hold", json: "{\"minutes\":1441}", token: token));
+        using var releaseGarage = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/garage/release", token: token));
+        Assert.Equal(HttpStatusCode.Conflict, gate.StatusCode);
+        Assert.Contains("only pulses", await gate.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, garage.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, tooLong.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, releaseGarage.StatusCode);
+        Assert.False(web.App.Board.IsRelayEnergised("gate"));
+    }
+
+    [Fact]
+    public async Task Hold_and_release_need_the_operate_scope()
+    {
+        await using var web = await StationWeb.StartAsync(c => c.Station.Relays.First(r => r.Id == "door").Mode = RelayMode.Hold);
+        using var client = web.NewClient();
+        var token = await TokenAsync(web, client, scopes: "\"read\"");
+
+        using var hold = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/hold", token: token));
+        using var release = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/release", token: token));
+
+        Assert.Equal(HttpStatusCode.Forbidden, hold.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, release.StatusCode);
+        Assert.False(web.App.Board.IsRelayEnergised("door"));
+    }
+
+    [Fact]
     public async Task Call_rings_the_target_and_hangup_ends_the_call()
     {
         await using var web = await StationWeb.StartAsync();

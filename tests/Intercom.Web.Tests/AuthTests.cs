@@ -9,6 +9,8 @@ public sealed class AuthTests
     {
         { "GET", "/api/status" },
         { "POST", "/api/relays/door/open" },
+        { "POST", "/api/relays/door/hold" },
+        { "POST", "/api/relays/door/release" },
         { "POST", "/api/call" },
         { "POST", "/api/hangup" },
         { "GET", "/api/config" },
@@ -123,19 +125,22 @@ public sealed class AuthTests
         web.AssertNoSecretLeaked();
     }
 
-    [Fact]
-    public async Task A_page_request_needs_its_CSRF_token_and_cross_site_requests_are_refused()
+    [Theory]
+    [InlineData("open")]
+    [InlineData("hold")]
+    public async Task A_page_request_needs_its_CSRF_token_and_cross_site_requests_are_refused(string action)
     {
-        await using var web = await StationWeb.StartAsync();
+        await using var web = await StationWeb.StartAsync(c => c.Station.Relays.First(r => r.Id == "door").Mode = Station.Configuration.RelayMode.Hold);
         using var client = web.NewClient();
         var csrf = await StationWeb.SetupAsync(client);
+        var path = "/api/relays/door/" + action;
 
-        using var noToken = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/open"));
-        using var wrongToken = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", csrf: csrf[..^1] + "x"));
-        var evilOrigin = StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", csrf: csrf);
+        using var noToken = await client.SendAsync(StationWeb.Request(HttpMethod.Post, path));
+        using var wrongToken = await client.SendAsync(StationWeb.Request(HttpMethod.Post, path, csrf: csrf[..^1] + "x"));
+        var evilOrigin = StationWeb.Request(HttpMethod.Post, path, csrf: csrf);
         evilOrigin.Headers.Add("Origin", "http://evil.example");
         using var fromEvil = await client.SendAsync(evilOrigin);
-        var crossSite = StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", csrf: csrf);
+        var crossSite = StationWeb.Request(HttpMethod.Post, path, csrf: csrf);
         crossSite.Headers.Add("Sec-Fetch-Site", "cross-site");
         using var fromCrossSite = await client.SendAsync(crossSite);
 
@@ -145,7 +150,7 @@ public sealed class AuthTests
         Assert.Equal(HttpStatusCode.Forbidden, fromCrossSite.StatusCode);
         Assert.False(web.App.Board.IsRelayEnergised("door"));
 
-        var sameOrigin = StationWeb.Request(HttpMethod.Post, "/api/relays/door/open", csrf: csrf);
+        var sameOrigin = StationWeb.Request(HttpMethod.Post, path, csrf: csrf);
         sameOrigin.Headers.Add("Origin", web.Address.GetLeftPart(UriPartial.Authority));
         sameOrigin.Headers.Add("Sec-Fetch-Site", "same-origin");
         var energised = web.RelayEnergised("door");

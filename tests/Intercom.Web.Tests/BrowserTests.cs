@@ -133,6 +133,43 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
     }
 
     [Fact]
+    public async Task Hanging_up_after_the_door_opens_is_set_on_the_page_without_the_admin_password_and_emptied_to_the_default()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await LoggedInAsync(web);
+
+        await page.GotoAsync(web.Address + "#config");
+        await page.FillAsync("[data-path='station.hangUpAfterOpenSeconds']", "5");
+        await page.FillAsync("[data-path='station.codes.0.hangUpAfterSeconds']", "2");
+        await page.ClickAsync("#save-config");
+
+        // When the call ends opens nothing: no admin password asked, applied at once.
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var saved, out _));
+        Assert.Equal(5, saved!.Station.HangUpAfterOpenSeconds);
+        Assert.Equal(2, saved.Station.Codes[0].HangUpAfterSeconds);
+        await Expect(page.Locator("[data-path='station.codes.0.hangUpAfterSeconds']")).ToHaveValueAsync("2");
+
+        // Emptied, the code's own setting is null again (it takes the station's), not 0 (which would keep the call).
+        await page.FillAsync("[data-path='station.codes.0.hangUpAfterSeconds']", "");
+        // (The notice reads as after the first save: wait for this save's answer instead.)
+        var answer = await page.RunAndWaitForResponseAsync(() => page.ClickAsync("#save-config"),
+            r => r.Url.EndsWith("/api/config", StringComparison.Ordinal) && r.Request.Method == "PUT");
+        Assert.Equal(200, answer.Status);
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var emptied, out _));
+        Assert.Null(emptied!.Station.Codes[0].HangUpAfterSeconds);
+        Assert.Equal(5, emptied.Station.HangUpAfterOpenSeconds);
+
+        // Out of range: refused with the field named, the file kept.
+        await page.FillAsync("[data-path='station.hangUpAfterOpenSeconds']", "301");
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#config-errors")).ToContainTextAsync("station.hangUpAfterOpenSeconds");
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var kept, out _));
+        Assert.Equal(5, kept!.Station.HangUpAfterOpenSeconds);
+        await page.Context.CloseAsync();
+    }
+
+    [Fact]
     public async Task A_ring_groups_account_is_chosen_on_the_page_saved_and_kept_after_a_reload()
     {
         await using var web = await StationWeb.StartAsync(c => c.Accounts.Add(

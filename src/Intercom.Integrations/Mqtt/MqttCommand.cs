@@ -5,9 +5,13 @@ namespace Intercom.Integrations.Mqtt;
 
 /// <summary>A command received over MQTT, checked: topic known, payload bounded, valid UTF-8, relay known.</summary>
 /// <param name="Kind">What to do.</param>
-/// <param name="Argument">The relay id (open) or the target (dial); empty for hang up.</param>
-public readonly record struct MqttCommand(MqttCommandKind Kind, string Argument)
+/// <param name="Argument">The relay id (open, unlock, hold, release) or the target (dial); empty for hang up.</param>
+/// <param name="Minutes">For a hold: how long (1 to <see cref="MaxHoldMinutes"/>); null: until released.</param>
+public readonly record struct MqttCommand(MqttCommandKind Kind, string Argument, int? Minutes = null)
 {
+    /// <summary>The longest "unlock for N minutes": a day.</summary>
+    public const int MaxHoldMinutes = 1440;
+
     /// <summary>Largest payload read; a relay id or a SIP URI is far shorter.</summary>
     public const int MaxPayloadBytes = 256;
 
@@ -70,24 +74,75 @@ public readonly record struct MqttCommand(MqttCommandKind Kind, string Argument)
         if (topic == topics.CommandOpen)
         {
             var relay = text.Length == 0 ? doorRelay : text;
-            return Open(relayIds, relay, out command, out refusal);
+            return Relay(relayIds, relay, MqttCommandKind.OpenRelay, null, out command, out refusal);
+        }
+
+        if (topic == topics.CommandHold)
+        {
+            // "ID" or "ID MINUTES"; empty: the door relay until released.
+            var space = text.LastIndexOf(' ');
+            int? minutes = null;
+            if (space > 0 && char.IsAsciiDigit(text[^1]))
+            {
+                if (!TryMinutes(text[(space + 1)..], out minutes, out refusal))
+                {
+                    return false;
+                }
+
+                text = text[..space].TrimEnd();
+            }
+
+            return Relay(relayIds, text.Length == 0 ? doorRelay : text, MqttCommandKind.HoldRelay, minutes, out command, out refusal);
+        }
+
+        if (topic == topics.CommandRelease)
+        {
+            return Relay(relayIds, text.Length == 0 ? doorRelay : text, MqttCommandKind.ReleaseRelay, null, out command, out refusal);
         }
 
         if (topics.TryParseRelaySet(topic, relayIds, out var relayId))
         {
-            // Home Assistant's lock sends UNLOCK or OPEN, its button PRESS, a switch ON. Locking is what the relay does
-            // by itself at the end of its pulse, so LOCK and OFF ask for nothing.
-            if (text.Equals("OPEN", StringComparison.OrdinalIgnoreCase) || text.Equals("UNLOCK", StringComparison.OrdinalIgnoreCase)
-                || text.Equals("ON", StringComparison.OrdinalIgnoreCase) || text.Equals("PRESS", StringComparison.OrdinalIgnoreCase))
+            // Home Assistant's lock sends UNLOCK, LOCK or OPEN, its button PRESS, a switch ON or OFF. OPEN, PRESS and ON
+            // pulse; UNLOCK holds a relay that may be held and pulses one that may not; LOCK and OFF release it now;
+            // HOLD (optionally with minutes) holds it.
+            refusal = "";
+            if (text.Equals("OPEN", StringComparison.OrdinalIgnoreCase) || text.Equals("ON", StringComparison.OrdinalIgnoreCase)
+                || text.Equals("PRESS", StringComparison.OrdinalIgnoreCase))
             {
                 command = new MqttCommand(MqttCommandKind.OpenRelay, relayId);
-                refusal = "";
                 return true;
             }
 
-            refusal = text.Equals("LOCK", StringComparison.OrdinalIgnoreCase) || text.Equals("OFF", StringComparison.OrdinalIgnoreCase)
-                ? "relays release by themselves at the end of their pulse"
-                : "expected OPEN, UNLOCK, ON or PRESS";
+            if (text.Equals("UNLOCK", StringComparison.OrdinalIgnoreCase))
+            {
+                command = new MqttCommand(MqttCommandKind.UnlockRelay, relayId);
+                return true;
+            }
+
+            if (text.Equals("LOCK", StringComparison.OrdinalIgnoreCase) || text.Equals("OFF", StringComparison.OrdinalIgnoreCase))
+            {
+                command = new MqttCommand(MqttCommandKind.ReleaseRelay, relayId);
+                return true;
+            }
+
+            if (text.Equals("HOLD", StringComparison.OrdinalIgnoreCase))
+            {
+                command = new MqttCommand(MqttCommandKind.HoldRelay, relayId);
+                return true;
+            }
+
+            if (text.StartsWith("HOLD ", StringComparison.OrdinalIgnoreCase))
+            {
+                if (!TryMinutes(text[5..].Trim(), out var minutes, out refusal))
+                {
+                    return false;
+                }
+
+                command = new MqttCommand(MqttCommandKind.HoldRelay, relayId, minutes);
+                return true;
+            }
+
+            refusal = "expected OPEN, UNLOCK, LOCK, HOLD, HOLD MINUTES, ON, OFF or PRESS";
             return false;
         }
 
@@ -95,13 +150,28 @@ public readonly record struct MqttCommand(MqttCommandKind Kind, string Argument)
         return false;
     }
 
-    private static bool Open(IReadOnlyList<string> relayIds, string relay, out MqttCommand command, out string refusal)
+    private static bool TryMinutes(string text, out int? minutes, out string refusal)
+    {
+        minutes = null;
+        if (!int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            || value is < 1 or > MaxHoldMinutes)
+        {
+            refusal = $"a hold lasts 1 to {MaxHoldMinutes} minutes (or, without a number, until released)";
+            return false;
+        }
+
+        minutes = value;
+        refusal = "";
+        return true;
+    }
+
+    private static bool Relay(IReadOnlyList<string> relayIds, string relay, MqttCommandKind kind, int? minutes, out MqttCommand command, out string refusal)
     {
         foreach (var id in relayIds)
         {
             if (string.Equals(id, relay, StringComparison.Ordinal))
             {
-                command = new MqttCommand(MqttCommandKind.OpenRelay, id);
+                command = new MqttCommand(kind, id, minutes);
                 refusal = "";
                 return true;
             }

@@ -11,4 +11,13 @@ public enum MqttCommandKind
 
     /// <summary>Ring a ring group, a SIP URI or an extension.</summary>
     Dial,
+
+    /// <summary>Home Assistant's unlock: hold a relay that may be held (relays[].mode Hold), pulse one that may not.</summary>
+    UnlockRelay,
+
+    /// <summary>Hold a relay open (mode Hold only): until released, or for <see cref="MqttCommand.Minutes"/>.</summary>
+    HoldRelay,
+
+    /// <summary>Release a relay now: end its hold, or cut its pulse short (Home Assistant's lock).</summary>
+    ReleaseRelay,
 }

@@ -11,10 +11,16 @@ namespace Intercom.Integrations.Mqtt;
 /// PREFIX/registration/ACCOUNT      registered | not_registered (retained)
 /// PREFIX/registration/ACCOUNT/state  unregistered | registering | registered | retrying | ... (retained)
 /// PREFIX/event/NAME                JSON event (not retained)
+/// PREFIX/relay/ID/held             ON | OFF: held open on purpose (retained)
+/// PREFIX/door_contact              ON (door open) | OFF; PREFIX/door_held_open, PREFIX/door_forced_open, PREFIX/tamper,
+/// PREFIX/keypad_lockout, PREFIX/code_lockout: ON | OFF (retained)
 /// PREFIX/command/open              payload: relay id (empty: the door relay)
+/// PREFIX/command/hold              payload: relay id, optionally a space and minutes (empty: the door relay, until released)
+/// PREFIX/command/release           payload: relay id (empty: the door relay)
 /// PREFIX/command/hangup
 /// PREFIX/command/dial              payload: ring group id, SIP URI or extension
-/// PREFIX/relay/ID/set              OPEN | UNLOCK | ON | PRESS pulse the relay (Home Assistant's lock)
+/// PREFIX/relay/ID/set              OPEN | ON | PRESS pulse; UNLOCK holds (mode Hold) or pulses; LOCK | OFF release;
+///                                  HOLD [MINUTES] holds (Home Assistant's lock)
 /// </code>
 /// Ids become single topic levels: characters other than letters, digits, '-' and '_' are replaced by '_' so that an id
 /// can never add a level or a wildcard (MQTT 3.1.1 §4.7.1).
@@ -48,6 +54,10 @@ public sealed class MqttTopics
 
     public string CommandOpen => Prefix + "/command/open";
 
+    public string CommandHold => Prefix + "/command/hold";
+
+    public string CommandRelease => Prefix + "/command/release";
+
     public string CommandHangUp => Prefix + "/command/hangup";
 
     public string CommandDial => Prefix + "/command/dial";
@@ -58,6 +68,11 @@ public sealed class MqttTopics
     public string Relay(string relayId) => $"{Prefix}/relay/{Level(relayId)}";
 
     public string RelaySet(string relayId) => $"{Prefix}/relay/{Level(relayId)}/set";
+
+    public string RelayHeld(string relayId) => $"{Prefix}/relay/{Level(relayId)}/held";
+
+    /// <summary>An input's state topic (<see cref="StationFeed.InputNames"/>): PREFIX/NAME.</summary>
+    public string Input(string name) => $"{Prefix}/{name}";
 
     public string Registration(string accountId) => $"{Prefix}/registration/{Level(accountId)}";
 

@@ -338,11 +338,17 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         foreach (var relay in _feed.RelayIds)
         {
             await PublishStateAsync(new StationStateChange(StationStateKind.Relay, relay), token).ConfigureAwait(false);
+            await PublishStateAsync(new StationStateChange(StationStateKind.RelayHold, relay), token).ConfigureAwait(false);
         }
 
         foreach (var account in _feed.AccountIds)
         {
             await PublishStateAsync(new StationStateChange(StationStateKind.Registration, account), token).ConfigureAwait(false);
+        }
+
+        foreach (var input in StationFeed.InputNames)
+        {
+            await PublishStateAsync(new StationStateChange(StationStateKind.Input, input), token).ConfigureAwait(false);
         }
     }
 
@@ -351,6 +357,8 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
         var (topic, value) = state.Kind switch
         {
             StationStateKind.Relay => (Topics.Relay(state.Id!), _feed.IsRelayEnergised(state.Id!) ? RelayOn : RelayOff),
+            StationStateKind.RelayHold => (Topics.RelayHeld(state.Id!), _feed.IsRelayHeld(state.Id!) ? RelayOn : RelayOff),
+            StationStateKind.Input => (Topics.Input(state.Id!), _feed.IsInputOn(state.Id!) ? RelayOn : RelayOff),
             StationStateKind.Registration => (Topics.Registration(state.Id!), _feed.IsRegistered(state.Id!) ? Registered : NotRegistered),
             _ => (Topics.CallState, HomeAssistantDiscovery.CallStates[(int)_feed.CallState]),
         };
@@ -370,7 +378,8 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
             return;
         }
 
-        var documents = HomeAssistantDiscovery.Build(Topics, _stationName, _version, _feed.RelayIds, _feed.AccountIds, _config.AcceptCommands);
+        var documents = HomeAssistantDiscovery.Build(Topics, _stationName, _version, _feed.RelayIds, _feed.AccountIds, _config.AcceptCommands,
+            _feed.HoldableRelays, _feed.Inputs);
         foreach (var document in documents)
         {
             await PublishAsync(document.Topic, Encoding.UTF8.GetBytes(document.Payload), retain: true, token).ConfigureAwait(false);
@@ -531,12 +540,27 @@ public sealed partial class StationMqttBridge : IAsyncDisposable
             return Task.CompletedTask;
         }
 
+        if (command.Kind == MqttCommandKind.HoldRelay && !_station.CanHoldRelay(command.Argument))
+        {
+            Refuse(message.Topic, "the relay only pulses: holding it open needs station.relays[].mode Hold");
+            return Task.CompletedTask;
+        }
+
         Interlocked.Increment(ref _commands);
         LogCommand(_log, command.Kind, command.Argument);
         switch (command.Kind)
         {
             case MqttCommandKind.OpenRelay:
                 _station.OpenRelay(command.Argument, "mqtt");
+                break;
+            case MqttCommandKind.UnlockRelay:
+                _station.UnlockRelay(command.Argument, "mqtt");
+                break;
+            case MqttCommandKind.HoldRelay:
+                _station.HoldRelay(command.Argument, "mqtt", command.Minutes is { } minutes ? TimeSpan.FromMinutes(minutes) : null);
+                break;
+            case MqttCommandKind.ReleaseRelay:
+                _station.ReleaseRelay(command.Argument, "mqtt");
                 break;
             case MqttCommandKind.HangUp:
                 _station.HangUp("mqtt");

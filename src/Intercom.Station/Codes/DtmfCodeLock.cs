@@ -44,7 +44,10 @@ internal sealed class DtmfCodeLock : IDisposable
     private readonly Dictionary<CodeScope, string> _callerOf = [];
     private readonly Dictionary<string, FailureCount> _callers = new(StringComparer.Ordinal);
     private readonly FailureCount _station = new();
+    private readonly StationTimer _keypadLockoutEnd;
+    private readonly StationTimer _stationLockoutEnd;
     private long _stationLockedUntilTicks;
+    private long _keypadLockedUntilTicks;
 
     public DtmfCodeLock(CodeLockConfig config, IReadOnlyList<CodeConfig> callCodes, IReadOnlyList<CodeConfig> keypadCodes,
         StationLoop loop, TimeProvider time, StationEventBus events)
@@ -55,7 +58,14 @@ internal sealed class DtmfCodeLock : IDisposable
         _loop = loop;
         _time = time;
         _events = events;
+
+        // The keypad's and the station's lockouts are states home automation shows (sensors), so their end is an event too.
+        _keypadLockoutEnd = new StationTimer(loop, time, () => _events.Publish(new CodeLockoutEnded(KeypadCaller)));
+        _stationLockoutEnd = new StationTimer(loop, time, () => _events.Publish(new CodeLockoutEnded(null)));
     }
+
+    /// <summary>True while the keypad is locked out (its own lockout; the station's is <see cref="IsStationLockedOut"/>). Any thread.</summary>
+    public bool IsKeypadLockedOut => _time.GetUtcNow().UtcTicks < Interlocked.Read(ref _keypadLockedUntilTicks);
 
     /// <summary>
     /// New codes and limits from a changed configuration. Failure counts and lockouts in force stay: saving the
@@ -98,10 +108,10 @@ internal sealed class DtmfCodeLock : IDisposable
     /// <param name="scope">Where it was entered.</param>
     /// <param name="digit">0-9 * # A-D (anything else is ignored).</param>
     /// <param name="path">How it arrived, for the log ("RFC 4733", "keypad").</param>
-    /// <param name="relayId">For <see cref="CodeResult.Accepted"/>: the relay to open.</param>
-    public CodeResult Enter(CodeScope scope, char digit, string path, out string? relayId)
+    /// <param name="accepted">For <see cref="CodeResult.Accepted"/>: the code entry that matched (its relay to open).</param>
+    public CodeResult Enter(CodeScope scope, char digit, string path, out CodeConfig? accepted)
     {
-        relayId = null;
+        accepted = null;
         digit = char.ToUpperInvariant(digit);
         if (!IsCodeCharacter(digit))
         {
@@ -143,7 +153,7 @@ internal sealed class DtmfCodeLock : IDisposable
         if (Match(attempt.Typed, codes) is { } code)
         {
             attempt.Clear();
-            relayId = code.Relay;
+            accepted = code;
             // The entry's id says whose code it was (the validator keeps the digits out of ids). No count is cleared.
             _events.Publish(new CodeAccepted(string.IsNullOrEmpty(code.Id) ? null : code.Id, path, scope.ToString(), code.Relay));
             return CodeResult.Accepted;
@@ -212,6 +222,8 @@ internal sealed class DtmfCodeLock : IDisposable
 
     public void Dispose()
     {
+        _keypadLockoutEnd.Dispose();
+        _stationLockoutEnd.Dispose();
         foreach (var attempt in _attempts.Values)
         {
             attempt.Dispose();
@@ -378,12 +390,19 @@ internal sealed class DtmfCodeLock : IDisposable
 
         if (callerLockout > TimeSpan.Zero)
         {
+            if (callerName == KeypadCaller)
+            {
+                Interlocked.Exchange(ref _keypadLockedUntilTicks, caller.LockedUntil.UtcTicks);
+                _keypadLockoutEnd.Start(caller.LockedUntil - now);
+            }
+
             _events.Publish(new CodeLockedOut(callerName, Seconds(callerLockout), _config.MaxFailures, caller.Lockouts));
         }
 
         if (stationLockout > TimeSpan.Zero)
         {
             Interlocked.Exchange(ref _stationLockedUntilTicks, _station.LockedUntil.UtcTicks);
+            _stationLockoutEnd.Start(_station.LockedUntil - now);
             _events.Publish(new CodeLockedOut(null, Seconds(stationLockout), _config.StationMaxFailures, _station.Lockouts));
         }
     }

@@ -38,9 +38,11 @@ internal sealed class KeypadEntry : IDisposable
     /// <summary>Handles one key.</summary>
     /// <param name="key">The key's character.</param>
     /// <param name="value">For <see cref="KeypadOutcome.Dial"/> the target, for <see cref="KeypadOutcome.OpenRelay"/> the relay id.</param>
-    public KeypadOutcome Press(char key, out string? value)
+    /// <param name="code">For <see cref="KeypadOutcome.OpenRelay"/>: the local code entry that matched.</param>
+    public KeypadOutcome Press(char key, out string? value, out CodeConfig? code)
     {
         value = null;
+        code = null;
         if (key == _clearKey)
         {
             // Clearing is giving up the attempt, not taking it back: a code's length typed is a guess, and counts.
@@ -77,11 +79,12 @@ internal sealed class KeypadEntry : IDisposable
 
         _digits[_length++] = key;
         _timer.Start(_interDigitTimeout);
-        switch (_codeLock.Enter(CodeScope.Keypad, key, "keypad", out var relayId))
+        switch (_codeLock.Enter(CodeScope.Keypad, key, "keypad", out var accepted))
         {
             case CodeResult.Accepted:
                 Clear();
-                value = relayId;
+                value = accepted?.Relay;
+                code = accepted;
                 return KeypadOutcome.OpenRelay;
             case CodeResult.Rejected or CodeResult.LockedOut:
                 Clear();

@@ -15,4 +15,11 @@ public sealed class CodeConfig
 
     /// <summary>Id of the relay it opens.</summary>
     public string Relay { get; set; } = "door";
+
+    /// <summary>
+    /// When this code opens its relay during a connected call (keyed in the call, or at the keypad while a call is
+    /// connected), the station ends that call this many seconds later (the confirmation tone has played by then).
+    /// Null: <see cref="StationConfig.HangUpAfterOpenSeconds"/>; 0: the call goes on.
+    /// </summary>
+    public int? HangUpAfterSeconds { get; set; }
 }

@@ -18,4 +18,10 @@ public sealed class ScheduleConfig
 
     /// <summary>End (exclusive), "HH:mm" (24 h).</summary>
     public string To { get; set; } = "00:00";
+
+    /// <summary>
+    /// Relays (mode Hold) held open while this window is active — a shop's door during its opening hours — and released
+    /// when it ends. A release by hand during the window lasts until the window's next start.
+    /// </summary>
+    public List<string> HoldRelays { get; set; } = [];
 }

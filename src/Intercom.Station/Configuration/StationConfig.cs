@@ -24,6 +24,14 @@ public sealed class StationConfig
     /// <summary>The relay the exit button opens and the door-open LED follows.</summary>
     public string DoorRelay { get; set; } = "door";
 
+    /// <summary>
+    /// Seconds after a code, the web page, the API or MQTT opened a door during a connected call before the station ends
+    /// the call (the confirmation tone plays at the opening, so the resident and the visitor hear the door open first).
+    /// A code's own <see cref="CodeConfig.HangUpAfterSeconds"/> takes precedence; the page, the API and MQTT count only
+    /// when they open <see cref="DoorRelay"/>. Null or 0: the call goes on until someone hangs up.
+    /// </summary>
+    public int? HangUpAfterOpenSeconds { get; set; }
+
     /// <summary>Call buttons.</summary>
     public List<ButtonConfig> Buttons { get; set; } =
     [

@@ -16,6 +16,9 @@ public static class StationConfigValidator
     private const int MaxCodeLength = 16;
     private const int MaxCodeIdLength = 64;
 
+    /// <summary>The longest wait before a call is ended after a door opened, in seconds.</summary>
+    public const int MaxHangUpAfterOpenSeconds = 300;
+
     /// <summary>All problems found; empty when the configuration is usable.</summary>
     public static IReadOnlyList<ConfigError> Validate(StationConfig config)
     {
@@ -44,6 +47,7 @@ public static class StationConfigValidator
             }
         }
 
+        CheckHangUpAfter(config.HangUpAfterOpenSeconds, "hangUpAfterOpenSeconds", errors);
         if (board.ExitButton is not null || !string.IsNullOrEmpty(config.DoorRelay))
         {
             CheckReference(config.DoorRelay, relayIds, "doorRelay", "relay", errors);
@@ -55,6 +59,25 @@ public static class StationConfigValidator
             if (!WeeklySchedule.TryParse(config.Schedules[i], out _, out var field, out var reason))
             {
                 errors.Add(new($"schedules[{i}].{field}", reason));
+            }
+
+            var holds = config.Schedules[i].HoldRelays ?? [];
+            for (var j = 0; j < holds.Count; j++)
+            {
+                var path = $"schedules[{i}].holdRelays[{j}]";
+                var index = config.Relays.FindIndex(r => string.Equals(r.Id, holds[j], StringComparison.Ordinal));
+                if (index < 0)
+                {
+                    CheckReference(holds[j], relayIds, path, "relay", errors);
+                }
+                else if (config.Relays[index].Mode != RelayMode.Hold)
+                {
+                    errors.Add(new(path, $"relay \"{holds[j]}\" only pulses: set relays[{index}].mode to Hold (for a lock or strike rated to stay open)"));
+                }
+                else if (holds.IndexOf(holds[j]) != j)
+                {
+                    errors.Add(new(path, $"\"{holds[j]}\" is already listed"));
+                }
             }
         }
 
@@ -329,6 +352,7 @@ public static class StationConfigValidator
             }
 
             CheckReference(codes[i].Relay, relayIds, $"{list}[{i}].relay", "relay", errors);
+            CheckHangUpAfter(codes[i].HangUpAfterSeconds, $"{list}[{i}].hangUpAfterSeconds", errors);
             for (var j = 0; j < i; j++)
             {
                 var other = codes[j].Code ?? "";
@@ -347,6 +371,14 @@ public static class StationConfigValidator
                     errors.Add(new(path, $"one of this and {list}[{j}].code begins with the other, so the longer can never be entered"));
                 }
             }
+        }
+    }
+
+    private static void CheckHangUpAfter(int? seconds, string path, List<ConfigError> errors)
+    {
+        if (seconds is < 0 or > MaxHangUpAfterOpenSeconds)
+        {
+            errors.Add(new(path, $"must be 0–{MaxHangUpAfterOpenSeconds} seconds (0: the call goes on), or null"));
         }
     }
 

@@ -30,6 +30,9 @@ public class StationEventFormatter
             ButtonNotRouted x => x.Reason,
             RelayChanged x => x.Energised ? $"{x.RelayId} energised" : $"{x.RelayId} released",
             RelayOpenRequested x => x.Opened ? $"{x.RelayId} opened by {x.RequestedBy}" : $"{x.RelayId}: open by {x.RequestedBy} refused",
+            RelayHeld x => $"{x.RelayId} held open by {x.By}{(x.Until is { } until ? " until " + until.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC" : "")}",
+            RelayReleased x => x.WasHeld ? $"{x.RelayId} hold ended by {x.By}" : $"{x.RelayId} released by {x.By}",
+            RelayHoldRefused x => $"{x.RelayId}: hold by {x.By} refused ({x.Reason})",
             ExitButtonPressed x => x.Opened ? "exit button: door released" : "exit button: door release refused",
             DoorContactChanged x => !x.Open ? "door closed" : x.Forced ? "door opened without electric release" : "door opened",
             DoorHeldOpen x => Invariant($"door held open longer than {x.Seconds} s"),
@@ -41,6 +44,7 @@ public class StationEventFormatter
                 $"wrong code via {x.Path} on {x.Scope}{(x.Source is null ? "" : $" from {x.Source}")} ({x.Failures} of {x.MaxFailures}; station {x.StationFailures} of {x.StationMaxFailures})"),
             CodeLockedOut x => Invariant(
                 $"{(x.Caller is null ? "station" : Caller(x.Caller))} locked out for {x.Seconds} s after {x.AfterFailures} wrong codes{(x.InARow > 1 ? $" (lockout {x.InARow} in a row)" : "")}"),
+            CodeLockoutEnded x => x.Caller is null ? "station lockout ended" : $"{Caller(x.Caller)} lockout ended",
             CodeEntryIgnored x => $"code entry via {x.Path} on {x.Scope} ignored: {(x.Caller is null ? "the station" : Caller(x.Caller))} is locked out",
             ApartmentDialled x => $"keypad: apartment {x.Apartment} dialled",
             UnknownApartment => "keypad: unknown apartment",
@@ -59,6 +63,7 @@ public class StationEventFormatter
             RingGroupRingTimeout x => Invariant($"ring group {x.RingGroupId}: no answer within {x.Seconds} s"),
             RingGroupUnanswered x => $"ring group {x.RingGroupId}: nobody answered ({x.Outcome})",
             RingGroupHungUp x => $"ring group {x.RingGroupId}: hung up by {x.By}",
+            CallEndingAfterOpen x => Invariant($"{x.RelayId} opened by {x.OpenedBy} during {x.Call}: the call ends in {x.Seconds} s"),
             CallTimeLimitReached x => x.RingGroupId is null
                 ? Invariant($"incoming {x.Call}: maximum call time {x.Seconds} s reached")
                 : Invariant($"ring group {x.RingGroupId}: maximum call time {x.Seconds} s reached"),

@@ -35,6 +35,31 @@ internal readonly struct WeeklySchedule
         return (StartsOn(today) && minute >= _fromMinute) || (StartsOn((today + 6) % 7) && minute < _toMinute);
     }
 
+    /// <summary>
+    /// When the window that <paramref name="localTime"/> falls in began, as a local wall-clock time (whole minute; the same
+    /// for every moment of one window, whatever the UTC offset did meanwhile), or null when it falls in none. A whole-day
+    /// window ("from" equal to "to") begins at its day's midnight.
+    /// </summary>
+    public DateTime? CurrentWindowStart(DateTimeOffset localTime)
+    {
+        if (!IsActive(localTime))
+        {
+            return null;
+        }
+
+        var midnight = localTime.DateTime.Date;
+        var minute = localTime.Hour * 60 + localTime.Minute;
+        if (_fromMinute == _toMinute)
+        {
+            return midnight;
+        }
+
+        // The morning part of a window that spans midnight began yesterday evening.
+        return _fromMinute > _toMinute && minute < _toMinute
+            ? midnight.AddDays(-1).AddMinutes(_fromMinute)
+            : midnight.AddMinutes(_fromMinute);
+    }
+
     public static bool TryParse(ScheduleConfig config, out WeeklySchedule schedule, out string field, out string reason)
     {
         schedule = default;

@@ -25,6 +25,9 @@ internal sealed record FieldError(string Field, string Reason);
 /// <summary>POST /api/call: a ring group id, SIP URI or extension, and optionally the account (accounts[].id) to call from.</summary>
 internal sealed record CallRequest(string? Target, string? Account = null);
 
+/// <summary>POST /api/relays/{id}/hold: for how long (1 to 1440 minutes); without it (or without a body) until released.</summary>
+internal sealed record HoldRequest(int? Minutes = null);
+
 /// <summary>Actions are queued to the station's loop: the response says what was asked, the status shows the result.</summary>
 internal sealed record ActionResult(string Result);
 

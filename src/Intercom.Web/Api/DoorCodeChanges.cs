@@ -90,6 +90,17 @@ internal static class DoorCodeChanges
     private static JsonArray CodeLists(IntercomConfig config)
     {
         var station = JsonSerializer.SerializeToNode(config.Station, ConfigJsonContext.Default.StationConfig)!;
-        return [station["codes"]?.DeepClone(), station["keypad"]?["localCodes"]?.DeepClone()];
+        JsonArray lists = [station["codes"]?.DeepClone(), station["keypad"]?["localCodes"]?.DeepClone()];
+
+        // When a code's call ends after it opened the door opens nothing: only the id, the code and the relay count.
+        foreach (var list in lists.OfType<JsonArray>())
+        {
+            foreach (var entry in list.OfType<JsonObject>())
+            {
+                entry.Remove("hangUpAfterSeconds");
+            }
+        }
+
+        return lists;
     }
 }

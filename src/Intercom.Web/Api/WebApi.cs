@@ -49,6 +49,8 @@ internal sealed partial class WebApi(
         routes.Map(WebRoutes.Password, ctx => ChangePassword(ctx));
         routes.Map(WebRoutes.Status, ctx => Json(ctx, station.GetStatus(), WebJsonContext.Default.StationView));
         routes.Map(WebRoutes.OpenRelay, ctx => OpenRelay(ctx));
+        routes.Map(WebRoutes.HoldRelay, ctx => HoldRelay(ctx));
+        routes.Map(WebRoutes.ReleaseRelay, ctx => ReleaseRelay(ctx));
         routes.Map(WebRoutes.Call, ctx => Call(ctx));
         routes.Map(WebRoutes.HangUp, ctx => HangUp(ctx));
         routes.Map(WebRoutes.GetConfig, ctx => GetConfig(ctx));
@@ -219,6 +221,54 @@ internal sealed partial class WebApi(
         }
 
         return Accepted(ctx, $"relay {id} opening");
+    }
+
+    /// <summary>The longest "unlock for N minutes": a day.</summary>
+    private const int MaxHoldMinutes = 1440;
+
+    private async Task HoldRelay(HttpContext ctx)
+    {
+        var id = Route(ctx, "id");
+        int? minutes = null;
+
+        // No body holds until released; a JSON body may say for how long.
+        if (ctx.Request.HasJsonContentType() || ctx.Request.ContentLength is > 0)
+        {
+            var (ok, body) = await ReadJson(ctx, WebJsonContext.Default.HoldRequest).ConfigureAwait(false);
+            if (!ok)
+            {
+                return;
+            }
+
+            minutes = body?.Minutes;
+            if (minutes is < 1 or > MaxHoldMinutes)
+            {
+                await RequestGuard.Refuse(ctx, StatusCodes.Status400BadRequest,
+                    $"minutes: 1 to {MaxHoldMinutes} (a day); leave it out to hold until released").ConfigureAwait(false);
+                return;
+            }
+        }
+
+        switch (station.HoldRelay(id, RequestedBy(ctx), minutes is { } m ? TimeSpan.FromMinutes(m) : null))
+        {
+            case RelayHoldResult.UnknownRelay:
+                await RequestGuard.Refuse(ctx, StatusCodes.Status404NotFound, $"no relay '{id}'").ConfigureAwait(false);
+                return;
+            case RelayHoldResult.PulseOnly:
+                await RequestGuard.Refuse(ctx, StatusCodes.Status409Conflict,
+                    $"relay '{id}' only pulses: holding it open needs its mode set to Hold (station.relays[].mode), for a lock rated to stay open").ConfigureAwait(false);
+                return;
+        }
+
+        await Accepted(ctx, minutes is { } held ? $"relay {id} held open for {held} min" : $"relay {id} held open until released").ConfigureAwait(false);
+    }
+
+    private Task ReleaseRelay(HttpContext ctx)
+    {
+        var id = Route(ctx, "id");
+        return station.ReleaseRelay(id, RequestedBy(ctx))
+            ? Accepted(ctx, $"relay {id} released")
+            : RequestGuard.Refuse(ctx, StatusCodes.Status404NotFound, $"no relay '{id}'");
     }
 
     private async Task Call(HttpContext ctx)

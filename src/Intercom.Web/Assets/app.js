@@ -109,17 +109,36 @@ function renderStatus(s) {
     $('firmware-status').className = f.rolledBack ? 'error' : '';
   }
   $('status-relays').replaceChildren(...s.relays.map(r =>
-    el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: r.energised ? 'energised' : 'released', className: r.energised ? 'on' : '' }))));
+    el('li', { id: 'relay-' + r.id }, r.id + ': ', el('span', { textContent: relayState(r), className: r.held ? 'held' : r.energised ? 'on' : '' }))));
+  const door = !s.inputs.doorOpen ? 'closed' : 'open' + (s.inputs.doorForcedOpen ? ', FORCED (no release)' : '') + (s.inputs.doorHeldOpen ? ', HELD OPEN too long' : '');
   $('status-inputs').replaceChildren(
-    el('li', { textContent: 'Door: ' + (s.inputs.doorOpen ? 'open' : 'closed') }),
+    el('li', { id: 'input-door', textContent: 'Door: ' + door }),
     el('li', { textContent: 'Tamper: ' + (s.inputs.tamper ? 'ACTIVE' : 'ok') }),
-    el('li', { textContent: 'Code entry: ' + (s.inputs.codeEntryLockedOut ? 'locked out' : 'ok') }));
-  $('action-relays').replaceChildren(...s.relays.map(r => el('button', { type: 'button', textContent: 'Open ' + r.id, onclick: () => act('/api/relays/' + encodeURIComponent(r.id) + '/open') })));
+    el('li', { textContent: 'Code entry: ' + (s.inputs.codeEntryLockedOut ? 'locked out' : s.inputs.keypadLockedOut ? 'keypad locked out' : 'ok') }));
+  const relayPath = r => '/api/relays/' + encodeURIComponent(r.id);
+  $('action-relays').replaceChildren(...s.relays.map(r => el('div', { className: 'buttons' },
+    el('button', { type: 'button', textContent: 'Open ' + r.id, onclick: () => act(relayPath(r) + '/open') }),
+    ...(r.canHold ? [
+      el('button', { type: 'button', id: 'hold-' + r.id, textContent: 'Hold ' + r.id + ' open', onclick: () => hold(relayPath(r)) }),
+      el('button', { type: 'button', id: 'release-' + r.id, className: 'secondary', textContent: 'Release ' + r.id, onclick: () => act(relayPath(r) + '/release') }),
+    ] : []))));
+  $('hold-options').hidden = !s.relays.some(r => r.canHold);
   $('sim-card').hidden = !s.simulated;
   $('sim-buttons').replaceChildren(...s.buttons.map(b => el('button', { type: 'button', id: 'press-' + b, textContent: 'Press ' + b, onclick: () => act('/api/sim/buttons/' + encodeURIComponent(b) + '/press') })));
   const note = $('restart-note');
   note.hidden = !s.restartRequired.length;
   note.textContent = 'Saved, in force after the next restart: ' + s.restartRequired.join(', ');
+}
+
+// A hold is deliberate and shown as one: who holds the relay open, and until when.
+function relayState(r) {
+  if (r.held) return 'held open by ' + r.heldBy + (r.heldUntil ? ' until ' + new Date(r.heldUntil).toLocaleString() : '');
+  return r.energised ? 'energised' : 'released';
+}
+
+function hold(path) {
+  const minutes = $('hold-minutes').value;
+  act(path + '/hold', minutes ? { minutes: Number(minutes) } : undefined);
 }
 
 async function act(path, body) {
@@ -176,6 +195,8 @@ function input(path, label, opts) {
     field = el('input', { type: 'checkbox', checked: !!value });
   } else {
     field = el('input', { type: opts.type || 'text', value: value == null ? '' : value });
+    // A number left empty is null in the file ("not set": a code's hang-up falls back to the station's).
+    if (opts.nullable) field.dataset.nullable = '';
     if (opts.type === 'password') { field.placeholder = opts.placeholder || 'stored: leave empty to keep'; field.value = ''; field.autocomplete = 'new-password'; }
     if (opts.readOnly) field.readOnly = true;
   }
@@ -222,12 +243,19 @@ function renderConfig() {
   ], () => st.ringGroups.splice(i, 1))));
   $('cfg-relays').replaceChildren(...st.relays.map((r, i) => row([
     input(`station.relays.${i}.id`, 'Relay', { readOnly: true }), input(`station.relays.${i}.pulseMs`, 'Pulse (ms)', { type: 'number' }),
+    input(`station.relays.${i}.mode`, 'Mode (Hold: may stay open; needs a lock rated for it)', { options: ['Pulse', 'Hold'] }),
   ])));
+  $('cfg-schedules').replaceChildren(...st.schedules.map((s, i) => row([
+    input(`station.schedules.${i}.id`, 'Id'), input(`station.schedules.${i}.days`, 'Days (mon-fri, sat,sun, daily)'),
+    input(`station.schedules.${i}.from`, 'From (HH:mm)'), input(`station.schedules.${i}.to`, 'To (HH:mm)'),
+    input(`station.schedules.${i}.holdRelays`, 'Holds open (relay ids in Hold mode, one per line)', { list: true }),
+  ], () => st.schedules.splice(i, 1))));
   // Codes are write-only: the station sends "set" instead of the digits and keeps the stored code of an entry (by id) left empty.
   $('cfg-codes').replaceChildren(...st.codes.map((c, i) => row([
     input(`station.codes.${i}.id`, 'Name', { readOnly: !!c.set }),
     input(`station.codes.${i}.code`, 'Code', { type: 'password', placeholder: c.set ? 'set: leave empty to keep' : 'digits' }),
     input(`station.codes.${i}.relay`, 'Opens', { options: relays }),
+    input(`station.codes.${i}.hangUpAfterSeconds`, 'Then ends the call after (s; empty: as below)', { type: 'number', nullable: true }),
   ], () => st.codes.splice(i, 1))));
   $('config-json').value = JSON.stringify(cfg, null, 2);
 }
@@ -238,7 +266,7 @@ function onFieldChange(e) {
   let v = f.value;
   if (f.type === 'checkbox') v = f.checked;
   else if (f.dataset.list !== undefined) v = v.split('\n').map(s => s.trim()).filter(Boolean);
-  else if (f.type === 'number') v = Number(v);
+  else if (f.type === 'number') v = v === '' && f.dataset.nullable !== undefined ? null : Number(v);
   else if (f.type === 'password' && v === '') v = null;
   else if (f.dataset.unset !== undefined && v === '') v = null;
   else if (v === '' && getPath(cfg, f.dataset.path) === null) v = null;
@@ -317,6 +345,7 @@ on('add-code', 'click', () => {
   cfg.station.codes.push({ id: 'code' + n, code: null, relay: cfg.station.relays[0].id });
   renderConfig();
 });
+on('add-schedule', 'click', () => { cfg.station.schedules.push({ id: 'schedule' + (cfg.station.schedules.length + 1), days: 'mon-fri', from: '09:00', to: '18:00', holdRelays: [] }); renderConfig(); });
 on('call-form', 'submit', e => { e.preventDefault(); act('/api/call', { target: $('call-target').value }); });
 on('hangup', 'click', () => act('/api/hangup'));
 on('backup-secrets', 'change', e => { $('backup-link').href = '/api/config/backup' + (e.target.checked ? '?secrets=true' : ''); });

@@ -12,7 +12,7 @@ internal enum RouteAccess
     /// <summary>The logged-in page, or a token with the "read" scope: status and events.</summary>
     Read,
 
-    /// <summary>The logged-in page, or a token with the "operate" scope: open a relay, call, hang up, press a simulated button.</summary>
+    /// <summary>The logged-in page, or a token with the "operate" scope: open, hold or release a relay, call, hang up, press a simulated button.</summary>
     Operate,
 
     /// <summary>The logged-in page, or a token with the "configure" scope: read and replace the configuration.</summary>

@@ -20,6 +20,8 @@ internal static class WebRoutes
     public static readonly RouteSpec Password = Post("/api/password", RouteAccess.PageOnly);
     public static readonly RouteSpec Status = Get("/api/status", RouteAccess.Read);
     public static readonly RouteSpec OpenRelay = Post("/api/relays/{id}/open", RouteAccess.Operate);
+    public static readonly RouteSpec HoldRelay = Post("/api/relays/{id}/hold", RouteAccess.Operate);
+    public static readonly RouteSpec ReleaseRelay = Post("/api/relays/{id}/release", RouteAccess.Operate);
     public static readonly RouteSpec Call = Post("/api/call", RouteAccess.Operate);
     public static readonly RouteSpec HangUp = Post("/api/hangup", RouteAccess.Operate);
     public static readonly RouteSpec GetConfig = Get("/api/config", RouteAccess.Configure);
@@ -35,7 +37,7 @@ internal static class WebRoutes
 
     public static IReadOnlyList<RouteSpec> All { get; } =
     [
-        Page, Script, Style, Session, Setup, Login, Logout, Password, Status, OpenRelay, Call, HangUp,
+        Page, Script, Style, Session, Setup, Login, Logout, Password, Status, OpenRelay, HoldRelay, ReleaseRelay, Call, HangUp,
         GetConfig, PutConfig, Backup, Events, EventStream, PressButton, ListTokens, CreateToken, RevokeToken, Firmware,
     ];
 

@@ -3,7 +3,7 @@ using Intercom.Web.Routing;
 namespace Intercom.Web.Security;
 
 /// <summary>
-/// What an API token may do, chosen when it is created: "read" (status and events), "operate" (open a relay, call, hang
+/// What an API token may do, chosen when it is created: "read" (status and events), "operate" (open, hold or release a relay, call, hang
 /// up, press a simulated button), "configure" (read and replace the configuration). A token made before scopes existed
 /// (none stored) keeps what it could do then: all three. Nothing a token holds reaches a page-only route.
 /// </summary>

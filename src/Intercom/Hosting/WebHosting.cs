@@ -104,13 +104,17 @@ internal static partial class WebHosting
                 }
             }
 
-            var relays = _app.Board.RelayIds.Select(id => new RelayView(id, _app.Board.IsRelayEnergised(id))).ToList();
+            var holds = station.HeldRelays ?? [];
+            var relays = _app.Board.RelayIds.Select(id => holds.FirstOrDefault(h => h.RelayId == id) is { } hold
+                ? new RelayView(id, _app.Board.IsRelayEnergised(id), _app.Station.CanHoldRelay(id), Held: true, hold.By, hold.Until)
+                : new RelayView(id, _app.Board.IsRelayEnergised(id), _app.Station.CanHoldRelay(id))).ToList();
             return new StationView(
                 config.Name,
                 station.CallState,
                 accounts,
                 relays,
-                new InputsView(station.DoorOpen, station.TamperActive, station.CodeEntryLockedOut),
+                new InputsView(station.DoorOpen, station.TamperActive, station.CodeEntryLockedOut, station.DoorHeldOpen, station.DoorForcedOpen,
+                    station.KeypadLockedOut),
                 config.Station.Buttons.Select(b => b.Id).ToList(),
                 IsSimulated,
                 restart,
@@ -139,6 +143,33 @@ internal static partial class WebHosting
             }
 
             _app.Station.OpenRelay(relayId, requestedBy);
+            return true;
+        }
+
+        public RelayHoldResult HoldRelay(string relayId, string requestedBy, TimeSpan? duration)
+        {
+            if (!_app.Board.RelayIds.Contains(relayId, StringComparer.Ordinal))
+            {
+                return RelayHoldResult.UnknownRelay;
+            }
+
+            if (!_app.Station.CanHoldRelay(relayId))
+            {
+                return RelayHoldResult.PulseOnly;
+            }
+
+            _app.Station.HoldRelay(relayId, requestedBy, duration);
+            return RelayHoldResult.Holding;
+        }
+
+        public bool ReleaseRelay(string relayId, string requestedBy)
+        {
+            if (!_app.Board.RelayIds.Contains(relayId, StringComparer.Ordinal))
+            {
+                return false;
+            }
+
+            _app.Station.ReleaseRelay(relayId, requestedBy);
             return true;
         }
 

@@ -12,9 +12,9 @@ internal sealed class BridgeRig : IAsyncDisposable
     private readonly SemaphoreSlim _reconnects = new(0);
     private readonly SemaphoreSlim _connections = new(0);
 
-    private BridgeRig(MqttConfig config, StationEventFormatter? formatter)
+    private BridgeRig(MqttConfig config, StationEventFormatter? formatter, Action<Intercom.Station.Configuration.StationConfig>? station)
     {
-        Station = StationFixture.Create(formatter: formatter);
+        Station = StationFixture.Create(station, formatter);
         Feed = new StationFeed(Station.Station, Station.Board, ["pbx"], Station.Time);
         Bridge = new StationMqttBridge(config, "Front door", "0.1.0-test", Station.Config.DoorRelay, Feed, Station.Station, Station.Time);
         Bridge.Connected += (_, _) => _connections.Release();
@@ -52,18 +52,20 @@ internal sealed class BridgeRig : IAsyncDisposable
     /// <summary>Starts the bridge without waiting for it to connect.</summary>
     /// <param name="config">MQTT settings.</param>
     /// <param name="formatter">The station's log wording (the shipped one when null).</param>
-    public static BridgeRig Start(MqttConfig config, StationEventFormatter? formatter = null)
+    /// <param name="station">Changes to the station's configuration (StationFixture.ValidConfig).</param>
+    public static BridgeRig Start(MqttConfig config, StationEventFormatter? formatter = null, Action<Intercom.Station.Configuration.StationConfig>? station = null)
     {
-        var rig = new BridgeRig(config, formatter);
+        var rig = new BridgeRig(config, formatter, station);
         rig.Feed.Start();
         rig.Bridge.Start();
         return rig;
     }
 
     /// <summary>Starts the bridge and waits until it has connected and published its initial state.</summary>
-    public static async Task<BridgeRig> StartConnectedAsync(MqttConfig config, StationEventFormatter? formatter = null)
+    public static async Task<BridgeRig> StartConnectedAsync(MqttConfig config, StationEventFormatter? formatter = null,
+        Action<Intercom.Station.Configuration.StationConfig>? station = null)
     {
-        var rig = Start(config, formatter);
+        var rig = Start(config, formatter, station);
         await rig.WaitConnectedAsync();
         return rig;
     }
