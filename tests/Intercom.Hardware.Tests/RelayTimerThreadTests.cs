@@ -25,6 +25,11 @@ public sealed class RelayTimerThreadTests
     {
         var order = new ConcurrentQueue<string>();
         var last = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Each timer is due at a fixed instant after one origin, a second ahead, however long creating the others took:
+        // a timer's due time counts from its own creation, so on a loaded machine (a CPU hog beside the suite) a pause
+        // between two creations once put "second" after "third". The lead absorbs pauses of up to a second.
+        var origin = Stopwatch.StartNew();
+        TimeSpan At(int ms) => TimeSpan.FromMilliseconds(1000 + ms) - origin.Elapsed;
         ITimer Make(string name, int dueMs) => RelayTimerThread.Instance.CreateTimer(_ =>
         {
             order.Enqueue(name);
@@ -32,7 +37,7 @@ public sealed class RelayTimerThreadTests
             {
                 last.TrySetResult();
             }
-        }, null, TimeSpan.FromMilliseconds(dueMs), Timeout.InfiniteTimeSpan);
+        }, null, At(dueMs), Timeout.InfiniteTimeSpan);
 
         using var third = Make("third", 60);
         using var first = Make("first", 20);
@@ -43,7 +48,7 @@ public sealed class RelayTimerThreadTests
         using var lastTimer = Make("last", 120);
         stopped.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         await disposed.DisposeAsync();
-        moved.Change(TimeSpan.FromMilliseconds(80), Timeout.InfiniteTimeSpan); // re-armed: its 10 ms entry is void
+        moved.Change(At(80), Timeout.InfiniteTimeSpan); // re-armed: its 10 ms entry is void
 
         await last.Task.WaitAsync(Bound);
         Assert.Equal(["first", "second", "third", "moved", "last"], order.ToArray());
