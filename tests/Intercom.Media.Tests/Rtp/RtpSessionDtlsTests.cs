@@ -120,15 +120,23 @@ public sealed class RtpSessionDtlsTests : IDisposable
         // A renegotiation naming the same association keeps the keys.
         _a.Apply(MediaTo(_b.RtpPort, new NegotiatedDtls(DtlsRole.Client, _contextB.Certificate.Fingerprint)));
         Assert.False(_a.AwaitingDtls);
-        Assert.True(_a.Send(0, 320, false, [9]));
-        do
+        // The measurement's 550 packets to B can overrun B's socket buffer while the machine is busy (CI, load 20+), and
+        // the kernel then drops what follows them: the packet after the renegotiation is sent again, under a new sequence
+        // number, until one arrives. What is asserted is that it arrives, decrypted, and that nothing failed to decrypt.
+        bool arrived = false;
+        for (int attempt = 0; attempt < 10 && !arrived; attempt++)
         {
-            // Behind the measurement's packets (B kept them too), the one sent after the renegotiation.
-            Assert.True(_atB.Packets.TryTake(out payload, Timeout));
+            Assert.True(_a.Send(0, (uint)(320 + (160 * attempt)), false, [9]));
+            while (!arrived && _atB.Packets.TryTake(out payload, TimeSpan.FromSeconds(1)))
+            {
+                // Behind the measurement's packets (B kept them too), the one sent after the renegotiation.
+                arrived = payload.Length == 1;
+                Assert.True(!arrived || payload[0] == 9);
+            }
         }
-        while (payload.Length != 1);
 
-        Assert.Equal([9], payload);
+        Assert.True(arrived, "no packet arrived at B after the renegotiation");
+        Assert.Equal(0, _b.SrtpFailures);
     }
 
     [Fact]
