@@ -68,6 +68,6 @@ internal sealed partial class UpdateTrial : IDisposable
     [LoggerMessage(Level = LogLevel.Critical, Message = "firmware update {Release} not ready and registered within {Seconds} s: stopping so the previous version comes back")]
     private static partial void LogFailed(ILogger logger, string release, int seconds);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "firmware update {Failed} did not start: rolled back to {Running}")]
+    [LoggerMessage(Level = LogLevel.Critical, Message = "firmware update {Failed} failed its trial (did not start, or was not ready and registered in time): rolled back to {Running}")]
     private static partial void LogRolledBack(ILogger logger, string failed, string running);
 }

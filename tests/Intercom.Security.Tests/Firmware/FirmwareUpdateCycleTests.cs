@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Intercom.Interop.Tests.Peers;
 using Intercom.Security.Tests.Web;
 
@@ -75,13 +76,48 @@ public sealed class FirmwareUpdateCycleTests : IAsyncLifetime
 
         // The launcher put the previous release back before anything of the crashing one ran again.
         await station.Run.WaitForLineAsync("ready", Wait);
-        await station.Run.WaitForLineAsync("firmware update intercom-0.1.2-crash-linux-x64 did not start: rolled back to intercom-0.1.1-test-linux-x64", Wait);
+        await station.Run.WaitForLineAsync(Regex.Escape("firmware update intercom-0.1.2-crash-linux-x64 failed its trial (did not start, or was not ready and registered in time): rolled back to intercom-0.1.1-test-linux-x64"), Wait);
         Assert.StartsWith(Path.Combine(station.Releases, "intercom-0.1.1-test-linux-x64"), station.RunningExecutable, StringComparison.Ordinal);
         session = await WebStation.LoginAsync(port);
         var status = await RawHttp.SendAsync(port, "GET", "/api/status", headers: WebStation.PageHeaders(session));
         var firmware = JsonDocument.Parse(status.Body).RootElement.GetProperty("firmware");
         Assert.Equal("intercom-0.1.1-test-linux-x64", firmware.GetProperty("release").GetString());
         Assert.Equal("intercom-0.1.2-crash-linux-x64", firmware.GetProperty("rolledBack").GetString());
+        Assert.False(firmware.GetProperty("onTrial").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_release_that_runs_but_is_not_registered_within_a_minute_is_rolled_back_to_the_package()
+    {
+        // The registrar is a port nothing answers on: the packaged version runs unregistered (it is not on trial); the
+        // update, on trial, is never registered, so it gives up after UpdateTrial.Window and the launcher rolls it back.
+        var port = FreePort.Next();
+        var account = $$"""
+            "accounts": [ { "id": "pbx", "aor": "sip:door@127.0.0.1", "registrar": "sip:127.0.0.1:{{FreePort.Next()}}", "username": "door",
+                            "password": "door-secret-Firmware-1", "expiresSeconds": 300 } ],
+            """;
+        await using var station = await LaunchedStation.CreateAsync(WebStation.Config(port, extraTop: account), TrustedKey + ".pub");
+        station.Start();
+        await station.Run!.WaitForLineAsync("ready", Wait);
+        var session = await WebStation.SetupAsync(Path.GetDirectoryName(station.ConfigPath)!, port);
+        var update = await ReleaseAsync(station, "intercom-0.2.0-unregistered-linux-x64", Path.Combine(station.PackageDirectory, "intercom"));
+        var installed = await UploadAsync(port, session, update, await SignAsync(update, TrustedKey));
+        Assert.True(installed.Status == HttpStatusCode.OK, installed.Body);
+        Assert.Equal(75, await station.RestartAsync(Wait));
+
+        // The trial runs from the new release and gives up on its own after a minute, with the exit code that says so.
+        await station.Run.WaitForLineAsync("on trial", Wait);
+        Assert.StartsWith(Path.Combine(station.Releases, "intercom-0.2.0-unregistered-linux-x64"), station.RunningExecutable, StringComparison.Ordinal);
+        Assert.Equal(76, await station.RestartAsync(Wait + TimeSpan.FromMinutes(1)));
+        Assert.Contains(station.Log, line => line.Contains("not ready and registered within 60 s", StringComparison.Ordinal));
+
+        await station.Run.WaitForLineAsync("ready", Wait);
+        await station.Run.WaitForLineAsync(Regex.Escape("firmware update intercom-0.2.0-unregistered-linux-x64 failed its trial (did not start, or was not ready and registered in time): rolled back to the packaged version"), Wait);
+        Assert.Equal(Path.Combine(station.PackageDirectory, "intercom"), station.RunningExecutable);
+        session = await WebStation.LoginAsync(port);
+        var status = await RawHttp.SendAsync(port, "GET", "/api/status", headers: WebStation.PageHeaders(session));
+        var firmware = JsonDocument.Parse(status.Body).RootElement.GetProperty("firmware");
+        Assert.Equal("intercom-0.2.0-unregistered-linux-x64", firmware.GetProperty("rolledBack").GetString());
         Assert.False(firmware.GetProperty("onTrial").GetBoolean());
     }
 
