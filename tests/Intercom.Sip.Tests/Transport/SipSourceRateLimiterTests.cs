@@ -179,15 +179,20 @@ public sealed class SipSourceRateLimiterTests
     {
         var (limiter, _) = Create();
         var v6 = IPAddress.Parse("2001:db8::7");
-        limiter.Admit(Flooder, SipSourceKind.Stream);
-        limiter.Admit(v6, SipSourceKind.Stream);
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 10_000; i++)
+        void AdmitMany()
         {
-            limiter.Admit(Flooder, SipSourceKind.Stream);
-            limiter.Admit(v6, SipSourceKind.Stream);
+            for (var i = 0; i < 10_000; i++)
+            {
+                limiter.Admit(Flooder, SipSourceKind.Stream);
+                limiter.Admit(v6, SipSourceKind.Stream);
+            }
         }
 
+        // Warmed up by the same loop: the runtime's own first-run work on this thread (tier-up, on-stack replacement of
+        // the loop) allocated 48 B once in a fresh-clone CI run and is not the limiter's.
+        AdmitMany();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        AdmitMany();
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
