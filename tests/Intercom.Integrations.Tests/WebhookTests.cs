@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Intercom.Configuration;
@@ -59,6 +60,49 @@ public sealed class WebhookTests
         using var json = JsonDocument.Parse(request.Body);
         Assert.Equal("gate", json.RootElement.GetProperty("subject").GetString());
         await rig.NextAttemptAsync();
+        Assert.False(receiver.TryNext(out _));
+    }
+
+    [Fact]
+    public async Task Door_inputs_reach_the_house_as_events_forced_held_open_and_tamper_but_not_a_released_opening()
+    {
+        // Issue #21.3 on the webhook side (MqttBrokerTests has the MQTT and Home Assistant side of the same inputs).
+        await using var receiver = new WebhookReceiver();
+        await using var rig = Rig.Start(new WebhookEndpointConfig
+        {
+            Url = receiver.Url,
+            Events = [IntegrationEventNames.DoorForcedOpen, IntegrationEventNames.DoorHeldOpen, IntegrationEventNames.Tamper, IntegrationEventNames.ExitButton],
+        });
+
+        // Opened without the relay: forced at once, held open after the board's 60 s.
+        rig.Station.Board.SetDoorOpen(true);
+        var forced = await receiver.NextAsync();
+        Assert.Equal("door_forced_open", forced.Headers["X-Intercom-Event"]);
+        Assert.Contains("door opened without electric release", Encoding.UTF8.GetString(forced.Body), StringComparison.Ordinal);
+        // Delivered before the clock moves on: a minute passing with the request in flight would be its timeout.
+        Assert.Equal(WebhookAttemptOutcome.Delivered, (await rig.NextAttemptAsync()).Outcome);
+        rig.Station.Seconds(60);
+        Assert.Equal("door_held_open", (await receiver.NextAsync()).Headers["X-Intercom-Event"]);
+        rig.Station.Board.SetDoorOpen(false);
+
+        // The exit button releases the door: that opening is the exit button's, not forced.
+        rig.Station.Board.PressExitButton();
+        var exit = await receiver.NextAsync();
+        Assert.Equal("exit_button", exit.Headers["X-Intercom-Event"]);
+        rig.Station.Board.SetDoorOpen(true);
+        rig.Station.Board.SetDoorOpen(false);
+
+        rig.Station.Board.SetTamper(true);
+        var tamper = await receiver.NextAsync();
+        Assert.Equal("tamper", tamper.Headers["X-Intercom-Event"]);
+        Assert.Contains("\"state\":\"active\"", Encoding.UTF8.GetString(tamper.Body), StringComparison.Ordinal);
+
+        // In order, one request per event: nothing for the released opening came before the tamper.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(WebhookAttemptOutcome.Delivered, (await rig.NextAttemptAsync()).Outcome);
+        }
+
         Assert.False(receiver.TryNext(out _));
     }
 
