@@ -131,4 +131,22 @@ public sealed class DebianImageTests(BuiltImage built)
         // Empty: systemd makes the card's own machine id at first boot.
         Assert.Equal(0, _image.RootEntry("/etc/machine-id")?.Size);
     }
+
+    [Fact]
+    public void Debian_security_updates_are_installed_unattended_and_the_station_starts_through_its_update_launcher()
+    {
+        // Issue #21.5: Debian's own fixes reach a station nobody logs into (apt's daily timers run unattended-upgrades,
+        // whose default origins are the security archive); the intercom package updates through its page instead.
+        Assert.NotNull(_image.RootEntry("/usr/bin/unattended-upgrade"));
+        var periodic = _image.RootFileText("/etc/apt/apt.conf.d/20auto-upgrades");
+        Assert.Matches(@"(?m)^APT::Periodic::Update-Package-Lists ""1"";$", periodic);
+        Assert.Matches(@"(?m)^APT::Periodic::Unattended-Upgrade ""1"";$", periodic);
+        Assert.Contains("Debian-Security", _image.RootFileText("/etc/apt/apt.conf.d/50unattended-upgrades"), StringComparison.Ordinal);
+        Assert.NotNull(_image.RootEntry("/etc/systemd/system/timers.target.wants/apt-daily-upgrade.timer"));
+
+        // The unit starts the launcher, which rolls a failed firmware update back before running anything of it.
+        var unit = _image.RootFileText("/usr/lib/systemd/system/intercom.service");
+        Assert.Matches(@"(?m)^ExecStart=/usr/lib/intercom/launch\b", unit);
+        Assert.Equal(0b111_101_101, _image.RootEntry("/usr/lib/intercom/launch")?.Mode);
+    }
 }

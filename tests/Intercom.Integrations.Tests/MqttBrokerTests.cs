@@ -144,6 +144,9 @@ public sealed class MqttBrokerTests
         await probe.PublishAsync(Prefix + "/relay/gate/set", "UNLOCK");
         await energised.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.False(rig.Station.Board.IsRelayHeld("gate"));
+        // The retained state is the relay's state when the bridge publishes it: a LOCK sent before the ON went out would
+        // (rightly) leave only OFF to see. Home Assistant shows it unlocked before it locks it again.
+        await probe.WaitForAsync(Prefix + "/relay/gate", m => m.Payload == "ON");
         var released = WaitForRelay(rig, "gate", energised: false);
         await probe.PublishAsync(Prefix + "/relay/gate/set", "LOCK");
 
