@@ -84,9 +84,10 @@ public sealed partial class RtpSession
 
     /// <summary>
     /// A datagram on the RTP socket from the TURN server: true when it was the allocation's. A Binding message (the TURN
-    /// server is often the STUN server too, and ICE gathers from it) is left to the STUN path.
+    /// server is often the STUN server too, and ICE gathers from it) is left to the STUN path. Internal for the benchmarks,
+    /// which drive it without the socket.
     /// </summary>
-    private bool HandleFromTurnServer(byte[] buffer, int length, SocketAddress from)
+    internal bool HandleFromTurnServer(byte[] buffer, int length, SocketAddress from)
     {
         if (CurrentTurnRoute() is not { } route || !from.Equals(route.ServerAddress))
         {
