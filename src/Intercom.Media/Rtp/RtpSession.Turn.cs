@@ -115,12 +115,15 @@ public sealed partial class RtpSession
     }
 
     /// <summary>
-    /// RTP or RTCP relayed from <paramref name="peer"/>: taken only while ICE's selected pair is <paramref name="relay"/>'s
-    /// to exactly that peer (RFC 8445 §12: media on the selected pair alone), then as from the socket.
+    /// RTP or RTCP relayed from <paramref name="peer"/>, once ICE selected a pair: taken when the selected pair is
+    /// <paramref name="relay"/>'s to exactly that peer, or when a check between the relay and that peer succeeded (a valid
+    /// pair: RFC 8445 §12.1 lets the peer send on any, and re/baresip sends through its own TURN channel whenever it has
+    /// one to our relayed address); then as from the socket. Anyone else's is dropped before a parser sees it.
     /// </summary>
     private void HandleRelayedMedia(TurnIceRelay relay, byte[] buffer, int length, IPEndPoint peer)
     {
-        if (!_iceOn || _icePath is not { } ice || !ReferenceEquals(ice.Relay, relay) || !peer.Equals(ice.RemoteEndPoint))
+        if (!_iceOn || _icePath is not { } ice
+            || !(ReferenceEquals(ice.Relay, relay) && peer.Equals(ice.RemoteEndPoint) || relay.Agent?.IsValidRemote(relay, peer) == true))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;

@@ -88,7 +88,9 @@ public sealed class TurnCallTests(ITestOutputHelper output) : IDisposable
 
         await phone.CommandAsync("hangup");
         await phone.WaitForEventAsync("CALL_CLOSED", Wait);
-        output.WriteLine("phone:\n" + phone.Process.Tail());
+        // baresip's own account of ICE and media, without its once-a-second bit-rate lines.
+        output.WriteLine("phone:\n" + string.Join('\n', phone.Process.Lines.Where(l => !l.Contains("bit/s", StringComparison.Ordinal))));
+        output.WriteLine("coturn:\n" + lab.Stun.Process.Tail());
 
         var decoded = Directory.GetFiles(phone.RecordingDirectory, "*dec*.wav");
         var (phoneSamples, phoneRate) = decoded.Length == 1 ? AudioCheck.ReadWav(decoded[0]) : ([], 8000);
