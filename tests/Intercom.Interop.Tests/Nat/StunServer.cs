@@ -56,7 +56,7 @@ public sealed class StunServer : IAsyncDisposable
         var server = new StunServer(networkNamespace, address, directory) { TurnUser = relay?.User, TurnPassword = relay?.Password };
         string[] mode = relay is { } account
             ? ["--lt-cred-mech", "--user", $"{account.User}:{account.Password}", "--realm", "nat-lab", "--relay-ip", address,
-                "--min-port", "49152", "--max-port", "65000", "--no-multicast-peers"]
+                "--min-port", "49152", "--max-port", "65000", "--no-multicast-peers", "--verbose"]
             : ["--stun-only"];
         server._process = PeerProcess.StartIn(networkNamespace.Name, "turnserver",
         [
