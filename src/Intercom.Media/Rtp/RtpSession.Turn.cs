@@ -116,14 +116,17 @@ public sealed partial class RtpSession
 
     /// <summary>
     /// RTP or RTCP relayed from <paramref name="peer"/>, once ICE selected a pair: taken when the selected pair is
-    /// <paramref name="relay"/>'s to exactly that peer, or when a check between the relay and that peer succeeded (a valid
-    /// pair: RFC 8445 §12.1 lets the peer send on any, and re/baresip sends through its own TURN channel whenever it has
-    /// one to our relayed address); then as from the socket. Anyone else's is dropped before a parser sees it.
+    /// <paramref name="relay"/>'s to exactly that peer, when a check between the relay and that peer succeeded (a valid
+    /// pair: RFC 8445 §12.1 lets the peer send on any), or when the peer is one of the candidates its SDP signalled (the
+    /// rule without ICE: media by the signalled peer). re, baresip's stack, sends its RTP through its own TURN channel
+    /// whenever it has one to our relayed address, whatever pair was nominated, so it arrives from the phone's relayed
+    /// candidate. Anyone else's is dropped before a parser sees it.
     /// </summary>
     private void HandleRelayedMedia(TurnIceRelay relay, byte[] buffer, int length, IPEndPoint peer)
     {
         if (!_iceOn || _icePath is not { } ice
-            || !(ReferenceEquals(ice.Relay, relay) && peer.Equals(ice.RemoteEndPoint) || relay.Agent?.IsValidRemote(relay, peer) == true))
+            || !(ReferenceEquals(ice.Relay, relay) && peer.Equals(ice.RemoteEndPoint) || relay.IsSignalledPeer(peer)
+                || relay.Agent?.IsValidRemote(relay, peer) == true))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;

@@ -17,6 +17,9 @@ public sealed class TurnIceRelay : IIceRelay, ITurnDataReceiver, IDisposable
     private TurnAllocation? _allocation;
     private long _stunFromPeers;
 
+    // The peer's candidates (PermitCandidates), copied on write for the media thread.
+    private volatile IPEndPoint[] _signalled = [];
+
     /// <summary>A relay whose allocation is attached later (<see cref="Attach"/>): a TCP/TLS allocation needs its receiver first.</summary>
     public TurnIceRelay()
     {
@@ -88,10 +91,12 @@ public sealed class TurnIceRelay : IIceRelay, ITurnDataReceiver, IDisposable
             }
 
             var peer = new IPEndPoint(TurnAddress.Normalise(address), candidate.Port);
-            if (allocation.ChannelOf(peer) is not null)
+            if (allocation.ChannelOf(peer) is not null || IsSignalledPeer(peer))
             {
                 continue;
             }
+
+            _signalled = [.. _signalled, peer];
 
             // Not awaited: a refusal, or no answer, leaves the candidate to Send indications (and the server's drop).
             Observe(allocation.BindChannelAsync(peer));
@@ -99,6 +104,24 @@ public sealed class TurnIceRelay : IIceRelay, ITurnDataReceiver, IDisposable
         }
 
         return bound;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="peer"/> is one of the candidates the peer's SDP signalled (those <see cref="PermitCandidates"/>
+    /// was given): media through the relay is admitted from the signalled peer, as without ICE. Any thread; allocation-free.
+    /// </summary>
+    public bool IsSignalledPeer(IPEndPoint peer)
+    {
+        ArgumentNullException.ThrowIfNull(peer);
+        foreach (IPEndPoint signalled in _signalled)
+        {
+            if (signalled.Equals(peer))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>

@@ -101,6 +101,28 @@ public sealed class TurnRelayedMediaTests : IDisposable
     }
 
     [Fact]
+    public async Task Relayed_rtp_from_another_of_the_candidates_the_peer_signalled_is_received()
+    {
+        // As re (baresip) does: it nominated its srflx candidate but sends through its own relay, which it signalled too.
+        TurnIceRelay relay = await AllocatedAsync();
+        var phoneRelay = new IPEndPoint(IPAddress.Parse("198.51.100.10"), 50000);
+        Assert.Equal(2, relay.PermitCandidates(
+        [
+            Candidate($"2 1 UDP 1694498815 {Peer.Address} {Peer.Port} typ srflx raddr 192.168.2.20 rport 40000"),
+            Candidate($"3 1 UDP 16777215 {phoneRelay.Address} {phoneRelay.Port} typ relay raddr 0.0.0.0 rport 0"),
+        ]));
+        await Eventually.UntilAsync(() => relay.Allocation.ChannelOf(phoneRelay) is not null, "the channel to the phone's relay", Timeout);
+        var received = new Collector();
+        SelectRelayedPair(relay, Peer, received);
+
+        _server.SendTo(Client, FakeTurnServer.ChannelDataMessage(relay.Allocation.ChannelOf(phoneRelay)!.Value, Rtp(4, 0x7E1A)));
+
+        Assert.Equal(0x7E1Au, received.Take().Ssrc);
+        Assert.True(relay.IsSignalledPeer(phoneRelay));
+        Assert.False(relay.IsSignalledPeer(Stranger));
+    }
+
+    [Fact]
     public async Task A_peers_check_through_the_relay_goes_to_the_agent_and_a_binding_answer_from_the_server_to_the_stun_path()
     {
         TurnIceRelay relay = await AllocatedAsync();
