@@ -19,8 +19,8 @@ public sealed class SipAccountNatConfig
     /// <summary>
     /// ICE (RFC 8445, RFC 8839 in the SDP) for the account's calls, where a STUN server is set: the calls offer host and
     /// server-reflexive candidates, check them with a peer that does ICE too and send media on the pair that works (a
-    /// peer without ICE gets plain SDP). False: STUN only, the public address in c= and m=. Without a STUN server it has
-    /// no effect.
+    /// peer without ICE gets plain SDP), and a relayed one when <see cref="Turn"/> names servers. False: STUN only, the
+    /// public address in c= and m=, and no relay. Without a STUN or TURN server it has no effect.
     /// </summary>
     public bool Ice { get; set; } = true;
 

@@ -24,8 +24,19 @@ public sealed record AccountNatOptions
     /// </summary>
     public bool Ice { get; init; } = true;
 
-    public bool Equals(AccountNatOptions? other) =>
-        other is not null && StunTimeout == other.StunTimeout && Ice == other.Ice && StunServers.SequenceEqual(other.StunServers);
+    /// <summary>
+    /// A TURN relay (RFC 8656) for the account's ICE calls: each call allocates a relayed candidate on the first server
+    /// that answers within <see cref="StunTimeout"/>, from its own RTP socket (UDP) or a connection (TCP/TLS), and
+    /// releases it when the call ends. Null: none. Without <see cref="Ice"/> it is not used.
+    /// </summary>
+    public AccountTurnOptions? Turn { get; init; }
 
-    public override int GetHashCode() => HashCode.Combine(StunServers.Count, StunTimeout, Ice);
+    /// <summary>Whether calls do ICE: it is on and there is a server to gather from (STUN, or TURN whose Allocate also maps).</summary>
+    public bool UsesIce => Ice && (StunServers.Count > 0 || Turn is { Servers.Count: > 0 });
+
+    public bool Equals(AccountNatOptions? other) =>
+        other is not null && StunTimeout == other.StunTimeout && Ice == other.Ice && StunServers.SequenceEqual(other.StunServers)
+        && Equals(Turn, other.Turn);
+
+    public override int GetHashCode() => HashCode.Combine(StunServers.Count, StunTimeout, Ice, Turn);
 }

@@ -5,6 +5,7 @@ using Intercom.Media.Rtp;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 using Intercom.Media.Streams;
+using Intercom.Media.Turn;
 
 namespace Intercom.Benchmarks;
 
@@ -29,7 +30,11 @@ public abstract class MediaFramePath
     private readonly short[] _played = new short[DeviceRate / 50];
     private readonly byte[] _packet = new byte[1500];
     private readonly byte[] _peerPayload = new byte[1500];
+    private readonly byte[] _frame = new byte[1500];
     private Socket _sink = null!;
+    private BenchmarkTurnServer? _turn;
+    private SocketAddress? _turnAddress;
+    private ushort _channel;
     private SteppedClock _clock = null!;
     private RtpSession _session = null!;
     private AudioStream _stream = null!;
@@ -46,7 +51,11 @@ public abstract class MediaFramePath
     /// Media under ICE with a selected pair (RFC 8445 §12): the session sends to and takes packets only from the pair's
     /// remote address, as a call does once its agent nominated one.
     /// </param>
-    protected void Setup(MediaFormat format, bool srtp, bool ice = false)
+    /// <param name="relayed">
+    /// The selected pair is relayed (TURN, RFC 8656): our RTP leaves as ChannelData to a loopback server, and the peer's
+    /// arrives as ChannelData from it, unwrapped by the session's TURN route before the receive path.
+    /// </param>
+    protected void Setup(MediaFormat format, bool srtp, bool ice = false, bool relayed = false)
     {
         for (int n = 0; n < _capture.Length; n++)
         {
@@ -87,7 +96,19 @@ public abstract class MediaFramePath
             Time = _clock,
         });
         _session.Apply(media);
-        if (ice)
+        if (relayed)
+        {
+            _turn = new BenchmarkTurnServer();
+            _turnAddress = _turn.EndPoint.Serialize();
+            var relay = new TurnIceRelay(new TurnAllocation(_session, _turn.EndPoint, new TurnCredentials("u", "p")));
+            _session.UseTurnRelay(relay);
+            _session.StartReceiving();
+            relay.Allocation.AllocateAsync().Wait(TimeSpan.FromSeconds(10));
+            _channel = relay.Allocation.BindChannelAsync(peer).Result;
+            _session.EnableIce();
+            _session.UseIcePair(peer, relay);
+        }
+        else if (ice)
         {
             _session.EnableIce();
             _session.UseIcePair(peer);
@@ -114,7 +135,9 @@ public abstract class MediaFramePath
     public void Cleanup()
     {
         _stream.Dispose();
+        _session.TurnRelay?.Dispose();
         _session.Dispose();
+        _turn?.Dispose();
         _sink.Dispose();
         _peerProtect?.Dispose();
     }
@@ -136,7 +159,21 @@ public abstract class MediaFramePath
         }
 
         _clock.Advance(TimeSpan.FromMilliseconds(20));
-        _session.HandleRtp(_packet, length, _peerAddress);
+        if (_turnAddress is not null)
+        {
+            // As the TURN server relays it (§12.4: channel number, length, the datagram unpadded over UDP).
+            _frame[0] = (byte)(_channel >> 8);
+            _frame[1] = (byte)_channel;
+            _frame[2] = (byte)(length >> 8);
+            _frame[3] = (byte)length;
+            _packet.AsSpan(0, length).CopyTo(_frame.AsSpan(4));
+            _session.HandleFromTurnServer(_frame, length + 4, _turnAddress);
+        }
+        else
+        {
+            _session.HandleRtp(_packet, length, _peerAddress);
+        }
+
         _stream.ReadFrame(_played);
         return _played[100];
     }

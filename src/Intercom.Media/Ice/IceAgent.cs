@@ -39,6 +39,9 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
     private readonly List<IceLocalCandidate> _locals = [];
     private readonly List<IceCandidate> _remotes = [];
     private readonly List<IceCandidatePair> _valid = [];
+
+    // The valid list again, copied on write for the media threads (IsValidRemote).
+    private volatile IceCandidatePair[] _validPairs = [];
     private readonly Queue<IceCandidatePair> _triggered = new();
     private readonly Dictionary<StunTransactionId, IceCheckTransaction> _transactions = [];
     private readonly List<EarlyCheck> _early = [];
@@ -285,6 +288,26 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
         byte[] copy = datagram.ToArray();
         _work.Post(() => Receive(copy, peer, relay));
         return true;
+    }
+
+    /// <summary>
+    /// Whether a check from <paramref name="relay"/>'s candidate (null: the socket's) to <paramref name="remote"/> succeeded,
+    /// i.e. a valid pair joins them (§7.2.5.3.2): the peer proved it knows our password there. RFC 8445 §12.1 lets a peer
+    /// send on any valid pair, and some do after the selection too (re, baresip's stack, sends through its own TURN
+    /// channel whenever it has one to our address). Any thread; allocation-free.
+    /// </summary>
+    public bool IsValidRemote(IIceRelay? relay, IPEndPoint remote)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        foreach (IceCandidatePair pair in _validPairs)
+        {
+            if (ReferenceEquals(pair.Local.Relay, relay) && pair.RemoteEndPoint.Equals(remote))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Stops checks, consent and the timer; the selected pair stays readable for the call's record.</summary>
@@ -686,6 +709,7 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
                 Generating = pair,
             };
             _valid.Add(valid);
+            _validPairs = [.. _valid];
             if (_firstValidAt < 0)
             {
                 _firstValidAt = now;

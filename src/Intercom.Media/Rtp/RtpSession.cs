@@ -325,7 +325,7 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
 
         try
         {
-            _rtpSocket.SendTo(datagram, SocketFlags.None, Serialize(destination));
+            _rtpSocket.SendTo(datagram, SocketFlags.None, StunDestination(destination));
             return true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -616,6 +616,12 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
                 return;
             }
 
+            if (!rtcpSocket && length > 0 && _turn is not null && HandleFromTurnServer(buffer, length, from))
+            {
+                // The TURN server's: a response, or a peer's datagram relayed (RFC 8656 §2: it shares this socket).
+                continue;
+            }
+
             if (!rtcpSocket && length > 0 && buffer[0] < 4)
             {
                 // RFC 7983: a first byte of 0-3 is STUN (a Binding response, a peer's check), never RTP or RTCP.
@@ -671,6 +677,12 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
             return;
         }
 
+        AcceptRtp(buffer, length, from);
+    }
+
+    /// <summary>RTP from the peer (its source checked, on the socket or through the relay): authenticated, filtered, delivered.</summary>
+    private void AcceptRtp(byte[] buffer, int length, SocketAddress from)
+    {
         if (_awaitingDtls)
         {
             // DTLS-SRTP agreed but not keyed yet (RFC 5764 §4.1): nothing is accepted before the fingerprint matched.
@@ -775,6 +787,11 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
             return;
         }
 
+        AcceptRtcp(buffer, length, from);
+    }
+
+    private void AcceptRtcp(byte[] buffer, int length, SocketAddress from)
+    {
         if (_awaitingDtls)
         {
             Interlocked.Increment(ref _srtpFailures);
@@ -952,13 +969,14 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     /// <summary>
     /// Whether media from <paramref name="from"/> is the peer's: under ICE exactly the selected pair's remote address and
     /// port (a check from anyone else never changes it: it must pass MESSAGE-INTEGRITY with our password, RFC 8445 §7.3);
-    /// otherwise the signalled address (any port, for the latching that follows).
+    /// otherwise the signalled address (any port, for the latching that follows). A relayed pair's media comes through
+    /// the TURN server (<see cref="HandleRelayedMedia"/>), so under it nothing is taken straight from the socket.
     /// </summary>
     private bool FromPeer(SocketAddress from)
     {
         if (_iceOn)
         {
-            return _icePath is { } ice && from.Equals(ice.Remote);
+            return _icePath is { } ice && ice.Relay is null && from.Equals(ice.Remote);
         }
 
         SocketAddress? signalled = _signalled;

@@ -93,7 +93,7 @@ internal static class CallAccounts
             Authorize = authorize,
             CameThroughServer = account.Register ? (protocol, source) => RegistrationOf(registrations, account.Id)?.IsFrom(protocol, source) == true : null,
             Servers = servers,
-            Stun = account.Nat.StunServers.Count > 0 ? new StunMediaMapping(account.Nat, account.Id, time, log) : null,
+            Stun = account.Nat.StunServers.Count > 0 || account.Nat.UsesIce ? new StunMediaMapping(account.Nat, account.Id, time, log) : null,
             RegisteredContact = registeredContact,
         };
     }

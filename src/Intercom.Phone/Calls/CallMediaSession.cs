@@ -6,6 +6,7 @@ using Intercom.Media.Nat;
 using Intercom.Media.Rtp;
 using Intercom.Media.Sdp;
 using Intercom.Media.Streams;
+using Intercom.Media.Turn;
 
 namespace Intercom.Phone;
 
@@ -50,6 +51,12 @@ public sealed class CallMediaSession : IDisposable
 
     /// <summary>This call's ICE agent (RFC 8445) while ICE is offered or in use; null without ICE or after the fallback.</summary>
     public IceAgent? Ice { get; private set; }
+
+    /// <summary>This call's TURN relay (RFC 8656) while its relayed candidate is offered or in use; null without one.</summary>
+    public TurnIceRelay? Relay { get; private set; }
+
+    /// <summary>Why no relay was allocated for this call (every server refused or did not answer in time), or null.</summary>
+    public string? RelayFailure { get; private set; }
 
     /// <summary>The candidate pair ICE selected for media, or null.</summary>
     public IceCandidatePair? SelectedPair { get; private set; }
@@ -178,7 +185,13 @@ public sealed class CallMediaSession : IDisposable
     /// the peer's SDP has ICE too, checks start as soon as it arrives (<see cref="Apply"/>); when it has none, the agent
     /// is dropped and the call goes on as without ICE. Never throws for network trouble.
     /// </summary>
-    public async Task<StunBindingResult> PrepareIceAsync(IReadOnlyList<DnsEndPoint> servers, TimeSpan timeout, TimeProvider time, IceRole role)
+    /// <param name="turn">
+    /// A TURN relay to allocate from, within the same bound and beside the STUN query (RFC 8445 §5.1.1.2): its relayed
+    /// address becomes a relayed candidate. When STUN gave no mapping, the Allocate's XOR-MAPPED-ADDRESS (RFC 8656 §7.3,
+    /// the same socket over UDP) is the server-reflexive candidate. Null or no server answering: no relayed candidate.
+    /// </param>
+    public async Task<StunBindingResult> PrepareIceAsync(IReadOnlyList<DnsEndPoint> servers, TimeSpan timeout, TimeProvider time, IceRole role,
+        AccountTurnOptions? turn = null)
     {
         ArgumentNullException.ThrowIfNull(servers);
         ArgumentNullException.ThrowIfNull(time);
@@ -189,9 +202,23 @@ public sealed class CallMediaSession : IDisposable
         agent.AddHostCandidate(host);
         _rtp.StunReceiver = agent;
         _rtp.StartReceiving();
+        Task<TurnIceRelay?> relaying = turn is { Servers.Count: > 0 } ? AllocateRelayAsync(turn, time, deadline.Token) : Task.FromResult<TurnIceRelay?>(null);
         StunBindingResult result = endPoints.Count == 0
-            ? StunBindingResult.Failed("no address for the STUN server(s)")
+            ? StunBindingResult.Failed(servers.Count == 0 ? "no STUN server" : "no address for the STUN server(s)")
             : await agent.GatherServerReflexiveAsync(host, endPoints, deadline.Token).ConfigureAwait(false);
+        if (await relaying.ConfigureAwait(false) is { } relay)
+        {
+            IPEndPoint? mapped = relay.Allocation.Transport == TurnTransport.Udp ? relay.Allocation.MappedAddress : null;
+            if (!result.Succeeded && mapped is not null)
+            {
+                agent.AddServerReflexiveCandidate(mapped, host, relay.ServerAddress);
+                result = StunBindingResult.Mapped(mapped, relay.ServerAddress);
+            }
+
+            agent.AddRelayedCandidate(relay);
+            relay.Agent = agent;
+            Relay = relay;
+        }
 
         agent.SelectedPairChanged += pair =>
         {
@@ -220,6 +247,54 @@ public sealed class CallMediaSession : IDisposable
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Allocates on the first of <paramref name="turn"/>'s servers that grants one (RFC 8656 §7), trying the next on a
+    /// refusal or silence while the bound lasts: over UDP from the RTP socket (which routes the server's datagrams to it
+    /// from now on), over TCP/TLS on a connection of its own. Null when none did; <see cref="RelayFailure"/> says why.
+    /// </summary>
+    private async Task<TurnIceRelay?> AllocateRelayAsync(AccountTurnOptions turn, TimeProvider time, CancellationToken cancellation)
+    {
+        var credentials = new TurnCredentials(turn.Username, turn.Password);
+        var failures = new List<string>();
+        foreach (AccountTurnServer server in turn.Servers)
+        {
+            foreach (IPEndPoint address in await ResolveAsync([new DnsEndPoint(server.Host, server.Port)], cancellation).ConfigureAwait(false))
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                var relay = new TurnIceRelay();
+                try
+                {
+                    TurnAllocation allocation = server.Transport switch
+                    {
+                        TurnTransport.Tcp => await TurnAllocation.ConnectTcpAsync(address, credentials, relay, time: time, cancellation: cancellation).ConfigureAwait(false),
+                        TurnTransport.Tls => await TurnAllocation.ConnectTlsAsync(address, new TurnTlsOptions(server.Host), credentials, relay, time: time,
+                            cancellation: cancellation).ConfigureAwait(false),
+                        _ => new TurnAllocation(_rtp, address, credentials, time: time),
+                    };
+                    relay.Attach(allocation);
+                    _rtp.UseTurnRelay(relay);
+                    await allocation.AllocateAsync(cancellation).ConfigureAwait(false);
+                    return relay;
+                }
+#pragma warning disable CA1031 // A relay that cannot be had must not stop the call: it goes on with host and server-reflexive candidates.
+                catch (Exception e)
+#pragma warning restore CA1031
+                {
+                    _rtp.UseTurnRelay(null);
+                    relay.Dispose();
+                    failures.Add(e is OperationCanceledException ? $"{server.Transport} {address}: no allocation in time" : e.Message);
+                }
+            }
+        }
+
+        RelayFailure = failures.Count == 0 ? "no address for the TURN server(s)" : string.Join("; ", failures);
+        return null;
     }
 
     /// <summary>Sends a digit to the peer as RFC 4733 events; false when events were not agreed.</summary>
@@ -296,6 +371,9 @@ public sealed class CallMediaSession : IDisposable
         {
             _iceStarted = true;
             _rtp.EnableIce();
+
+            // Before the first check leaves: the server relays nothing from a peer without a permission (RFC 8656 §9).
+            Relay?.PermitCandidates(remote.Candidates);
             agent.SetRemote(remote);
             return;
         }
@@ -303,6 +381,7 @@ public sealed class CallMediaSession : IDisposable
         _rtp.StunReceiver = null;
         agent.Dispose();
         Ice = null;
+        ReleaseRelay();
         OfferAnswer.Negotiator.LocalIce = null;
     }
 
@@ -375,6 +454,17 @@ public sealed class CallMediaSession : IDisposable
         }
     }
 
+    private void ReleaseRelay()
+    {
+        if (Relay is { } relay)
+        {
+            _rtp.UseTurnRelay(null);
+            relay.Agent = null;
+            relay.Dispose();
+            Relay = null;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)
@@ -391,6 +481,9 @@ public sealed class CallMediaSession : IDisposable
         Ice?.Dispose();
         Stream.Dispose();
         _rtp.Dtls?.Dispose();
+
+        // RFC 8656 §8: the allocation is released (Refresh, LIFETIME 0) through the RTP socket, so before it closes.
+        ReleaseRelay();
         _rtp.Dispose();
         _audio?.DetachSession();
     }

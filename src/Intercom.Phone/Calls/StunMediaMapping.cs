@@ -1,6 +1,7 @@
 using System.Net;
 using Intercom.Media.Ice;
 using Intercom.Media.Nat;
+using Intercom.Media.Turn;
 using Microsoft.Extensions.Logging;
 
 namespace Intercom.Phone;
@@ -20,6 +21,7 @@ public sealed partial class StunMediaMapping
     private volatile IPEndPoint? _lastMapped;
     private volatile string? _lastPair;
     private int _warned;
+    private int _relayWarned;
 
     public StunMediaMapping(AccountNatOptions options, string accountId, TimeProvider time, ILogger log)
     {
@@ -46,7 +48,7 @@ public sealed partial class StunMediaMapping
         StunBindingResult result;
         try
         {
-            if (_options.Ice)
+            if (_options.UsesIce)
             {
                 media.IcePairSelected += pair =>
                 {
@@ -55,8 +57,9 @@ public sealed partial class StunMediaMapping
                     LogSelected(_log, _accountId, text);
                 };
                 media.IceFailed += reason => LogIceFailed(_log, _accountId, reason);
-                result = await media.PrepareIceAsync(_options.StunServers, _options.StunTimeout, _time, offerer ? IceRole.Controlling : IceRole.Controlled)
-                    .ConfigureAwait(false);
+                result = await media.PrepareIceAsync(_options.StunServers, _options.StunTimeout, _time, offerer ? IceRole.Controlling : IceRole.Controlled,
+                    _options.Turn).ConfigureAwait(false);
+                ReportRelay(media);
             }
             else
             {
@@ -82,6 +85,27 @@ public sealed partial class StunMediaMapping
         }
     }
 
+    /// <summary>The call's relayed candidate, or why it has none (warned once until a relay is had again).</summary>
+    private void ReportRelay(CallMediaSession media)
+    {
+        if (_options.Turn is not { Servers.Count: > 0 })
+        {
+            return;
+        }
+
+        if (media.Relay is { } relay)
+        {
+            Interlocked.Exchange(ref _relayWarned, 0);
+            TurnAllocation allocation = relay.Allocation;
+            LogRelayed(_log, _accountId, allocation.RelayedAddress.ToString(), allocation.ServerAddress.ToString(), allocation.Transport.ToString());
+            allocation.Lost += (_, reason) => LogRelayLost(_log, _accountId, reason.Message);
+        }
+        else if (Interlocked.Exchange(ref _relayWarned, 1) == 0)
+        {
+            LogRelayFailed(_log, _accountId, media.RelayFailure ?? "no answer");
+        }
+    }
+
     /// <summary>A pair as the status page shows it: our candidate (its address, not its base) and the peer's, with their types.</summary>
     public static string Describe(IceCandidatePair pair)
     {
@@ -92,6 +116,15 @@ public sealed partial class StunMediaMapping
 
     [LoggerMessage(Level = LogLevel.Information, Message = "account {Account}: ICE selected pair {Pair}")]
     private static partial void LogSelected(ILogger logger, string account, string pair);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "account {Account}: TURN relayed candidate {Relayed} on {Server} ({Transport})")]
+    private static partial void LogRelayed(ILogger logger, string account, string relayed, string server, string transport);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "account {Account}: TURN allocation lost ({Reason})")]
+    private static partial void LogRelayLost(ILogger logger, string account, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "account {Account}: no TURN relay for the call ({Reason}); it offers host and server-reflexive candidates only (warned once until a relay is had again)")]
+    private static partial void LogRelayFailed(ILogger logger, string account, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "account {Account}: ICE failed ({Reason}); the call ends")]
     private static partial void LogIceFailed(ILogger logger, string account, string reason);

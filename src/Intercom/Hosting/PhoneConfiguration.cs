@@ -5,6 +5,7 @@ using Intercom.Configuration;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 using Intercom.Media.Streams;
+using Intercom.Media.Turn;
 using Intercom.Phone;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transactions;
@@ -132,8 +133,24 @@ internal static class PhoneConfiguration
         KeepAliveInterval = account.Keepalive == "off" ? null : TimeSpan.FromSeconds(account.KeepaliveIntervalSeconds),
         UdpKeepAlive = account.Keepalive == "crlf" ? SipKeepAliveMethod.Crlf : SipKeepAliveMethod.Options,
         Outbound = account.Nat.Outbound,
-        Nat = account.Nat.Stun.Count == 0 ? AccountNatOptions.None : new AccountNatOptions { StunServers = [.. account.Nat.Stun.Select(StunServer)], Ice = account.Nat.Ice },
+        Nat = account.Nat.Stun.Count == 0 && account.Nat.Turn.Servers.Count == 0 ? AccountNatOptions.None : new AccountNatOptions
+        {
+            StunServers = [.. account.Nat.Stun.Select(StunServer)],
+            Ice = account.Nat.Ice,
+            Turn = account.Nat.Turn.Servers.Count == 0 ? null : new AccountTurnOptions
+            {
+                Servers = [.. account.Nat.Turn.Servers.Select(TurnServer)],
+                Username = account.Nat.Turn.Username ?? "",
+                Password = account.Nat.Turn.Password ?? "",
+            },
+        },
     };
+
+    /// <summary>A validated accounts[].nat.turn.servers entry (RFC 7065) as the phone allocates on it.</summary>
+    private static AccountTurnServer TurnServer(string uri) =>
+        TurnServerUri.TryParse(uri, out var host, out var port, out var transport, out var error)
+            ? new AccountTurnServer(host, port, transport switch { "tcp" => TurnTransport.Tcp, "tls" => TurnTransport.Tls, _ => TurnTransport.Udp })
+            : throw new InvalidOperationException($"unvalidated TURN URI: {error}");
 
     /// <summary>A validated accounts[].nat.stun entry ("stun:HOST[:PORT]", RFC 7064) as the phone asks it.</summary>
     private static DnsEndPoint StunServer(string uri) =>

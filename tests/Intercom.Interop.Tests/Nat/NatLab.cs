@@ -27,6 +27,8 @@ public sealed class NatLab : IAsyncDisposable
     public const string DoorUser = "door";
     public const string DoorPassword = "Nat-Lab-Door-4711";
     public const string ResidentUser = "resident";
+    public const string TurnUser = "lab-turn";
+    public const string TurnPassword = "Nat-Lab-Turn-0815";
 
     private static readonly TimeSpan StartBound = TimeSpan.FromSeconds(30);
 
@@ -72,7 +74,8 @@ public sealed class NatLab : IAsyncDisposable
     /// Builds the lab with the station behind router A (<paramref name="stationNat"/>) and the phone on the internet,
     /// or behind router B when <paramref name="phoneNat"/> is given; starts Kamailio and coturn at the provider.
     /// </summary>
-    public static async Task<NatLab> StartAsync(string directory, NatBehaviour stationNat, NatBehaviour? phoneNat = null)
+    /// <param name="turn">coturn relays too (TURN, RFC 8656) for <see cref="TurnUser"/>; false: STUN only.</param>
+    public static async Task<NatLab> StartAsync(string directory, NatBehaviour stationNat, NatBehaviour? phoneNat = null, bool turn = false)
     {
         NetworkNamespace.RequireRoot();
         PublishedStation.RequireTool("nft", "nftables");
@@ -80,7 +83,7 @@ public sealed class NatLab : IAsyncDisposable
         var lab = new NatLab(directory);
         try
         {
-            await lab.BuildAsync(stationNat, phoneNat).ConfigureAwait(false);
+            await lab.BuildAsync(stationNat, phoneNat, turn).ConfigureAwait(false);
             return lab;
         }
         catch
@@ -90,7 +93,7 @@ public sealed class NatLab : IAsyncDisposable
         }
     }
 
-    private async Task BuildAsync(NatBehaviour stationNat, NatBehaviour? phoneNat)
+    private async Task BuildAsync(NatBehaviour stationNat, NatBehaviour? phoneNat, bool turn)
     {
         Internet = Own(await InternetSegment.CreateAsync().ConfigureAwait(false));
         Provider = Own(NetworkNamespace.Create("nat-prov"));
@@ -118,7 +121,8 @@ public sealed class NatLab : IAsyncDisposable
         Kamailio.Users[DoorUser] = DoorPassword;
         _processes.Add(Kamailio);
         await Kamailio.StartAsync().ConfigureAwait(false);
-        Stun = await StunServer.StartAsync(Provider, ProviderAddress, Path.Combine(Directory, "coturn"), StartBound).ConfigureAwait(false);
+        Stun = await StunServer.StartAsync(Provider, ProviderAddress, Path.Combine(Directory, "coturn"), StartBound,
+            turn ? (TurnUser, TurnPassword) : null).ConfigureAwait(false);
         _processes.Add(Stun);
     }
 

@@ -35,14 +35,32 @@ public sealed class StunServer : IAsyncDisposable
 
     public PeerProcess Process => _process ?? throw new InvalidOperationException("not started");
 
-    public static async Task<StunServer> StartAsync(NetworkNamespace networkNamespace, string address, string directory, TimeSpan timeout)
+    /// <summary>The TURN user when the server relays too (<see cref="StartAsync"/>'s relay), else null.</summary>
+    public string? TurnUser { get; private init; }
+
+    /// <summary>The TURN password of <see cref="TurnUser"/>.</summary>
+    public string? TurnPassword { get; private init; }
+
+    /// <summary>The server as an RFC 7065 URI, as accounts[].nat.turn.servers names it.</summary>
+    public string TurnUri => $"turn:{Address}:{Port}";
+
+    /// <param name="relay">
+    /// Also a TURN server (RFC 8656) for this user and password (long-term credentials, realm nat-lab), relaying from its
+    /// one address; false: STUN only.
+    /// </param>
+    public static async Task<StunServer> StartAsync(NetworkNamespace networkNamespace, string address, string directory, TimeSpan timeout,
+        (string User, string Password)? relay = null)
     {
         ArgumentNullException.ThrowIfNull(networkNamespace);
         System.IO.Directory.CreateDirectory(directory);
-        var server = new StunServer(networkNamespace, address, directory);
+        var server = new StunServer(networkNamespace, address, directory) { TurnUser = relay?.User, TurnPassword = relay?.Password };
+        string[] mode = relay is { } account
+            ? ["--lt-cred-mech", "--user", $"{account.User}:{account.Password}", "--realm", "nat-lab", "--relay-ip", address,
+                "--min-port", "49152", "--max-port", "65000", "--no-multicast-peers", "--verbose"]
+            : ["--stun-only"];
         server._process = PeerProcess.StartIn(networkNamespace.Name, "turnserver",
         [
-            "-n", "--stun-only", "--listening-ip", address, "--listening-port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "-n", .. mode, "--listening-ip", address, "--listening-port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--no-tcp", "--no-tls", "--no-dtls", "--no-cli", "--relay-threads", "1", "--no-software-attribute",
             "--log-file", "stdout", "--simple-log",
             "--pidfile", Path.Combine(directory, "turnserver.pid"), "--db", Path.Combine(directory, "turndb"),

@@ -346,6 +346,11 @@ public sealed class IceAgentTests
         (byte[] data, IPEndPoint from) = Assert.Single(media);
         Assert.Equal(rtp, data);
         Assert.Equal(phone.Socket.Local, from);
+
+        // What the media path may take through the relay besides the selected pair: valid pairs only (RFC 8445 §12.1).
+        Assert.True(agent.IsValidRemote(relay, phone.Socket.Local));
+        Assert.False(agent.IsValidRemote(relay, IPEndPoint.Parse("198.51.100.66:20000")));
+        Assert.False(agent.IsValidRemote(null, phone.Socket.Local));
     }
 
     private static bool Both(Peer a, Peer b, IceAgentState state) => a.Agent.State == state && b.Agent.State == state;
