@@ -607,6 +607,17 @@ public sealed class SipCall : IClientTransactionUser
             response.Headers.Set(SipHeaderNames.Contact, Contact(_dialog!, _serverInvite.Flow.Destination).ToString());
         }
 
+        if (status is > 100 and < 300)
+        {
+            // §12.1.1: a response that establishes the dialog copies every Record-Route of the INVITE, in order, as it
+            // came. It is the caller's route set: without it the ACK and the BYE go straight to our Contact, which a NAT
+            // in front of the station lets in only from the proxy, so the call was never confirmed (issue #19).
+            foreach (string recordRoute in request.Headers.GetLines(SipHeaderNames.RecordRoute))
+            {
+                response.Headers.Add(SipHeaderNames.RecordRoute, recordRoute);
+            }
+        }
+
         return response;
     }
 

@@ -100,6 +100,32 @@ public sealed class IncomingCallTests : IDisposable
     }
 
     [Fact]
+    public void The_180_and_the_200_copy_the_invites_record_route_in_order_so_the_ack_comes_back_through_the_proxy()
+    {
+        // RFC 3261 §12.1.1: a response that establishes a dialog carries every Record-Route of the request, in order,
+        // parameters and all. Without them the caller's route set is empty and its ACK and BYE go straight to our Contact,
+        // which a NAT in front of the station lets in only from the proxy (issue #19's lab: no ACK, so the call was
+        // never confirmed and the resident's code was held back as digits sent before the answer).
+        const string recordRoutes = "Record-Route: <sip:198.51.100.10:5060;lr;r2=on;ftag=res1>, <sip:10.0.0.10;lr;r2=on>\n" +
+            "Record-Route: <sip:edge.example.com;transport=tcp;lr>;x=unknown";
+        _bench.OnIncoming = call =>
+        {
+            call.Ring();
+            call.Answer(_media);
+        };
+        _bench.Receive(UserAgentTestBench.Invite(extraHeaders: recordRoutes));
+
+        string[] expected = ["<sip:198.51.100.10:5060;lr;r2=on;ftag=res1>", "<sip:10.0.0.10;lr;r2=on>", "<sip:edge.example.com;transport=tcp;lr>;x=unknown"];
+        foreach (var response in new[] { Assert.Single(_bench.Responses(180)), Assert.Single(_bench.Responses(200)) })
+        {
+            Assert.Equal(expected, response.RecordRoutes.Select(r => r.ToString()));
+        }
+
+        // The 100 Trying and a final error establish no dialog and carry none.
+        Assert.All(_bench.Responses(100), r => Assert.Empty(r.RecordRoutes));
+    }
+
+    [Fact]
     public void No_ack_within_64_T1_ends_the_call_with_bye()
     {
         var call = AnsweredCall();
