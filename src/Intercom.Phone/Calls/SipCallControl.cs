@@ -5,6 +5,7 @@ using Intercom.Media.Dtmf;
 using Intercom.Media.Srtp;
 using Intercom.Media.Streams;
 using Intercom.Sip.Messages;
+using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Station.Calls;
 using SipEnd = Intercom.Sip.UserAgent.CallEndReason;
@@ -227,8 +228,8 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 // back over TLS (RFC 4568 §8.3): a call that came in over UDP or TCP is answered without SRTP, whatever
                 // the account asks (with "required", the offer is then refused).
                 var account = leg.Account ?? _profile.Accounts[0];
-                // SDES keys only over TLS; DTLS-SRTP keys never travel in the SDP, so any transport may carry its offer.
-                var srtp = incoming.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls || account.Srtp == SrtpPolicy.DtlsSrtp
+                // SDES keys only over TLS or WSS; DTLS-SRTP keys never travel in the SDP, so any transport may carry its offer.
+                var srtp = (incoming.IncomingTransport is { } transport && transport.IsSecure()) || account.Srtp == SrtpPolicy.DtlsSrtp
                     ? account.Srtp : SrtpPolicy.Disabled;
                 media = _profile.Media(srtp);
             }
