@@ -74,6 +74,8 @@ internal sealed partial class SipStreamConnection
                 var result = await webSocket.ReceiveAsync(buffer.AsMemory(length), _closing.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
+                    // RFC 6455 §5.5.1: answer the peer's Close frame, so it sees a clean end rather than a dropped line.
+                    await CloseWebSocketAsync(webSocket, WebSocketCloseStatus.NormalClosure).ConfigureAwait(false);
                     break;
                 }
 
