@@ -217,6 +217,12 @@ public sealed class SipCallControl : ICallControl, IDisposable
         call.Answer(media.OfferAnswer);
     }
 
+    private static async Task AnswerWithHostIceAsync(SipCall call, CallMediaSession media, TimeProvider time)
+    {
+        await media.PrepareIceAsync([], TimeSpan.FromSeconds(1), time, Intercom.Media.Ice.IceRole.Controlled).ConfigureAwait(false);
+        call.Answer(media.OfferAnswer);
+    }
+
     public void Answer(CallHandle call)
     {
         if (_legs.TryGetValue(call.Id, out var leg) && leg.Media is null && leg.Call is { } incoming)
@@ -247,6 +253,15 @@ public sealed class SipCallControl : ICallControl, IDisposable
             {
                 // The answer's SDP carries the RTP socket's public mapping: learned first, within the account's bound.
                 _ = AnswerAfterStunAsync(incoming, media, stun);
+                return;
+            }
+
+            if (incoming.IncomingTransport is { } viaWebSocket && viaWebSocket.IsWebSocket())
+            {
+                // A SIP WebSocket client is a browser, and WebRTC takes no media without ICE (RFC 8829 §5.3.1, RFC 8834
+                // §4.2): even without STUN the answer carries an agent with the host candidate, and the station answers
+                // the browser's connectivity checks as the controlled side.
+                _ = AnswerWithHostIceAsync(incoming, media, _time);
                 return;
             }
 

@@ -45,13 +45,11 @@ window.measureReceived = async (hz) => {
   return { atTone: bins[Math.round(hz / binHz)], peakHz: peak * binHz, peakDb: bins[peak] };
 };
 
-// RFC 4733 digits through the browser's own RTCDTMFSender (the sender of the call's audio track).
-window.sendDigits = (digits) => {
-  const pc = window.simpleUser.session.sessionDescriptionHandler.peerConnection;
-  const sender = pc.getSenders().find((s) => s.track && s.track.kind === "audio");
-  if (!sender || !sender.dtmf || !sender.dtmf.canInsertDTMF) return false;
-  sender.dtmf.insertDTMF(digits, 150, 100);
+// The door code as SIP INFO (application/dtmf-relay, SimpleUser.sendDTMF), one request per digit in order.
+window.sendDigits = async (digits) => {
+  for (const digit of digits) await window.simpleUser.sendDTMF(digit);
   return true;
 };
 
 window.hangUp = () => window.simpleUser.hangup();
+
