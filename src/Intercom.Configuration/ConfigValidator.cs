@@ -456,6 +456,11 @@ public static class ConfigValidator
                 errors.Add(new($"web.allowedHosts[{i}]", $"'{web.AllowedHosts[i]}' is not a host name (no port, scheme or wildcard)"));
             }
         }
+        if (web.SipWebSocket && !web.Https && !web.SipWebSocketPlain)
+        {
+            errors.Add(new("web.sipWebSocket", "SIP over WebSocket needs HTTPS (wss); set web.sipWebSocketPlain to accept plain ws"));
+        }
+
         if (!string.IsNullOrEmpty(web.CertificateFile) && string.IsNullOrEmpty(web.PrivateKeyFile))
         {
             errors.Add(new("web.privateKeyFile", "a certificate needs its private key"));

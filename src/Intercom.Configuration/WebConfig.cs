@@ -37,4 +37,17 @@ public sealed class WebConfig
     /// page of another site cannot reach the station through the resident's browser by DNS rebinding.
     /// </summary>
     public List<string> AllowedHosts { get; set; } = [];
+
+    /// <summary>
+    /// Accept SIP over WebSocket (RFC 7118) at <c>/sip</c> on this port, for browser phones (JsSIP, SIP.js): "wss" over
+    /// HTTPS. Off by default. Every SIP request over it authenticates as over UDP, TCP or TLS (station.incoming.auth's
+    /// digest; a WebSocket is never a trusted source), and a browser's handshake must come from the station's own origin.
+    /// </summary>
+    public bool SipWebSocket { get; set; }
+
+    /// <summary>
+    /// Also accept SIP over a plain WebSocket ("ws") when <see cref="Https"/> is off. Digest challenges, SDP and the call's
+    /// signalling then cross the network in clear, and browsers give no microphone to a page outside a secure context.
+    /// </summary>
+    public bool SipWebSocketPlain { get; set; }
 }

@@ -83,6 +83,8 @@ public sealed partial class WebServer : IAsyncDisposable
         routes.Map(WebRoutes.Page, assets.ServeAsync);
         routes.Map(WebRoutes.Script, assets.ServeAsync);
         routes.Map(WebRoutes.Style, assets.ServeAsync);
+        var sipWebSocket = new Sip.SipWebSocketEndpoint(web.SipWebSocket ? options.SipWebSocket : null, certificate is not null, web.SipWebSocketPlain, options.Time, log);
+        routes.Map(WebRoutes.SipWebSocket, sipWebSocket.ServeAsync);
         var hostFilter = new HostFilter(web.AllowedHosts, options.Time, log);
 
         // The generic host with a web host of Kestrel's core and nothing else: WebApplication (even its empty builder)
@@ -126,6 +128,8 @@ public sealed partial class WebServer : IAsyncDisposable
                     {
                         pipeline.Use(hostFilter.InvokeAsync);
                         pipeline.Use(guard.InvokeAsync);
+                        // Only the upgrade machinery: which requests may upgrade is SipWebSocketEndpoint's decision.
+                        pipeline.UseWebSockets();
                         pipeline.Run(routes.DispatchAsync);
                     });
                 },

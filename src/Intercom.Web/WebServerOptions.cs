@@ -13,4 +13,7 @@ public sealed class WebServerOptions
 
     /// <summary>Clock for sessions and login throttling.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>The SIP stack's WebSocket transport (RFC 7118), when web.sipWebSocket is on; null: GET /sip refuses.</summary>
+    public Sip.SipWebSocketHandler? SipWebSocket { get; init; }
 }

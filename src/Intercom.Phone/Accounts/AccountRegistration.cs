@@ -42,6 +42,12 @@ public sealed record AccountRegistration(string AccountId, string AddressOfRecor
     public bool IsFrom(SipTransportProtocol protocol, IPAddress source)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (protocol.IsWebSocket())
+        {
+            // The station never registers over a WebSocket (it only accepts them), so no server of ours speaks through one.
+            return false;
+        }
+
         var allowed = Transport switch
         {
             SipTransportProtocol.Tls => protocol == SipTransportProtocol.Tls,

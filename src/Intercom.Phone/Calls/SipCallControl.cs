@@ -5,6 +5,7 @@ using Intercom.Media.Dtmf;
 using Intercom.Media.Srtp;
 using Intercom.Media.Streams;
 using Intercom.Sip.Messages;
+using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
 using Intercom.Station.Calls;
 using SipEnd = Intercom.Sip.UserAgent.CallEndReason;
@@ -216,6 +217,12 @@ public sealed class SipCallControl : ICallControl, IDisposable
         call.Answer(media.OfferAnswer);
     }
 
+    private static async Task AnswerWithHostIceAsync(SipCall call, CallMediaSession media, TimeProvider time)
+    {
+        await media.PrepareIceAsync([], TimeSpan.FromSeconds(1), time, Intercom.Media.Ice.IceRole.Controlled).ConfigureAwait(false);
+        call.Answer(media.OfferAnswer);
+    }
+
     public void Answer(CallHandle call)
     {
         if (_legs.TryGetValue(call.Id, out var leg) && leg.Media is null && leg.Call is { } incoming)
@@ -227,8 +234,8 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 // back over TLS (RFC 4568 §8.3): a call that came in over UDP or TCP is answered without SRTP, whatever
                 // the account asks (with "required", the offer is then refused).
                 var account = leg.Account ?? _profile.Accounts[0];
-                // SDES keys only over TLS; DTLS-SRTP keys never travel in the SDP, so any transport may carry its offer.
-                var srtp = incoming.IncomingTransport == Sip.Transport.SipTransportProtocol.Tls || account.Srtp == SrtpPolicy.DtlsSrtp
+                // SDES keys only over TLS or WSS; DTLS-SRTP keys never travel in the SDP, so any transport may carry its offer.
+                var srtp = (incoming.IncomingTransport is { } transport && transport.IsSecure()) || account.Srtp == SrtpPolicy.DtlsSrtp
                     ? account.Srtp : SrtpPolicy.Disabled;
                 media = _profile.Media(srtp);
             }
@@ -246,6 +253,15 @@ public sealed class SipCallControl : ICallControl, IDisposable
             {
                 // The answer's SDP carries the RTP socket's public mapping: learned first, within the account's bound.
                 _ = AnswerAfterStunAsync(incoming, media, stun);
+                return;
+            }
+
+            if (incoming.IncomingTransport is { } viaWebSocket && viaWebSocket.IsWebSocket())
+            {
+                // A SIP WebSocket client is a browser, and WebRTC takes no media without ICE (RFC 8829 §5.3.1, RFC 8834
+                // §4.2): even without STUN the answer carries an agent with the host candidate, and the station answers
+                // the browser's connectivity checks as the controlled side.
+                _ = AnswerWithHostIceAsync(incoming, media, _time);
                 return;
             }
 

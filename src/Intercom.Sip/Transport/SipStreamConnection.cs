@@ -12,9 +12,10 @@ namespace Intercom.Sip.Transport;
 /// through <see cref="ISipStreamConnectionOwner"/>. Bounded whatever the peer does: the queue holds at most
 /// <see cref="SipTransportOptions.MaxSendQueueBytes"/> (one byte more closes the connection), at most one pong is ever
 /// pending (pings that arrive while one is queued are answered by it, RFC 5626 §4.4.1: a pong answers the pings so far),
-/// and the framer's buffer grows only as far as one message needs.
+/// and the framer's buffer grows only as far as one message needs. A WebSocket connection (RFC 7118) shares the queue,
+/// the limits and the owner's rules; only how messages cross the wire differs (SipStreamConnection.WebSocket.cs).
 /// </summary>
-internal sealed class SipStreamConnection
+internal sealed partial class SipStreamConnection
 {
     private static readonly byte[] Pong = "\r\n"u8.ToArray();
 
@@ -25,6 +26,7 @@ internal sealed class SipStreamConnection
     private readonly Channel<SipOutgoingSegment> _outgoing =
         Channel.CreateUnbounded<SipOutgoingSegment>(new UnboundedChannelOptions { SingleReader = false });
     private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TimeProvider _time;
     private Socket? _socket;
     private Stream? _stream;
@@ -69,6 +71,9 @@ internal sealed class SipStreamConnection
     public bool IsInbound { get; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Completes when the connection has closed for good (a web server's request ends with its WebSocket).</summary>
+    public Task Completion => _closedTask.Task;
 
     /// <summary>When bytes last went in or out, as a <see cref="TimeProvider.GetTimestamp"/> value.</summary>
     public long LastActivity => Volatile.Read(ref _lastActivity);
@@ -132,7 +137,8 @@ internal sealed class SipStreamConnection
         {
             // Never inline: while a peer keeps data coming every read completes at once, and the read loop would run on
             // the caller's thread — the listener's accept loop (no other connection accepted meanwhile) or the SIP loop.
-            ThreadPool.UnsafeQueueUserWorkItem(static c => _ = c.RunAsync(c._connectOnStart), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(
+                static c => _ = c._webSocket is null ? c.RunAsync(c._connectOnStart) : c.RunWebSocketAsync(), this, preferLocal: false);
         }
     }
 
@@ -433,6 +439,7 @@ internal sealed class SipStreamConnection
         {
             _stream?.Dispose();
             _socket?.Dispose();
+            _webSocket?.Abort();
         }
         catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
@@ -451,5 +458,6 @@ internal sealed class SipStreamConnection
         }
 
         _owner.OnConnectionClosed(this);
+        _closedTask.TrySetResult();
     }
 }

@@ -128,6 +128,73 @@ public sealed partial class SipTransportLayer : ISipTransport, ISipStreamConnect
         return info;
     }
 
+    /// <summary>
+    /// Records the web server's WebSocket endpoint (RFC 7118) as a listener, so requests and responses over WS or WSS carry
+    /// its address in Via and Contact. The web server owns the socket; connections arrive by <see cref="AcceptWebSocketAsync"/>.
+    /// </summary>
+    /// <param name="protocol">WS or WSS.</param>
+    /// <param name="localEndPoint">The web server's bound address and port.</param>
+    /// <param name="advertisedHost">Host to put in Via sent-by instead of the local address, or null.</param>
+    public SipListener AddWebSocketListener(SipTransportProtocol protocol, IPEndPoint localEndPoint, string? advertisedHost = null)
+    {
+        ArgumentNullException.ThrowIfNull(localEndPoint);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!protocol.IsWebSocket())
+        {
+            throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "A WebSocket listener is WS or WSS.");
+        }
+
+        var info = new SipListener(protocol, SipStreamConnection.Normalize(localEndPoint), advertisedHost);
+        _listeners.Add(info);
+        return info;
+    }
+
+    /// <summary>
+    /// Takes over a WebSocket the web server accepted with the "sip" subprotocol (RFC 7118 §4; the server checked the
+    /// handshake and its Origin): from here it is a connection like a TCP or TLS one, under the same per-source and total
+    /// connection caps, the same per-source message budget and the same message size limits. Any thread.
+    /// </summary>
+    /// <returns>A task that completes when the connection has closed: the web server's request must last as long.</returns>
+    public Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, SipTransportProtocol protocol, IPEndPoint remote, IPEndPoint local)
+    {
+        ArgumentNullException.ThrowIfNull(webSocket);
+        ArgumentNullException.ThrowIfNull(remote);
+        ArgumentNullException.ThrowIfNull(local);
+        if (!protocol.IsWebSocket())
+        {
+            throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "A WebSocket connection is WS or WSS.");
+        }
+
+        var peer = SipStreamConnection.Normalize(remote);
+        if (_disposed || (_limiter is { } limiter && limiter.IsBlocked(peer.Address)))
+        {
+            webSocket.Abort();
+            return Task.CompletedTask;
+        }
+
+        if (!_quota.TryAcquire(peer.Address, out var perSourceCap))
+        {
+            Counters.ConnectionRefused();
+            webSocket.Abort();
+            LogRefusal(protocol, peer, perSourceCap);
+            return Task.CompletedTask;
+        }
+
+        var connection = SipStreamConnection.AcceptWebSocket(this, _options, _loop.TimeProvider, protocol, webSocket, peer, local, holdsQuota: true);
+        _loop.Post(static s =>
+        {
+            var (layer, c) = ((SipTransportLayer, SipStreamConnection))s!;
+            if (!c.IsClosed && !layer._disposed)
+            {
+                // RFC 7118 §5: requests to the client (a BYE, a call to a registered page) can only go back over its own
+                // connection: its Contact's host is a made-up .invalid name.
+                layer._connections[ConnectionKey(c.Protocol, c.RemoteEndPoint, null)] = c;
+                layer.ArmIdleSweep();
+            }
+        }, (this, connection));
+        return connection.Completion;
+    }
+
     /// <inheritdoc/>
     public void SetUser(ISipTransportUser user) => _user = user;
 
@@ -210,6 +277,12 @@ public sealed partial class SipTransportLayer : ISipTransport, ISipStreamConnect
         if (destination.Protocol == SipTransportProtocol.Udp)
         {
             FindChannel(destination.EndPoint)?.Send(KeepAlivePing, destination.EndPoint);
+            return;
+        }
+
+        if (destination.Protocol.IsWebSocket())
+        {
+            // RFC 7118 has no CRLF keepalive (a WebSocket has ping frames of its own); the station never opens one anyway.
             return;
         }
 
@@ -612,6 +685,21 @@ public sealed partial class SipTransportLayer : ISipTransport, ISipStreamConnect
             }
 
             SendDatagram(message, channel, destination.EndPoint, errors);
+            return;
+        }
+
+        if (destination.Protocol.IsWebSocket())
+        {
+            // Only over the client's own open connection (RFC 7118 §5): a WebSocket is never opened from here.
+            if (_connections.TryGetValue(ConnectionKey(destination.Protocol, destination.EndPoint, null), out var webSocket) && !webSocket.IsClosed)
+            {
+                SendOnConnection(message, webSocket, errors);
+            }
+            else
+            {
+                Report(errors, destination, SipTransportError.NoTransport);
+            }
+
             return;
         }
 

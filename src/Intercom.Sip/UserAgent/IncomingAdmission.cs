@@ -34,6 +34,14 @@ public sealed class IncomingAdmission
     public IncomingCallOrigin? Classify(SipFlow flow)
     {
         ArgumentNullException.ThrowIfNull(flow);
+        if (flow.Protocol.IsWebSocket())
+        {
+            // A WebSocket is opened by a browser on behalf of whatever page it shows: its source address is the
+            // resident's laptop even when the page is an attacker's (cross-site WebSocket hijacking). The Origin check
+            // keeps foreign pages out; a trusted network must not let the rest in without a password either.
+            return null;
+        }
+
         if (_fromServer is { } fromServer && fromServer(flow))
         {
             return IncomingCallOrigin.Server;

@@ -890,6 +890,14 @@ public sealed class SipCall : IClientTransactionUser
     /// <summary>The next hop for an in-dialog request: the first Route, else the remote target (§12.2.1.1, §8.1.2).</summary>
     private void LocateInDialog(Dialog dialog, Action<SipDestination> then)
     {
+        if (_serverInvite?.Flow is { } flow && flow.Protocol.IsWebSocket())
+        {
+            // RFC 7118 §5: a WebSocket client's Contact host is a made-up .invalid name; the only way to reach it is the
+            // connection its INVITE came over (closed: the request fails at once, as the client is gone).
+            then(flow.Destination);
+            return;
+        }
+
         var next = dialog.RouteSet.Count > 0 ? dialog.RouteSet[0].Uri : dialog.RemoteTarget;
         _ua.Locate(next, located =>
         {

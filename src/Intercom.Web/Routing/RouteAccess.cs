@@ -20,4 +20,11 @@ internal enum RouteAccess
 
     /// <summary>Only the logged-in page, never a token: tokens, the admin password.</summary>
     PageOnly,
+
+    /// <summary>
+    /// The SIP WebSocket (RFC 7118): anyone may open one from the station's own origin (or with no Origin: not a browser),
+    /// and every SIP request over it then authenticates as over UDP, TCP or TLS (the SIP layer's digest challenge). No
+    /// session or token is asked here; nothing but an upgrade to the "sip" subprotocol is answered other than 403.
+    /// </summary>
+    SipWebSocket,
 }

@@ -34,11 +34,13 @@ internal static class WebRoutes
     public static readonly RouteSpec CreateToken = Post("/api/tokens", RouteAccess.PageOnly);
     public static readonly RouteSpec RevokeToken = new(HttpMethods.Delete, "/api/tokens/{id}", RouteAccess.PageOnly);
     public static readonly RouteSpec Firmware = Post("/api/firmware", RouteAccess.Configure);
+    public static readonly RouteSpec SipWebSocket = Get("/sip", RouteAccess.SipWebSocket);
 
     public static IReadOnlyList<RouteSpec> All { get; } =
     [
         Page, Script, Style, Session, Setup, Login, Logout, Password, Status, OpenRelay, HoldRelay, ReleaseRelay, Call, HangUp,
         GetConfig, PutConfig, Backup, Events, EventStream, PressButton, ListTokens, CreateToken, RevokeToken, Firmware,
+        SipWebSocket,
     ];
 
     private static RouteSpec Get(string template, RouteAccess access) => new(HttpMethods.Get, template, access);

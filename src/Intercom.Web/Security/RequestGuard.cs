@@ -64,8 +64,10 @@ internal sealed partial class RequestGuard(SessionStore sessions, WebStateStore 
     /// </summary>
     public async Task<bool> AuthorizeAsync(HttpContext context, RouteSpec route)
     {
-        if (route.Access == RouteAccess.Public)
+        if (route.Access is RouteAccess.Public or RouteAccess.SipWebSocket)
         {
+            // The SIP WebSocket's requests authenticate in the SIP layer, each of them (RFC 7118 §7); its handshake checks
+            // the Origin itself (SipWebSocketEndpoint).
             // Setup, login and logout carry no CSRF token (there may be no session yet); the cross-site check covers them.
             return true;
         }

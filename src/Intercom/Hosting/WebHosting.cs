@@ -1,6 +1,8 @@
+using System.Net;
 using Intercom.Configuration;
 using Intercom.Configuration.Applying;
 using Intercom.Phone;
+using Intercom.Sip.Transport;
 using Intercom.Station.Logging;
 using Intercom.Web;
 using Microsoft.Extensions.Logging;
@@ -34,12 +36,24 @@ internal static partial class WebHosting
 
         try
         {
-            return await WebServer.StartAsync(new StationControl(app, configuration, firmware), new WebServerOptions
+            var web = app.Config.Web;
+            var server = await WebServer.StartAsync(new StationControl(app, configuration, firmware), new WebServerOptions
             {
                 StateDirectory = Path.GetDirectoryName(store.Path)!,
                 Logs = logs,
                 Time = time ?? TimeProvider.System,
+                SipWebSocket = web.SipWebSocket ? (webSocket, secure, remote, local) => app.Sip.Transport.AcceptWebSocketAsync(
+                    webSocket, secure ? SipTransportProtocol.Wss : SipTransportProtocol.Ws, remote, local) : null,
             }).ConfigureAwait(false);
+            if (web.SipWebSocket && (web.Https || web.SipWebSocketPlain))
+            {
+                // RFC 7118 §5: Via and Contact over the WebSocket name the web server's port.
+                var protocol = web.Https ? SipTransportProtocol.Wss : SipTransportProtocol.Ws;
+                var bound = new IPEndPoint(IPAddress.Parse(web.Address), server.Address.Port);
+                await app.Sip.InvokeAsync(() => app.Sip.Transport.AddWebSocketListener(protocol, bound)).ConfigureAwait(false);
+            }
+
+            return server;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or InvalidOperationException)
         {

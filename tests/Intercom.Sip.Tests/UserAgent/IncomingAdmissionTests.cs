@@ -68,6 +68,22 @@ public sealed class IncomingAdmissionTests : IDisposable
     }
 
     [Theory]
+    [InlineData("10.0.0.7", SipTransportProtocol.Wss)]
+    [InlineData("10.0.0.7", SipTransportProtocol.Ws)]
+    [InlineData("192.0.2.50", SipTransportProtocol.Wss)]
+    public void A_WebSocket_from_a_trusted_network_or_the_pbx_is_no_trusted_source(string source, SipTransportProtocol protocol)
+    {
+        // A browser on the resident's network opens WebSockets for any page it shows (RFC 6455 §10.2): its address proves
+        // nothing about who drives it, so the INVITE is refused as a stranger's (403 without incoming authentication).
+        _bench.Agent.Admission = TrustingPbxAnd("10.0.0.0/24");
+
+        _bench.Transport.Receive(Invite("resident", "z9hG4bKw1"), From(source, protocol));
+
+        Assert.Equal(403, _bench.Transport.SentResponses.Single(r => r.StatusCode >= 200).StatusCode);
+        Assert.Empty(_bench.IncomingCalls);
+    }
+
+    [Theory]
     [InlineData("10.0.1.7")]
     [InlineData("192.0.2.51")]
     [InlineData("fd00:0:0:1::1")]

@@ -1,0 +1,55 @@
+// Test-only page: SIP.js's SimpleUser, an external WebRTC SIP client, against the station's wss://…/sip (RFC 7118).
+// WebRtcClientTests serves this file and SIP.js's ES modules under the station's own origin and calls the functions below.
+import { Web } from "./sipjs/index.js";
+
+const state = { answered: false, hungUp: false, error: null };
+window.clientState = state;
+
+window.startCall = async (server, aor, username, password, target) => {
+  const user = new Web.SimpleUser(server, {
+    aor,
+    delegate: {
+      onCallAnswered: () => { state.answered = true; },
+      onCallHangup: () => { state.hungUp = true; },
+    },
+    media: { constraints: { audio: true, video: false }, remote: { audio: document.getElementById("remote") } },
+    userAgentOptions: { authorizationUsername: username, authorizationPassword: password, logLevel: "warn" },
+  });
+  window.simpleUser = user;
+  try {
+    await user.connect();
+    await user.call(target);
+  } catch (e) {
+    state.error = String(e);
+  }
+};
+
+// The level (dB) of the received audio at `hz` and the loudest bin's frequency, from a WebAudio analyser on the remote stream.
+window.measureReceived = async (hz) => {
+  if (!window.analyser) {
+    const context = new AudioContext();
+    await context.resume();
+    const source = context.createMediaStreamSource(window.simpleUser.remoteMediaStream);
+    const analyser = context.createAnalyser();
+    analyser.fftSize = 8192;
+    source.connect(analyser);
+    window.analyser = analyser;
+    window.analyserRate = context.sampleRate;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const bins = new Float32Array(window.analyser.frequencyBinCount);
+  window.analyser.getFloatFrequencyData(bins);
+  const binHz = window.analyserRate / window.analyser.fftSize;
+  let peak = 0;
+  for (let i = 1; i < bins.length; i++) if (bins[i] > bins[peak]) peak = i;
+  return { atTone: bins[Math.round(hz / binHz)], peakHz: peak * binHz, peakDb: bins[peak] };
+};
+
+// The door code as SIP INFO (application/dtmf-relay, SimpleUser.sendDTMF), one request per digit in order.
+window.sendDigits = async (digits) => {
+  for (const digit of digits) await window.simpleUser.sendDTMF(digit);
+  return true;
+};
+
+window.hangUp = () => window.simpleUser.hangup();
+
