@@ -10,8 +10,8 @@ namespace Intercom.Web.Tests;
 /// Chromium with a fake microphone playing a tone — calls the station over wss://…/sip (RFC 7118) with a digest login
 /// (sip.incomingAuth). The station answers with DTLS-SRTP, ICE and Opus (UDP/TLS/RTP/SAVPF, as the browser requires);
 /// a WebAudio analyser on the browser's received stream hears the station's tone (its microphone on the WAV driver), the
-/// door code sent as SIP INFO pulses the door relay, and the browser's hang-up ends the station's call. Not yet asserted:
-/// the browser's audio at the station's speaker (docs/webrtc.md, "Not done yet").
+/// door code sent as SIP INFO pulses the door relay, the browser's hang-up ends the station's call, and the station's
+/// speaker (WAV driver) played the browser's tone.
 /// </summary>
 public sealed class WebRtcClientTests
 {
@@ -21,6 +21,10 @@ public sealed class WebRtcClientTests
     private const int Rate = 48000;
     private const double BrowserToneHz = 600;
     private const double StationToneHz = 1500;
+
+    // Sent as RFC 4733 events (Chromium's RTCDTMFSender), where the door code goes as SIP INFO: no symbol of the door
+    // code, so the station's DtmfDeduplicator takes none of its digits for an INFO digit arriving twice.
+    private const string GateCode = "8024685";
 
     private static readonly string ClientDirectory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "WebRtcClient");
 
@@ -37,6 +41,7 @@ public sealed class WebRtcClientTests
         var stationTone = Path.Combine(directory, "station-tone.wav");
         WriteTone(browserTone, BrowserToneHz);
         WriteTone(stationTone, StationToneHz);
+        var speaker = Path.Combine(directory, "speaker.wav");
 
         var web = await StationWeb.StartAsync(c =>
         {
@@ -53,6 +58,8 @@ public sealed class WebRtcClientTests
             c.Audio.SampleRate = Rate;
             c.Audio.EchoControl = "off";
             c.Audio.CaptureWavPath = stationTone;
+            c.Audio.PlaybackWavPath = speaker;
+            c.Station.Codes.Add(new Intercom.Station.Configuration.CodeConfig { Id = "gate-by-events", Code = GateCode, Relay = "gate" });
         });
         try
         {
@@ -63,6 +70,23 @@ public sealed class WebRtcClientTests
         {
             await web.DisposeAsync();
         }
+
+        // The station's speaker (the WAV driver, complete once the station stopped) played the browser's tone: its RTP
+        // arrives on the pair Chromium prefers, which need not be the one the station selected (RFC 8445 §12.1).
+        var (samples, rate) = WavFile.Read(speaker);
+        int window = rate / 25;
+        int toneWindows = 0;
+        for (int at = 0; at + window <= samples.Length; at += window)
+        {
+            var part = samples.AsSpan(at, window);
+            if (Signal.Rms(part) > 300 && Math.Abs(Signal.PeakFrequency(part, rate, 300, 2000, step: 10) - BrowserToneHz) <= 15)
+            {
+                toneWindows++;
+            }
+        }
+
+        Assert.True(toneWindows >= 50, $"the station's speaker played {toneWindows * 0.04:F2} s of the browser's {BrowserToneHz} Hz in {samples.Length / (double)rate:F2} s");
+        Directory.Delete(directory, recursive: true);
     }
 
     private static async Task CallAsync(StationWeb web, string browserTone)
@@ -157,6 +181,16 @@ public sealed class WebRtcClientTests
         Assert.True(await page.EvaluateAsync<bool>($"() => window.sendDigits('{StationWeb.DoorCode}')"), "no RTCDTMFSender on the call");
         await doorOpened.WaitAsync(TimeSpan.FromSeconds(20));
 
+        // The gate's code as RFC 4733 telephone-events on the RTP, sent on the pair Chromium prefers (RFC 8445 §12.1).
+        var gateOpened = web.RelayEnergised("gate");
+        Assert.True(await page.EvaluateAsync<bool>($"() => window.sendDigitsRtp('{GateCode}')"), "no RTCDTMFSender on the call");
+        await gateOpened.WaitAsync(TimeSpan.FromSeconds(20));
+
+        // Three seconds of the browser's audio decoded at the station before the browser hangs up (checked at the speaker
+        // after the call: it must be the browser's tone).
+        await Eventually.UntilAsync(() => web.App.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150,
+            "3 s of the browser's audio decoded at the station", TimeSpan.FromSeconds(20),
+            () => $"{web.App.Calls.MediaSessions.FirstOrDefault()?.Rtp.WrongSourcePackets} packets from a wrong source");
         await page.EvaluateAsync("() => window.hangUp()");
         await page.WaitForFunctionAsync("() => window.clientState.hungUp");
         await Eventually.UntilAsync(() => web.App.Station.CallState == Station.StationCallState.Idle, "the station to end the call", TimeSpan.FromSeconds(10));

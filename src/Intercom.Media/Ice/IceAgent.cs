@@ -140,6 +140,13 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
     /// <summary>A pair was selected, or the selection moved to a better nominated pair (on the agent's work queue).</summary>
     public event Action<IceCandidatePair>? SelectedPairChanged;
 
+    /// <summary>
+    /// A check of ours on a pair succeeded (RFC 8445 §7.2.5.3.2): the pair is valid. The peer may send its media on any
+    /// valid pair, not only the selected one (§12.1); Chromium, controlling, sends on the pair it prefers even when it
+    /// nominated another first. Raised once per valid pair, on the agent's thread.
+    /// </summary>
+    public event Action<IceCandidatePair>? PairValidated;
+
     /// <summary>No pair worked, or consent was lost (RFC 7675 §5.1); the reason says which. The call should end.</summary>
     public event Action<string>? Failed;
 
@@ -714,6 +721,8 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
             {
                 _firstValidAt = now;
             }
+
+            PairValidated?.Invoke(valid);
         }
 
         if (transaction.Nominating)

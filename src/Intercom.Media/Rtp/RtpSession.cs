@@ -51,6 +51,9 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     private volatile bool _iceOn;
     private volatile IcePath? _icePath;
 
+    // The remotes of the valid direct pairs (copied on write): the peer's media is taken from any of them (RFC 8445 §12.1).
+    private volatile SocketAddress[] _iceValidRemotes = [];
+
     private volatile IRtpPacketReceiver? _receiver;
     private volatile IStunPacketReceiver? _stunReceiver;
     private Thread? _rtpThread;
@@ -399,6 +402,21 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     {
         _icePath = remote is null ? null : new IcePath(Serialize(remote), remote, relay);
         _iceOn = true;
+    }
+
+    /// <summary>
+    /// A pair whose check succeeded with the peer's password (a valid pair, RFC 8445 §7.2.5.3.2): while a direct pair is
+    /// selected, the peer's media is also taken from <paramref name="remote"/>, as §12.1 lets the peer send on any valid
+    /// pair (Chromium sends on the pair it prefers). Media still goes only to the selected pair; a stranger, who never
+    /// answered a check of ours with the peer's password, is still dropped. Pairs through a relay are the relay's.
+    /// </summary>
+    public void AddIceValidRemote(IPEndPoint remote, IIceRelay? relay)
+    {
+        ArgumentNullException.ThrowIfNull(remote);
+        if (relay is null)
+        {
+            _iceValidRemotes = [.. _iceValidRemotes, Serialize(remote)];
+        }
     }
 
     /// <summary>The selected ICE pair's remote address media goes to, or null (no ICE, or none selected).</summary>
@@ -968,7 +986,8 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
 
     /// <summary>
     /// Whether media from <paramref name="from"/> is the peer's: under ICE exactly the selected pair's remote address and
-    /// port (a check from anyone else never changes it: it must pass MESSAGE-INTEGRITY with our password, RFC 8445 §7.3);
+    /// port, or that of another valid pair (<see cref="AddIceValidRemote"/>; a check from anyone else never changes
+    /// either: it must pass MESSAGE-INTEGRITY with our password, RFC 8445 §7.3);
     /// otherwise the signalled address (any port, for the latching that follows). A relayed pair's media comes through
     /// the TURN server (<see cref="HandleRelayedMedia"/>), so under it nothing is taken straight from the socket.
     /// </summary>
@@ -976,7 +995,25 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
     {
         if (_iceOn)
         {
-            return _icePath is { } ice && ice.Relay is null && from.Equals(ice.Remote);
+            if (_icePath is not { Relay: null } ice)
+            {
+                return false;
+            }
+
+            if (from.Equals(ice.Remote))
+            {
+                return true;
+            }
+
+            foreach (SocketAddress valid in _iceValidRemotes)
+            {
+                if (from.Equals(valid))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         SocketAddress? signalled = _signalled;

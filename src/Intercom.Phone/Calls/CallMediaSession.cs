@@ -220,6 +220,7 @@ public sealed class CallMediaSession : IDisposable
             Relay = relay;
         }
 
+        agent.PairValidated += pair => _rtp.AddIceValidRemote(pair.RemoteEndPoint, pair.Local.Relay);
         agent.SelectedPairChanged += pair =>
         {
             _rtp.UseIcePair(pair.RemoteEndPoint, pair.Local.Relay);

@@ -113,6 +113,31 @@ public sealed class RtpSourceCheckTests : IDisposable
     }
 
     [Fact]
+    public void Under_ice_media_is_also_taken_from_another_valid_pair_but_still_sent_only_on_the_selected_one()
+    {
+        // RFC 8445 §12.1, as Chromium does it: the selected pair is the peer's socket, but the peer sends on its other
+        // valid pair (the "attacker" socket here stands for that candidate of the peer's).
+        _session.Apply(MediaTo(PeerEndPoint));
+        _session.EnableIce();
+        _session.UseIcePair(PeerEndPoint);
+        SendRtp(_attacker, Pcmu, 1, 0x1CE, new byte[160]);
+        WaitFor(() => _session.WrongSourcePackets == 1, "not valid yet: dropped");
+
+        _session.AddIceValidRemote((IPEndPoint)_attacker.LocalEndPoint!, relay: null);
+        SendRtp(_attacker, Pcmu, 2, 0x1CE, new byte[160]);
+        Assert.Equal(0x1CEu, _delivered.Take().Ssrc);
+        Assert.True(_session.Send(Pcmu, 320, false, [1, 2, 3]));
+        Assert.Equal(new byte[] { 1, 2, 3 }, Receive(_peer)[12..]);
+        Assert.Equal(0, _attacker.Available);
+
+        // Consent lost: no pair, nothing taken from the valid one either.
+        _session.UseIcePair(null);
+        SendRtp(_attacker, Pcmu, 3, 0x1CE, new byte[160]);
+        WaitFor(() => _session.WrongSourcePackets == 2, "no selected pair: dropped");
+        Assert.Empty(_delivered.Packets);
+    }
+
+    [Fact]
     public void Rfc4733_events_from_another_address_produce_no_digit()
     {
         NegotiatedMedia media = MediaTo(PeerEndPoint);

@@ -51,5 +51,14 @@ window.sendDigits = async (digits) => {
   return true;
 };
 
+// A code as RFC 4733 telephone-events on the call's RTP (Chromium's RTCDTMFSender on the audio sender), 100 ms per digit.
+window.sendDigitsRtp = (digits) => {
+  const pc = window.simpleUser.session?.sessionDescriptionHandler?.peerConnection;
+  const sender = pc?.getSenders().find((s) => s.track && s.track.kind === "audio");
+  if (!sender?.dtmf) return false;
+  sender.dtmf.insertDTMF(digits, 100, 70);
+  return true;
+};
+
 window.hangUp = () => window.simpleUser.hangup();
 
