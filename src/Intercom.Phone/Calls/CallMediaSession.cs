@@ -224,6 +224,18 @@ public sealed class CallMediaSession : IDisposable
         agent.SelectedPairChanged += pair =>
         {
             _rtp.UseIcePair(pair.RemoteEndPoint, pair.Local.Relay);
+            if (pair.Local.Candidate.Address is { } selectedAddress)
+            {
+                // RFC 8839 §4.2.4 / RFC 8445 §8.1.2: once a pair is selected, the default candidate of every later offer or
+                // answer (c=/m=) is its local candidate. re answers a re-INVITE's SDP by sending to its c=/m=: with our
+                // first default (the host or server-reflexive address) there, a peer behind a symmetric NAT sent its media
+                // where nothing arrives, and the station heard nothing for the rest of the call (TurnCallTests).
+                lock (_gate)
+                {
+                    OfferAnswer.Negotiator.AdvertiseAt(new IPEndPoint(selectedAddress, pair.Local.Candidate.Port));
+                }
+            }
+
             SelectedPair = pair;
             IcePairSelected?.Invoke(pair);
         };

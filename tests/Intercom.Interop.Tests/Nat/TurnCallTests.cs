@@ -96,6 +96,7 @@ public sealed class TurnCallTests(ITestOutputHelper output) : IDisposable
             "coturn logged the station's allocation refreshed to lifetime 0 and closed", Wait,
             () => string.Join('\n', lab.Stun.Process.Lines.Where(l => l.Contains("session", StringComparison.Ordinal)).TakeLast(30)));
         output.WriteLine(released);
+        output.WriteLine("station:\n" + station.Process.Tail(60));
         // baresip's own account of ICE and media, without its once-a-second bit-rate lines.
         output.WriteLine("phone:\n" + string.Join('\n', phone.Process.Lines.Where(l => !l.Contains("bit/s", StringComparison.Ordinal))));
         output.WriteLine("coturn, about the station's router:\n" + string.Join('\n', lab.Stun.Process.Lines.Where(l =>
