@@ -1,7 +1,3 @@
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
-
 namespace Intercom.Configuration;
 
 /// <summary>
@@ -77,48 +73,6 @@ public static class TurnServerUri
             }
         }
 
-        string? portText = null;
-        if (rest.StartsWith('['))
-        {
-            int close = rest.IndexOf(']', StringComparison.Ordinal);
-            if (close < 0 || !IPAddress.TryParse(rest[1..close], out IPAddress? v6) || v6.AddressFamily != AddressFamily.InterNetworkV6)
-            {
-                error = $"'{text}': the host in brackets is not an IPv6 address";
-                return false;
-            }
-
-            host = rest[1..close];
-            string after = rest[(close + 1)..];
-            if (after.Length > 0)
-            {
-                if (after[0] != ':')
-                {
-                    error = $"'{text}': unexpected '{after}' after the host";
-                    return false;
-                }
-
-                portText = after[1..];
-            }
-        }
-        else
-        {
-            int portColon = rest.IndexOf(':', StringComparison.Ordinal);
-            host = portColon < 0 ? rest : rest[..portColon];
-            portText = portColon < 0 ? null : rest[(portColon + 1)..];
-            if (!StunServerUri.IsHostName(host))
-            {
-                error = host.Length == 0 ? $"'{text}' names no host" : $"'{text}': '{host}' is not a host name or IPv4 address (no '//', user or path)";
-                return false;
-            }
-        }
-
-        if (portText is not null
-            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
-        {
-            error = $"'{text}': the port must be 1-65535";
-            return false;
-        }
-
-        return true;
+        return ServerHostPort.TryParse(text, rest, out host, ref port, out error);
     }
 }
