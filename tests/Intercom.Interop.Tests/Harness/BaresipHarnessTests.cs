@@ -45,8 +45,17 @@ public sealed class BaresipHarnessTests : IAsyncLifetime
         }
 
         await carol.WaitForEventAsync("CALL_ESTABLISHED", TimeSpan.FromSeconds(15));
+        // The phones run above the suite's own threads, the call's audio threads too (PeerProcess.TryRaisePriority).
+        Assert.All(ThreadNiceValues(bob.Process.Pid), nice => Assert.Equal(-10, nice));
         await carol.CommandAsync("hangup");
         await bob.WaitForEventAsync("CALL_CLOSED", TimeSpan.FromSeconds(15));
         Assert.NotEmpty(Directory.GetFiles(bob.RecordingDirectory, "*.wav"));
     }
+
+    // proc(5): the 19th field of /proc/PID/task/TID/stat is the thread's nice value; the 2nd, (comm), may hold spaces.
+    private static List<int> ThreadNiceValues(int pid) =>
+        Directory.GetDirectories($"/proc/{pid}/task")
+            .Select(task => File.ReadAllText(Path.Combine(task, "stat")))
+            .Select(stat => int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[16], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
 }

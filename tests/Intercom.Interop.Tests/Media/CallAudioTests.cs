@@ -186,7 +186,7 @@ public sealed partial class CallAudioTests(ITestOutputHelper output) : IAsyncLif
     {
         var devices = AlsaFileDevices.WithTone(Path.Combine(_dir, "devices"), Rate, 1000);
         var tones = DtmfRecording(Path.Combine(_dir, "dtmf"), "1234");
-        await using var resident = await StartResident($"audio_codecs={baresipCodec}", audioSource: $"aufile,{tones}");
+        await using var resident = await StartResident($"audio_codecs={baresipCodec}");
         using var app = StartStation(devices, config =>
         {
             config.Media.Codecs = [codec];
@@ -196,7 +196,14 @@ public sealed partial class CallAudioTests(ITestOutputHelper output) : IAsyncLif
         await WaitUntil(() => app.Registrations[0].Status.State == Intercom.Sip.UserAgent.Registration.RegistrationState.Registered, "registration");
         app.SimulatedBoard!.PressButton("button1");
         await resident.WaitForEventAsync("CALL_ESTABLISHED", Wait);
-        await WaitUntil(() => app.SimulatedBoard.RelayTransitions.Any(t => t.RelayId == "door" && t.Energised), "door opened by in-band 1234");
+        // The digits start once the station decodes the resident's audio (half a second of its tone), not at a time
+        // guessed from the answer: on a loaded machine the station's media came up after a fixed 1.5 s lead had already
+        // carried the digits past it, and the file's end hung the call up before any digit was heard.
+        await Eventually.UntilAsync(() => app.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 25, "the resident's audio decoded", Wait,
+            () => $"{app.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics()}\nresident:\n{resident.Process.Tail(40)}");
+        await resident.CommandAsync("ausrc", $"aufile,{tones}");
+        await Eventually.UntilAsync(() => app.SimulatedBoard.RelayTransitions.Any(t => t.RelayId == "door" && t.Energised), "door opened by in-band 1234", Wait,
+            () => $"{string.Join('\n', _events.Select(e => $"{e.Kind}: {e.Message}"))}\n{app.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics()}\nresident:\n{resident.Process.Tail(40)}");
         Assert.Contains(_events, e => e.Kind == StationEventKind.CodeAccepted);
         output.WriteLine($"{codec}: {app.Calls.MediaSessions.Single().Stream.GetStatistics()}");
         Assert.True(app.Calls.MediaSessions.Single().Stream.GetStatistics().InBandDigitsDetected >= 4);

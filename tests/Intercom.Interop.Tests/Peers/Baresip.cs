@@ -148,6 +148,8 @@ public sealed class Baresip : IAsyncDisposable
         // -n 127.0.0.1: media and contacts on loopback only, never the machine's real interface (or on the address the
         // test gave it inside a namespace of its own).
         _process = PeerProcess.StartIn(NetworkNamespace?.Name, "baresip", ["-n", SipAddress, "-f", Directory], Directory);
+        // Before any call: the audio threads a call starts inherit it (see TryRaisePriority).
+        _process.TryRaisePriority();
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (true)

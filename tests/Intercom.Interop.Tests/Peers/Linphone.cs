@@ -84,6 +84,7 @@ public sealed class Linphone : IAsyncDisposable
         }
 
         _process = PeerProcess.Start("linphone-daemon", arguments, Directory, new Dictionary<string, string> { ["HOME"] = home });
+        _process.TryRaisePriority();
 
         // Ready when the control socket accepts and the SIP listening point is open (the daemon logs its creation).
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));

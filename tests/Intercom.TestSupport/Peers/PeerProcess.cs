@@ -191,7 +191,19 @@ public sealed partial class PeerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Gives the peer's main thread (and every thread it starts from now on, which inherit it) the nice value
+    /// <paramref name="nice"/>. A phone in an audio test stands for a device of its own; on CI it shares two cores with
+    /// the whole suite, and at normal priority a starved peer sends its RTP in bursts after 200 ms stalls, which the
+    /// station's speaker then plays as gaps that are the machine's, not the station's. False when the OS refuses.
+    /// </summary>
+    public bool TryRaisePriority(int nice = -10) => SetPriority(PrioProcess, (uint)_process.Id, nice) == 0;
+
     private const int SigTerm = 15;
+    private const int PrioProcess = 0;
+
+    [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
+    private static partial int SetPriority(int which, uint who, int priority);
 
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int Kill(int pid, int signal);
