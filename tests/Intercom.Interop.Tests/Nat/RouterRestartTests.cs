@@ -32,10 +32,17 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    [Fact]
-    public async Task After_the_router_restarts_with_other_public_ports_the_station_notices_registers_its_new_mapping_and_is_called_again()
+    /// <param name="outbound">
+    /// Kamailio is an RFC 5626 registrar: it keeps the flow the REGISTER came over (here the router's old mapping) and
+    /// sends calls over it, and its Flow-Timer sets the keep-alive interval; false: a plain registrar that sends calls to
+    /// the Contact.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task After_the_router_restarts_with_other_public_ports_the_station_notices_registers_its_new_mapping_and_is_called_again(bool outbound)
     {
-        await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent);
+        await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent, outboundFlowTimer: outbound ? KeepAliveSeconds : 0);
         var microphone = Path.Combine(_dir, "microphone.wav");
         using (var writer = new WavFileWriter(microphone, 16000))
         {
@@ -48,7 +55,10 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
         account["keepalive"] = "auto"; // OPTIONS on UDP: its answer's Via says which public address the registrar saw.
         account["keepaliveIntervalSeconds"] = KeepAliveSeconds;
         var station = await lab.StartStationAsync(config.ToJsonString());
-        await station.WaitForLineAsync(@"Registration: registered \(", Wait);
+        var registered = await station.WaitForLineAsync(@"account provider: registered via", Wait);
+        output.WriteLine(registered);
+        Assert.Equal(outbound, registered.Contains($"(outbound, flow UDP:{NatLab.ProviderAddress}:{lab.Kamailio.UdpPort}, Flow-Timer {KeepAliveSeconds} s)",
+            StringComparison.Ordinal));
 
         // Linux's masquerade keeps the inside port: the binding is the router's address with the station's port 5060.
         var before = await BindingAsync(lab, station, c => c.EndsWith($"@{NatLab.StationRouterAddress}:5060", StringComparison.Ordinal));
