@@ -154,6 +154,24 @@ public sealed class HomeRouter : IDisposable
             : throw new InvalidOperationException($"no RTP counter in {Namespace.Name}: {output}");
     }
 
+    /// <summary>
+    /// Drops every UDP packet the LAN sends out, counting them, as some corporate and guest networks do: only TCP (and
+    /// with it TLS) leaves. Read the count with <see cref="DroppedUdpAsync"/>.
+    /// </summary>
+    public Task BlockOutgoingUdpAsync() => NamespaceCommand.RunAsync(Namespace, null,
+        "nft", "insert", "rule", "ip", "filter", "forward", "iifname", "!=", Wan, "oifname", Wan, "meta", "l4proto", "udp", "counter", "drop");
+
+    /// <summary>The UDP packets from the LAN that <see cref="BlockOutgoingUdpAsync"/>'s rule has dropped so far.</summary>
+    public async Task<long> DroppedUdpAsync()
+    {
+        var (exitCode, output) = await Ship.PublishedStation.RunAsync("ip", ["netns", "exec", Namespace.Name, "nft", "list", "chain", "ip", "filter", "forward"],
+            TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        var packets = System.Text.RegularExpressions.Regex.Match(output, @"udp counter packets (?<n>\d+) bytes \d+ drop");
+        return exitCode == 0 && packets.Success
+            ? long.Parse(packets.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"no UDP drop rule in {Namespace.Name}: {output}");
+    }
+
     /// <summary>The router's connection tracking table (/proc/net/nf_conntrack in its namespace): its mappings.</summary>
     public async Task<string> ConntrackAsync()
     {
