@@ -100,13 +100,6 @@ public sealed class HomeRouter : IDisposable
 
         """;
 
-    // A port range needs the transport protocol matched first (nftables maps ports only of TCP and UDP).
-    private string Masquerade => PublicPorts is { } ports
-        ? $"oifname \"{Wan}\" meta l4proto {{ tcp, udp }} masquerade to :{ports}{FullyRandom}\n        oifname \"{Wan}\" masquerade{FullyRandom}"
-        : $"oifname \"{Wan}\" masquerade{FullyRandom}";
-
-    private string FullyRandom => Behaviour == NatBehaviour.Symmetric ? " fully-random" : "";
-
     /// <summary>
     /// What a home router's reboot or a WAN reconnect (PPPoE, DHCP lease lost) does to the hosts behind it: every mapping
     /// is gone. The WAN port goes down and up again, and the kernel drops every conntrack entry masquerade made through it
@@ -144,15 +137,7 @@ public sealed class HomeRouter : IDisposable
         """, "nft", "-f", "-");
 
     /// <summary>The packets <see cref="CountRtpArrivingAsync"/> has counted so far.</summary>
-    public async Task<long> CountedAsync()
-    {
-        var (exitCode, output) = await Ship.PublishedStation.RunAsync("ip", ["netns", "exec", Namespace.Name, "nft", "list", "counter", "ip", "lab", "rtp"],
-            TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        var packets = System.Text.RegularExpressions.Regex.Match(output, @"packets (?<n>\d+)");
-        return exitCode == 0 && packets.Success
-            ? long.Parse(packets.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"no RTP counter in {Namespace.Name}: {output}");
-    }
+    public Task<long> CountedAsync() => PacketsAsync(@"packets (?<n>\d+)", "RTP counter", "list", "counter", "ip", "lab", "rtp");
 
     /// <summary>
     /// Drops every UDP packet the LAN sends out, counting them, as some corporate and guest networks do: only TCP (and
@@ -162,15 +147,8 @@ public sealed class HomeRouter : IDisposable
         "nft", "insert", "rule", "ip", "filter", "forward", "iifname", "!=", Wan, "oifname", Wan, "meta", "l4proto", "udp", "counter", "drop");
 
     /// <summary>The UDP packets from the LAN that <see cref="BlockOutgoingUdpAsync"/>'s rule has dropped so far.</summary>
-    public async Task<long> DroppedUdpAsync()
-    {
-        var (exitCode, output) = await Ship.PublishedStation.RunAsync("ip", ["netns", "exec", Namespace.Name, "nft", "list", "chain", "ip", "filter", "forward"],
-            TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        var packets = System.Text.RegularExpressions.Regex.Match(output, @"udp counter packets (?<n>\d+) bytes \d+ drop");
-        return exitCode == 0 && packets.Success
-            ? long.Parse(packets.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)
-            : throw new InvalidOperationException($"no UDP drop rule in {Namespace.Name}: {output}");
-    }
+    public Task<long> DroppedUdpAsync() =>
+        PacketsAsync(@"udp counter packets (?<n>\d+) bytes \d+ drop", "UDP drop rule", "list", "chain", "ip", "filter", "forward");
 
     /// <summary>The router's connection tracking table (/proc/net/nf_conntrack in its namespace): its mappings.</summary>
     public async Task<string> ConntrackAsync()
@@ -181,4 +159,22 @@ public sealed class HomeRouter : IDisposable
     }
 
     public void Dispose() => Namespace.Dispose();
+
+    // A port range needs the transport protocol matched first (nftables maps ports only of TCP and UDP).
+    private string Masquerade => PublicPorts is { } ports
+        ? $"oifname \"{Wan}\" meta l4proto {{ tcp, udp }} masquerade to :{ports}{FullyRandom}\n        oifname \"{Wan}\" masquerade{FullyRandom}"
+        : $"oifname \"{Wan}\" masquerade{FullyRandom}";
+
+    private string FullyRandom => Behaviour == NatBehaviour.Symmetric ? " fully-random" : "";
+
+    /// <summary>Lists an nftables object of this router (`nft ARGS`) and reads the packet count <paramref name="pattern"/> finds in it.</summary>
+    private async Task<long> PacketsAsync(string pattern, string what, params string[] nft)
+    {
+        var (exitCode, output) = await Ship.PublishedStation.RunAsync("ip", ["netns", "exec", Namespace.Name, "nft", .. nft], TimeSpan.FromSeconds(10))
+            .ConfigureAwait(false);
+        var packets = System.Text.RegularExpressions.Regex.Match(output, pattern);
+        return exitCode == 0 && packets.Success
+            ? long.Parse(packets.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"no {what} in {Namespace.Name}: {output}");
+    }
 }

@@ -126,6 +126,7 @@ public sealed class TurnOverTcpCallTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("relay", pair.Groups["local"].Value);
         Assert.Equal(NatLab.ProviderAddress, pair.Groups["la"].Value);
         Assert.True(droppedUdp > 0, "the station sent no UDP, so the block showed nothing");
+        Assert.Contains(lab.Stun.Process.Lines, l => l.Contains($"tcp or tls connected to: {NatLab.StationRouterAddress}:", StringComparison.Ordinal));
         Assert.True(phoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {phoneHeard}");
         Assert.True(stationHeard.Clear, $"the station did not hear the phone's {NatCall.PhoneToneHz} Hz: {stationHeard}");
         Assert.True(opened is not null, "the resident's code did not open the door (the station's log is above)");
