@@ -1,7 +1,4 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Intercom.Audio;
-using Intercom.Interop.Tests.Media;
 using Xunit.Abstractions;
 
 namespace Intercom.Interop.Tests.Nat;
@@ -17,7 +14,6 @@ namespace Intercom.Interop.Tests.Nat;
 [Collection(NatLabCollection.Name)]
 public sealed class TurnOverTcpCallTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Rate = 16000;
     private const int FlowTimerSeconds = 20;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
     private readonly string _dir = Directory.CreateTempSubdirectory("intercom-turntcp-").FullName;
@@ -29,15 +25,7 @@ public sealed class TurnOverTcpCallTests(ITestOutputHelper output) : IDisposable
     {
         await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent, turn: true, outboundFlowTimer: FlowTimerSeconds);
         await lab.StationRouter.BlockOutgoingUdpAsync();
-        var audio = Path.Combine(lab.Directory, "audio");
-        Directory.CreateDirectory(audio);
-        var microphone = Path.Combine(audio, "microphone.wav");
-        using (var writer = new WavFileWriter(microphone, Rate))
-        {
-            writer.Append(TestSupport.Signal.Tone(NatCall.StationToneHz, Rate, Rate * 30, amplitude: 8000));
-        }
-
-        var speaker = Path.Combine(audio, "speaker.wav");
+        var (microphone, speaker) = IceLabCall.Audio(lab, seconds: 30);
         var config = JsonNode.Parse(NatCall.StationConfig(lab, microphone, speaker, stunServers: null))!;
         config["sip"]!["listen"]!.AsArray().Add(new JsonObject { ["transport"] = "tcp", ["address"] = lab.StationAddress, ["port"] = 5060 });
         var account = config["accounts"]![0]!;
@@ -54,86 +42,28 @@ public sealed class TurnOverTcpCallTests(ITestOutputHelper output) : IDisposable
                 ["password"] = NatLab.TurnPassword,
             },
         };
-        config["station"]!["codes"] = new JsonArray(new JsonObject { ["code"] = NatCall.DoorCode, ["relay"] = "door" });
-        var station = await lab.StartStationAsync(config.ToJsonString());
-        var registered = await station.WaitForLineAsync(@"account provider: registered via", Wait);
-        output.WriteLine(registered);
-        Assert.Contains("(outbound, flow TCP:", registered, StringComparison.Ordinal);
-
-        var phone = await lab.StartPhoneAsync(NatCall.PhoneToneHz, $";medianat=ice;stunserver={lab.Stun.Uri}", p =>
-        {
-            p.RtcpMux = true;
-            p.ExtraConfig = "module stun.so\nmodule ice.so";
-        });
-        await phone.CommandAsync("dial", lab.DoorUri);
-        try
-        {
-            await phone.WaitForEventAsync("CALL_ESTABLISHED", Wait);
-        }
-        catch (TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"the call was not answered.\nstation:\n{station.Process.Tail()}\nphone:\n{phone.Process.Tail()}\nKamailio:\n{lab.Kamailio.Process.Tail()}");
-        }
-
-        string relayed = await station.WaitForLineAsync(@"TURN relayed candidate", Wait);
-        output.WriteLine(relayed);
-        Assert.EndsWith("(Tcp)", relayed.TrimEnd(), StringComparison.Ordinal);
-        string selected;
-        try
-        {
-            selected = await station.WaitForLineAsync(@"ICE selected pair", Wait);
-        }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-        {
-            throw new Xunit.Sdk.XunitException($"no pair selected.\nstation:\n{station.Process.Tail()}\nphone:\n{phone.Process.Tail()}\ncoturn:\n{lab.Stun.Process.Tail()}");
-        }
-
-        output.WriteLine(selected);
-        var pair = Regex.Match(selected, @"ICE selected pair (?<local>\w+) (?<la>[\d.]+):\d+ -> (?<remote>\w+) (?<ra>[\d.]+):\d+");
-        Assert.True(pair.Success, selected);
-
-        // Four seconds of the call through the speaker, then the resident's code.
-        long played = SpeakerBytes(speaker);
-        await Eventually.UntilAsync(() => SpeakerBytes(speaker) >= played + (4 * Rate * 2), "4 s of the call played by the station", Wait, () => station.Process.Tail());
-        int openedBefore = station.Process.Lines.Count(l => l.Contains("Relay: door energised", StringComparison.Ordinal));
-        await phone.CommandAsync("sndcode", NatCall.DoorCode);
-        string? opened = null;
-        try
-        {
-            opened = await station.WaitForLineAsync(@"Relay: door energised", TimeSpan.FromSeconds(15));
-        }
-        catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-        {
-            // Asserted below, after the call is down and the logs are printed.
-        }
-
-        await phone.CommandAsync("hangup");
-        await phone.WaitForEventAsync("CALL_CLOSED", Wait);
+        var call = await IceLabCall.RunAsync(lab, config, speaker, $";medianat=ice;stunserver={lab.Stun.Uri}", "module stun.so\nmodule ice.so", Wait);
+        var station = call.Station;
         long droppedUdp = await lab.StationRouter.DroppedUdpAsync();
+        var relayed = station.Process.Lines.FirstOrDefault(l => l.Contains("TURN relayed candidate", StringComparison.Ordinal));
+        output.WriteLine(call.Registered);
+        output.WriteLine(relayed ?? "no relayed candidate");
         output.WriteLine($"UDP packets from the station dropped by router A: {droppedUdp}");
         output.WriteLine("station:\n" + station.Process.Tail(60));
         output.WriteLine("coturn, about the station's router:\n" + string.Join('\n', lab.Stun.Process.Lines.Where(l =>
             l.Contains(NatLab.StationRouterAddress + ":", StringComparison.Ordinal))));
+        output.WriteLine(call.ToString());
 
-        var decoded = Directory.GetFiles(phone.RecordingDirectory, "*dec*.wav");
-        var (phoneSamples, phoneRate) = decoded.Length == 1 ? AudioCheck.ReadWav(decoded[0]) : ([], 8000);
-        var (stationSamples, stationRate) = AudioCheck.ReadWav(speaker);
-        var phoneHeard = HeardTone.Measure(phoneSamples, phoneRate, NatCall.StationToneHz);
-        var stationHeard = HeardTone.Measure(stationSamples, stationRate, NatCall.PhoneToneHz);
-        output.WriteLine($"phone heard the station: {phoneHeard}\nstation heard the phone: {stationHeard}");
-
-        // The station's side of the pair is its relay on coturn, reached over TCP; what it tried over UDP was dropped.
-        Assert.Equal("relay", pair.Groups["local"].Value);
-        Assert.Equal(NatLab.ProviderAddress, pair.Groups["la"].Value);
-        Assert.True(droppedUdp > 0, "the station sent no UDP, so the block showed nothing");
+        // SIP over TCP, with the connection as the account's flow; the station's media through its relay on coturn,
+        // allocated over TCP; what it tried over UDP was dropped.
+        Assert.Contains("(outbound, flow TCP:", call.Registered, StringComparison.Ordinal);
+        Assert.NotNull(relayed);
+        Assert.EndsWith("(Tcp)", relayed.TrimEnd(), StringComparison.Ordinal);
         Assert.Contains(lab.Stun.Process.Lines, l => l.Contains($"tcp or tls connected to: {NatLab.StationRouterAddress}:", StringComparison.Ordinal));
-        Assert.True(phoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {phoneHeard}");
-        Assert.True(stationHeard.Clear, $"the station did not hear the phone's {NatCall.PhoneToneHz} Hz: {stationHeard}");
-        Assert.True(opened is not null, "the resident's code did not open the door (the station's log is above)");
-        output.WriteLine(opened);
-        Assert.Equal(0, openedBefore);
-        Assert.Equal(1, station.Process.Lines.Count(l => l.Contains("Relay: door energised", StringComparison.Ordinal)));
+        Assert.True(droppedUdp > 0, "the station sent no UDP, so the block showed nothing");
+        Assert.True(call.Pair.Success, call.Selected);
+        Assert.Equal("relay", call.Pair.Groups["local"].Value);
+        Assert.Equal(NatLab.ProviderAddress, call.Pair.Groups["la"].Value);
+        call.AssertHeardBothWaysAndTheCodeOpenedTheDoorOnce();
     }
-
-    private static long SpeakerBytes(string path) => File.Exists(path) ? new FileInfo(path).Length : 0;
 }
