@@ -43,13 +43,7 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
     public async Task After_the_router_restarts_with_other_public_ports_the_station_notices_registers_its_new_mapping_and_is_called_again(bool outbound)
     {
         await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent, outboundFlowTimer: outbound ? KeepAliveSeconds : 0);
-        var microphone = Path.Combine(_dir, "microphone.wav");
-        using (var writer = new WavFileWriter(microphone, 16000))
-        {
-            writer.Append(TestSupport.Signal.Tone(NatCall.StationToneHz, 16000, 16000 * 5, amplitude: 8000));
-        }
-
-        var config = JsonNode.Parse(NatCall.StationConfig(lab, microphone, Path.Combine(_dir, "speaker.wav"), stunServers: null))!;
+        var config = JsonNode.Parse(NatCall.StationConfig(lab, Microphone(), Path.Combine(_dir, "speaker.wav"), stunServers: null))!;
         var account = config["accounts"]![0]!;
         account["expiresSeconds"] = ExpiresSeconds;
         account["keepalive"] = "auto"; // OPTIONS on UDP: its answer's Via says which public address the registrar saw.
@@ -113,6 +107,82 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"after {answeredAfter.TotalSeconds:0.0} s: {answered}");
         await phone.CommandAsync("hangup");
         await phone.WaitForEventAsync("CALL_CLOSED", Wait);
+    }
+
+    /// <summary>
+    /// The same over TCP, with Kamailio as RFC 5626 outbound edge and registrar: calls reach the station over the
+    /// connection it registered on. The restart leaves that connection without a mapping; the station's next CRLF ping
+    /// leaves through a new one, which Kamailio does not know (it resets it), or is not answered: either way the flow
+    /// has failed (§4.4.1), and the station registers again over a new connection at once.
+    /// </summary>
+    [Fact]
+    public async Task Over_tcp_with_outbound_after_the_router_restarts_the_station_registers_over_a_new_connection_and_is_called_again()
+    {
+        await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent, outboundFlowTimer: KeepAliveSeconds);
+        var config = JsonNode.Parse(NatCall.StationConfig(lab, Microphone(), Path.Combine(_dir, "speaker.wav"), stunServers: null))!;
+        config["sip"]!["listen"]!.AsArray().Add(new JsonObject { ["transport"] = "tcp", ["address"] = lab.StationAddress, ["port"] = 5060 });
+        var account = config["accounts"]![0]!;
+        var edge = $"sip:{NatLab.ProviderAddress}:{lab.Kamailio.TcpPort};transport=tcp";
+        account["transport"] = "tcp";
+        account["registrar"] = edge;
+        account["outboundProxy"] = edge;
+        account["expiresSeconds"] = ExpiresSeconds;
+        account["keepaliveIntervalSeconds"] = KeepAliveSeconds;
+        var station = await lab.StartStationAsync(config.ToJsonString());
+        var registered = await station.WaitForLineAsync(@"account provider: registered via", Wait);
+        output.WriteLine(registered);
+        Assert.Contains($"(outbound, flow TCP:{NatLab.ProviderAddress}:{lab.Kamailio.TcpPort}, Flow-Timer {KeepAliveSeconds} s)", registered, StringComparison.Ordinal);
+        var before = await BindingAsync(lab, station, c => c.Contains($"@{NatLab.StationRouterAddress}:", StringComparison.Ordinal));
+        output.WriteLine("binding before the restart: " + before);
+
+        await lab.StationRouter.RestartAsync(PublicPorts);
+        var restarted = Stopwatch.StartNew();
+
+        // (a) The station notices: its flow failed (the connection reset, or a ping without pong).
+        string noticed;
+        try
+        {
+            noticed = await station.WaitForLineAsync("connection to the registrar closed|no pong on the flow", Recovery);
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"the station did not notice the lost flow within {Recovery.TotalSeconds} s:\n{station.Process.Tail()}");
+        }
+
+        output.WriteLine($"after {restarted.Elapsed.TotalSeconds:0.0} s: {noticed}");
+
+        // (b) It registers over a new connection, which leaves through the router's new mapping.
+        var after = await BindingAsync(lab, station, c => c != before);
+        var reregisteredAfter = restarted.Elapsed;
+        output.WriteLine($"after {reregisteredAfter.TotalSeconds:0.0} s, binding: {after}");
+        var port = Regex.Match(after, $@"@{Regex.Escape(NatLab.StationRouterAddress)}:(?<p>\d+)");
+        Assert.True(port.Success, after);
+        Assert.InRange(int.Parse(port.Groups["p"].Value, CultureInfo.InvariantCulture), 40000, 40999);
+        Assert.True(reregisteredAfter < Recovery, $"re-registered after {reregisteredAfter.TotalSeconds:0.0} s, not within {Recovery.TotalSeconds} s");
+
+        // (c) The resident's call reaches the station over the new flow and is answered.
+        var phone = await lab.StartPhoneAsync(NatCall.PhoneToneHz);
+        await phone.CommandAsync("dial", lab.DoorUri);
+        try
+        {
+            await phone.WaitForEventAsync("CALL_ESTABLISHED", Wait);
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"the call to the station was not answered:\nstation:\n{station.Process.Tail()}\nKamailio:\n{lab.Kamailio.Process.Tail()}");
+        }
+
+        output.WriteLine($"after {restarted.Elapsed.TotalSeconds:0.0} s: {await station.WaitForLineAsync("auto-answered", Wait)}");
+        await phone.CommandAsync("hangup");
+        await phone.WaitForEventAsync("CALL_CLOSED", Wait);
+    }
+
+    private string Microphone()
+    {
+        var microphone = Path.Combine(_dir, "microphone.wav");
+        using var writer = new WavFileWriter(microphone, 16000);
+        writer.Append(TestSupport.Signal.Tone(NatCall.StationToneHz, 16000, 16000 * 5, amplitude: 8000));
+        return microphone;
     }
 
     /// <summary>Waits until Kamailio holds exactly one binding for the door and it satisfies <paramref name="wanted"/>; returns it.</summary>
