@@ -130,6 +130,24 @@ public sealed class NatCall
         return json.ToJsonString();
     }
 
+    /// <summary>
+    /// Changes a <see cref="StationConfig"/> to SIP over TCP: a TCP listener on the station's address, and the account
+    /// registering over TCP at Kamailio's TCP listener as registrar and outbound proxy (the lab's RFC 5626 edge when it
+    /// was started with a Flow-Timer). Returns the account's JSON for further changes.
+    /// </summary>
+    public static JsonNode RegisterOverTcp(JsonNode config, NatLab lab)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(lab);
+        config["sip"]!["listen"]!.AsArray().Add(new JsonObject { ["transport"] = "tcp", ["address"] = lab.StationAddress, ["port"] = 5060 });
+        var account = config["accounts"]![0]!;
+        var edge = $"sip:{NatLab.ProviderAddress}:{lab.Kamailio.TcpPort};transport=tcp";
+        account["transport"] = "tcp";
+        account["registrar"] = edge;
+        account["outboundProxy"] = edge;
+        return account;
+    }
+
     /// <summary>Makes the call in <paramref name="lab"/>; <paramref name="stun"/>: the station's account names the lab's coturn.</summary>
     public static async Task<NatCall> RunAsync(NatLab lab, bool stun)
     {

@@ -62,18 +62,7 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
         var restarted = Stopwatch.StartNew();
 
         // (a) The station notices: a keep-alive answered through the new mapping is a failed flow.
-        string noticed;
-        try
-        {
-            noticed = await station.WaitForLineAsync("flow failed", Recovery);
-        }
-        catch (TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"the station did not notice the lost mapping within {Recovery.TotalSeconds} s:\n{station.Process.Tail()}");
-        }
-
-        var noticedAfter = restarted.Elapsed;
-        output.WriteLine($"after {noticedAfter.TotalSeconds:0.0} s: {noticed}");
+        await NoticedAsync(station, "flow failed", restarted);
 
         // (b) It registers the new mapping, and the stale binding goes: Kamailio's only binding is the new public port,
         // the one the router's conntrack table maps the station's socket to.
@@ -91,22 +80,7 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
         Assert.True(reregisteredAfter < Recovery, $"re-registered after {reregisteredAfter.TotalSeconds:0.0} s, not within {Recovery.TotalSeconds} s");
 
         // (c) The resident can call the station again, through its registrar, and the station answers.
-        var phone = await lab.StartPhoneAsync(NatCall.PhoneToneHz);
-        await phone.CommandAsync("dial", lab.DoorUri);
-        try
-        {
-            await phone.WaitForEventAsync("CALL_ESTABLISHED", Wait);
-        }
-        catch (TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"the call to the station was not answered:\nstation:\n{station.Process.Tail()}\nphone:\n{phone.Process.Tail()}");
-        }
-
-        var answeredAfter = restarted.Elapsed;
-        var answered = await station.WaitForLineAsync("auto-answered", Wait);
-        output.WriteLine($"after {answeredAfter.TotalSeconds:0.0} s: {answered}");
-        await phone.CommandAsync("hangup");
-        await phone.WaitForEventAsync("CALL_CLOSED", Wait);
+        await CalledAsync(lab, station, restarted);
     }
 
     /// <summary>
@@ -120,12 +94,7 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
     {
         await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.EndpointIndependent, outboundFlowTimer: KeepAliveSeconds);
         var config = JsonNode.Parse(NatCall.StationConfig(lab, Microphone(), Path.Combine(_dir, "speaker.wav"), stunServers: null))!;
-        config["sip"]!["listen"]!.AsArray().Add(new JsonObject { ["transport"] = "tcp", ["address"] = lab.StationAddress, ["port"] = 5060 });
-        var account = config["accounts"]![0]!;
-        var edge = $"sip:{NatLab.ProviderAddress}:{lab.Kamailio.TcpPort};transport=tcp";
-        account["transport"] = "tcp";
-        account["registrar"] = edge;
-        account["outboundProxy"] = edge;
+        var account = NatCall.RegisterOverTcp(config, lab);
         account["expiresSeconds"] = ExpiresSeconds;
         account["keepaliveIntervalSeconds"] = KeepAliveSeconds;
         var station = await lab.StartStationAsync(config.ToJsonString());
@@ -139,17 +108,7 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
         var restarted = Stopwatch.StartNew();
 
         // (a) The station notices: its flow failed (the connection reset, or a ping without pong).
-        string noticed;
-        try
-        {
-            noticed = await station.WaitForLineAsync("connection to the registrar closed|no pong on the flow", Recovery);
-        }
-        catch (TimeoutException)
-        {
-            throw new Xunit.Sdk.XunitException($"the station did not notice the lost flow within {Recovery.TotalSeconds} s:\n{station.Process.Tail()}");
-        }
-
-        output.WriteLine($"after {restarted.Elapsed.TotalSeconds:0.0} s: {noticed}");
+        await NoticedAsync(station, "connection to the registrar closed|no pong on the flow", restarted);
 
         // (b) It registers over a new connection, which leaves through the router's new mapping.
         var after = await BindingAsync(lab, station, c => c != before);
@@ -161,6 +120,28 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
         Assert.True(reregisteredAfter < Recovery, $"re-registered after {reregisteredAfter.TotalSeconds:0.0} s, not within {Recovery.TotalSeconds} s");
 
         // (c) The resident's call reaches the station over the new flow and is answered.
+        await CalledAsync(lab, station, restarted);
+    }
+
+    /// <summary>Waits (within <see cref="Recovery"/> of the restart) for the station's line saying its flow failed.</summary>
+    private async Task NoticedAsync(LabStation station, string pattern, Stopwatch restarted)
+    {
+        string noticed;
+        try
+        {
+            noticed = await station.WaitForLineAsync(pattern, Recovery);
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"the station did not notice the lost mapping within {Recovery.TotalSeconds} s:\n{station.Process.Tail()}");
+        }
+
+        output.WriteLine($"after {restarted.Elapsed.TotalSeconds:0.0} s: {noticed}");
+    }
+
+    /// <summary>The resident calls the door through Kamailio; the station answers; the resident hangs up.</summary>
+    private async Task CalledAsync(NatLab lab, LabStation station, Stopwatch restarted)
+    {
         var phone = await lab.StartPhoneAsync(NatCall.PhoneToneHz);
         await phone.CommandAsync("dial", lab.DoorUri);
         try
@@ -169,10 +150,12 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
         }
         catch (TimeoutException)
         {
-            throw new Xunit.Sdk.XunitException($"the call to the station was not answered:\nstation:\n{station.Process.Tail()}\nKamailio:\n{lab.Kamailio.Process.Tail()}");
+            throw new Xunit.Sdk.XunitException(
+                $"the call to the station was not answered:\nstation:\n{station.Process.Tail()}\nphone:\n{phone.Process.Tail()}\nKamailio:\n{lab.Kamailio.Process.Tail()}");
         }
 
-        output.WriteLine($"after {restarted.Elapsed.TotalSeconds:0.0} s: {await station.WaitForLineAsync("auto-answered", Wait)}");
+        var answeredAfter = restarted.Elapsed;
+        output.WriteLine($"after {answeredAfter.TotalSeconds:0.0} s: {await station.WaitForLineAsync("auto-answered", Wait)}");
         await phone.CommandAsync("hangup");
         await phone.WaitForEventAsync("CALL_CLOSED", Wait);
     }

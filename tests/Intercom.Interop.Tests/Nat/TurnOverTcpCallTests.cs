@@ -27,12 +27,7 @@ public sealed class TurnOverTcpCallTests(ITestOutputHelper output) : IDisposable
         await lab.StationRouter.BlockOutgoingUdpAsync();
         var (microphone, speaker) = IceLabCall.Audio(lab, seconds: 30);
         var config = JsonNode.Parse(NatCall.StationConfig(lab, microphone, speaker, stunServers: null))!;
-        config["sip"]!["listen"]!.AsArray().Add(new JsonObject { ["transport"] = "tcp", ["address"] = lab.StationAddress, ["port"] = 5060 });
-        var account = config["accounts"]![0]!;
-        var edge = $"sip:{NatLab.ProviderAddress}:{lab.Kamailio.TcpPort};transport=tcp";
-        account["transport"] = "tcp";
-        account["registrar"] = edge;
-        account["outboundProxy"] = edge;
+        var account = NatCall.RegisterOverTcp(config, lab);
         account["nat"] = new JsonObject
         {
             ["turn"] = new JsonObject
