@@ -33,6 +33,12 @@ public sealed class HomeRouter : IDisposable
 
     public NatBehaviour Behaviour { get; }
 
+    /// <summary>
+    /// The public ports masquerade maps to (e.g. "40000-40999"), or null for Linux's default: the inside port when it is
+    /// free. Set by <see cref="RestartAsync"/>.
+    /// </summary>
+    public string? PublicPorts { get; private set; }
+
     /// <summary>Creates the router with its WAN port on <paramref name="internet"/> at <paramref name="publicAddress"/>.</summary>
     public static async Task<HomeRouter> CreateAsync(InternetSegment internet, string publicAddress, string lanPrefix, NatBehaviour behaviour)
     {
@@ -76,7 +82,7 @@ public sealed class HomeRouter : IDisposable
         table ip nat {
             chain postrouting {
                 type nat hook postrouting priority srcnat; policy accept;
-                oifname "{{Wan}}" masquerade{{(Behaviour == NatBehaviour.Symmetric ? " fully-random" : "")}}
+                {{Masquerade}}
             }
         }
         table ip filter {
@@ -94,5 +100,81 @@ public sealed class HomeRouter : IDisposable
 
         """;
 
+    /// <summary>
+    /// What a home router's reboot or a WAN reconnect (PPPoE, DHCP lease lost) does to the hosts behind it: every mapping
+    /// is gone. The WAN port goes down and up again, and the kernel drops every conntrack entry masquerade made through it
+    /// (it does so when the interface goes down: the public address those mappings name may not come back), so whatever
+    /// a host sends next gets a new mapping. The router comes back mapping to <paramref name="publicPorts"/>
+    /// ("40000-40999"), as a router that does not keep the inside port does (and as any router must when another host
+    /// behind it took that port meanwhile): a registration's public address:port is then stale. The forward and input
+    /// policy are those of <see cref="Ruleset"/> again, so only replies get in.
+    /// </summary>
+    public async Task RestartAsync(string publicPorts)
+    {
+        PublicPorts = publicPorts;
+        Namespace.Ip("link", "set", Wan, "down");
+        await NamespaceCommand.RunAsync(Namespace, "flush ruleset\n" + Ruleset, "nft", "-f", "-").ConfigureAwait(false);
+        Namespace.Ip("link", "set", Wan, "up");
+        // Taking the port down removed the routes through it.
+        Namespace.Ip("route", "replace", "default", "via", InternetSegment.Gateway);
+    }
+
+    /// <summary>
+    /// Counts the RTP packets of <paramref name="payloadType"/> that reach the WAN port for public port
+    /// <paramref name="port"/>, before connection tracking, NAT or the filter see them (a counter in a prerouting chain of
+    /// raw priority; the payload type is the low 7 bits of the RTP header's second byte, RFC 3550 §5.1). So a test can
+    /// tell "sent, and dropped here" from "never sent". Read with <see cref="CountedAsync"/>.
+    /// </summary>
+    public Task CountRtpArrivingAsync(int port, int payloadType) => NamespaceCommand.RunAsync(Namespace, $$"""
+        table ip lab {
+            counter rtp { }
+            chain count {
+                type filter hook prerouting priority raw; policy accept;
+                iifname "{{Wan}}" udp dport {{port}} @th,73,7 {{payloadType}} counter name "rtp"
+            }
+        }
+
+        """, "nft", "-f", "-");
+
+    /// <summary>The packets <see cref="CountRtpArrivingAsync"/> has counted so far.</summary>
+    public Task<long> CountedAsync() => PacketsAsync(@"packets (?<n>\d+)", "RTP counter", "list", "counter", "ip", "lab", "rtp");
+
+    /// <summary>
+    /// Drops every UDP packet the LAN sends out, counting them, as some corporate and guest networks do: only TCP (and
+    /// with it TLS) leaves. Read the count with <see cref="DroppedUdpAsync"/>.
+    /// </summary>
+    public Task BlockOutgoingUdpAsync() => NamespaceCommand.RunAsync(Namespace, null,
+        "nft", "insert", "rule", "ip", "filter", "forward", "iifname", "!=", Wan, "oifname", Wan, "meta", "l4proto", "udp", "counter", "drop");
+
+    /// <summary>The UDP packets from the LAN that <see cref="BlockOutgoingUdpAsync"/>'s rule has dropped so far.</summary>
+    public Task<long> DroppedUdpAsync() =>
+        PacketsAsync(@"udp counter packets (?<n>\d+) bytes \d+ drop", "UDP drop rule", "list", "chain", "ip", "filter", "forward");
+
+    /// <summary>The router's connection tracking table (/proc/net/nf_conntrack in its namespace): its mappings.</summary>
+    public async Task<string> ConntrackAsync()
+    {
+        var (_, output) = await Ship.PublishedStation.RunAsync("ip", ["netns", "exec", Namespace.Name, "cat", "/proc/net/nf_conntrack"],
+            TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        return output;
+    }
+
     public void Dispose() => Namespace.Dispose();
+
+    // A port range needs the transport protocol matched first (nftables maps ports only of TCP and UDP).
+    private string Masquerade => PublicPorts is { } ports
+        ? $"oifname \"{Wan}\" meta l4proto {{ tcp, udp }} masquerade to :{ports}{FullyRandom}\n        oifname \"{Wan}\" masquerade{FullyRandom}"
+        : $"oifname \"{Wan}\" masquerade{FullyRandom}";
+
+    private string FullyRandom => Behaviour == NatBehaviour.Symmetric ? " fully-random" : "";
+
+    /// <summary>Lists an nftables object of this router (`nft ARGS`) and reads the packet count <paramref name="pattern"/> finds in it.</summary>
+    private async Task<long> PacketsAsync(string pattern, string what, params string[] nft)
+    {
+        var (exitCode, output) = await Ship.PublishedStation.RunAsync("ip", ["netns", "exec", Namespace.Name, "nft", .. nft], TimeSpan.FromSeconds(10))
+            .ConfigureAwait(false);
+        var packets = System.Text.RegularExpressions.Regex.Match(output, pattern);
+        return exitCode == 0 && packets.Success
+            ? long.Parse(packets.Groups["n"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"no {what} in {Namespace.Name}: {output}");
+    }
 }

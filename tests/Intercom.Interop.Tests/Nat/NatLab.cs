@@ -75,7 +75,12 @@ public sealed class NatLab : IAsyncDisposable
     /// or behind router B when <paramref name="phoneNat"/> is given; starts Kamailio and coturn at the provider.
     /// </summary>
     /// <param name="turn">coturn relays too (TURN, RFC 8656) for <see cref="TurnUser"/>; false: STUN only.</param>
-    public static async Task<NatLab> StartAsync(string directory, NatBehaviour stationNat, NatBehaviour? phoneNat = null, bool turn = false)
+    /// <param name="outboundFlowTimer">
+    /// Kamailio is a SIP outbound registrar (RFC 5626: Require: outbound, this Flow-Timer in seconds, requests to the
+    /// station over the flow its REGISTER came on); 0: a plain registrar.
+    /// </param>
+    public static async Task<NatLab> StartAsync(string directory, NatBehaviour stationNat, NatBehaviour? phoneNat = null, bool turn = false,
+        int outboundFlowTimer = 0)
     {
         NetworkNamespace.RequireRoot();
         PublishedStation.RequireTool("nft", "nftables");
@@ -83,7 +88,7 @@ public sealed class NatLab : IAsyncDisposable
         var lab = new NatLab(directory);
         try
         {
-            await lab.BuildAsync(stationNat, phoneNat, turn).ConfigureAwait(false);
+            await lab.BuildAsync(stationNat, phoneNat, turn, outboundFlowTimer).ConfigureAwait(false);
             return lab;
         }
         catch
@@ -93,7 +98,7 @@ public sealed class NatLab : IAsyncDisposable
         }
     }
 
-    private async Task BuildAsync(NatBehaviour stationNat, NatBehaviour? phoneNat, bool turn)
+    private async Task BuildAsync(NatBehaviour stationNat, NatBehaviour? phoneNat, bool turn, int outboundFlowTimer)
     {
         Internet = Own(await InternetSegment.CreateAsync().ConfigureAwait(false));
         Provider = Own(NetworkNamespace.Create("nat-prov"));
@@ -117,7 +122,7 @@ public sealed class NatLab : IAsyncDisposable
 
         // INVITEs are not challenged: the phone has no account at the provider, only the door registers (with digest).
         Kamailio = Kamailio.Create(Path.Combine(Directory, "kamailio"), authenticateInvites: false, networkNamespace: Provider,
-            listenAddress: ProviderAddress);
+            listenAddress: ProviderAddress, outboundFlowTimer: outboundFlowTimer);
         Kamailio.Users[DoorUser] = DoorPassword;
         _processes.Add(Kamailio);
         await Kamailio.StartAsync().ConfigureAwait(false);

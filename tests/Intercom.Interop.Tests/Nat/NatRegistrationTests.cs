@@ -48,6 +48,6 @@ public sealed class NatRegistrationTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>The Contact addresses in kamcmd's ul.dump output (lines "Address: sip:...").</summary>
-    private static List<string> Contacts(string dump) =>
+    internal static List<string> Contacts(string dump) =>
         [.. Regex.Matches(dump, @"^\s*Address:\s*(?<uri>\S+)", RegexOptions.Multiline).Select(m => m.Groups["uri"].Value)];
 }

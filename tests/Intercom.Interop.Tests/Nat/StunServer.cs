@@ -6,8 +6,8 @@ namespace Intercom.Interop.Tests.Nat;
 
 /// <summary>
 /// coturn (Debian's `coturn`, the `turnserver` binary; its system service stays stopped) as the provider's STUN server:
-/// STUN only (-S), UDP only, listening on the lab's provider address alone, no configuration file (-n), its log on
-/// stdout. Ready once it answers a Binding request.
+/// STUN only (-S) and UDP only, or a TURN server on UDP and TCP (RFC 8656 §3.1), listening on the lab's provider address
+/// alone, no configuration file (-n), its log on stdout. Ready once it answers a Binding request.
 /// </summary>
 public sealed class StunServer : IAsyncDisposable
 {
@@ -61,7 +61,8 @@ public sealed class StunServer : IAsyncDisposable
         server._process = PeerProcess.StartIn(networkNamespace.Name, "turnserver",
         [
             "-n", .. mode, "--listening-ip", address, "--listening-port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--no-tcp", "--no-tls", "--no-dtls", "--no-cli", "--relay-threads", "1", "--no-software-attribute",
+            // A TURN server takes TCP too (RFC 8656 §3.1: TURN over TCP, for clients whose network lets no UDP out).
+            .. (relay is null ? new[] { "--no-tcp" } : Array.Empty<string>()), "--no-tls", "--no-dtls", "--no-cli", "--relay-threads", "1", "--no-software-attribute",
             "--log-file", "stdout", "--simple-log",
             "--pidfile", Path.Combine(directory, "turnserver.pid"), "--db", Path.Combine(directory, "turndb"),
         ], directory);

@@ -16,7 +16,7 @@ public sealed class SymmetricNatTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Behind_a_symmetric_nat_the_stun_mapping_is_wrong_for_the_phone_so_the_station_hears_nothing()
+    public async Task Behind_a_symmetric_nat_the_stun_mapping_is_wrong_for_the_phone_so_the_station_hears_nothing_and_the_code_opens_nothing()
     {
         await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.Symmetric);
         var call = await NatCall.RunAsync(lab, stun: true);
@@ -29,5 +29,11 @@ public sealed class SymmetricNatTests(ITestOutputHelper output) : IDisposable
         Assert.NotEqual($"{NatLab.StationRouterAddress}:{call.SdpPort}", call.StationRtpSource);
         Assert.True(call.PhoneHeard.Clear, $"the phone did not hear the station's {NatCall.StationToneHz} Hz: {call.PhoneHeard}");
         Assert.True(call.StationHeard.Silent, $"the station heard something through a symmetric NAT: {call.StationHeard}");
+
+        // The resident's code travels in that RTP (RFC 4733): its events reach the router at the SDP's port and are dropped
+        // there with the voice, so the door stays shut. A station that opened here would be taking digits from somewhere
+        // other than the media path it signalled.
+        Assert.True(call.CodeEventsAtRouter > 0, $"the phone's telephone-events never reached the router, so this shows nothing: {call}");
+        Assert.False(call.DoorOpened, $"the door opened although the station heard no RTP: {call}");
     }
 }

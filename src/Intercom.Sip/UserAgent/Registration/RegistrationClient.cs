@@ -760,6 +760,37 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         }
     }
 
+    /// <summary>
+    /// A keep-alive OPTIONS was answered. Its top Via carries the address and port the registrar saw it come from
+    /// (received/rport, RFC 3581 §4). When that is no longer the Contact the registration holds, the NAT in front of us
+    /// lost the flow's mapping (it expired, or the router restarted) and made a new one: the registered binding names a
+    /// public port that nothing forwards any more, so calls would not reach us until the next refresh. That is a
+    /// failed flow (RFC 5626 §4.4.2 says the same of a changed STUN XOR-MAPPED-ADDRESS): register the new address now,
+    /// removing the stale one in the same request, as after the first REGISTER.
+    /// </summary>
+    private void OnKeepAliveAnswered(ClientTransaction transaction, SipResponse response)
+    {
+        if (!_running || _inFlight || _status.State != RegistrationState.Registered || _destination != transaction.Destination ||
+            LearnedContact(response) is not { } moved)
+        {
+            return;
+        }
+
+        SipUri registered = _contact!;
+        _staleContact = registered;
+        _contact = moved;
+        _contactUpdates = 0;
+        _expiresAt = null;
+        _keepAliveTimer.Cancel();
+        _timer.Cancel();
+        _challengeRounds = 0;
+        _briefRounds = 0;
+        _outbound.Reset();
+        SetStatus(RegistrationState.Registering,
+            $"flow failed: keep-alive answered for {moved.Host}:{moved.Port}, not the registered {registered.Host}:{registered.Port} (NAT mapping changed)");
+        SendRegister();
+    }
+
     private void OnKeepAliveFailed()
     {
         if (_running && _status.State == RegistrationState.Registered)
@@ -919,16 +950,17 @@ public sealed class RegistrationClient : IClientTransactionUser, IDisposable
         public void CloseFlow(SipDestination destination) => transport.CloseConnection(destination);
     }
 
-    /// <summary>Receives the outcome of keepalive OPTIONS: any answer is a live flow; silence or a transport error is not.</summary>
+    /// <summary>
+    /// Receives the outcome of keepalive OPTIONS: any answer is a live flow, though maybe through a new NAT mapping (its
+    /// Via says); silence or a transport error is not.
+    /// </summary>
     private sealed class KeepAliveUser(RegistrationClient client) : IClientTransactionUser
     {
         public void OnProvisional(ClientTransaction transaction, SipResponse response)
         {
         }
 
-        public void OnFinal(ClientTransaction transaction, SipResponse response)
-        {
-        }
+        public void OnFinal(ClientTransaction transaction, SipResponse response) => client.OnKeepAliveAnswered(transaction, response);
 
         public void OnTimeout(ClientTransaction transaction) => client.OnKeepAliveFailed();
 

@@ -268,6 +268,43 @@ public class RegistrationFailureTests
         Assert.Equal(3, bench.Registers.Count);
     }
 
+    [Fact]
+    public void Udp_OPTIONS_keepalive_answered_through_a_new_nat_mapping_registers_the_new_address_at_once()
+    {
+        using var bench = new RegistrationBench(o => o with { KeepAliveInterval = TimeSpan.FromSeconds(20), UdpKeepAlive = SipKeepAliveMethod.Options });
+        bench.Client.Start();
+        bench.Registrar();
+        bench.Registrar(edit: r => SetVia(r, "203.0.113.5", 40000));
+        bench.Registrar(edit: r => SetVia(r, "203.0.113.5", 40000));
+        Assert.Equal(RegistrationState.Registered, bench.State);
+        Assert.Equal(3, bench.Registers.Count);
+
+        // The first keep-alive comes back through the same mapping: nothing to do.
+        bench.AdvanceSeconds(20);
+        var first = Assert.Single(bench.Transport.Sent, s => s.Request.Method == SipMethods.Options).Request;
+        bench.Respond(200, r => SetVia(r, "203.0.113.5", 40000), first);
+        Assert.Equal(RegistrationState.Registered, bench.State);
+        Assert.Equal(3, bench.Registers.Count);
+
+        // The router restarted: the next keep-alive left through another public port. The binding at 40000 is dead.
+        bench.AdvanceSeconds(20);
+        var second = bench.Transport.Sent.Last(s => s.Request.Method == SipMethods.Options).Request;
+        Assert.NotEqual(first.CallId, second.CallId);
+        bench.Respond(200, r => SetVia(r, "203.0.113.5", 41234), second);
+        Assert.Equal(RegistrationState.Registering, bench.State);
+        Assert.Contains("flow failed", bench.Statuses[^1].Reason, StringComparison.Ordinal);
+        Assert.Contains("203.0.113.5:41234", bench.Statuses[^1].Reason, StringComparison.Ordinal);
+        Assert.Equal(4, bench.Registers.Count);
+        Assert.Equal(
+            ["<sip:door@203.0.113.5:41234>;expires=3600", "<sip:door@203.0.113.5:40000>;expires=0"],
+            bench.LastRegister.Contacts.Select(c => c.ToString()));
+
+        bench.Registrar(edit: r => SetVia(r, "203.0.113.5", 41234));
+        Assert.Equal(RegistrationState.Registered, bench.State);
+        Assert.Equal("sip:door@203.0.113.5:41234", bench.Client.Status.Contact!.ToString());
+        Assert.Equal(4, bench.Registers.Count);
+    }
+
     private static void SetVia(SipResponse response, string? received, int rport)
     {
         var via = response.TopVia!.Clone();
