@@ -169,7 +169,7 @@ public sealed class BrowserPhoneRingTests
         // The other phone gets the station's CANCEL and stops ringing; the station keeps one leg, the answered one.
         await first.WaitForFunctionAsync("() => window.clientState.hungUp && !window.clientState.ringing");
         Assert.False(await first.EvaluateAsync<bool>("() => window.clientState.answered"));
-        Assert.Equal(1, web.App.Calls.ActiveLegs);
+        await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 1, "the cancelled leg to end (487)", TimeSpan.FromSeconds(10));
         Assert.Equal(StationCallState.InCall, web.App.Station.CallState);
 
         await second.EvaluateAsync("() => window.simpleUser.hangup()");
