@@ -51,8 +51,8 @@ internal sealed class WebRtcClientBrowser : IAsyncDisposable
         return new WebRtcClientBrowser(playwright, browser);
     }
 
-    /// <summary>A new profile showing the SIP.js client page under <paramref name="web"/>'s origin.</summary>
-    public async Task<IPage> OpenClientAsync(StationWeb web)
+    /// <summary>A new profile (own cookies) that accepts the station's self-signed certificate, on no page yet.</summary>
+    public async Task<IPage> NewPageAsync()
     {
         var context = await _browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
         context.SetDefaultTimeout(30_000);
@@ -67,7 +67,13 @@ internal sealed class WebRtcClientBrowser : IAsyncDisposable
                 }
             }
         };
+        return page;
+    }
 
+    /// <summary>A new profile showing the SIP.js client page under <paramref name="web"/>'s origin.</summary>
+    public async Task<IPage> OpenClientAsync(StationWeb web)
+    {
+        var page = await NewPageAsync();
         var origin = $"https://{web.Address.Authority}";
         await page.RouteAsync($"{origin}/webrtc-client/**", async route =>
         {
