@@ -128,7 +128,8 @@ public sealed class StationPagePhoneTests
             var opened = web.RelayEnergised("door");
             await page.ClickAsync("#phone-open");
             await opened.WaitAsync(TimeSpan.FromSeconds(20));
-            Assert.Contains(web.Logs.Lines, l => l.Contains("web page", StringComparison.Ordinal) && l.Contains("door", StringComparison.Ordinal));
+            await Eventually.UntilAsync(() => web.Logs.Lines.Any(l => l.Contains("web page", StringComparison.Ordinal) && l.Contains("door", StringComparison.Ordinal)),
+                "the opening to be logged as the web page's", TimeSpan.FromSeconds(10));
 
             // The station hangs up: the page is back to ready.
             web.App.Station.HangUp("test");
