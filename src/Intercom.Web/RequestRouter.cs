@@ -48,7 +48,7 @@ internal sealed class RequestRouter(Func<HttpContext, RouteSpec, Task<bool>> aut
                 continue;
             }
 
-            if (!string.Equals(route.Spec.Method, request.Method, StringComparison.Ordinal))
+            if (!string.Equals(route.Spec.Method, request.Method, StringComparison.Ordinal) && !IsWebSocketOverHttp2(context, route.Spec))
             {
                 (allowed ??= []).Add(route.Spec.Method);
                 continue;
@@ -113,4 +113,13 @@ internal sealed class RequestRouter(Func<HttpContext, RouteSpec, Task<bool>> aut
             return true;
         }
     }
+
+    /// <summary>
+    /// A WebSocket opened over HTTP/2 (RFC 8441 §4: an extended CONNECT with :protocol websocket, which Chromium uses on
+    /// the page's own HTTP/2 connection) for the route of an HTTP/1.1 upgrade (a GET, RFC 6455 §4.1). Only the SIP
+    /// WebSocket's route takes one: every other route keeps its one method.
+    /// </summary>
+    private static bool IsWebSocketOverHttp2(HttpContext context, RouteSpec route) =>
+        route.Access == RouteAccess.SipWebSocket && HttpMethods.IsConnect(context.Request.Method) && HttpMethods.IsGet(route.Method)
+        && context.WebSockets.IsWebSocketRequest;
 }

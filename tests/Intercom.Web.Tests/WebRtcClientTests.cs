@@ -1,4 +1,3 @@
-using Intercom.Audio;
 using Intercom.Configuration;
 using Intercom.TestSupport;
 using Microsoft.Playwright;
@@ -15,7 +14,6 @@ namespace Intercom.Web.Tests;
 /// </summary>
 public sealed class WebRtcClientTests
 {
-    private const string Chromium = "/usr/bin/chromium";
     private const string DigestUser = "resident";
     private const string DigestPassword = "Browser-Digest-42x";
     private const int Rate = 48000;
@@ -26,21 +24,14 @@ public sealed class WebRtcClientTests
     // code, so the station's DtmfDeduplicator takes none of its digits for an INFO digit arriving twice.
     private const string GateCode = "8024685";
 
-    private static readonly string ClientDirectory = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "WebRtcClient");
-
-    private static string SipJsDirectory => Path.Combine(ClientDirectory, "node_modules", "sip.js", "lib");
-
     [Fact]
     public async Task SIP_js_calls_the_station_over_wss_hears_it_and_its_door_code_opens_the_door()
     {
-        Assert.True(File.Exists(Chromium), $"this test drives Debian's Chromium at {Chromium}: apt-get install -y chromium");
-        Assert.True(File.Exists(Path.Combine(SipJsDirectory, "index.js")),
-            $"SIP.js is missing: npm ci --prefix {Path.GetFullPath(ClientDirectory)} (.ci/run does it)");
         var directory = Directory.CreateTempSubdirectory("intercom-webrtc-").FullName;
         var browserTone = Path.Combine(directory, "browser-tone.wav");
         var stationTone = Path.Combine(directory, "station-tone.wav");
-        WriteTone(browserTone, BrowserToneHz);
-        WriteTone(stationTone, StationToneHz);
+        SpeakerTone.Write(browserTone, BrowserToneHz, Rate);
+        SpeakerTone.Write(stationTone, StationToneHz, Rate);
         var speaker = Path.Combine(directory, "speaker.wav");
 
         var web = await StationWeb.StartAsync(c =>
@@ -73,19 +64,8 @@ public sealed class WebRtcClientTests
 
         // The station's speaker (the WAV driver, complete once the station stopped) played the browser's tone: its RTP
         // arrives on the pair Chromium prefers, which need not be the one the station selected (RFC 8445 §12.1).
-        var (samples, rate) = WavFile.Read(speaker);
-        int window = rate / 25;
-        int toneWindows = 0;
-        for (int at = 0; at + window <= samples.Length; at += window)
-        {
-            var part = samples.AsSpan(at, window);
-            if (Signal.Rms(part) > 300 && Math.Abs(Signal.PeakFrequency(part, rate, 300, 2000, step: 10) - BrowserToneHz) <= 15)
-            {
-                toneWindows++;
-            }
-        }
-
-        Assert.True(toneWindows >= 50, $"the station's speaker played {toneWindows * 0.04:F2} s of the browser's {BrowserToneHz} Hz in {samples.Length / (double)rate:F2} s");
+        var (seconds, total) = SpeakerTone.Measure(speaker, BrowserToneHz);
+        Assert.True(seconds >= 2, $"the station's speaker played {seconds:F2} s of the browser's {BrowserToneHz} Hz in {total:F2} s");
         Directory.Delete(directory, recursive: true);
     }
 
@@ -93,63 +73,8 @@ public sealed class WebRtcClientTests
     {
         var doorOpened = web.RelayEnergised("door");
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-dev-shm-usage",
-                "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream", $"--use-file-for-fake-audio-capture={browserTone}",
-                // The station's self-signed certificate, for the WebSocket as for the page; the station is on loopback,
-                // which Chromium leaves out of its ICE candidates unless told.
-                "--ignore-certificate-errors", "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
-                // The client page is fulfilled by Playwright, not fetched from 127.0.0.1, so Chromium's Local Network
-                // Access would count it as a public page reaching a loopback server and block its WebSocket.
-                "--disable-features=LocalNetworkAccessChecks",
-            ],
-            Timeout = 60_000,
-        });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { IgnoreHTTPSErrors = true });
-        context.SetDefaultTimeout(30_000);
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.Console += (_, m) =>
-        {
-            if (m.Type is "error" or "warning")
-            {
-                lock (errors)
-                {
-                    errors.Add(m.Text);
-                }
-            }
-        };
-
-        // The client page and SIP.js's modules, served by the test under the station's own origin (so its Origin is the
-        // station's, as a page the station served would be); everything else goes to the station.
-        var origin = $"https://{web.Address.Authority}";
-        await page.RouteAsync($"{origin}/webrtc-client/**", async route =>
-        {
-            var path = new Uri(route.Request.Url).AbsolutePath["/webrtc-client/".Length..];
-            var file = path.StartsWith("sipjs/", StringComparison.Ordinal)
-                ? Path.Combine(SipJsDirectory, path["sipjs/".Length..])
-                : Path.Combine(ClientDirectory, path);
-            var full = Path.GetFullPath(file);
-            if (!full.StartsWith(Path.GetFullPath(ClientDirectory), StringComparison.Ordinal) || !File.Exists(full))
-            {
-                await route.FulfillAsync(new RouteFulfillOptions { Status = 404 });
-                return;
-            }
-
-            await route.FulfillAsync(new RouteFulfillOptions
-            {
-                Status = 200,
-                ContentType = full.EndsWith(".html", StringComparison.Ordinal) ? "text/html" : "text/javascript",
-                Body = await File.ReadAllTextAsync(full),
-            });
-        });
-        await page.GotoAsync($"{origin}/webrtc-client/client.html");
+        await using var browser = await WebRtcClientBrowser.LaunchAsync(browserTone);
+        var page = await browser.OpenClientAsync(web);
         await page.WaitForFunctionAsync("() => typeof window.startCall === 'function'");
 
         await page.EvaluateAsync("a => window.startCall(a[0], a[1], a[2], a[3], a[4])",
@@ -165,7 +90,7 @@ public sealed class WebRtcClientTests
         }
 
         Assert.True(await page.EvaluateAsync<bool>("() => window.clientState.answered"),
-            $"the call was not answered: {await page.EvaluateAsync<string>("() => String(window.clientState.error)")}\n{string.Join('\n', errors)}\n"
+            $"the call was not answered: {await page.EvaluateAsync<string>("() => String(window.clientState.error)")}\n{browser.ErrorText()}\n"
             + string.Join('\n', web.Logs.Lines.Where(l => !l.StartsWith("Trace", StringComparison.Ordinal)).TakeLast(40)));
 
         // The browser hears the station's tone: bounded polling of the analyser until the tone stands out.
@@ -203,11 +128,5 @@ public sealed class WebRtcClientTests
         public double PeakHz { get; set; }
 
         public double PeakDb { get; set; }
-    }
-
-    private static void WriteTone(string path, double hz)
-    {
-        using var writer = new WavFileWriter(path, Rate);
-        writer.Append(Signal.Tone(hz, Rate, Rate * 30, amplitude: 8000));
     }
 }

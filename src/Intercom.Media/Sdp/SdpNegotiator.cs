@@ -29,6 +29,8 @@ public sealed class SdpNegotiator
     private int _audioIndex = -1;
     private System.Net.IPAddress _address;
     private int _rtpPort;
+    private IReadOnlyList<MediaFormat> _formats;
+    private string _dtlsProfile = DtlsSdp.Protocol;
 
     /// <summary>Creates a negotiator for one call.</summary>
     public SdpNegotiator(SdpNegotiatorOptions options)
@@ -37,6 +39,7 @@ public sealed class SdpNegotiator
         _options = options;
         _address = options.Address;
         _rtpPort = options.RtpPort;
+        _formats = options.Formats;
         _sessionId = options.SessionId != 0 ? options.SessionId : (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue) << 16;
         _version = _sessionId;
         if (options.SrtpMasterKey.Length == SdesCryptoAttribute.KeyAndSaltLength)
@@ -87,6 +90,31 @@ public sealed class SdpNegotiator
     /// <summary>Ends hold; the next offer asks for sendrecv again.</summary>
     public void Resume() => IsOnHold = false;
 
+    /// <summary>
+    /// Makes our offers what a browser takes (RFC 8829 §5.2.1, RFC 8827 §6.5): the UDP/TLS/RTP/SAVPF profile (WebRTC's,
+    /// RFC 5764 §9 with RFC 5124 feedback) and Opus first, added when not configured (every browser has it, RFC 7874
+    /// §3); the other codecs follow in their order. Call before the first offer, with DTLS-SRTP.
+    /// </summary>
+    public void OfferToBrowser()
+    {
+        if (_options.Srtp != SrtpPolicy.DtlsSrtp)
+        {
+            throw new InvalidOperationException("A browser takes DTLS-SRTP only (SdpNegotiatorOptions.Srtp).");
+        }
+
+        _dtlsProfile = "UDP/TLS/RTP/SAVPF";
+        var formats = new List<MediaFormat>(_formats.Count + 1) { MediaFormat.Opus };
+        foreach (MediaFormat format in _formats)
+        {
+            if (!format.Matches(MediaFormat.Opus))
+            {
+                formats.Add(format);
+            }
+        }
+
+        _formats = formats;
+    }
+
     /// <summary>Forgets an offer that will not be answered (the transaction failed or a 491 glare).</summary>
     public void CancelOffer() => _pendingOffer = null;
 
@@ -109,8 +137,8 @@ public sealed class SdpNegotiator
             {
                 bool dtls = _options.Srtp == SrtpPolicy.DtlsSrtp;
                 MediaDescription audio = BuildAudio(
-                    dtls ? DtlsSdp.Protocol : _options.Srtp == SrtpPolicy.Required ? "RTP/SAVP" : "RTP/AVP",
-                    _options.Formats,
+                    dtls ? _dtlsProfile : _options.Srtp == SrtpPolicy.Required ? "RTP/SAVP" : "RTP/AVP",
+                    _formats,
                     direction,
                     _options.OfferRtcpMux || dtls,
                     _options.Srtp is SrtpPolicy.Disabled or SrtpPolicy.DtlsSrtp ? null : OfferedCryptos(),
@@ -324,7 +352,7 @@ public sealed class SdpNegotiator
         MediaDirection offeredDirection = offered.Direction ?? MediaDirection.SendReceive;
         MediaDirection direction = offeredDirection & Reverse(RemoteDirection(answer, answered));
         int? receiveEvent = null;
-        foreach (MediaFormat format in _options.Formats)
+        foreach (MediaFormat format in _formats)
         {
             if (format.IsTelephoneEvent && sendEvent is not null)
             {
@@ -429,7 +457,7 @@ public sealed class SdpNegotiator
         }
 
         MediaFormat? codec = null;
-        foreach (MediaFormat wanted in _options.Formats)
+        foreach (MediaFormat wanted in _formats)
         {
             if (wanted.IsTelephoneEvent)
             {
@@ -450,7 +478,7 @@ public sealed class SdpNegotiator
         }
 
         MediaFormat? telephoneEvent = null;
-        foreach (MediaFormat wanted in _options.Formats)
+        foreach (MediaFormat wanted in _formats)
         {
             if (wanted.IsTelephoneEvent)
             {

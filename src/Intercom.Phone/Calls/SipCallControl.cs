@@ -7,7 +7,9 @@ using Intercom.Media.Streams;
 using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
+using Intercom.Sip.UserAgent.Registrar;
 using Intercom.Station.Calls;
+using Intercom.Station.Routing;
 using SipEnd = Intercom.Sip.UserAgent.CallEndReason;
 using StationEnd = Intercom.Station.Calls.CallEndReason;
 
@@ -135,6 +137,94 @@ public sealed class SipCallControl : ICallControl, IDisposable
         }
 
         return handle;
+    }
+
+    /// <summary>
+    /// The legs of one ring-group target: for "web" / "web:NAME" (<see cref="WebPhoneTarget"/>) one per browser phone
+    /// registered now over the station's WebSocket (<see cref="SipUserAgent.BrowserPhones"/>), none registered: one leg
+    /// that ends at once as failed; any other target, <see cref="Dial(string, string?)"/>.
+    /// </summary>
+    public IReadOnlyList<CallHandle> DialTarget(string target, string? account)
+    {
+        if (!WebPhoneTarget.TryParse(target, out var name))
+        {
+            return [Dial(target, account)];
+        }
+
+        var profile = _profile;
+        var through = account is null ? profile.Accounts[0] : CallAccountSelection.Named(profile.Accounts, account);
+        var bindings = _agent.BrowserPhones?.Find(name) ?? [];
+        if (through is null || bindings.Count == 0)
+        {
+            var none = new CallHandle(Interlocked.Increment(ref _nextId));
+            Raise(CallEventArgs.Ended(none, StationEnd.Failed));
+            return [none];
+        }
+
+        var legs = new List<CallHandle>(bindings.Count);
+        foreach (var binding in bindings)
+        {
+            legs.Add(DialBrowserPhone(binding, through, profile));
+        }
+
+        return legs;
+    }
+
+    /// <summary>
+    /// Rings one browser phone over its WebSocket (RFC 7118 §5) with a WebRTC offer whatever the account's SRTP setting
+    /// (RFC 8827 §6.5, RFC 8834: a browser takes DTLS-SRTP with ICE, rtcp-mux and the SAVPF profile, nothing else): the
+    /// RTP socket's host candidate, the controlling role as the offerer (RFC 8445 §6.1.1). No failover or redirect: the
+    /// phone is reachable one way only.
+    /// </summary>
+    private CallHandle DialBrowserPhone(BrowserPhoneBinding binding, CallAccount account, CallProfile profile)
+    {
+        var handle = new CallHandle(Interlocked.Increment(ref _nextId));
+        CallMediaSession media;
+        try
+        {
+            media = profile.Media(SrtpPolicy.DtlsSrtp);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            Raise(CallEventArgs.Ended(handle, StationEnd.Failed));
+            return handle;
+        }
+
+        media.OfferAnswer.Negotiator.OfferToBrowser();
+
+        // No Account on the leg: the failover and redirect rules (OnEnded) are for calls through a SIP server.
+        var leg = new Leg(handle, new DtmfDeduplicator(_time)) { Target = binding.Contact.Uri.ToString(), Profile = profile, Media = media };
+        _legs[handle.Id] = leg;
+        AttachDigits(leg, media);
+        _ = InviteBrowserPhoneAsync(leg, binding, account, media);
+        return handle;
+    }
+
+    private async Task InviteBrowserPhoneAsync(Leg leg, BrowserPhoneBinding binding, CallAccount account, CallMediaSession media)
+    {
+        await media.PrepareIceAsync([], TimeSpan.FromSeconds(1), _time, Media.Ice.IceRole.Controlling).ConfigureAwait(false);
+        lock (leg)
+        {
+            if (!leg.HungUp && ReferenceEquals(leg.Media, media))
+            {
+                var call = _agent.Dial(binding.Contact.Uri.Clone(), new DialOptions
+                {
+                    From = account.Identity,
+                    Media = media.OfferAnswer,
+                    Flow = binding.Flow,
+                });
+                leg.Call = call;
+                Attach(leg, call);
+                return;
+            }
+
+            // Cancelled while ICE was being prepared: no INVITE went out, so the leg ends here.
+            media.Dispose();
+            leg.Media = null;
+        }
+
+        _legs.TryRemove(leg.Handle.Id, out _);
+        Raise(CallEventArgs.Ended(leg.Handle, StationEnd.LocalHangUp));
     }
 
     /// <summary>

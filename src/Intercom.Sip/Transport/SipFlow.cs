@@ -32,6 +32,12 @@ public sealed class SipFlow
     /// <summary>The destination that sends back to the peer over this flow.</summary>
     public SipDestination Destination => new(Protocol, RemoteEndPoint, Connection?.ServerName);
 
+    /// <summary>
+    /// For a WebSocket the station's own page opened with a logged-in session (RFC 7118 over the web port): that web user;
+    /// null for every other flow. It authenticates the flow's REGISTER (a browser phone of that user), nothing else.
+    /// </summary>
+    public string? WebUser => Connection?.WebUser;
+
     internal SipStreamConnection? Connection { get; }
 
     internal SipUdpChannel? Channel { get; }

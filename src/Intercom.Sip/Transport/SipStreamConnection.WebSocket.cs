@@ -17,6 +17,12 @@ internal sealed partial class SipStreamConnection
     private WebSocket? _webSocket;
 
     /// <summary>
+    /// The web user whose logged-in page opened this WebSocket from the station's own origin (the web server checked the
+    /// session cookie and the Origin at the handshake), or null: any other client, which authenticates by digest.
+    /// </summary>
+    public string? WebUser { get; private init; }
+
+    /// <summary>
     /// A WebSocket the web server accepted (its handshake, Origin and subprotocol already checked there): the connection
     /// starts reading at once. <paramref name="local"/> is the web server's address, written in Via and Contact.
     /// </summary>
@@ -28,13 +34,15 @@ internal sealed partial class SipStreamConnection
         WebSocket webSocket,
         IPEndPoint remote,
         IPEndPoint local,
-        bool holdsQuota)
+        bool holdsQuota,
+        string? webUser = null)
     {
         var connection = new SipStreamConnection(owner, options, time, protocol, remote, null, isInbound: true)
         {
             _webSocket = webSocket,
             LocalEndPoint = Normalize(local),
             HoldsQuota = holdsQuota,
+            WebUser = webUser,
         };
         connection.EnsureStarted();
         return connection;

@@ -154,8 +154,17 @@ public sealed partial class SipTransportLayer : ISipTransport, ISipStreamConnect
     /// handshake and its Origin): from here it is a connection like a TCP or TLS one, under the same per-source and total
     /// connection caps, the same per-source message budget and the same message size limits. Any thread.
     /// </summary>
+    /// <param name="webSocket">The accepted WebSocket.</param>
+    /// <param name="protocol">WS or WSS.</param>
+    /// <param name="remote">The client's address.</param>
+    /// <param name="local">The web server's address.</param>
+    /// <param name="webUser">
+    /// The web user whose logged-in page (a session cookie, the station's own Origin) opened the WebSocket, or null; see
+    /// <see cref="SipFlow.WebUser"/>.
+    /// </param>
     /// <returns>A task that completes when the connection has closed: the web server's request must last as long.</returns>
-    public Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, SipTransportProtocol protocol, IPEndPoint remote, IPEndPoint local)
+    public Task AcceptWebSocketAsync(System.Net.WebSockets.WebSocket webSocket, SipTransportProtocol protocol, IPEndPoint remote, IPEndPoint local,
+        string? webUser = null)
     {
         ArgumentNullException.ThrowIfNull(webSocket);
         ArgumentNullException.ThrowIfNull(remote);
@@ -180,7 +189,7 @@ public sealed partial class SipTransportLayer : ISipTransport, ISipStreamConnect
             return Task.CompletedTask;
         }
 
-        var connection = SipStreamConnection.AcceptWebSocket(this, _options, _loop.TimeProvider, protocol, webSocket, peer, local, holdsQuota: true);
+        var connection = SipStreamConnection.AcceptWebSocket(this, _options, _loop.TimeProvider, protocol, webSocket, peer, local, holdsQuota: true, webUser);
         _loop.Post(static s =>
         {
             var (layer, c) = ((SipTransportLayer, SipStreamConnection))s!;

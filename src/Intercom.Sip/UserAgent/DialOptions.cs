@@ -30,6 +30,13 @@ public sealed class DialOptions
     public SipUri? Contact { get; init; }
 
     /// <summary>
+    /// The connection to place the call over, when the target can be reached by nothing else: a browser phone's WebSocket
+    /// (RFC 7118 §5, its Contact host a made-up ".invalid" name). The INVITE and every request of its dialog go there,
+    /// never to a located host; a closed connection ends the call at once. Null: the next hop is located (RFC 3263).
+    /// </summary>
+    public SipFlow? Flow { get; init; }
+
+    /// <summary>
     /// Answers a 401/407 challenge by adding credentials to the re-sent request (first argument), given the challenge and
     /// the destination the challenged request went to (the flow it came back over); returns false when it cannot or must
     /// not (no or wrong credentials, a realm or server that is not the account's), and the call then ends with the

@@ -223,6 +223,21 @@ public sealed class SipCall : IClientTransactionUser
         _invite = new SipRequest(SipMethods.Invite, RemoteUri.Clone(), headers);
         _ua.AddCommonHeaders(_invite, isResponse: false);
         SetBody(_invite, _media!.CreateOffer(hold: false));
+        if (options.Flow is { } flow)
+        {
+            // RFC 7118 §5: a browser phone is reached over its own WebSocket only; gone, the call fails at once.
+            if (flow.IsClosed)
+            {
+                End(CallEndReason.TransportError, 503);
+                return;
+            }
+
+            _nextHop = flow.Destination;
+            _invite.Headers.Set(SipHeaderNames.Contact, ContactTowards(flow.Destination, RemoteUri.IsSecure).ToString());
+            _inviteTx = _ua.Transactions.SendRequest(_invite, [flow.Destination], this);
+            return;
+        }
+
         var required = CallTransportBinding.Required(options.Transport, _invite.Body.Span);
         _ua.Locate(CallTransportBinding.LocateUri(nextHopUri, required), located =>
         {
@@ -890,7 +905,7 @@ public sealed class SipCall : IClientTransactionUser
     /// <summary>The next hop for an in-dialog request: the first Route, else the remote target (§12.2.1.1, §8.1.2).</summary>
     private void LocateInDialog(Dialog dialog, Action<SipDestination> then)
     {
-        if (_serverInvite?.Flow is { } flow && flow.Protocol.IsWebSocket())
+        if ((_serverInvite?.Flow ?? _dial?.Flow) is { } flow && flow.Protocol.IsWebSocket())
         {
             // RFC 7118 §5: a WebSocket client's Contact host is a made-up .invalid name; the only way to reach it is the
             // connection its INVITE came over (closed: the request fails at once, as the client is gone).

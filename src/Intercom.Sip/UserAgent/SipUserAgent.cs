@@ -224,7 +224,8 @@ public sealed partial class SipUserAgent : ITransactionUser
     {
         // §8.2.1–§8.2.3, for every request before any method or dialog looks at it (OPTIONS included: a probe must learn
         // the same 416/420/400 a call would get). The transaction layer never passes an ACK here.
-        if (SipRequestValidator.Validate(request, _validation) is { IsAccepted: false } invalid)
+        var browserRegister = IsBrowserRegister(transaction, request);
+        if (SipRequestValidator.Validate(request, browserRegister ? RegisterValidation : _validation) is { IsAccepted: false } invalid)
         {
             Respond(transaction, request, invalid.StatusCode, invalid.Reason, r =>
             {
@@ -268,6 +269,9 @@ public sealed partial class SipUserAgent : ITransactionUser
                 break;
             case SipMethods.Options:
                 Respond(transaction, request, 200, null, CapabilityHeaders);
+                break;
+            case SipMethods.Register when browserRegister:
+                OnBrowserRegister(transaction, request, BrowserPhones!);
                 break;
             case SipMethods.Bye or SipMethods.Prack or SipMethods.Update or SipMethods.Info:
                 Respond(transaction, request, 481, "Call/Transaction Does Not Exist");

@@ -23,6 +23,13 @@ public interface ICallControl
     /// <returns>The new leg; its events follow, ending with exactly one <see cref="CallEventKind.Ended"/>.</returns>
     CallHandle Dial(string target, string? account) => Dial(target);
 
+    /// <summary>
+    /// Starts the legs one ring-group target stands for: one for a SIP target (<see cref="Dial(string, string?)"/>); for
+    /// a browser-phone target (<see cref="Routing.WebPhoneTarget"/>) one per phone registered now, or, with none, one leg
+    /// that ends at once as failed. Each leg's events follow as for <see cref="Dial(string)"/>.
+    /// </summary>
+    IReadOnlyList<CallHandle> DialTarget(string target, string? account) => [Dial(target, account)];
+
     /// <summary>Answers an incoming call (200 OK with the station's media).</summary>
     void Answer(CallHandle call);
 

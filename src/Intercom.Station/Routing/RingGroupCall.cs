@@ -222,9 +222,12 @@ internal sealed class RingGroupCall : IDisposable
         _ringTimer.Start(TimeSpan.FromSeconds(Group.RingTimeoutSeconds));
         foreach (var target in targets)
         {
-            var leg = _calls.Dial(target, Group.Account);
-            _dialled.Add(leg);
-            _legs.Add(leg);
+            // A browser-phone target is one leg per registered phone: first answer wins among them as among SIP targets.
+            foreach (var leg in _calls.DialTarget(target, Group.Account))
+            {
+                _dialled.Add(leg);
+                _legs.Add(leg);
+            }
         }
     }
 

@@ -47,12 +47,14 @@ async function start() {
 
 function enterApp() {
   $('nav').hidden = false;
+  phoneStart();
   connect();
   route();
 }
 
 function loggedOut(message) {
   csrf = null;
+  phoneStop();
   if (source) source.close();
   source = null;
   $('nav').hidden = true;
@@ -387,5 +389,171 @@ on('password-form', 'submit', async e => {
   notice(r.data ? (r.data.result || r.data.error) : '', !r.ok);
 });
 on('logout', 'click', async () => { await api('POST', '/api/logout'); loggedOut('Logged out.'); });
+// ---- The page as a door phone: SIP over the station's WebSocket (RFC 7118) and WebRTC media. While the page is open
+// and logged in it registers (RFC 3261 §10.2; the session's WebSocket needs no digest), the station's ring group
+// target "web" rings it, and it answers with an RTCPeerConnection. A UAS of one call at a time, nothing more.
+const phone = { ws: null, call: null, cseq: 0, timer: null, retry: null, user: null, host: null, callId: null, tag: null, door: null };
+
+function rnd(n) { const a = new Uint8Array(n); crypto.getRandomValues(a); return Array.from(a, b => b.toString(16).padStart(2, '0')).join(''); }
+
+function phoneShow(text) {
+  const state = phone.call ? phone.call.state : null;
+  $('phone').hidden = !text;
+  $('phone-state').textContent = text || '';
+  $('phone-answer').hidden = state !== 'ringing';
+  $('phone-open').hidden = state !== 'connected';
+  $('phone-hangup').hidden = !state;
+}
+
+function phoneStart() {
+  if (phone.ws || !csrf || !window.WebSocket || !window.RTCPeerConnection) return;
+  // RFC 7118 §5: a made-up .invalid host; the station reaches this page only over this WebSocket.
+  phone.user = phone.user || rnd(4); phone.host = phone.host || rnd(4) + '.invalid';
+  phone.callId = rnd(8) + '@' + phone.host; phone.tag = rnd(6);
+  const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/sip', 'sip');
+  phone.ws = ws;
+  ws.onopen = () => phoneRegister(600);
+  ws.onmessage = e => { if (typeof e.data === 'string') phoneReceive(sipParse(e.data)); };
+  ws.onclose = () => {
+    if (phone.ws !== ws) return;
+    phone.ws = null; clearTimeout(phone.timer); phoneEnd(); phoneShow(null);
+    if (csrf && phone.registered) phone.retry = setTimeout(phoneStart, 10000);
+    phone.registered = false;
+  };
+}
+
+function phoneStop() {
+  clearTimeout(phone.retry); clearTimeout(phone.timer);
+  const ws = phone.ws; phone.ws = null; phone.registered = false; phoneEnd(); phoneShow(null);
+  if (ws) ws.close();
+}
+
+function sipParse(text) {
+  const at = text.indexOf('\r\n\r\n');
+  const lines = (at < 0 ? text : text.slice(0, at)).split('\r\n');
+  const first = lines.shift().split(' ');
+  const m = { body: at < 0 ? '' : text.slice(at + 4), headers: [] };
+  if (first[0] === 'SIP/2.0') m.status = parseInt(first[1], 10); else { m.method = first[0]; m.uri = first[1]; }
+  const compact = { v: 'via', f: 'from', t: 'to', i: 'call-id', m: 'contact', l: 'content-length', c: 'content-type' };
+  for (const line of lines) {
+    const c = line.indexOf(':');
+    if (c > 0) { const name = line.slice(0, c).trim().toLowerCase(); m.headers.push([compact[name] || name, line.slice(c + 1).trim()]); }
+  }
+  return m;
+}
+
+const sipHeader = (m, name) => m.headers.filter(h => h[0] === name).map(h => h[1]);
+
+function sipSend(lines, body) {
+  if (!phone.ws || phone.ws.readyState !== 1) return;
+  body = body || '';
+  phone.ws.send(lines.join('\r\n') + '\r\nContent-Length: ' + new TextEncoder().encode(body).length + '\r\n\r\n' + body);
+}
+
+function phoneRegister(expires) {
+  const host = location.hostname, via = location.protocol === 'https:' ? 'WSS' : 'WS';
+  phone.contact = `<sip:${phone.user}@${phone.host};transport=ws>`;
+  sipSend([`REGISTER sip:${host} SIP/2.0`, `Via: SIP/2.0/${via} ${phone.host};branch=z9hG4bK${rnd(8)}`, 'Max-Forwards: 70',
+    `From: <sip:admin@${host}>;tag=${phone.tag}`, `To: <sip:admin@${host}>`, `Call-ID: ${phone.callId}`, `CSeq: ${++phone.cseq} REGISTER`,
+    `Contact: ${phone.contact};expires=${expires}`, `Expires: ${expires}`]);
+}
+
+// A response within the request's transaction (RFC 3261 §8.2.6): its Vias, From, Call-ID and CSeq; To with our tag.
+function sipReply(m, status, reason, extra, body) {
+  let to = sipHeader(m, 'to')[0] || '';
+  if (status > 100 && !/;\s*tag=/i.test(to)) to += ';tag=' + (phone.call && phone.call.id === sipHeader(m, 'call-id')[0] ? phone.call.tag : rnd(6));
+  sipSend([`SIP/2.0 ${status} ${reason}`, ...sipHeader(m, 'via').map(v => 'Via: ' + v), 'From: ' + sipHeader(m, 'from')[0], 'To: ' + to,
+    'Call-ID: ' + sipHeader(m, 'call-id')[0], 'CSeq: ' + sipHeader(m, 'cseq')[0], ...(extra || [])], body);
+}
+
+function phoneReceive(m) {
+  const callId = sipHeader(m, 'call-id')[0], call = phone.call, ours = call && call.id === callId;
+  if (m.status) {
+    if (/REGISTER$/.test(sipHeader(m, 'cseq')[0] || '') && m.status >= 200) {
+      if (m.status !== 200) { phoneShow('Door phone refused (' + m.status + ')'); phone.registered = false; return; }
+      // Refreshed at half the time the station granted (§10.2.4), at most ten minutes.
+      const granted = parseInt((/expires=(\d+)/i.exec(sipHeader(m, 'contact').join(',')) || [])[1] || '300', 10);
+      phone.registered = true; clearTimeout(phone.timer);
+      phone.timer = setTimeout(() => phoneRegister(600), Math.min(granted, 600) * 500);
+      if (!call) phoneShow('Door phone ready');
+    }
+    return;
+  }
+  switch (m.method) {
+    case 'INVITE':
+      if (ours) return sipReply(m, 200, 'OK', [`Contact: ${phone.contact}`, 'Content-Type: application/sdp'], call.pc ? call.pc.localDescription.sdp : '');
+      if (call) return sipReply(m, 486, 'Busy Here');
+      phone.call = { id: callId, tag: rnd(6), state: 'ringing', invite: m, cseq: 0 };
+      sipReply(m, 180, 'Ringing');
+      return phoneShow('Someone is at the door');
+    case 'ACK': return;
+    case 'CANCEL':
+      sipReply(m, 200, 'OK');
+      if (ours && call.state !== 'connected') { sipReply(call.invite, 487, 'Request Terminated'); phoneEnd(); phoneShow('Door phone ready'); }
+      return;
+    case 'BYE':
+      sipReply(m, ours ? 200 : 481, ours ? 'OK' : 'Call/Transaction Does Not Exist');
+      if (ours) { phoneEnd(); phoneShow('Door phone ready'); }
+      return;
+    case 'OPTIONS': case 'INFO': case 'UPDATE': return sipReply(m, 200, 'OK');
+    default: return sipReply(m, 405, 'Method Not Allowed', ['Allow: INVITE, ACK, CANCEL, BYE, OPTIONS']);
+  }
+}
+
+async function phoneAnswer() {
+  const call = phone.call;
+  if (!call || call.state !== 'ringing') return;
+  call.state = 'answering'; phoneShow('Connecting…');
+  try {
+    // The microphone is asked for on the first answer, not before: the browser asks the user then.
+    call.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+    const pc = call.pc = new RTCPeerConnection();
+    call.stream.getTracks().forEach(t => pc.addTrack(t, call.stream));
+    pc.ontrack = e => { $('phone-audio').srcObject = e.streams[0] || new MediaStream([e.track]); };
+    await pc.setRemoteDescription({ type: 'offer', sdp: call.invite.body });
+    await pc.setLocalDescription(await pc.createAnswer());
+    // Non-trickle (the station's offer has its candidates too): the answer carries ours, gathered within 3 s.
+    await new Promise(done => { if (pc.iceGatheringState === 'complete') return done(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && done(); setTimeout(done, 3000); });
+    if (phone.call !== call) return;
+    sipReply(call.invite, 200, 'OK', [`Contact: ${phone.contact}`, 'Content-Type: application/sdp'], pc.localDescription.sdp);
+    call.state = 'connected'; phoneShow('In a call with the door');
+  } catch (e) {
+    if (phone.call === call) { sipReply(call.invite, 488, 'Not Acceptable Here'); phoneEnd(); phoneShow('Cannot answer: ' + e.message); }
+  }
+}
+
+function phoneHangUp() {
+  const call = phone.call;
+  if (!call) return;
+  if (call.state !== 'connected') sipReply(call.invite, 603, 'Decline');
+  else {
+    // BYE within the dialog (§15.1.1): to the station's Contact, From/To as the INVITE's To/From, over this WebSocket.
+    const inv = call.invite, target = (/<([^>]+)>/.exec(sipHeader(inv, 'contact')[0] || '') || [])[1] || inv.uri;
+    sipSend([`BYE ${target} SIP/2.0`, `Via: SIP/2.0/${location.protocol === 'https:' ? 'WSS' : 'WS'} ${phone.host};branch=z9hG4bK${rnd(8)}`, 'Max-Forwards: 70',
+      `From: ${sipHeader(inv, 'to')[0]};tag=${call.tag}`, 'To: ' + sipHeader(inv, 'from')[0], `Call-ID: ${call.id}`, `CSeq: ${++call.cseq} BYE`]);
+  }
+  phoneEnd(); phoneShow('Door phone ready');
+}
+
+function phoneEnd() {
+  const call = phone.call;
+  phone.call = null;
+  if (!call) return;
+  if (call.pc) call.pc.close();
+  if (call.stream) call.stream.getTracks().forEach(t => t.stop());
+  $('phone-audio').srcObject = null;
+}
+
+// Open door: the page's own relay API (the same path as its Open button on the Actions view, logged as the web page),
+// on the relay the configuration names as the door.
+async function phoneOpenDoor() {
+  if (!phone.door) { const c = await api('GET', '/api/config'); phone.door = c.ok ? c.data.station.doorRelay : 'door'; }
+  const r = await api('POST', '/api/relays/' + encodeURIComponent(phone.door) + '/open');
+  notice(r.ok ? 'Door opened.' : (r.data && r.data.error) || 'The door did not open.', !r.ok);
+}
+
+on('phone-answer', 'click', phoneAnswer);
+on('phone-hangup', 'click', phoneHangUp);
+on('phone-open', 'click', phoneOpenDoor);
 window.addEventListener('hashchange', route);
 start();

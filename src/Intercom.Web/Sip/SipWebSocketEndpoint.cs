@@ -11,12 +11,16 @@ namespace Intercom.Web.Sip;
 /// Refused with 403 (and nothing upgraded) unless SIP over WebSocket is on for this scheme (web.sipWebSocket; plain ws
 /// only with web.sipWebSocketPlain), the request is a WebSocket upgrade, the client asks for the "sip" subprotocol (§4.1:
 /// the server must not accept a connection without it), and the Origin is the station's own (<see cref="WebSocketOrigin"/>).
-/// What follows over the connection is SIP, authenticated there.
+/// What follows over the connection is SIP, authenticated there; a logged-in page's WebSocket carries its web user, which
+/// lets that connection's REGISTER in without a digest (the page's own browser phone), and nothing else.
 /// </summary>
 internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler, bool https, bool plainAllowed, TimeProvider time, ILogger log)
 {
     /// <summary>The WebSocket subprotocol of RFC 7118 §4.1 (IANA WebSocket Subprotocol Name Registry).</summary>
     public const string Subprotocol = "sip";
+
+    /// <summary>The page's one web user (the administrator): the name its browser phone registers as ("web:admin").</summary>
+    public const string AdminUser = "admin";
 
     private static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
     private long _nextLogTicks;
@@ -50,6 +54,7 @@ internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler,
             return;
         }
 
+        var webUser = PageUser(context, origin);
         var connection = context.Connection;
         var remote = new IPEndPoint(connection.RemoteIpAddress ?? IPAddress.None, connection.RemotePort);
         var local = new IPEndPoint(connection.LocalIpAddress ?? IPAddress.None, connection.LocalPort);
@@ -62,9 +67,19 @@ internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler,
         }).ConfigureAwait(false);
         using (webSocket)
         {
-            await handler(webSocket, https, remote, local).ConfigureAwait(false);
+            await handler(webSocket, https, remote, local, webUser).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// The web user a WebSocket is opened for: only the station's own page, so only with an Origin, which
+    /// <see cref="WebSocketOrigin"/> has just found to be the station's (a handshake without one is no browser and proves
+    /// no session, whatever cookie it carries), and only for a session whose user may operate the door (the role a
+    /// browser phone needs: it answers the door's calls and opens it). The page has one user, the administrator.
+    /// </summary>
+    private static string? PageUser(HttpContext context, string origin) =>
+        origin.Length > 0 && RequestGuard.CallerOf(context) is { Session: not null } caller && caller.HasScope(TokenScopes.Operate)
+            ? AdminUser : null;
 
     private void Log(HttpContext context, string reason)
     {

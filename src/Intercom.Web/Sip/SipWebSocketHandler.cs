@@ -12,4 +12,8 @@ namespace Intercom.Web.Sip;
 /// <param name="secure">True over HTTPS (Via transport WSS), false over plain HTTP (WS).</param>
 /// <param name="remote">The client's address and port.</param>
 /// <param name="local">The web server's address and port the client reached.</param>
-public delegate Task SipWebSocketHandler(WebSocket webSocket, bool secure, IPEndPoint remote, IPEndPoint local);
+/// <param name="webUser">
+/// The web user whose logged-in page opened the WebSocket (a session cookie of a user who may operate the door, and the
+/// station's own Origin), or null. It authenticates that WebSocket's REGISTER, as that user's browser phone, and nothing else.
+/// </param>
+public delegate Task SipWebSocketHandler(WebSocket webSocket, bool secure, IPEndPoint remote, IPEndPoint local, string? webUser);

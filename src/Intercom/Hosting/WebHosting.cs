@@ -3,6 +3,7 @@ using Intercom.Configuration;
 using Intercom.Configuration.Applying;
 using Intercom.Phone;
 using Intercom.Sip.Transport;
+using Intercom.Sip.UserAgent.Registrar;
 using Intercom.Station.Logging;
 using Intercom.Web;
 using Microsoft.Extensions.Logging;
@@ -42,15 +43,21 @@ internal static partial class WebHosting
                 StateDirectory = Path.GetDirectoryName(store.Path)!,
                 Logs = logs,
                 Time = time ?? TimeProvider.System,
-                SipWebSocket = web.SipWebSocket ? (webSocket, secure, remote, local) => app.Sip.Transport.AcceptWebSocketAsync(
-                    webSocket, secure ? SipTransportProtocol.Wss : SipTransportProtocol.Ws, remote, local) : null,
+                SipWebSocket = web.SipWebSocket ? (webSocket, secure, remote, local, webUser) => app.Sip.Transport.AcceptWebSocketAsync(
+                    webSocket, secure ? SipTransportProtocol.Wss : SipTransportProtocol.Ws, remote, local, webUser) : null,
             }).ConfigureAwait(false);
             if (web.SipWebSocket && (web.Https || web.SipWebSocketPlain))
             {
                 // RFC 7118 §5: Via and Contact over the WebSocket name the web server's port.
                 var protocol = web.Https ? SipTransportProtocol.Wss : SipTransportProtocol.Ws;
                 var bound = new IPEndPoint(IPAddress.Parse(web.Address), server.Address.Port);
-                await app.Sip.InvokeAsync(() => app.Sip.Transport.AddWebSocketListener(protocol, bound)).ConfigureAwait(false);
+                await app.Sip.InvokeAsync(() =>
+                {
+                    app.Sip.Transport.AddWebSocketListener(protocol, bound);
+
+                    // Browser phones register over the WebSocket (RFC 7118 §5) so ring groups can ring "web" targets.
+                    return app.Sip.Agent.BrowserPhones ??= new BrowserPhoneLocations(app.Sip.Loop.TimeProvider);
+                }).ConfigureAwait(false);
             }
 
             return server;

@@ -62,3 +62,37 @@ window.sendDigitsRtp = (digits) => {
 
 window.hangUp = () => window.simpleUser.hangup();
 
+
+// "Register and answer": a browser phone that registers with the station over its WebSocket (RFC 7118 §5) and waits for
+// the station's calls (a ring group's "web" target). clientState counts the calls that rang and says whether one rings now.
+window.register = async (server, aor, username, password) => {
+  state.registered = false;
+  state.ringing = false;
+  state.rings = 0;
+  const user = new Web.SimpleUser(server, {
+    aor,
+    delegate: {
+      onRegistered: () => { state.registered = true; },
+      onCallReceived: () => { state.ringing = true; state.rings++; },
+      onCallAnswered: () => { state.answered = true; state.ringing = false; },
+      onCallHangup: () => { state.hungUp = true; state.ringing = false; },
+    },
+    media: { constraints: { audio: true, video: false }, remote: { audio: document.getElementById("remote") } },
+    userAgentOptions: { authorizationUsername: username, authorizationPassword: password, logLevel: "warn" },
+  });
+  window.simpleUser = user;
+  try {
+    await user.connect();
+    await user.register();
+  } catch (e) {
+    state.error = String(e);
+  }
+};
+
+window.answer = async () => {
+  try {
+    await window.simpleUser.answer();
+  } catch (e) {
+    state.error = String(e);
+  }
+};

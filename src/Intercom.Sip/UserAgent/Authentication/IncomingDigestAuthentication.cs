@@ -61,6 +61,9 @@ public sealed class IncomingDigestAuthentication
     /// <summary>The realm of the challenges.</summary>
     public string Realm { get; }
 
+    /// <summary>The one user name accepted (a browser phone that registers with it is that user's, RFC 3261 §10.3 step 3).</summary>
+    public string Username => _credentials.Username;
+
     /// <summary>The algorithms offered and accepted, in the order of the challenges.</summary>
     public IReadOnlyList<DigestAlgorithm> Algorithms { get; }
 
