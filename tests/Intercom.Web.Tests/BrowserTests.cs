@@ -254,7 +254,7 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         web.Resident.Answer(call);
         await Expect(page.Locator("#call-state")).ToHaveTextAsync("In call");
         await page.ScreenshotAsync(new() { Path = Docs.Screenshot("web-actions.png"), FullPage = true });
-        await page.ClickAsync("text=Open door");
+        await page.ClickAsync("#action-relays >> text=Open door");
         await Expect(page.Locator("#relay-door")).ToContainTextAsync("energised");
         await page.ClickAsync("#hangup");
         await Expect(page.Locator("#call-state")).ToHaveTextAsync("Idle");
