@@ -72,27 +72,8 @@ public sealed class BrowserPhoneRegistrationTests
     }
 
     /// <summary>The next SIP message on the socket other than a 1xx.</summary>
-    private static async Task<string> ReceiveAsync(WebSocket socket, bool skipProvisional = true)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var buffer = new byte[16384];
-        while (true)
-        {
-            var total = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.AsMemory(total), timeout.Token);
-                total += result.Count;
-            }
-            while (!result.EndOfMessage);
-            var text = Encoding.UTF8.GetString(buffer, 0, total);
-            if (!skipProvisional || !text.StartsWith("SIP/2.0 1", StringComparison.Ordinal))
-            {
-                return text;
-            }
-        }
-    }
+    private static Task<string> ReceiveAsync(WebSocket socket, bool skipProvisional = true)
+        => SipOverWebSocket.ReceiveAsync(socket, TimeSpan.FromSeconds(20), skipProvisional);
 
     private static async Task<string> ExchangeAsync(WebSocket socket, string message)
     {

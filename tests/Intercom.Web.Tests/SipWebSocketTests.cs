@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Intercom.Sip.Transport;
+using Intercom.TestSupport;
 
 namespace Intercom.Web.Tests;
 
@@ -41,28 +42,8 @@ public sealed class SipWebSocketTests
         return socket;
     }
 
-    private static async Task<string> ExchangeAsync(WebSocket socket, string message)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        await socket.SendAsync(Encoding.UTF8.GetBytes(message), WebSocketMessageType.Text, true, timeout.Token);
-        var buffer = new byte[16384];
-        while (true)
-        {
-            var total = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.AsMemory(total), timeout.Token);
-                total += result.Count;
-            }
-            while (!result.EndOfMessage);
-            var text = Encoding.UTF8.GetString(buffer, 0, total);
-            if (!text.StartsWith("SIP/2.0 1", StringComparison.Ordinal))
-            {
-                return text;
-            }
-        }
-    }
+    private static Task<string> ExchangeAsync(WebSocket socket, string message)
+        => SipOverWebSocket.FinalResponseAsync(socket, message, TimeSpan.FromSeconds(20));
 
     private static string Invite(int n)
     {

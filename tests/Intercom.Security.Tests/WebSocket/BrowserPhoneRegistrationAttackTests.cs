@@ -109,28 +109,8 @@ public sealed class BrowserPhoneRegistrationAttackTests
         return (tcp, System.Net.WebSockets.WebSocket.CreateFromStream(tls, new WebSocketCreationOptions { IsServer = false, SubProtocol = "sip" }));
     }
 
-    private static async Task<string> FinalAsync(System.Net.WebSockets.WebSocket socket, string request)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        await socket.SendAsync(Encoding.UTF8.GetBytes(request), WebSocketMessageType.Text, true, timeout.Token);
-        var buffer = new byte[16384];
-        while (true)
-        {
-            var total = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.AsMemory(total), timeout.Token);
-                total += result.Count;
-            }
-            while (!result.EndOfMessage);
-            var text = Encoding.UTF8.GetString(buffer, 0, total);
-            if (!text.StartsWith("SIP/2.0 1", StringComparison.Ordinal))
-            {
-                return text;
-            }
-        }
-    }
+    private static Task<string> FinalAsync(System.Net.WebSockets.WebSocket socket, string request)
+        => SipOverWebSocket.FinalResponseAsync(socket, request, Wait);
 
     private static async Task PressAsync(int port, string session)
     {

@@ -59,28 +59,8 @@ public sealed class SipWebSocketAttackTests
         return socket;
     }
 
-    private static async Task<string> FinalOverWebSocketAsync(ClientWebSocket socket, string request)
-    {
-        using var timeout = new CancellationTokenSource(Wait);
-        await socket.SendAsync(Encoding.UTF8.GetBytes(request), WebSocketMessageType.Text, true, timeout.Token);
-        var buffer = new byte[16384];
-        while (true)
-        {
-            var total = 0;
-            ValueWebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer.AsMemory(total), timeout.Token);
-                total += result.Count;
-            }
-            while (!result.EndOfMessage);
-            var text = Encoding.UTF8.GetString(buffer, 0, total);
-            if (!text.StartsWith("SIP/2.0 1", StringComparison.Ordinal))
-            {
-                return text;
-            }
-        }
-    }
+    private static Task<string> FinalOverWebSocketAsync(ClientWebSocket socket, string request)
+        => SipOverWebSocket.FinalResponseAsync(socket, request, Wait);
 
     private static async Task<string> FinalOverUdpAsync(int sipPort, int n)
     {
