@@ -217,7 +217,8 @@ public sealed class StationFeed : IDisposable
             case CodeAccepted accepted:
                 name = IntegrationEventNames.CodeAccepted;
                 subject = accepted.RelayId;
-                entry = accepted.EntryId;
+                // Whose code it was; for the page's Open door, which web user ("web:admin").
+                entry = accepted.User is { } user ? "web:" + user : accepted.EntryId;
                 return true;
             case CodeRejected:
                 name = IntegrationEventNames.CodeRefused;

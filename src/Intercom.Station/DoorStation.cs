@@ -24,6 +24,9 @@ namespace Intercom.Station;
 /// </summary>
 public sealed class DoorStation : IDisposable
 {
+    /// <summary>The path of an opening from the page's Open door, in <see cref="CodeAccepted"/> ("web page").</summary>
+    public const string WebPagePath = "web page";
+
     private StationConfig _config;
     private readonly IBoard _board;
     private readonly ICallControl _calls;
@@ -185,6 +188,36 @@ public sealed class DoorStation : IDisposable
             HangUpAfterOpen(relayId, requestedBy, _config.HangUpAfterOpenSeconds, playTone: true);
         }
     });
+
+    /// <summary>
+    /// The Open door button of a resident's page during a call (issue #20): the door relay opens by the code path, as a
+    /// right code keyed in that call would open it (the accepted tone, <see cref="CodeAccepted"/> naming the web user, the
+    /// hang-up-after-open rule), and only while the connected call is with that user's own page: its browser phone on
+    /// the WebSocket that user's session opened (<see cref="ICallControl.WebUserOf"/>). Any other call (a desk phone, a
+    /// SIP client that registered with the digest) gets no door from a web request that names it.
+    /// </summary>
+    /// <returns>Completes with true when the door relay opened; false with no such call, or when the relay refused.</returns>
+    public Task<bool> OpenDoorFromPage(string user)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(user);
+        var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _loop.Post(() =>
+        {
+            try
+            {
+                if (!_stopped && ConnectedCall() is { } call && string.Equals(_calls.WebUserOf(call), user, StringComparison.Ordinal))
+                {
+                    var code = _codeLock.AcceptFromUser(CodeScope.ForCall(call), WebPagePath, user, _config.DoorRelay);
+                    done.TrySetResult(AfterCode(CodeResult.Accepted, code, $"web user '{user}'"));
+                }
+            }
+            finally
+            {
+                done.TrySetResult(false);
+            }
+        });
+        return done.Task;
+    }
 
     /// <summary>
     /// Holds a relay open on purpose (relays[].mode Hold), past its maxMs: until <see cref="ReleaseRelay"/> (null), or for
@@ -702,7 +735,8 @@ public sealed class DoorStation : IDisposable
         }
     }
 
-    private void AfterCode(CodeResult result, CodeConfig? code)
+    /// <returns>True when an accepted code's relay opened.</returns>
+    private bool AfterCode(CodeResult result, CodeConfig? code, string? openedBy = null)
     {
         switch (result)
         {
@@ -711,15 +745,17 @@ public sealed class DoorStation : IDisposable
                 _calls.PlayTone(StationTone.Accepted);
                 if (opened)
                 {
-                    var by = string.IsNullOrEmpty(code.Id) ? "a code" : $"code '{code.Id}'";
+                    var by = openedBy ?? (string.IsNullOrEmpty(code.Id) ? "a code" : $"code '{code.Id}'");
                     HangUpAfterOpen(code.Relay, by, code.HangUpAfterSeconds ?? _config.HangUpAfterOpenSeconds, playTone: false);
                 }
 
-                break;
+                return opened;
             case CodeResult.Rejected or CodeResult.LockedOut:
                 _calls.PlayTone(StationTone.Rejected);
                 break;
         }
+
+        return false;
     }
 
     /// <summary>The call that is connected now (an incoming call, or the ring group's answered leg), if any.</summary>

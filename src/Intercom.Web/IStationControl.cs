@@ -38,6 +38,13 @@ public interface IStationControl
     /// <returns>False when no relay has this id.</returns>
     bool ReleaseRelay(string relayId, string requestedBy) => false;
 
+    /// <summary>
+    /// The Open door button of the page's phone in a call: opens the door by the code path, as a right code in that call
+    /// would, named as <paramref name="user"/>, only while the connected call is with that user's own page.
+    /// </summary>
+    /// <returns>Completes with false when no call with that user's page is connected, or the door relay did not open.</returns>
+    Task<bool> OpenDoorFromPage(string user) => Task.FromResult(false);
+
     /// <summary>Rings a ring group (by id), a SIP URI or an extension, as a call button would.</summary>
     void Dial(string target, string requestedBy);
 

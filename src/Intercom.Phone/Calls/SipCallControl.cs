@@ -359,6 +359,8 @@ public sealed class SipCallControl : ICallControl, IDisposable
         }
     }
 
+    public string? WebUserOf(CallHandle call) => _legs.TryGetValue(call.Id, out var leg) ? leg.Call?.WebUser : null;
+
     public void Reject(CallHandle call, int sipStatus)
     {
         if (_legs.TryGetValue(call.Id, out var leg))

@@ -89,6 +89,12 @@ public sealed class SipCall : IClientTransactionUser
     /// <summary>The transport the incoming INVITE came over (null for outgoing calls): an answer goes back over it.</summary>
     public SipTransportProtocol? IncomingTransport => _serverInvite?.Flow.Protocol;
 
+    /// <summary>
+    /// The web user whose logged-in page opened the WebSocket this call runs over (<see cref="SipFlow.WebUser"/>): the
+    /// station's own page as a phone, calling or rung. Null for any other call, a digest-authenticated WebSocket too.
+    /// </summary>
+    public string? WebUser => (_serverInvite?.Flow ?? _dial?.Flow)?.WebUser;
+
     public CallEndReason? EndReason { get; private set; }
 
     /// <summary>The final status that ended the call, when a response did (e.g. 486 Busy Here).</summary>

@@ -30,6 +30,12 @@ public interface ICallControl
     /// </summary>
     IReadOnlyList<CallHandle> DialTarget(string target, string? account) => [Dial(target, account)];
 
+    /// <summary>
+    /// The web user whose own page is this leg's far end: a browser phone on the WebSocket that user's logged-in session
+    /// opened from the station's page (never a header, nor a digest user). Null for every other leg.
+    /// </summary>
+    string? WebUserOf(CallHandle call) => null;
+
     /// <summary>Answers an incoming call (200 OK with the station's media).</summary>
     void Answer(CallHandle call);
 

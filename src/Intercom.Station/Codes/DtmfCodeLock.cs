@@ -170,6 +170,24 @@ internal sealed class DtmfCodeLock : IDisposable
     }
 
     /// <summary>
+    /// A resident in the call opens the door without digits: the station's own page, whose user the web session proved
+    /// (its Open door button). It takes the code path's way out: the attempt in progress on <paramref name="scope"/> is
+    /// dropped (its digits are neither a wrong code nor finished by this), <see cref="CodeAccepted"/> names the user, and
+    /// the caller gets the entry to open with (<paramref name="relay"/>, the station's hang-up-after-open rule). No count
+    /// is cleared, as for a right code; a lockout does not stop it, since no digits are guessed: the password was asked.
+    /// </summary>
+    public CodeConfig AcceptFromUser(CodeScope scope, string path, string user, string relay)
+    {
+        if (_attempts.TryGetValue(scope, out var attempt))
+        {
+            attempt.Clear();
+        }
+
+        _events.Publish(new CodeAccepted(null, path, scope.ToString(), relay, user));
+        return new CodeConfig { Id = "", Relay = relay };
+    }
+
+    /// <summary>
     /// Ends the attempt in progress without a code (the keypad's clear key, or its call key on an unknown apartment):
     /// a wrong code when at least the shortest code's length was typed, forgotten otherwise.
     /// </summary>

@@ -39,6 +39,7 @@ public class StationEventFormatter
             TamperChanged x => x.Active ? "tamper switch: housing opened" : "tamper switch: housing closed",
             RegistrationChanged x => x.Registered ? $"registered ({x.Detail})" : $"not registered ({x.Detail})",
             AccountRegistrationChanged x => $"account {x.AccountId}: {StateOf(x.State)}{(x.Registrar is null ? "" : $" via {x.Registrar}")} [{x.Reason}]",
+            CodeAccepted { User: { } user } x => $"open accepted from the {x.Path} by '{user}' on {x.Scope}: opening {x.RelayId}",
             CodeAccepted x => $"code{(string.IsNullOrEmpty(x.EntryId) ? "" : $" '{x.EntryId}'")} accepted via {x.Path} on {x.Scope}: opening {x.RelayId}",
             CodeRejected x => Invariant(
                 $"wrong code via {x.Path} on {x.Scope}{(x.Source is null ? "" : $" from {x.Source}")} ({x.Failures} of {x.MaxFailures}; station {x.StationFailures} of {x.StationMaxFailures})"),

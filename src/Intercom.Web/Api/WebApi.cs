@@ -53,6 +53,7 @@ internal sealed partial class WebApi(
         routes.Map(WebRoutes.ReleaseRelay, ctx => ReleaseRelay(ctx));
         routes.Map(WebRoutes.Call, ctx => Call(ctx));
         routes.Map(WebRoutes.HangUp, ctx => HangUp(ctx));
+        routes.Map(WebRoutes.OpenDoorInCall, ctx => OpenDoorInCall(ctx));
         routes.Map(WebRoutes.GetConfig, ctx => GetConfig(ctx));
         routes.Map(WebRoutes.PutConfig, ctx => PutConfig(ctx));
         routes.Map(WebRoutes.Backup, ctx => Backup(ctx));
@@ -295,6 +296,22 @@ internal sealed partial class WebApi(
 
         station.Dial(target, RequestedBy(ctx), account);
         await Accepted(ctx, $"calling {target}").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The page phone's Open door (issue #20): the station opens the door as for a right code keyed in the call, and
+    /// logs the web user; refused unless the connected call is with this user's own page.
+    /// </summary>
+    private async Task OpenDoorInCall(HttpContext ctx)
+    {
+        // The route is the page's only, so a session, hence a web user, is there.
+        if (RequestGuard.CallerOf(ctx)?.WebUser is not { } user || !await station.OpenDoorFromPage(user).ConfigureAwait(false))
+        {
+            await RequestGuard.Refuse(ctx, StatusCodes.Status409Conflict, "the door opens from a call only while this page is in it").ConfigureAwait(false);
+            return;
+        }
+
+        await Json(ctx, new ActionResult("door opened"), WebJsonContext.Default.ActionResult).ConfigureAwait(false);
     }
 
     private Task HangUp(HttpContext ctx)

@@ -24,6 +24,9 @@ internal static class WebRoutes
     public static readonly RouteSpec ReleaseRelay = Post("/api/relays/{id}/release", RouteAccess.Operate);
     public static readonly RouteSpec Call = Post("/api/call", RouteAccess.Operate);
     public static readonly RouteSpec HangUp = Post("/api/hangup", RouteAccess.Operate);
+
+    /// <summary>The page phone's Open door in a call: the page's session only, since it names the web user in the call.</summary>
+    public static readonly RouteSpec OpenDoorInCall = Post("/api/call/open-door", RouteAccess.PageOnly);
     public static readonly RouteSpec GetConfig = Get("/api/config", RouteAccess.Configure);
     public static readonly RouteSpec PutConfig = new(HttpMethods.Put, "/api/config", RouteAccess.Configure);
     public static readonly RouteSpec Backup = Get("/api/config/backup", RouteAccess.Configure);
@@ -39,7 +42,7 @@ internal static class WebRoutes
     public static IReadOnlyList<RouteSpec> All { get; } =
     [
         Page, Script, Style, Session, Setup, Login, Logout, Password, Status, OpenRelay, HoldRelay, ReleaseRelay, Call, HangUp,
-        GetConfig, PutConfig, Backup, Events, EventStream, PressButton, ListTokens, CreateToken, RevokeToken, Firmware,
+        OpenDoorInCall, GetConfig, PutConfig, Backup, Events, EventStream, PressButton, ListTokens, CreateToken, RevokeToken, Firmware,
         SipWebSocket,
     ];
 

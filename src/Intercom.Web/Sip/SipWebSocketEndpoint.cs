@@ -20,7 +20,7 @@ internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler,
     public const string Subprotocol = "sip";
 
     /// <summary>The page's one web user (the administrator): the name its browser phone registers as ("web:admin").</summary>
-    public const string AdminUser = "admin";
+    public const string AdminUser = Caller.AdminUser;
 
     private static readonly TimeSpan LogInterval = TimeSpan.FromMinutes(1);
     private long _nextLogTicks;
@@ -78,8 +78,8 @@ internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler,
     /// browser phone needs: it answers the door's calls and opens it). The page has one user, the administrator.
     /// </summary>
     private static string? PageUser(HttpContext context, string origin) =>
-        origin.Length > 0 && RequestGuard.CallerOf(context) is { Session: not null } caller && caller.HasScope(TokenScopes.Operate)
-            ? AdminUser : null;
+        origin.Length > 0 && RequestGuard.CallerOf(context) is { WebUser: { } user } caller && caller.HasScope(TokenScopes.Operate)
+            ? user : null;
 
     private void Log(HttpContext context, string reason)
     {

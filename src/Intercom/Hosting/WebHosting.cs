@@ -167,6 +167,8 @@ internal static partial class WebHosting
             return true;
         }
 
+        public Task<bool> OpenDoorFromPage(string user) => _app.Station.OpenDoorFromPage(user);
+
         public RelayHoldResult HoldRelay(string relayId, string requestedBy, TimeSpan? duration)
         {
             if (!_app.Board.RelayIds.Contains(relayId, StringComparer.Ordinal))

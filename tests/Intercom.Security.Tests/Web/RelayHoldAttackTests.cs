@@ -24,8 +24,8 @@ public sealed class RelayHoldAttackTests
         var (station, port) = await WebStation.StartAsync(extraStation: Relays);
         await using var _ = station;
         var page = await WebStation.SetupAsync(station, port);
-        var operate = await TokenAsync(port, page, "\"read\",\"operate\"");
-        var read = await TokenAsync(port, page, "\"read\"");
+        var operate = await WebStation.TokenAsync(port, page, "\"read\",\"operate\"");
+        var read = await WebStation.TokenAsync(port, page, "\"read\"");
 
         var failures = new List<string>();
         async Task Refused(string who, Dictionary<string, string> headers, string target, string body, params int[] allowed)
@@ -48,26 +48,26 @@ public sealed class RelayHoldAttackTests
         {
             foreach (var body in new[] { "{}", "{\"minutes\":1440}", "{\"minutes\":-1}", "{\"minutes\":99999999999}", "{\"minutes\":\"forever\"}" })
             {
-                await Refused("operate token", Bearer(operate), target, body, 400, 404, 405, 409);
+                await Refused("operate token", WebStation.Bearer(operate), target, body, 400, 404, 405, 409);
             }
         }
 
         // As written, the request reached the relay and was refused there (not by a missing route or scope).
-        var asWritten = await RawHttp.SendAsync(port, "POST", "/api/relays/door/hold", "{}", Bearer(operate));
+        var asWritten = await RawHttp.SendAsync(port, "POST", "/api/relays/door/hold", "{}", WebStation.Bearer(operate));
         Assert.Equal(409, asWritten.Status);
         Assert.Contains("only pulses", asWritten.Body, StringComparison.Ordinal);
 
         // The Hold relay: a read token, the page's cookie without its CSRF token, nobody at all.
         foreach (var target in new[] { "/api/relays/shop/hold", "/api/relays/Shop/hold", "/api/relays/shop/HOLD" })
         {
-            await Refused("read token", Bearer(read), target, "{}", 403, 404);
+            await Refused("read token", WebStation.Bearer(read), target, "{}", 403, 404);
             await Refused("cookie without CSRF", new() { ["Cookie"] = page.Split('|')[0] }, target, "{}", 401, 403, 404);
             await Refused("cookie with a forged CSRF", new() { ["Cookie"] = page.Split('|')[0], ["X-CSRF-Token"] = "0000" }, target, "{}", 401, 403, 404);
             await Refused("nobody", [], target, "{}", 401, 403, 404);
         }
 
         // Synchronise with the station's loop: the legitimate opening queued last is logged after anything queued above.
-        var open = await RawHttp.SendAsync(port, "POST", "/api/relays/door/open", "{}", Bearer(operate));
+        var open = await RawHttp.SendAsync(port, "POST", "/api/relays/door/open", "{}", WebStation.Bearer(operate));
         Assert.Equal(202, open.Status);
         await station.WaitForLineAsync(@"Relay: door released", Wait);
 
@@ -75,16 +75,7 @@ public sealed class RelayHoldAttackTests
         Assert.Equal(1, station.DoorOpenings());
         Assert.Equal(0, station.DoorOpenings("shop"));
         Assert.Equal(0, station.Count("held open"));
-        var status = JsonDocument.Parse((await RawHttp.SendAsync(port, "GET", "/api/status", headers: Bearer(read))).Body).RootElement;
+        var status = JsonDocument.Parse((await RawHttp.SendAsync(port, "GET", "/api/status", headers: WebStation.Bearer(read))).Body).RootElement;
         Assert.All(status.GetProperty("relays").EnumerateArray(), relay => Assert.False(relay.GetProperty("held").GetBoolean()));
     }
-
-    private static async Task<string> TokenAsync(int port, string page, string scopes)
-    {
-        var created = await RawHttp.SendAsync(port, "POST", "/api/tokens", $$"""{"name":"attack {{scopes.Length}}","scopes":[{{scopes}}]}""", WebStation.PageHeaders(page));
-        Assert.True(created.Status == 201, $"token: {created.Status} {created.Body}");
-        return JsonDocument.Parse(created.Body).RootElement.GetProperty("token").GetString()!;
-    }
-
-    private static Dictionary<string, string> Bearer(string token) => new() { ["Authorization"] = "Bearer " + token };
 }

@@ -61,6 +61,16 @@ internal static class WebStation
         ["X-CSRF-Token"] = session.Split('|')[1],
     };
 
+    /// <summary>An API token the logged-in page creates with <paramref name="scopes"/> (JSON strings: "\"operate\"").</summary>
+    public static async Task<string> TokenAsync(int port, string page, string scopes)
+    {
+        var created = await RawHttp.SendAsync(port, "POST", "/api/tokens", $$"""{"name":"attack {{scopes.Length}}","scopes":[{{scopes}}]}""", PageHeaders(page));
+        Assert.True(created.Status == 201, $"token: {created.Status} {created.Body}");
+        return JsonDocument.Parse(created.Body).RootElement.GetProperty("token").GetString()!;
+    }
+
+    public static Dictionary<string, string> Bearer(string token) => new() { ["Authorization"] = "Bearer " + token };
+
     // "cookie-name=value|csrf"
     private static string CookieAndCsrf(RawHttp.Response response)
     {

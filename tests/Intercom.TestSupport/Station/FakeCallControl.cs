@@ -45,6 +45,11 @@ public sealed class FakeCallControl : ICallControl
         return Dial(target);
     }
 
+    /// <summary>Legs whose far end is a web user's own page (<see cref="ICallControl.WebUserOf"/>).</summary>
+    public Dictionary<CallHandle, string> WebUsers { get; } = [];
+
+    public string? WebUserOf(CallHandle call) => WebUsers.GetValueOrDefault(call);
+
     public void Answer(CallHandle call) => Answered.Add(call);
 
     public void Reject(CallHandle call, int sipStatus) => Rejected.Add((call, sipStatus));
