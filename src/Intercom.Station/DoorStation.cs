@@ -651,7 +651,8 @@ public sealed class DoorStation : IDisposable
             return;
         }
 
-        if (!CallerMatch.IsAllowed(_config.Incoming.Allowlist, callerUri, origin))
+        // The page's user gave the page's password (the allowlist names SIP callers, who have no session to show).
+        if (origin != CallerOrigin.WebPage && !CallerMatch.IsAllowed(_config.Incoming.Allowlist, callerUri, origin))
         {
             _calls.Reject(call, 403);
             EventBus.Publish(new IncomingCallRejected(callerUri, origin, IncomingRefusal.NotAllowed, 403));

@@ -83,7 +83,7 @@ public sealed partial class WebServer : IAsyncDisposable
         routes.Map(WebRoutes.Page, assets.ServeAsync);
         routes.Map(WebRoutes.Script, assets.ServeAsync);
         routes.Map(WebRoutes.Style, assets.ServeAsync);
-        var sipWebSocket = new Sip.SipWebSocketEndpoint(web.SipWebSocket ? options.SipWebSocket : null, certificate is not null, web.SipWebSocketPlain, options.Time, log);
+        var sipWebSocket = new Sip.SipWebSocketEndpoint(web.SipWebSocket ? options.SipWebSocket : null, certificate is not null, web.SipWebSocketPlain, sessions, options.Time, log);
         routes.Map(WebRoutes.SipWebSocket, sipWebSocket.ServeAsync);
         var hostFilter = new HostFilter(web.AllowedHosts, options.Time, log);
 

@@ -110,6 +110,40 @@ public sealed class BrowserPhoneRegistrationTests
     }
 
     [Fact]
+    public async Task A_logout_ends_the_pages_WebSocket_and_its_binding_and_the_button_then_rings_nobody()
+    {
+        await using var web = await StartAsync(targets: "web:admin");
+        using var client = web.NewClient();
+        var csrf = await StationWeb.SetupAsync(client);
+        using var socket = await ConnectAsync(web, $"http://{web.Address.Authority}", web.SessionCookieOf(client));
+        Assert.StartsWith("SIP/2.0 200", await ExchangeAsync(socket, Register(1)), StringComparison.Ordinal);
+        var phones = web.App.Sip.Agent.BrowserPhones!;
+        Assert.Equal(1, phones.Count);
+
+        using (var logout = await client.SendAsync(StationWeb.Request(HttpMethod.Post, "/api/logout", csrf)))
+        {
+            Assert.True(logout.IsSuccessStatusCode, $"logout: {(int)logout.StatusCode}");
+        }
+
+        // The session is over, so is its door phone: the station aborts the connection, and the binding dies with it.
+        await Eventually.UntilAsync(() => phones.Count == 0, "the binding to end with the session", TimeSpan.FromSeconds(20));
+        // The page's next read finds the connection gone (the station sends nothing else on it).
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            var ended = await Record.ExceptionAsync(async () =>
+            {
+                var result = await socket.ReceiveAsync(new byte[1024], timeout.Token);
+                Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+            });
+            Assert.True(ended is null or WebSocketException, $"the page's WebSocket was not ended by the station: {ended}");
+        }
+
+        web.App.SimulatedBoard!.PressButton("button1");
+        await Eventually.UntilAsync(() => web.App.Station.Events.Snapshot().Any(e => e.Detail is RingGroupUnanswered { Outcome: Intercom.Station.Routing.CallOutcome.Failed }),
+            "the ring group to end with nobody rung", TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
     public async Task Expires_zero_unregisters_and_a_refresh_keeps_one_binding()
     {
         await using var web = await StartAsync();

@@ -1,5 +1,6 @@
 using Intercom.Station;
 using Intercom.Station.Configuration;
+using Intercom.Station.Events;
 using Intercom.TestSupport;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
@@ -9,7 +10,8 @@ namespace Intercom.Web.Tests;
 /// <summary>
 /// The station's own page is a door phone: logged in, it registers over the station's WebSocket with its session (no
 /// digest), the call button rings it (ring-group target web:admin), it answers with WebRTC (Chromium's fake microphone),
-/// audio goes both ways, its Open door button pulses the door relay, and either side hangs up. Two pages ring; the one
+/// audio goes both ways, its Open door button opens the door as a right code in the call does (named as the web user),
+/// and either side hangs up. Two pages ring; the one
 /// that answers wins and the other stops ringing.
 /// </summary>
 public sealed class StationPagePhoneTests
@@ -18,8 +20,10 @@ public sealed class StationPagePhoneTests
     private const double PageToneHz = 600;
     private const double StationToneHz = 1500;
 
-    private static Task<StationWeb> StartAsync(string directory) => StationWeb.StartAsync(c =>
+    private static Task<StationWeb> StartAsync(string directory, bool autoAnswer = true) => StationWeb.StartAsync(c =>
     {
+        c.Station.Incoming.AutoAnswer = autoAnswer;
+        c.Station.Incoming.AnnouncementBeep = false;
         c.Web.Https = true;
         c.Web.SipWebSocket = true;
         c.Station.RingGroups[0] = new RingGroupConfig { Id = "residents", Targets = ["web:admin"], RingTimeoutSeconds = 60 };
@@ -74,6 +78,37 @@ public sealed class StationPagePhoneTests
         await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.InCall, "the station to be in the call", TimeSpan.FromSeconds(20));
     }
 
+    /// <summary>The page hears the station's microphone: a WebAudio analyser on the phone's audio element.</summary>
+    private static async Task HearsAsync(IPage page)
+    {
+        string heard = "";
+        await Eventually.UntilAsync(async () =>
+        {
+            var level = await page.EvaluateAsync<double[]>($$"""
+                async () => {
+                  if (!window.testAnalyser) {
+                    const context = new AudioContext();
+                    await context.resume();
+                    const source = context.createMediaStreamSource(document.getElementById('phone-audio').srcObject);
+                    window.testAnalyser = context.createAnalyser();
+                    window.testAnalyser.fftSize = 8192;
+                    window.testRate = context.sampleRate;
+                    source.connect(window.testAnalyser);
+                    await new Promise(r => setTimeout(r, 500));
+                  }
+                  const bins = new Float32Array(window.testAnalyser.frequencyBinCount);
+                  window.testAnalyser.getFloatFrequencyData(bins);
+                  const binHz = window.testRate / window.testAnalyser.fftSize;
+                  let peak = 0;
+                  for (let i = 1; i < bins.length; i++) if (bins[i] > bins[peak]) peak = i;
+                  return [bins[Math.round({{StationToneHz}} / binHz)], peak * binHz];
+                }
+                """);
+            heard = $"{level[0]:F1} dB at {StationToneHz} Hz, peak at {level[1]:F0} Hz";
+            return Math.Abs(level[1] - StationToneHz) < 30 && level[0] > -60;
+        }, "the page to hear the station's tone", TimeSpan.FromSeconds(20), () => heard);
+    }
+
     [Fact]
     public async Task The_logged_in_page_rings_answers_hears_and_is_heard_opens_the_door_and_either_side_hangs_up()
     {
@@ -91,44 +126,26 @@ public sealed class StationPagePhoneTests
             web.App.SimulatedBoard!.PressButton("button1");
             await AnswerAsync(web, page);
 
-            // The page hears the station's microphone: a WebAudio analyser on the phone's audio element.
-            string heard = "";
-            await Eventually.UntilAsync(async () =>
-            {
-                var level = await page.EvaluateAsync<double[]>($$"""
-                    async () => {
-                      if (!window.testAnalyser) {
-                        const context = new AudioContext();
-                        await context.resume();
-                        const source = context.createMediaStreamSource(document.getElementById('phone-audio').srcObject);
-                        window.testAnalyser = context.createAnalyser();
-                        window.testAnalyser.fftSize = 8192;
-                        window.testRate = context.sampleRate;
-                        source.connect(window.testAnalyser);
-                        await new Promise(r => setTimeout(r, 500));
-                      }
-                      const bins = new Float32Array(window.testAnalyser.frequencyBinCount);
-                      window.testAnalyser.getFloatFrequencyData(bins);
-                      const binHz = window.testRate / window.testAnalyser.fftSize;
-                      let peak = 0;
-                      for (let i = 1; i < bins.length; i++) if (bins[i] > bins[peak]) peak = i;
-                      return [bins[Math.round({{StationToneHz}} / binHz)], peak * binHz];
-                    }
-                    """);
-                heard = $"{level[0]:F1} dB at {StationToneHz} Hz, peak at {level[1]:F0} Hz";
-                return Math.Abs(level[1] - StationToneHz) < 30 && level[0] > -60;
-            }, "the page to hear the station's tone", TimeSpan.FromSeconds(20), () => heard);
+            // The page hears the station's microphone.
+            await HearsAsync(page);
 
             // The station decodes three seconds of the page's microphone (its tone is checked at the speaker below).
             await Eventually.UntilAsync(() => web.App.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150,
                 "3 s of the page's audio decoded at the station", TimeSpan.FromSeconds(20));
 
-            // Open door, in the call: the door relay pulses, logged as opened from the web page.
+            // Open door, in the call: the door relay pulses by the code path, the event a right code gives (CodeAccepted)
+            // naming the page's web user and the call, and no relay opening of the relay API.
             var opened = web.RelayEnergised("door");
             await page.ClickAsync("#phone-open");
             await opened.WaitAsync(TimeSpan.FromSeconds(20));
-            await Eventually.UntilAsync(() => web.Logs.Lines.Any(l => l.Contains("web page", StringComparison.Ordinal) && l.Contains("door", StringComparison.Ordinal)),
-                "the opening to be logged as the web page's", TimeSpan.FromSeconds(10));
+            await Expect(page.Locator("#notice")).ToContainTextAsync("Door opened.");
+            CodeAccepted? accepted = null;
+            await Eventually.UntilAsync(() => (accepted = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().FirstOrDefault()) is not null,
+                "the opening to be logged as a code accepted from the web page", TimeSpan.FromSeconds(10));
+            Assert.Equal(("web page", "admin", "door", null), (accepted!.Path, accepted.User, accepted.RelayId, accepted.EntryId));
+            Assert.StartsWith("call ", accepted.Scope, StringComparison.Ordinal);
+            Assert.Contains(web.App.Station.Events.Snapshot(), e => e.Message.Contains("open accepted from the web page by 'admin' on call ", StringComparison.Ordinal));
+            Assert.DoesNotContain(web.App.Station.Events.Snapshot(), e => e.Detail is RelayOpenRequested);
 
             // The station hangs up: the page is back to ready.
             web.App.Station.HangUp("test");
@@ -149,6 +166,76 @@ public sealed class StationPagePhoneTests
         // The station's speaker (WAV driver, complete once the station stopped) played the page's tone.
         var (seconds, total) = SpeakerTone.Measure(Path.Combine(directory, "speaker.wav"), PageToneHz);
         Assert.True(seconds >= 2, $"the station's speaker played {seconds:F2} s of the page's {PageToneHz} Hz in {total:F2} s");
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_page_calls_the_door_to_look_in_and_talk_opens_it_and_hangs_up()
+    {
+        var directory = NewDirectory();
+        var web = await StartAsync(directory);
+        try
+        {
+            await using var browser = await WebRtcClientBrowser.LaunchAsync(Path.Combine(directory, "page-tone.wav"));
+            var page = await browser.NewPageAsync();
+            await SetUpAsync(web, page);
+            await ReadyAsync(web, browser, page);
+
+            // The station answers the page as it answers a resident's phone (auto-answer); no SIP password was given, the
+            // session is what let the page in, and no allowlist entry names it.
+            await page.ClickAsync("#phone-call");
+            await Expect(page.Locator("#phone-state")).ToHaveTextAsync("In a call with the door", new() { Timeout = 20_000 });
+            await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.InCall, "the station to be in the page's call", TimeSpan.FromSeconds(20));
+            var answered = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<IncomingCallAnswered>().Single();
+            Assert.Equal(("web:admin", Intercom.Station.Calls.CallerOrigin.WebPage), (answered.Caller, answered.Origin));
+
+            // Both ways: the station decodes the page's microphone, the page's audio element carries the station's tone.
+            await Eventually.UntilAsync(() => web.App.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150,
+                "3 s of the page's audio decoded at the station", TimeSpan.FromSeconds(20),
+                () => string.Join('\n', web.App.Calls.MediaSessions.Select(m =>
+                    $"station: {m.Stream.GetStatistics()} pair={m.SelectedPair} ice={m.Ice?.State} dtls={m.Rtp.Dtls?.State} {m.Rtp.Dtls?.FailureReason} dtls in={m.Rtp.DtlsPacketsReceived} wrong source={m.Rtp.WrongSourcePackets}"))
+                    + "\n" + browser.ErrorText());
+            await HearsAsync(page);
+
+            // Open door from the page's own call: the code path, named as the web user.
+            var opened = web.RelayEnergised("door");
+            await page.ClickAsync("#phone-open");
+            await opened.WaitAsync(TimeSpan.FromSeconds(20));
+            var accepted = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().Single();
+            Assert.Equal(("web page", "admin", answered.Call.ToString()), (accepted.Path, accepted.User, accepted.Scope));
+
+            // The page hangs up (BYE from the caller's side of the dialog).
+            await page.ClickAsync("#phone-hangup");
+            await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.Idle, "the station to end the page's call", TimeSpan.FromSeconds(10));
+            await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 0, "the station's leg to end", TimeSpan.FromSeconds(10));
+            await Expect(page.Locator("#phone-call")).ToBeVisibleAsync();
+        }
+        finally
+        {
+            await web.DisposeAsync();
+        }
+
+        var (seconds, total) = SpeakerTone.Measure(Path.Combine(directory, "speaker.wav"), PageToneHz);
+        Assert.True(seconds >= 2, $"the station's speaker played {seconds:F2} s of the page's {PageToneHz} Hz in {total:F2} s");
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task With_auto_answer_off_the_door_refuses_the_pages_call_as_it_refuses_every_caller()
+    {
+        var directory = NewDirectory();
+        await using var web = await StartAsync(directory, autoAnswer: false);
+        await using var browser = await WebRtcClientBrowser.LaunchAsync(Path.Combine(directory, "page-tone.wav"));
+        var page = await browser.NewPageAsync();
+        await SetUpAsync(web, page);
+        await ReadyAsync(web, browser, page);
+
+        await page.ClickAsync("#phone-call");
+        await Expect(page.Locator("#phone-state")).ToHaveTextAsync("The door takes no calls (station.incoming.autoAnswer)", new() { Timeout = 20_000 });
+        var refused = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<IncomingCallRejected>().Single();
+        Assert.Equal((Intercom.Station.Calls.CallerOrigin.WebPage, 480), (refused.Origin, refused.SipStatus));
+        Assert.Equal(StationCallState.Idle, web.App.Station.CallState);
+        await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 0, "the refused leg to end", TimeSpan.FromSeconds(10));
         Directory.Delete(directory, recursive: true);
     }
 

@@ -49,10 +49,14 @@ public sealed partial class RtpSession : IDtlsDatagramSender
         _awaitingDtls = false;
     }
 
-    /// <summary>Sends a DTLS datagram from the RTP socket to the peer's media endpoint.</summary>
+    /// <summary>
+    /// Sends a DTLS datagram from the RTP socket to the peer's media endpoint: under ICE the selected pair, relayed when
+    /// it is (RFC 8842 §4: the handshake runs on the pair media uses), and the SDP's address only until one is selected.
+    /// </summary>
     public bool SendDtls(ReadOnlySpan<byte> datagram)
     {
-        SocketAddress? remote = _remoteRtp;
+        IcePath? ice = _iceOn ? _icePath : null;
+        SocketAddress? remote = ice?.Remote ?? _remoteRtp;
         if (remote is null || _stopping)
         {
             return false;
@@ -60,7 +64,15 @@ public sealed partial class RtpSession : IDtlsDatagramSender
 
         try
         {
-            _rtpSocket.SendTo(datagram, SocketFlags.None, remote);
+            if (ice?.Relay is { } relay)
+            {
+                relay.Send(ice.RemoteEndPoint, datagram);
+            }
+            else
+            {
+                _rtpSocket.SendTo(datagram, SocketFlags.None, remote);
+            }
+
             return true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -82,10 +94,12 @@ public sealed partial class RtpSession : IDtlsDatagramSender
 
     private void HandleDtls(byte[] buffer, int length, SocketAddress from)
     {
-        // Only the signalled peer's address may talk DTLS to us (as for RTP): a stranger cannot start or spoil a handshake.
+        // Only the signalled peer's address, or under ICE a pair the peer proved with its ICE password (the selected one or
+        // another valid pair, which a browser may switch its sending to mid-handshake, RFC 8445 §12.1), may talk DTLS to
+        // us: a stranger cannot start or spoil a handshake.
         SocketAddress? signalled = _signalled;
         DtlsEndpoint? dtls = _dtls;
-        if (signalled is null || dtls is null || !SameAddress(from, signalled))
+        if (dtls is null || !((signalled is not null && SameAddress(from, signalled)) || (_iceOn && FromPeer(from))))
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;

@@ -325,7 +325,10 @@ public sealed class SipCallControl : ICallControl, IDisposable
                 // the account asks (with "required", the offer is then refused).
                 var account = leg.Account ?? _profile.Accounts[0];
                 // SDES keys only over TLS or WSS; DTLS-SRTP keys never travel in the SDP, so any transport may carry its offer.
-                var srtp = (incoming.IncomingTransport is { } transport && transport.IsSecure()) || account.Srtp == SrtpPolicy.DtlsSrtp
+                // A call over a WebSocket is a browser's, which takes DTLS-SRTP and nothing else (RFC 8827 §6.5), whatever
+                // the account says: as the station's own offers to browser phones are.
+                var srtp = incoming.IncomingTransport is { } ws && ws.IsWebSocket() ? SrtpPolicy.DtlsSrtp
+                    : (incoming.IncomingTransport is { } transport && transport.IsSecure()) || account.Srtp == SrtpPolicy.DtlsSrtp
                     ? account.Srtp : SrtpPolicy.Disabled;
                 media = _profile.Media(srtp);
             }
@@ -410,7 +413,9 @@ public sealed class SipCallControl : ICallControl, IDisposable
         var leg = new Leg(handle, new DtmfDeduplicator(_time)) { Call = call, Profile = profile, Account = CallAccountSelection.Reached(profile.Accounts, call) };
         _legs[handle.Id] = leg;
         Attach(leg, call);
-        Raise(CallEventArgs.Incoming(handle, call.RemoteUri.ToString(), Origin(call.Origin), call.IncomingSource?.Address));
+        // The station's own page calls as its web user ("web:admin"), which its session proved; its From is the page's to write.
+        var caller = call.Origin == IncomingCallOrigin.WebPage && call.WebUser is { } user ? WebPhoneTarget.Of(user) : call.RemoteUri.ToString();
+        Raise(CallEventArgs.Incoming(handle, caller, Origin(call.Origin), call.IncomingSource?.Address));
     }
 
     /// <summary>How the user agent let the caller in (by the INVITE's source), in the station's terms.</summary>
@@ -419,6 +424,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
         IncomingCallOrigin.Server => CallerOrigin.Registrar,
         IncomingCallOrigin.TrustedNetwork => CallerOrigin.TrustedSource,
         IncomingCallOrigin.Authenticated => CallerOrigin.Authenticated,
+        IncomingCallOrigin.WebPage => CallerOrigin.WebPage,
         _ => CallerOrigin.Unverified,
     };
 

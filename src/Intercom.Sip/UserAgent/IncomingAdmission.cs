@@ -38,8 +38,10 @@ public sealed class IncomingAdmission
         {
             // A WebSocket is opened by a browser on behalf of whatever page it shows: its source address is the
             // resident's laptop even when the page is an attacker's (cross-site WebSocket hijacking). The Origin check
-            // keeps foreign pages out; a trusted network must not let the rest in without a password either.
-            return null;
+            // keeps foreign pages out; a trusted network must not let the rest in without a password either. The one
+            // exception is the station's own page: its WebSocket was accepted for a logged-in session from the station's
+            // own Origin, and carries that web user (SipWebSocketEndpoint).
+            return flow.WebUser is null ? null : IncomingCallOrigin.WebPage;
         }
 
         if (_fromServer is { } fromServer && fromServer(flow))

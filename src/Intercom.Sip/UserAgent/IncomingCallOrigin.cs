@@ -14,4 +14,10 @@ public enum IncomingCallOrigin
 
     /// <summary>From anywhere else, but the caller answered the station's digest challenge (sip.incomingAuth).</summary>
     Authenticated,
+
+    /// <summary>
+    /// Over the WebSocket a logged-in page of the station's own opened (<see cref="Transport.SipFlow.WebUser"/>): the web
+    /// session proved the user when the connection was accepted, so no digest is asked. Never a header, never a source.
+    /// </summary>
+    WebPage,
 }

@@ -332,7 +332,9 @@ public sealed partial class SipUserAgent : ITransactionUser
             return;
         }
 
-        if (IncomingAuthentication is { } authentication && authentication.Verify(request, transaction.Flow.RemoteEndPoint.Address) is var verification
+        // The station's own page proved its user with the web session its WebSocket was opened with; a digest would add
+        // nothing (the page has no SIP password to give).
+        if (trusted != IncomingCallOrigin.WebPage && IncomingAuthentication is { } authentication && authentication.Verify(request, transaction.Flow.RemoteEndPoint.Address) is var verification
             && verification != DigestVerification.Accepted)
         {
             if (verification == DigestVerification.LockedOut)

@@ -19,4 +19,10 @@ public enum CallerOrigin
 
     /// <summary>From elsewhere, but it answered the station's digest challenge (sip.incomingAuth).</summary>
     Authenticated,
+
+    /// <summary>
+    /// The station's own page, logged in: it calls over the WebSocket its web session opened, so the password of the
+    /// page proved the user (the caller is named "web:USER"). Not matched against the allowlist, which names SIP callers.
+    /// </summary>
+    WebPage,
 }

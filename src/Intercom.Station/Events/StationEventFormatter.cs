@@ -104,6 +104,7 @@ public class StationEventFormatter
         CallerOrigin.Registrar => "through the registrar",
         CallerOrigin.TrustedSource => "from a trusted source",
         CallerOrigin.Authenticated => "authenticated",
+        CallerOrigin.WebPage => "from the web page",
         _ => "unverified",
     };
 

@@ -11,6 +11,9 @@ public static class WebPhoneTarget
     public const string Any = "web";
 
     private const string NamedPrefix = "web:";
+
+    /// <summary>The target of web user <paramref name="user"/>'s phones, "web:USER": also how that user's page is named when it calls.</summary>
+    public static string Of(string user) => NamedPrefix + user;
     private const int MaxNameLength = 64;
 
     /// <summary>

@@ -391,8 +391,9 @@ on('password-form', 'submit', async e => {
 on('logout', 'click', async () => { await api('POST', '/api/logout'); loggedOut('Logged out.'); });
 // ---- The page as a door phone: SIP over the station's WebSocket (RFC 7118) and WebRTC media. While the page is open
 // and logged in it registers (RFC 3261 §10.2; the session's WebSocket needs no digest), the station's ring group
-// target "web" rings it, and it answers with an RTCPeerConnection. A UAS of one call at a time, nothing more.
-const phone = { ws: null, call: null, cseq: 0, timer: null, retry: null, user: null, host: null, callId: null, tag: null };
+// target "web" rings it, and it answers with an RTCPeerConnection; it also calls the door ("look in and talk"). One
+// call at a time, nothing more.
+const phone = { ws: null, call: null, lastOut: null, cseq: 0, timer: null, retry: null, user: null, host: null, callId: null, tag: null };
 
 function rnd(n) { const a = new Uint8Array(n); crypto.getRandomValues(a); return Array.from(a, b => b.toString(16).padStart(2, '0')).join(''); }
 
@@ -400,6 +401,7 @@ function phoneShow(text) {
   const state = phone.call ? phone.call.state : null;
   $('phone').hidden = !text;
   $('phone-state').textContent = text || '';
+  $('phone-call').hidden = !!state || !phone.registered;
   $('phone-answer').hidden = state !== 'ringing';
   $('phone-open').hidden = state !== 'connected';
   $('phone-hangup').hidden = !state;
@@ -469,6 +471,8 @@ function sipReply(m, status, reason, extra, body) {
 function phoneReceive(m) {
   const callId = sipHeader(m, 'call-id')[0], call = phone.call, ours = call && call.id === callId;
   if (m.status) {
+    const out = [call, phone.lastOut].find(c => c && c.outgoing && c.id === callId);
+    if (out && /^1 INVITE$/.test(sipHeader(m, 'cseq')[0] || '')) return phoneCallAnswered(out, m);
     if (/REGISTER$/.test(sipHeader(m, 'cseq')[0] || '') && m.status >= 200) {
       if (m.status !== 200) { phoneShow('Door phone refused (' + m.status + ')'); phone.registered = false; return; }
       // Refreshed at half the time the station granted (§10.2.4), at most ten minutes.
@@ -500,21 +504,86 @@ function phoneReceive(m) {
   }
 }
 
+// Non-trickle (the station's SDP has its candidates too): ours go in the SDP, gathered within 3 s.
+const iceGathered = pc => new Promise(done => {
+  if (pc.iceGatheringState === 'complete') return done();
+  pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && done(); setTimeout(done, 3000);
+});
+
+async function phoneMedia(call) {
+  // The microphone is asked for on the first call, not before: the browser asks the user then.
+  call.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+  const pc = call.pc = new RTCPeerConnection();
+  call.stream.getTracks().forEach(t => pc.addTrack(t, call.stream));
+  pc.ontrack = e => { $('phone-audio').srcObject = e.streams[0] || new MediaStream([e.track]); };
+  return pc;
+}
+
+// Look in and talk: the page calls the door (RFC 3261 §13.2.1). The station answers it as it answers a resident's
+// phone (station.incoming: auto-answer, the call time limit); the page's session, not a SIP password, says who calls.
+async function phoneCall() {
+  if (phone.call || !phone.registered) return;
+  const host = location.hostname, via = location.protocol === 'https:' ? 'WSS' : 'WS';
+  const call = phone.call = phone.lastOut = { id: rnd(8) + '@' + phone.host, tag: rnd(6), state: 'calling', outgoing: true, cseq: 1,
+    uri: `sip:door@${host}`, via: `SIP/2.0/${via} ${phone.host};branch=z9hG4bK${rnd(8)}` };
+  call.from = `<sip:admin@${host}>;tag=${call.tag}`; call.to = `<sip:door@${host}>`; call.target = call.uri;
+  phoneShow('Calling the door…');
+  try {
+    const pc = await phoneMedia(call);
+    await pc.setLocalDescription(await pc.createOffer());
+    await iceGathered(pc);
+    if (phone.call !== call) return;
+    sipSend([`INVITE ${call.uri} SIP/2.0`, `Via: ${call.via}`, 'Max-Forwards: 70', `From: ${call.from}`, `To: ${call.to}`, `Call-ID: ${call.id}`,
+      'CSeq: 1 INVITE', `Contact: ${phone.contact}`, 'Content-Type: application/sdp'], pc.localDescription.sdp);
+    call.sent = true;
+  } catch (e) {
+    if (phone.call === call) { phoneEnd(); phoneShow('Cannot call: ' + e.message); }
+  }
+}
+
+// A response to the page's INVITE: the ACK of a failure is part of its transaction (§17.1.1.3), that of a 2xx goes to
+// the door's Contact with a branch of its own (§13.2.2.4), for every retransmitted 2xx as well.
+async function phoneCallAnswered(call, m) {
+  if (m.status < 200) { if (call.state === 'calling') phoneShow('Calling the door…'); return; }
+  const to = sipHeader(m, 'to')[0] || call.to;
+  if (m.status >= 300) {
+    sipSend([`ACK ${call.uri} SIP/2.0`, `Via: ${call.via}`, 'Max-Forwards: 70', `From: ${call.from}`, `To: ${to}`, `Call-ID: ${call.id}`, 'CSeq: 1 ACK']);
+    if (phone.call === call) { phoneEnd(); phoneShow(m.status === 480 ? 'The door takes no calls (station.incoming.autoAnswer)' : 'The door refused the call (' + m.status + ')'); }
+    return;
+  }
+  call.to = to; call.target = (/<([^>]+)>/.exec(sipHeader(m, 'contact')[0] || '') || [])[1] || call.uri;
+  sipSend([`ACK ${call.target} SIP/2.0`, `Via: SIP/2.0/${location.protocol === 'https:' ? 'WSS' : 'WS'} ${phone.host};branch=z9hG4bK${rnd(8)}`,
+    'Max-Forwards: 70', `From: ${call.from}`, `To: ${call.to}`, `Call-ID: ${call.id}`, 'CSeq: 1 ACK']);
+  if (call.state !== 'calling') return;
+  if (phone.call !== call) { call.state = 'ended'; return phoneBye(call); }
+  try {
+    await call.pc.setRemoteDescription({ type: 'answer', sdp: m.body });
+    call.state = 'connected'; phoneShow('In a call with the door');
+  } catch (e) {
+    phoneBye(call); phoneEnd(); phoneShow('Cannot talk to the door: ' + e.message);
+  }
+}
+
+// BYE within the dialog (§15.1.1): to the far end's Contact, over this WebSocket.
+function phoneBye(call) {
+  sipSend([`BYE ${call.target} SIP/2.0`, `Via: SIP/2.0/${location.protocol === 'https:' ? 'WSS' : 'WS'} ${phone.host};branch=z9hG4bK${rnd(8)}`, 'Max-Forwards: 70',
+    `From: ${call.from}`, `To: ${call.to}`, `Call-ID: ${call.id}`, `CSeq: ${++call.cseq} BYE`]);
+}
+
 async function phoneAnswer() {
   const call = phone.call;
   if (!call || call.state !== 'ringing') return;
   call.state = 'answering'; phoneShow('Connecting…');
   try {
-    // The microphone is asked for on the first answer, not before: the browser asks the user then.
-    call.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-    const pc = call.pc = new RTCPeerConnection();
-    call.stream.getTracks().forEach(t => pc.addTrack(t, call.stream));
-    pc.ontrack = e => { $('phone-audio').srcObject = e.streams[0] || new MediaStream([e.track]); };
+    const pc = await phoneMedia(call);
     await pc.setRemoteDescription({ type: 'offer', sdp: call.invite.body });
     await pc.setLocalDescription(await pc.createAnswer());
-    // Non-trickle (the station's offer has its candidates too): the answer carries ours, gathered within 3 s.
-    await new Promise(done => { if (pc.iceGatheringState === 'complete') return done(); pc.onicegatheringstatechange = () => pc.iceGatheringState === 'complete' && done(); setTimeout(done, 3000); });
+    await iceGathered(pc);
     if (phone.call !== call) return;
+    // The dialog as the UAS sees it (§12.1.1): our From is the INVITE's To with our tag, the far end its Contact.
+    const inv = call.invite;
+    call.from = `${sipHeader(inv, 'to')[0]};tag=${call.tag}`; call.to = sipHeader(inv, 'from')[0];
+    call.target = (/<([^>]+)>/.exec(sipHeader(inv, 'contact')[0] || '') || [])[1] || inv.uri;
     sipReply(call.invite, 200, 'OK', [`Contact: ${phone.contact}`, 'Content-Type: application/sdp'], pc.localDescription.sdp);
     call.state = 'connected'; phoneShow('In a call with the door');
   } catch (e) {
@@ -525,13 +594,11 @@ async function phoneAnswer() {
 function phoneHangUp() {
   const call = phone.call;
   if (!call) return;
-  if (call.state !== 'connected') sipReply(call.invite, 603, 'Decline');
-  else {
-    // BYE within the dialog (§15.1.1): to the station's Contact, From/To as the INVITE's To/From, over this WebSocket.
-    const inv = call.invite, target = (/<([^>]+)>/.exec(sipHeader(inv, 'contact')[0] || '') || [])[1] || inv.uri;
-    sipSend([`BYE ${target} SIP/2.0`, `Via: SIP/2.0/${location.protocol === 'https:' ? 'WSS' : 'WS'} ${phone.host};branch=z9hG4bK${rnd(8)}`, 'Max-Forwards: 70',
-      `From: ${sipHeader(inv, 'to')[0]};tag=${call.tag}`, 'To: ' + sipHeader(inv, 'from')[0], `Call-ID: ${call.id}`, `CSeq: ${++call.cseq} BYE`]);
-  }
+  if (call.state === 'connected') phoneBye(call);
+  else if (call.outgoing) {
+    // CANCEL (§9.1): the INVITE's Via, From, To and Call-ID; the door answers the INVITE 487 (ACKed above).
+    if (call.sent) sipSend([`CANCEL ${call.uri} SIP/2.0`, `Via: ${call.via}`, 'Max-Forwards: 70', `From: ${call.from}`, `To: ${call.to}`, `Call-ID: ${call.id}`, 'CSeq: 1 CANCEL']);
+  } else sipReply(call.invite, 603, 'Decline');
   phoneEnd(); phoneShow('Door phone ready');
 }
 
@@ -551,6 +618,7 @@ async function phoneOpenDoor() {
   notice(r.ok ? 'Door opened.' : (r.data && r.data.error) || 'The door did not open.', !r.ok);
 }
 
+on('phone-call', 'click', phoneCall);
 on('phone-answer', 'click', phoneAnswer);
 on('phone-hangup', 'click', phoneHangUp);
 on('phone-open', 'click', phoneOpenDoor);

@@ -13,6 +13,12 @@ internal sealed class SessionStore(TimeProvider time, TimeSpan idle)
     private static readonly TimeSpan Absolute = TimeSpan.FromHours(12);
 
     private readonly Lock _gate = new();
+
+    /// <summary>
+    /// A session was ended on purpose (logout, password change), raised outside the lock; expiry raises nothing, it is
+    /// found by <see cref="IsLive"/>.
+    /// </summary>
+    public event Action? Ended;
     private readonly Dictionary<string, WebSession> _sessions = new(StringComparer.Ordinal);
 
     public WebSession Create(string? replacing)
@@ -91,24 +97,36 @@ internal sealed class SessionStore(TimeProvider time, TimeSpan idle)
             return;
         }
 
+        bool removed;
         lock (_gate)
         {
-            _sessions.Remove(id);
+            removed = _sessions.Remove(id);
+        }
+
+        if (removed)
+        {
+            Ended?.Invoke();
         }
     }
 
     /// <summary>After a password change: every other session ends.</summary>
     public void EndAllExcept(string? id)
     {
+        var removed = false;
         lock (_gate)
         {
             foreach (var key in _sessions.Keys.ToList())
             {
                 if (key != id)
                 {
-                    _sessions.Remove(key);
+                    removed |= _sessions.Remove(key);
                 }
             }
+        }
+
+        if (removed)
+        {
+            Ended?.Invoke();
         }
     }
 

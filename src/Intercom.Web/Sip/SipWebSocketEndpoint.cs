@@ -12,9 +12,10 @@ namespace Intercom.Web.Sip;
 /// only with web.sipWebSocketPlain), the request is a WebSocket upgrade, the client asks for the "sip" subprotocol (§4.1:
 /// the server must not accept a connection without it), and the Origin is the station's own (<see cref="WebSocketOrigin"/>).
 /// What follows over the connection is SIP, authenticated there; a logged-in page's WebSocket carries its web user, which
-/// lets that connection's REGISTER in without a digest (the page's own browser phone), and nothing else.
+/// lets that connection's REGISTER and INVITE in without a digest (the page's own browser phone), and nothing else; the
+/// connection ends with that session (<see cref="PageSessionWatch"/>).
 /// </summary>
-internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler, bool https, bool plainAllowed, TimeProvider time, ILogger log)
+internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler, bool https, bool plainAllowed, SessionStore sessions, TimeProvider time, ILogger log)
 {
     /// <summary>The WebSocket subprotocol of RFC 7118 §4.1 (IANA WebSocket Subprotocol Name Registry).</summary>
     public const string Subprotocol = "sip";
@@ -55,6 +56,7 @@ internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler,
         }
 
         var webUser = PageUser(context, origin);
+        var sessionId = webUser is null ? null : RequestGuard.CallerOf(context)?.Session?.Id;
         var connection = context.Connection;
         var remote = new IPEndPoint(connection.RemoteIpAddress ?? IPAddress.None, connection.RemotePort);
         var local = new IPEndPoint(connection.LocalIpAddress ?? IPAddress.None, connection.LocalPort);
@@ -66,6 +68,7 @@ internal sealed partial class SipWebSocketEndpoint(SipWebSocketHandler? handler,
             KeepAliveInterval = TimeSpan.FromSeconds(30),
         }).ConfigureAwait(false);
         using (webSocket)
+        using (sessionId is null ? null : new PageSessionWatch(sessions, sessionId, webSocket, time))
         {
             await handler(webSocket, https, remote, local, webUser).ConfigureAwait(false);
         }

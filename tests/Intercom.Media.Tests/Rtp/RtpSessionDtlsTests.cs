@@ -53,6 +53,62 @@ public sealed class RtpSessionDtlsTests : IDisposable
         return endpoint;
     }
 
+    /// <summary>Where the SDP said the peer was, when ICE found it elsewhere (nobody listens there).</summary>
+    private static readonly IPEndPoint Elsewhere = new(IPAddress.Parse("127.0.0.2"), 9);
+
+    [Fact]
+    public async Task Under_ice_the_handshake_runs_on_the_selected_pair_not_the_sdp_address()
+    {
+        _a.Start(_atA);
+        _b.Start(_atB);
+        _a.Apply(MediaTo(_b.RtpPort, new NegotiatedDtls(DtlsRole.Client, _contextB.Certificate.Fingerprint)));
+        var media = MediaTo(_a.RtpPort, new NegotiatedDtls(DtlsRole.Server, _contextA.Certificate.Fingerprint));
+        _b.Apply(media with { RemoteHost = "127.0.0.2", RemoteRtp = Elsewhere, RemoteRtcp = Elsewhere, RemoteRtpPort = Elsewhere.Port });
+        _b.EnableIce();
+        _b.UseIcePair(new IPEndPoint(IPAddress.Loopback, _a.RtpPort));
+
+        var keyedA = new TaskCompletionSource();
+        var keyedB = new TaskCompletionSource();
+        using DtlsEndpoint server = Attach(_b, _contextB, DtlsRole.Server, _contextA.Certificate.Fingerprint, keyedB);
+        using DtlsEndpoint client = Attach(_a, _contextA, DtlsRole.Client, _contextB.Certificate.Fingerprint, keyedA);
+        server.Start();
+        client.Start();
+        await Task.WhenAll(keyedA.Task, keyedB.Task).WaitAsync(Timeout);
+        Assert.False(_b.AwaitingDtls);
+    }
+
+    [Fact]
+    public async Task Under_ice_the_peers_handshake_is_taken_from_another_valid_pair_and_a_strangers_is_not()
+    {
+        _a.Start(_atA);
+        _b.Start(_atB);
+        _b.Apply(MediaTo(_a.RtpPort, new NegotiatedDtls(DtlsRole.Server, _contextA.Certificate.Fingerprint)) with
+        {
+            RemoteHost = "127.0.0.2", RemoteRtp = Elsewhere, RemoteRtcp = Elsewhere, RemoteRtpPort = Elsewhere.Port,
+        });
+        _b.EnableIce();
+        _b.UseIcePair(Elsewhere);
+        var keyedB = new TaskCompletionSource();
+        using DtlsEndpoint server = Attach(_b, _contextB, DtlsRole.Server, _contextA.Certificate.Fingerprint, keyedB);
+        server.Start();
+
+        // A stranger's ClientHello (a session on 127.0.0.1 no check of ours ever validated): dropped and counted.
+        using var stranger = Bind();
+        stranger.Start(new Collector());
+        stranger.Apply(MediaTo(_b.RtpPort, new NegotiatedDtls(DtlsRole.Client, _contextB.Certificate.Fingerprint)) with { RemoteHost = "127.0.0.1" });
+        using DtlsEndpoint strangerClient = Attach(stranger, _contextA, DtlsRole.Client, _contextB.Certificate.Fingerprint, new TaskCompletionSource());
+        strangerClient.Start();
+        await Eventually.UntilAsync(() => _b.WrongSourcePackets > 0, "the stranger's handshake to be dropped", Timeout);
+        Assert.Equal(0, _b.DtlsPacketsReceived);
+
+        // The peer on one of its valid pairs (its check succeeded with the peer's password): its handshake is taken.
+        _b.AddIceValidRemote(new IPEndPoint(IPAddress.Loopback, _a.RtpPort), relay: null);
+        _a.Apply(MediaTo(_b.RtpPort, new NegotiatedDtls(DtlsRole.Client, _contextB.Certificate.Fingerprint)));
+        using DtlsEndpoint client = Attach(_a, _contextA, DtlsRole.Client, _contextB.Certificate.Fingerprint, new TaskCompletionSource());
+        client.Start();
+        await Eventually.UntilAsync(() => _b.DtlsPacketsReceived > 0, "the peer's ClientHello from its other valid pair to be taken", Timeout);
+    }
+
     [Fact]
     public async Task No_media_before_the_handshake_then_SRTP_with_the_exported_keys()
     {

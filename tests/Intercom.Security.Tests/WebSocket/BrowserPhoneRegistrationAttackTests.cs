@@ -16,8 +16,8 @@ namespace Intercom.Security.Tests.WebSocket;
 /// authentication is on; the station's page has an admin password. Whoever registers without proving who they are — no
 /// session and no or a forged digest, a valid session cookie sent from another site's page, a cookie on a handshake
 /// without Origin — is refused, and the button press that follows rings nobody (the "web" leg fails at once instead of
-/// ringing). A binding whose connection closed is not rung either, and an INVITE over a registered connection still
-/// has to authenticate.
+/// ringing). A binding whose connection closed is not rung either, and an INVITE over any connection but the page's own
+/// still has to authenticate.
 /// </summary>
 public sealed class BrowserPhoneRegistrationAttackTests
 {
@@ -183,23 +183,41 @@ public sealed class BrowserPhoneRegistrationAttackTests
     }
 
     [Fact]
-    public async Task A_closed_pages_binding_is_not_rung_and_an_INVITE_over_a_registered_connection_still_authenticates()
+    public async Task A_closed_pages_binding_is_not_rung_and_an_INVITE_without_the_pages_own_connection_still_authenticates()
     {
         var port = FreePort.Next();
         await using var station = await AotStation.StartAsync(Config(port));
         await station.WaitForLineAsync(@"SIP listening on udp 127\.0\.0\.1:\d+", Wait);
         var session = await WebStation.SetupAsync(station, port, tls: true);
+        var cookie = session.Split('|')[0];
         var own = $"https://127.0.0.1:{port}";
 
         // The station's own page registers with its session (no digest needed: the control).
-        using (var page = await ConnectAsync(port, own, session.Split('|')[0]))
+        using (var page = await ConnectAsync(port, own, cookie))
         {
             Assert.StartsWith("SIP/2.0 200", await FinalAsync(page, Register(1)), StringComparison.Ordinal);
             await station.WaitForLineAsync(@"browser phone of 'admin' registered", Wait);
 
-            // Registered, but a call to the station over the same connection is a stranger's until it authenticates.
-            var invite = await FinalAsync(page, Invite(2));
-            Assert.StartsWith("SIP/2.0 401", invite, StringComparison.Ordinal);
+            // The page is registered, but a call over any other connection is a stranger's until it authenticates: the
+            // admin's cookie on a handshake without Origin (no page of the station sent it), the station's Origin without
+            // a session (any page can claim it, a browser does not let it lie), and no Origin at all.
+            using (var cookieOnly = await ConnectAsync(port, origin: null, cookie))
+            using (var originOnly = await ConnectAsync(port, own))
+            using (var anonymous = await ConnectAsync(port, origin: null))
+            {
+                Assert.StartsWith("SIP/2.0 401", await FinalAsync(cookieOnly, Invite(2)), StringComparison.Ordinal);
+                Assert.StartsWith("SIP/2.0 401", await FinalAsync(originOnly, Invite(3)), StringComparison.Ordinal);
+                Assert.StartsWith("SIP/2.0 401", await FinalAsync(anonymous, Invite(4)), StringComparison.Ordinal);
+            }
+
+            Assert.Equal(0, station.Count(@"call from .* auto-answered"));
+
+            // The page's own connection calls the door as its web user, whom the session proved (look in and talk): let
+            // in without a challenge and named web:admin, whatever its From says. Its plain-RTP offer is no browser's,
+            // so the media may be refused; the door is not the caller's to open either way.
+            var call = await FinalAsync(page, Invite(5));
+            Assert.False(call.StartsWith("SIP/2.0 401", StringComparison.Ordinal) || call.StartsWith("SIP/2.0 403", StringComparison.Ordinal), call);
+            await station.WaitForLineAsync(@"call from web:admin \(from the web page\) auto-answered", Wait);
             using var timeout = new CancellationTokenSource(Wait);
             await page.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
         }
@@ -207,7 +225,7 @@ public sealed class BrowserPhoneRegistrationAttackTests
         // The page is gone: its binding is not rung, the "web" leg fails at once.
         await PressAsync(port, session);
         await station.WaitForLineAsync(@"ring group residents: nobody answered \(Failed\)", Wait);
-        Assert.Equal(0, station.Count(@"auto-answered"));
+        Assert.Equal(1, station.Count(@"auto-answered"));
         Assert.Equal(0, station.DoorOpenings());
     }
 }
