@@ -513,7 +513,8 @@ public sealed class DoorStation : IDisposable
         var group = _routing.Group(target);
         if (group is null)
         {
-            if (!CallerMatch.IsPlausibleTarget(target))
+            // The same rule as a ring group's targets: a SIP URI, an extension, or a browser phone ("web", "web:NAME").
+            if (!WebPhoneTarget.IsDialable(target))
             {
                 EventBus.Publish(new DialRefused(origin, DialRefusal.NotDialable));
                 return;

@@ -1,6 +1,7 @@
 using Intercom.Hardware;
 using Intercom.Station.Calls;
 using Intercom.Station.Configuration;
+using Intercom.Station.Events;
 
 namespace Intercom.Station.Tests;
 
@@ -46,6 +47,33 @@ public sealed class RingGroupTests
 
         Assert.Equal(["lan", "lan", "pbx-tls", "pbx-tls"], f.Calls.DialledAccounts);
         Assert.Equal("pbx-tls", f.Config.RingGroups[0].Account);
+    }
+
+    [Theory]
+    [InlineData("web")]
+    [InlineData("web:admin")]
+    public void A_dial_request_rings_browser_phones_as_a_ring_group_target_does(string target)
+    {
+        using var f = StationFixture.Create();
+
+        f.Station.Dial(target, "api");
+
+        Assert.Equal([target], f.Calls.Dialled.Select(d => d.Target));
+        Assert.DoesNotContain(f.Published, e => e is DialRefused);
+    }
+
+    [Theory]
+    [InlineData("web:")]
+    [InlineData("web:ad min")]
+    [InlineData("web:a/b")]
+    public void A_malformed_browser_phone_target_is_refused(string target)
+    {
+        using var f = StationFixture.Create();
+
+        f.Station.Dial(target, "api");
+
+        Assert.Empty(f.Calls.Dialled);
+        Assert.Contains(f.Published, e => e is DialRefused { Reason: DialRefusal.NotDialable });
     }
 
     [Fact]

@@ -286,7 +286,7 @@ public static class StationConfigValidator
         // failure tone, and the station's status lists it as missing.
         for (var j = 0; j < group.Targets.Count; j++)
         {
-            if (!CallerMatch.IsPlausibleTarget(group.Targets[j]) && !WebPhoneTarget.TryParse(group.Targets[j], out _))
+            if (!WebPhoneTarget.IsDialable(group.Targets[j]))
             {
                 errors.Add(new($"{path}.targets[{j}]", "expected a SIP URI (sip:user@host) or an extension"));
             }
@@ -294,7 +294,7 @@ public static class StationConfigValidator
 
         for (var j = 0; j < group.Fallback.Count; j++)
         {
-            if (!CallerMatch.IsPlausibleTarget(group.Fallback[j]) && !WebPhoneTarget.TryParse(group.Fallback[j], out _))
+            if (!WebPhoneTarget.IsDialable(group.Fallback[j]))
             {
                 errors.Add(new($"{path}.fallback[{j}]", "expected a SIP URI (sip:user@host) or an extension"));
             }

@@ -12,6 +12,13 @@ public static class WebPhoneTarget
 
     private const string NamedPrefix = "web:";
 
+    /// <summary>
+    /// True when <paramref name="target"/> can be rung: a well-formed "web" / "web:NAME", or anything else that looks like
+    /// a SIP URI, an extension or a ring group id. "web:" is this namespace's: a malformed name in it is no SIP URI either.
+    /// </summary>
+    public static bool IsDialable(string? target) =>
+        TryParse(target, out _) || (target is not null && !target.StartsWith(NamedPrefix, StringComparison.Ordinal) && Calls.CallerMatch.IsPlausibleTarget(target));
+
     /// <summary>The target of web user <paramref name="user"/>'s phones, "web:USER": also how that user's page is named when it calls.</summary>
     public static string Of(string user) => NamedPrefix + user;
     private const int MaxNameLength = 64;

@@ -70,8 +70,12 @@ public sealed class DoorStationEndToEndTests : IAsyncLifetime
         var door = Door();
         Assert.True(door[0].Energised);
         Assert.False(door[1].Energised);
+        // Measured on the wall clock through the whole stack: never shorter than the configured pulse (a door that opens
+        // too briefly is a failure), and released well before twice it. The timer's exact duration is PulsedRelayTests'
+        // (fake clock); here a loaded 2-core CI machine fires it late (seen: 1,088 ms for 1,000 under stress-ng), which
+        // says nothing about the station.
         var pulse = (door[1].At - door[0].At).TotalMilliseconds;
-        Assert.InRange(pulse, PulseMs - 50, PulseMs + 50);
+        Assert.InRange(pulse, PulseMs - 20, 2 * PulseMs);
         Assert.Contains(_events, e => e.Kind == StationEventKind.CodeAccepted);
         Assert.DoesNotContain(_events, e => e.Message.Contains("1234", StringComparison.Ordinal));
     }
