@@ -109,8 +109,11 @@ public sealed class StationPagePhoneTests
         }, "the page to hear the station's tone", TimeSpan.FromSeconds(20), () => heard);
     }
 
-    [Fact]
-    public async Task The_logged_in_page_rings_answers_hears_and_is_heard_opens_the_door_and_either_side_hangs_up()
+    /// <summary>
+    /// A logged-in page (its phone ready) on a station playing its tone; <paramref name="call"/> does the rest. Afterwards the
+    /// station's speaker (WAV driver, complete once the station stopped) must have played 2 s of the page's tone.
+    /// </summary>
+    private static async Task InACallAsync(Func<StationWeb, WebRtcClientBrowser, IPage, Task> call)
     {
         var directory = NewDirectory();
         var web = await StartAsync(directory);
@@ -120,43 +123,7 @@ public sealed class StationPagePhoneTests
             var page = await browser.NewPageAsync();
             await SetUpAsync(web, page);
             await ReadyAsync(web, browser, page);
-            var binding = Assert.Single(web.App.Sip.Agent.BrowserPhones!.Find("admin"));
-            Assert.Equal(Intercom.Sip.Transport.SipTransportProtocol.Wss, binding.Flow.Protocol);
-
-            web.App.SimulatedBoard!.PressButton("button1");
-            await AnswerAsync(web, page);
-
-            // The page hears the station's microphone.
-            await HearsAsync(page);
-
-            // The station decodes three seconds of the page's microphone (its tone is checked at the speaker below).
-            await Eventually.UntilAsync(() => web.App.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150,
-                "3 s of the page's audio decoded at the station", TimeSpan.FromSeconds(20));
-
-            // Open door, in the call: the door relay pulses by the code path, the event a right code gives (CodeAccepted)
-            // naming the page's web user and the call, and no relay opening of the relay API.
-            var opened = web.RelayEnergised("door");
-            await page.ClickAsync("#phone-open");
-            await opened.WaitAsync(TimeSpan.FromSeconds(20));
-            await Expect(page.Locator("#notice")).ToContainTextAsync("Door opened.");
-            CodeAccepted? accepted = null;
-            await Eventually.UntilAsync(() => (accepted = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().FirstOrDefault()) is not null,
-                "the opening to be logged as a code accepted from the web page", TimeSpan.FromSeconds(10));
-            Assert.Equal(("web page", "admin", "door", null), (accepted!.Path, accepted.User, accepted.RelayId, accepted.EntryId));
-            Assert.StartsWith("call ", accepted.Scope, StringComparison.Ordinal);
-            Assert.Contains(web.App.Station.Events.Snapshot(), e => e.Message.Contains("open accepted from the web page by 'admin' on call ", StringComparison.Ordinal));
-            Assert.DoesNotContain(web.App.Station.Events.Snapshot(), e => e.Detail is RelayOpenRequested);
-
-            // The station hangs up: the page is back to ready.
-            web.App.Station.HangUp("test");
-            await Expect(page.Locator("#phone-state")).ToHaveTextAsync("Door phone ready");
-            await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 0, "the station's leg to end", TimeSpan.FromSeconds(10));
-
-            // Rung again; this time the page hangs up.
-            web.App.SimulatedBoard!.PressButton("button1");
-            await AnswerAsync(web, page);
-            await page.ClickAsync("#phone-hangup");
-            await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.Idle, "the station to end the call", TimeSpan.FromSeconds(10));
+            await call(web, browser, page);
         }
         finally
         {
@@ -170,55 +137,80 @@ public sealed class StationPagePhoneTests
     }
 
     [Fact]
-    public async Task The_page_calls_the_door_to_look_in_and_talk_opens_it_and_hangs_up()
+    public Task The_logged_in_page_rings_answers_hears_and_is_heard_opens_the_door_and_either_side_hangs_up() => InACallAsync(async (web, browser, page) =>
     {
-        var directory = NewDirectory();
-        var web = await StartAsync(directory);
-        try
-        {
-            await using var browser = await WebRtcClientBrowser.LaunchAsync(Path.Combine(directory, "page-tone.wav"));
-            var page = await browser.NewPageAsync();
-            await SetUpAsync(web, page);
-            await ReadyAsync(web, browser, page);
+        var binding = Assert.Single(web.App.Sip.Agent.BrowserPhones!.Find("admin"));
+        Assert.Equal(Intercom.Sip.Transport.SipTransportProtocol.Wss, binding.Flow.Protocol);
 
-            // The station answers the page as it answers a resident's phone (auto-answer); no SIP password was given, the
-            // session is what let the page in, and no allowlist entry names it.
-            await page.ClickAsync("#phone-call");
-            await Expect(page.Locator("#phone-state")).ToHaveTextAsync("In a call with the door", new() { Timeout = 20_000 });
-            await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.InCall, "the station to be in the page's call", TimeSpan.FromSeconds(20));
-            var answered = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<IncomingCallAnswered>().Single();
-            Assert.Equal(("web:admin", Intercom.Station.Calls.CallerOrigin.WebPage), (answered.Caller, answered.Origin));
+        web.App.SimulatedBoard!.PressButton("button1");
+        await AnswerAsync(web, page);
 
-            // Both ways: the station decodes the page's microphone, the page's audio element carries the station's tone.
-            await Eventually.UntilAsync(() => web.App.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150,
-                "3 s of the page's audio decoded at the station", TimeSpan.FromSeconds(20),
-                () => string.Join('\n', web.App.Calls.MediaSessions.Select(m =>
-                    $"station: {m.Stream.GetStatistics()} pair={m.SelectedPair} ice={m.Ice?.State} dtls={m.Rtp.Dtls?.State} {m.Rtp.Dtls?.FailureReason} dtls in={m.Rtp.DtlsPacketsReceived} wrong source={m.Rtp.WrongSourcePackets}"))
-                    + "\n" + browser.ErrorText());
-            await HearsAsync(page);
+        // The page hears the station's microphone.
+        await HearsAsync(page);
 
-            // Open door from the page's own call: the code path, named as the web user.
-            var opened = web.RelayEnergised("door");
-            await page.ClickAsync("#phone-open");
-            await opened.WaitAsync(TimeSpan.FromSeconds(20));
-            var accepted = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().Single();
-            Assert.Equal(("web page", "admin", answered.Call.ToString()), (accepted.Path, accepted.User, accepted.Scope));
+        // The station decodes three seconds of the page's microphone (its tone is checked at the speaker afterwards).
+        await Eventually.UntilAsync(() => web.App.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150,
+            "3 s of the page's audio decoded at the station", TimeSpan.FromSeconds(20));
 
-            // The page hangs up (BYE from the caller's side of the dialog).
-            await page.ClickAsync("#phone-hangup");
-            await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.Idle, "the station to end the page's call", TimeSpan.FromSeconds(10));
-            await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 0, "the station's leg to end", TimeSpan.FromSeconds(10));
-            await Expect(page.Locator("#phone-call")).ToBeVisibleAsync();
-        }
-        finally
-        {
-            await web.DisposeAsync();
-        }
+        // Open door, in the call: the door relay pulses by the code path, the event a right code gives (CodeAccepted)
+        // naming the page's web user and the call, and no relay opening of the relay API.
+        var opened = web.RelayEnergised("door");
+        await page.ClickAsync("#phone-open");
+        await opened.WaitAsync(TimeSpan.FromSeconds(20));
+        await Expect(page.Locator("#notice")).ToContainTextAsync("Door opened.");
+        CodeAccepted? accepted = null;
+        await Eventually.UntilAsync(() => (accepted = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().FirstOrDefault()) is not null,
+            "the opening to be logged as a code accepted from the web page", TimeSpan.FromSeconds(10));
+        Assert.Equal(("web page", "admin", "door", null), (accepted!.Path, accepted.User, accepted.RelayId, accepted.EntryId));
+        Assert.StartsWith("call ", accepted.Scope, StringComparison.Ordinal);
+        Assert.Contains(web.App.Station.Events.Snapshot(), e => e.Message.Contains("open accepted from the web page by 'admin' on call ", StringComparison.Ordinal));
+        Assert.DoesNotContain(web.App.Station.Events.Snapshot(), e => e.Detail is RelayOpenRequested);
 
-        var (seconds, total) = SpeakerTone.Measure(Path.Combine(directory, "speaker.wav"), PageToneHz);
-        Assert.True(seconds >= 2, $"the station's speaker played {seconds:F2} s of the page's {PageToneHz} Hz in {total:F2} s");
-        Directory.Delete(directory, recursive: true);
-    }
+        // The station hangs up: the page is back to ready.
+        web.App.Station.HangUp("test");
+        await Expect(page.Locator("#phone-state")).ToHaveTextAsync("Door phone ready");
+        await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 0, "the station's leg to end", TimeSpan.FromSeconds(10));
+
+        // Rung again; this time the page hangs up.
+        web.App.SimulatedBoard!.PressButton("button1");
+        await AnswerAsync(web, page);
+        await page.ClickAsync("#phone-hangup");
+        await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.Idle, "the station to end the call", TimeSpan.FromSeconds(10));
+    });
+
+    [Fact]
+    public Task The_page_calls_the_door_to_look_in_and_talk_opens_it_and_hangs_up() => InACallAsync(async (web, browser, page) =>
+    {
+
+        // The station answers the page as it answers a resident's phone (auto-answer); no SIP password was given, the
+        // session is what let the page in, and no allowlist entry names it.
+        await page.ClickAsync("#phone-call");
+        await Expect(page.Locator("#phone-state")).ToHaveTextAsync("In a call with the door", new() { Timeout = 20_000 });
+        await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.InCall, "the station to be in the page's call", TimeSpan.FromSeconds(20));
+        var answered = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<IncomingCallAnswered>().Single();
+        Assert.Equal(("web:admin", Intercom.Station.Calls.CallerOrigin.WebPage), (answered.Caller, answered.Origin));
+
+        // Both ways: the station decodes the page's microphone, the page's audio element carries the station's tone.
+        await Eventually.UntilAsync(() => web.App.Calls.MediaSessions.FirstOrDefault()?.Stream.GetStatistics().FramesDecoded >= 150,
+            "3 s of the page's audio decoded at the station", TimeSpan.FromSeconds(20),
+            () => string.Join('\n', web.App.Calls.MediaSessions.Select(m =>
+                $"station: {m.Stream.GetStatistics()} pair={m.SelectedPair} ice={m.Ice?.State} dtls={m.Rtp.Dtls?.State} {m.Rtp.Dtls?.FailureReason} dtls in={m.Rtp.DtlsPacketsReceived} wrong source={m.Rtp.WrongSourcePackets}"))
+                + "\n" + browser.ErrorText());
+        await HearsAsync(page);
+
+        // Open door from the page's own call: the code path, named as the web user.
+        var opened = web.RelayEnergised("door");
+        await page.ClickAsync("#phone-open");
+        await opened.WaitAsync(TimeSpan.FromSeconds(20));
+        var accepted = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().Single();
+        Assert.Equal(("web page", "admin", answered.Call.ToString()), (accepted.Path, accepted.User, accepted.Scope));
+
+        // The page hangs up (BYE from the caller's side of the dialog).
+        await page.ClickAsync("#phone-hangup");
+        await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.Idle, "the station to end the page's call", TimeSpan.FromSeconds(10));
+        await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 0, "the station's leg to end", TimeSpan.FromSeconds(10));
+        await Expect(page.Locator("#phone-call")).ToBeVisibleAsync();
+    });
 
     [Fact]
     public async Task With_auto_answer_off_the_door_refuses_the_pages_call_as_it_refuses_every_caller()

@@ -53,6 +53,19 @@ public sealed class RtpSessionDtlsTests : IDisposable
         return endpoint;
     }
 
+    /// <summary>Runs the handshake, _a the client and _b the server, until both have keys.</summary>
+    private async Task<(DtlsEndpoint Server, DtlsEndpoint Client)> HandshakeAsync()
+    {
+        var keyedA = new TaskCompletionSource();
+        var keyedB = new TaskCompletionSource();
+        var server = Attach(_b, _contextB, DtlsRole.Server, _contextA.Certificate.Fingerprint, keyedB);
+        var client = Attach(_a, _contextA, DtlsRole.Client, _contextB.Certificate.Fingerprint, keyedA);
+        server.Start();
+        client.Start();
+        await Task.WhenAll(keyedA.Task, keyedB.Task).WaitAsync(Timeout);
+        return (server, client);
+    }
+
     /// <summary>Where the SDP said the peer was, when ICE found it elsewhere (nobody listens there).</summary>
     private static readonly IPEndPoint Elsewhere = new(IPAddress.Parse("127.0.0.2"), 9);
 
@@ -67,13 +80,9 @@ public sealed class RtpSessionDtlsTests : IDisposable
         _b.EnableIce();
         _b.UseIcePair(new IPEndPoint(IPAddress.Loopback, _a.RtpPort));
 
-        var keyedA = new TaskCompletionSource();
-        var keyedB = new TaskCompletionSource();
-        using DtlsEndpoint server = Attach(_b, _contextB, DtlsRole.Server, _contextA.Certificate.Fingerprint, keyedB);
-        using DtlsEndpoint client = Attach(_a, _contextA, DtlsRole.Client, _contextB.Certificate.Fingerprint, keyedA);
-        server.Start();
-        client.Start();
-        await Task.WhenAll(keyedA.Task, keyedB.Task).WaitAsync(Timeout);
+        var (server, client) = await HandshakeAsync();
+        using var _ = server;
+        using var __ = client;
         Assert.False(_b.AwaitingDtls);
     }
 
@@ -122,13 +131,9 @@ public sealed class RtpSessionDtlsTests : IDisposable
         Assert.False(_a.Send(0, 160, true, [1, 2, 3]));
         Assert.False(_a.SendReport());
 
-        var keyedA = new TaskCompletionSource();
-        var keyedB = new TaskCompletionSource();
-        using DtlsEndpoint server = Attach(_b, _contextB, DtlsRole.Server, _contextA.Certificate.Fingerprint, keyedB);
-        using DtlsEndpoint client = Attach(_a, _contextA, DtlsRole.Client, _contextB.Certificate.Fingerprint, keyedA);
-        server.Start();
-        client.Start();
-        await Task.WhenAll(keyedA.Task, keyedB.Task).WaitAsync(Timeout);
+        var (server, client) = await HandshakeAsync();
+        using var _ = server;
+        using var __ = client;
         Assert.False(_a.AwaitingDtls);
         Assert.True(_b.DtlsPacketsReceived > 0);
 
