@@ -13,13 +13,13 @@ internal sealed class SessionStore(TimeProvider time, TimeSpan idle)
     private static readonly TimeSpan Absolute = TimeSpan.FromHours(12);
 
     private readonly Lock _gate = new();
+    private readonly Dictionary<string, WebSession> _sessions = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A session was ended on purpose (logout, password change), raised outside the lock; expiry raises nothing, it is
     /// found by <see cref="IsLive"/>.
     /// </summary>
     public event Action? Ended;
-    private readonly Dictionary<string, WebSession> _sessions = new(StringComparer.Ordinal);
 
     public WebSession Create(string? replacing)
     {
