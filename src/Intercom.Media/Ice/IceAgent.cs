@@ -147,6 +147,12 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
     /// </summary>
     public event Action<IceCandidatePair>? PairValidated;
 
+    /// <summary>
+    /// A check from the peer passed MESSAGE-INTEGRITY with our password (RFC 8445 §7.3): its source is the peer's own,
+    /// before any pair is valid. Raised per check, with the local candidate it came in on, on the agent's thread.
+    /// </summary>
+    public event Action<IPEndPoint, IceLocalCandidate>? CheckAuthenticated;
+
     /// <summary>No pair worked, or consent was lost (RFC 7675 §5.1); the reason says which. The call should end.</summary>
     public event Action<string>? Failed;
 
@@ -573,6 +579,8 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
         {
             return;
         }
+
+        CheckAuthenticated?.Invoke(source, receivedOn);
 
         // §7.3.1.3: a source that is none of the peer's candidates is a peer-reflexive candidate of it.
         IceCandidate? remote = FindRemote(source);

@@ -6,8 +6,8 @@ using Intercom.Media.Srtp;
 namespace Intercom.Media.Rtp;
 
 /// <summary>
-/// DTLS-SRTP on the RTP socket (RFC 5764 §5.1.2, RFC 7983): DTLS datagrams (first byte 20-63) from the signalled peer's
-/// address go to <see cref="Dtls"/>, its datagrams leave from the RTP socket to where RTP goes, and the keys it exports
+/// DTLS-SRTP on the RTP socket (RFC 5764 §5.1.2, RFC 7983): DTLS datagrams (first byte 20-63) from the peer (see
+/// <see cref="HandleDtls"/>) go to <see cref="Dtls"/>, its datagrams leave from the RTP socket to where RTP goes, and the keys it exports
 /// arrive by <see cref="ApplyDtlsKeys"/>. While an agreement says DTLS-SRTP and no keys came, no RTP or RTCP is sent or
 /// accepted (the fingerprint has not been checked yet).
 /// </summary>
@@ -17,6 +17,7 @@ public sealed partial class RtpSession : IDtlsDatagramSender
     private volatile bool _awaitingDtls;
     private SrtpKeys? _dtlsKeys;
     private long _dtlsPacketsReceived;
+    private volatile SocketAddress[] _iceCheckedSources = [];
 
     /// <summary>The DTLS association keying this session, fed from the socket; null: DTLS datagrams are dropped.</summary>
     public DtlsEndpoint? Dtls
@@ -27,6 +28,21 @@ public sealed partial class RtpSession : IDtlsDatagramSender
 
     /// <summary>DTLS datagrams from the signalled peer handed to <see cref="Dtls"/>.</summary>
     public long DtlsPacketsReceived => Interlocked.Read(ref _dtlsPacketsReceived);
+
+    /// <summary>
+    /// A source whose ICE check passed MESSAGE-INTEGRITY with our password (RFC 8445 §7.3): the peer sends from there. Its
+    /// DTLS is taken from there before a pair of ours is valid, as a peer starts its handshake once its own check has
+    /// succeeded (RFC 8842 §4), a round trip before ours does. Checks through a relay are not the socket's: not given.
+    /// </summary>
+    public void AddIceCheckedSource(IPEndPoint source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        SocketAddress address = Serialize(source);
+        if (!Array.Exists(_iceCheckedSources, known => known.Equals(address)))
+        {
+            _iceCheckedSources = [.. _iceCheckedSources, address];
+        }
+    }
 
     /// <summary>True while DTLS-SRTP is agreed but not keyed: media neither sent nor accepted.</summary>
     public bool AwaitingDtls => _awaitingDtls;
@@ -92,14 +108,20 @@ public sealed partial class RtpSession : IDtlsDatagramSender
         return keys;
     }
 
+    /// <summary>
+    /// A DTLS datagram is the peer's only from where the peer is known to be, or a stranger could start or spoil the
+    /// handshake (a forged plaintext alert ends it: RFC 6347 §4.1.2.7 sends alerts unprotected until the keys change).
+    /// Under ICE: exactly (address and port) the SDP's endpoint, the selected pair, another valid pair (a browser may move
+    /// its sending mid-handshake, RFC 8445 §12.1), or a source whose check carried our password; another program on the
+    /// peer's host is none of them. Without ICE: the SDP's address, any port, as a NAT may map the peer's port elsewhere
+    /// and no RTP has come yet to latch on (none is taken before the keys).
+    /// </summary>
     private void HandleDtls(byte[] buffer, int length, SocketAddress from)
     {
-        // Only the signalled peer's address, or under ICE a pair the peer proved with its ICE password (the selected one or
-        // another valid pair, which a browser may switch its sending to mid-handshake, RFC 8445 §12.1), may talk DTLS to
-        // us: a stranger cannot start or spoil a handshake.
         SocketAddress? signalled = _signalled;
         DtlsEndpoint? dtls = _dtls;
-        if (dtls is null || !((signalled is not null && SameAddress(from, signalled)) || (_iceOn && FromPeer(from))))
+        bool fromPeer = _iceOn ? FromIceDtlsPeer(from, signalled) : signalled is not null && SameAddress(from, signalled);
+        if (dtls is null || !fromPeer)
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;
@@ -108,4 +130,8 @@ public sealed partial class RtpSession : IDtlsDatagramSender
         Interlocked.Increment(ref _dtlsPacketsReceived);
         dtls.Receive(buffer.AsSpan(0, length));
     }
+
+    private bool FromIceDtlsPeer(SocketAddress from, SocketAddress? signalled) =>
+        from.Equals(signalled) || from.Equals(_icePath?.Remote)
+        || Array.Exists(_iceValidRemotes, from.Equals) || Array.Exists(_iceCheckedSources, from.Equals);
 }

@@ -221,6 +221,13 @@ public sealed class CallMediaSession : IDisposable
         }
 
         agent.PairValidated += pair => _rtp.AddIceValidRemote(pair.RemoteEndPoint, pair.Local.Relay);
+        agent.CheckAuthenticated += (source, receivedOn) =>
+        {
+            if (receivedOn.Relay is null)
+            {
+                _rtp.AddIceCheckedSource(source);
+            }
+        };
         agent.SelectedPairChanged += pair =>
         {
             _rtp.UseIcePair(pair.RemoteEndPoint, pair.Local.Relay);

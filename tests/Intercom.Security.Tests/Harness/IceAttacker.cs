@@ -12,8 +12,8 @@ namespace Intercom.Security.Tests.Harness;
 /// An attacker on the home network during a call that runs under ICE (RFC 8445). It knows the station's media port and
 /// both ICE usernames (ufrags travel in the SDP; a guess or a sniffed INVITE gives them away) but not the station's ICE
 /// password, which keys MESSAGE-INTEGRITY. From an address of its own it sends connectivity checks that try to nominate
-/// itself (USE-CANDIDATE, ICE-CONTROLLING, the highest PRIORITY) and RFC 4733 events for a code, and it keeps everything
-/// the station sends back, sorted by what it is.
+/// itself (USE-CANDIDATE, ICE-CONTROLLING, the highest PRIORITY), RFC 4733 events for a code, and DTLS alerts to spoil a
+/// DTLS-SRTP handshake, and it keeps everything the station sends back, sorted by what it is.
 /// </summary>
 public sealed class IceAttacker : IDisposable
 {
@@ -24,6 +24,7 @@ public sealed class IceAttacker : IDisposable
     private readonly uint _ssrc = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
     private ushort _sequence = (ushort)RandomNumberGenerator.GetInt32(ushort.MaxValue);
     private uint _timestamp = (uint)RandomNumberGenerator.GetInt32(int.MaxValue);
+    private long _dtlsSequence = RandomNumberGenerator.GetInt32(int.MaxValue);
 
     /// <param name="source">The attacker's address (any 127.0.0.0/8 address stands for another host on the LAN).</param>
     public IceAttacker(IPAddress source)
@@ -106,6 +107,32 @@ public sealed class IceAttacker : IDisposable
 
             await Task.Delay(100).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// A fatal handshake_failure alert as a DTLS 1.2 record of epoch 0 (RFC 6347 §4.1): before the keys change, alerts go
+    /// unprotected, so whoever reads this one from an endpoint mid-handshake ends that handshake. Each record has the next
+    /// sequence number, as a replay window would want.
+    /// </summary>
+    public void SendDtlsAlert(IPEndPoint station)
+    {
+        Span<byte> record = stackalloc byte[15];
+        record[0] = 21; // alert
+        record[1] = 0xfe; // DTLS 1.2
+        record[2] = 0xfd;
+        record[3] = 0; // epoch 0
+        record[4] = 0;
+        long sequence = _dtlsSequence++;
+        for (int i = 0; i < 6; i++)
+        {
+            record[5 + i] = (byte)(sequence >> (8 * (5 - i)));
+        }
+
+        record[11] = 0;
+        record[12] = 2;
+        record[13] = 2; // fatal
+        record[14] = 40; // handshake_failure
+        Send(record, station);
     }
 
     public void Dispose()

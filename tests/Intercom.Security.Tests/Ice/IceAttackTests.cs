@@ -3,6 +3,7 @@ using Intercom.Configuration;
 using Intercom.Interop.Tests.Peers;
 using Intercom.Media.Ice;
 using Intercom.Media.Sdp;
+using Intercom.Media.Srtp;
 using Intercom.Phone;
 using Intercom.Security.Tests.Harness;
 using Intercom.Sip.Messages;
@@ -23,7 +24,9 @@ namespace Intercom.Security.Tests.Ice;
 /// (127.0.0.1): (a) connectivity checks that nominate itself with no MESSAGE-INTEGRITY, a wrong one, one keyed with the
 /// resident's password, or a wrong USERNAME must get no success response, form no pair (the station sends it no check)
 /// and move neither the selected pair nor the media; (b) RFC 4733 events of the door code from an address that is not
-/// the selected pair must not open the door. After each attack the resident's own code still opens it, once.
+/// the selected pair must not open the door; (c) with DTLS-SRTP, fatal DTLS alerts sprayed at every media port while the
+/// call is set up must neither end nor spoil its handshake. After each attack the resident's own code still opens the
+/// door, once.
 /// </summary>
 public sealed class IceAttackTests(ITestOutputHelper output)
 {
@@ -106,7 +109,49 @@ public sealed class IceAttackTests(ITestOutputHelper output)
         Assert.Equal(1, call.StationLog.DoorOpenings());
     }
 
-    private static string StationConfig(int sipPort, string stun)
+    [Fact]
+    public async Task Dtls_alerts_from_other_addresses_during_the_handshake_neither_end_nor_spoil_it()
+    {
+        using var stranger = new IceAttacker(OtherHost);
+        using var neighbour = new IceAttacker(IPAddress.Loopback);
+        using var spraying = new CancellationTokenSource();
+        var sprayed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task spray = Task.Run(async () =>
+        {
+            // Every port of the station's media range, again and again, from before the call until its media flows: the
+            // station's DTLS endpoint exists from the answer on, and the handshake runs somewhere in that time.
+            while (!spraying.IsCancellationRequested)
+            {
+                for (int port = PortMin; port <= PortMax; port++)
+                {
+                    stranger.SendDtlsAlert(new IPEndPoint(IPAddress.Loopback, port));
+                    neighbour.SendDtlsAlert(new IPEndPoint(IPAddress.Loopback, port));
+                }
+
+                sprayed.TrySetResult();
+                await Task.Delay(5, CancellationToken.None);
+            }
+        }, CancellationToken.None);
+        await sprayed.Task.WaitAsync(Wait);
+        int before = stranger.Sent + neighbour.Sent;
+
+        // The call is set up under the spray: answered, ICE selected, DTLS keyed (the resident hears SRTP only then).
+        await using var call = await IceCall.StartAsync(output, dtlsSrtp: true);
+        await call.ResidentHearsAsync(packets: 25);
+        await spraying.CancelAsync();
+        await spray;
+        output.WriteLine($"alerts sprayed: {before} before the call, {stranger.Sent + neighbour.Sent - before} while it was set up and talking");
+        Assert.True(stranger.Sent + neighbour.Sent > before, "the spray ran while the call was set up");
+
+        // The handshake finished with the resident and nothing was sent to the attackers; the call goes on, and the
+        // resident's code opens the door, once.
+        Assert.Equal(0, stranger.Received + neighbour.Received);
+        await call.ResidentHearsAsync(packets: 25);
+        await call.KeyAsync(DoorCode, "door");
+        Assert.Equal(1, call.StationLog.DoorOpenings());
+    }
+
+    private static string StationConfig(int sipPort, string stun, bool dtlsSrtp)
     {
         var config = new IntercomConfig { Name = "ICE attack door" };
         config.Sip.Listen = [new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = sipPort }];
@@ -119,6 +164,7 @@ public sealed class IceAttackTests(ITestOutputHelper output)
             Register = false,
             Transport = "udp",
             Nat = new SipAccountNatConfig { Stun = [stun], Ice = true },
+            Srtp = dtlsSrtp ? "dtls-srtp" : "off",
         });
         config.Media.RtpPortMin = PortMin;
         config.Media.RtpPortMax = PortMax;
@@ -172,16 +218,18 @@ public sealed class IceAttackTests(ITestOutputHelper output)
 
         public byte EventPayloadType { get; private set; }
 
-        public static async Task<IceCall> StartAsync(ITestOutputHelper output)
+        /// <param name="dtlsSrtp">Both sides key SRTP by a DTLS handshake on the media path (RFC 5764) instead of none.</param>
+        public static async Task<IceCall> StartAsync(ITestOutputHelper output, bool dtlsSrtp = false)
         {
             var stun = new IceStunReflector();
             var sipPort = FreePort.Next();
-            var station = await AotStation.StartAsync(StationConfig(sipPort, stun.Uri));
+            var station = await AotStation.StartAsync(StationConfig(sipPort, stun.Uri, dtlsSrtp));
             var resident = SipStack.Create(new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "resident", Product = "security-test-resident" } });
             resident.Listen(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0));
             var media = CallMediaSession.Create(IPAddress.Loopback, new CallMediaOptions
             {
                 RtpPortMin = 47700, RtpPortMax = 47799, Formats = [MediaFormat.Pcmu], MediaTimeout = TimeSpan.Zero,
+                Srtp = dtlsSrtp ? SrtpPolicy.DtlsSrtp : SrtpPolicy.Disabled,
             });
             await media.PrepareIceAsync([], TimeSpan.FromSeconds(1), TimeProvider.System, IceRole.Controlling);
             var digest = new DigestAuthenticator(new DigestCredentials("resident", Password));
