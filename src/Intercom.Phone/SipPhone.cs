@@ -104,7 +104,7 @@ public sealed class SipPhone : IDisposable
             audio = CallAudioHosting.CreateAudio(options, time, logs);
             var mediaAddress = CallAccounts.MediaAddress(options, sip);
             var calls = new SipCallControl(sip.Agent, CallAccounts.CreateCallAccounts(options, accounts, log),
-                CallReconfiguration.MediaFactory(options.Media, mediaAddress, audio), audio.PlayTone, time);
+                CallReconfiguration.MediaFactory(options.Media, mediaAddress, audio), audio.PlayTone, time, log);
             var reconfiguration = new CallReconfiguration(options, mediaAddress, sip, calls, audio, accounts, admission, time, logs);
             return new SipPhone(sip, accounts, registrationReporter, audio, calls, reconfiguration);
         }

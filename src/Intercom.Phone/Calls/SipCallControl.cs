@@ -10,6 +10,7 @@ using Intercom.Sip.UserAgent;
 using Intercom.Sip.UserAgent.Registrar;
 using Intercom.Station.Calls;
 using Intercom.Station.Routing;
+using Microsoft.Extensions.Logging;
 using SipEnd = Intercom.Sip.UserAgent.CallEndReason;
 using StationEnd = Intercom.Station.Calls.CallEndReason;
 
@@ -20,12 +21,13 @@ namespace Intercom.Phone;
 /// station's terms, DTMF from every path (RFC 4733 on RTP, tones in the audio, SIP INFO) reported once, and calls whose
 /// RTP stopped ended.
 /// </summary>
-public sealed class SipCallControl : ICallControl, IDisposable
+public sealed partial class SipCallControl : ICallControl, IDisposable
 {
     private const int MaxEarlyDigits = 32;
     private readonly SipUserAgent _agent;
     private readonly Action<StationTone> _tones;
     private readonly TimeProvider _time;
+    private readonly ILogger _log;
     private readonly ConcurrentDictionary<long, Leg> _legs = new();
     private long _nextId;
 
@@ -39,8 +41,11 @@ public sealed class SipCallControl : ICallControl, IDisposable
     /// <param name="mediaFactory">A call's media with the SRTP policy of the account it goes through.</param>
     /// <param name="tones">Plays the station's tones.</param>
     /// <param name="time">Clock of the DTMF deduplication.</param>
-    public SipCallControl(SipUserAgent agent, IReadOnlyList<CallAccount> accounts, Func<SrtpPolicy, CallMediaSession> mediaFactory, Action<StationTone> tones, TimeProvider time)
+    /// <param name="log">Where a call's failed secure media is told, with its reason.</param>
+    public SipCallControl(SipUserAgent agent, IReadOnlyList<CallAccount> accounts, Func<SrtpPolicy, CallMediaSession> mediaFactory, Action<StationTone> tones, TimeProvider time,
+        ILogger log)
     {
+        _log = log ?? throw new ArgumentNullException(nameof(log));
         _agent = agent ?? throw new ArgumentNullException(nameof(agent));
         _profile = CallProfile.Of(accounts, mediaFactory);
         _tones = tones ?? throw new ArgumentNullException(nameof(tones));
@@ -522,9 +527,12 @@ public sealed class SipCallControl : ICallControl, IDisposable
     private void AttachDigits(Leg leg, CallMediaSession media)
     {
         media.DigitReceived += (digit, source) => ReportDigit(leg, digit, source);
-        media.MediaFailed += _ =>
+        media.MediaFailed += reason =>
         {
             // DTLS-SRTP failed (a handshake error or a certificate that is not the signalled one): no secure media, no call.
+            // The reason goes to the journal: the call's end says only "Failed", and an installer (or someone looking for
+            // an attack) needs to know it was the handshake and why.
+            LogSecureMediaFailed(_log, leg.Handle.Id, reason);
             lock (leg)
             {
                 leg.MediaTimedOut = true;
@@ -664,4 +672,7 @@ public sealed class SipCallControl : ICallControl, IDisposable
         /// <summary>True when the call is being ended because its RTP stopped.</summary>
         public bool MediaTimedOut { get; set; }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "call {Call}: secure media failed, ending the call: {Reason}")]
+    private static partial void LogSecureMediaFailed(ILogger logger, long call, string reason);
 }

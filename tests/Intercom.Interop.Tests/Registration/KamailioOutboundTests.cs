@@ -10,6 +10,7 @@ using Intercom.Sip.UserAgent.Registration;
 using Intercom.Station;
 using Intercom.Station.Configuration;
 using Intercom.Station.Logging;
+using Intercom.TestSupport.Logging;
 using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
@@ -33,7 +34,7 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
     private static readonly TimeSpan ReRegisterBound = TimeSpan.FromSeconds(5);
     private readonly string _dir = Directory.CreateTempSubdirectory("intercom-outbound-").FullName;
     private readonly ConcurrentQueue<StationEvent> _events = new();
-    private readonly ConcurrentQueue<string> _log = new();
+    private readonly CapturedLogLines _log = new();
     private Kamailio _kamailio = null!;
     private Baresip _resident = null!;
     private StationApp? _app;
@@ -72,7 +73,7 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
         // The station's side: Require: outbound and the Flow-Timer were read, and the log says so.
         Assert.Contains($"Flow-Timer {FlowTimerSeconds} s", registered.Reason, StringComparison.Ordinal);
         Assert.Equal(SipTransportProtocol.Tcp, registered.Registrar!.Value.Protocol);
-        Assert.Contains(_log, l => l.Contains("SIP outbound in use", StringComparison.Ordinal));
+        Assert.Contains(_log.Lines, l => l.Contains("SIP outbound in use", StringComparison.Ordinal));
         // Kamailio's side: the binding carries the station's instance and reg-id, and the edge's Path with the flow
         // token and ;ob (RFC 5626 §5.2: the edge will route the station's requests over this flow).
         var location = await _kamailio.RpcAsync("ul.dump");
@@ -183,7 +184,7 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
         config.Station.Incoming = new IncomingConfig { Allowlist = [$"sip:resident@{Domain}"], AutoAnswer = true };
         config.Station.EventLog = new EventLogConfig { PersistPath = null };
         Assert.Empty(ConfigValidator.Validate(config));
-        using var logs = LoggerFactory.Create(b => b.AddProvider(new CollectingLoggerProvider(_log)));
+        using var logs = LoggerFactory.Create(b => b.AddProvider(_log));
         var app = StationApp.Start(config, simulate: true, logs, stateDirectory: stateDirectory);
         app.Station.Events.Appended += (_, e) => _events.Enqueue(e);
         return app;
@@ -216,7 +217,7 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
             if (DateTime.UtcNow > deadline)
             {
                 var status = _app?.Accounts.Current[0].Client.Status;
-                throw new TimeoutException($"{what} did not happen within {Wait.TotalSeconds} s ({status}); station events:\n{Events()}\nlog:\n{string.Join("\n", _log)}\nKamailio:\n{_kamailio.Process.Tail(30)}");
+                throw new TimeoutException($"{what} did not happen within {Wait.TotalSeconds} s ({status}); station events:\n{Events()}\nlog:\n{string.Join("\n", _log.Lines)}\nKamailio:\n{_kamailio.Process.Tail(30)}");
             }
 
             await Task.Delay(20);
@@ -227,25 +228,4 @@ public sealed class KamailioOutboundTests(ITestOutputHelper output) : IAsyncLife
         [.. _events.Skip(index).Where(e => e.Kind == StationEventKind.Registration).Select(e => e.Message)];
 
     private string Events() => string.Join("\n", _events.Select(e => $"{e.Kind}: {e.Message}"));
-
-    /// <summary>Keeps the station's log lines, so the test can read what it says about outbound.</summary>
-    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new Logger(lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull => null;
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue(formatter(state, exception));
-        }
-    }
 }
