@@ -127,8 +127,17 @@ public sealed partial class RtpSession : IDtlsDatagramSender
             return;
         }
 
-        Interlocked.Increment(ref _dtlsPacketsReceived);
-        dtls.Receive(buffer.AsSpan(0, length));
+        ReceiveDtls(buffer, length);
+    }
+
+    /// <summary>A DTLS datagram from the peer, to the association (dropped when there is none).</summary>
+    private void ReceiveDtls(byte[] buffer, int length)
+    {
+        if (_dtls is { } dtls)
+        {
+            Interlocked.Increment(ref _dtlsPacketsReceived);
+            dtls.Receive(buffer.AsSpan(0, length));
+        }
     }
 
     private bool FromIceDtlsPeer(SocketAddress from, SocketAddress? signalled) =>

@@ -115,7 +115,7 @@ public sealed partial class RtpSession
     }
 
     /// <summary>
-    /// RTP or RTCP relayed from <paramref name="peer"/>, once ICE selected a pair: taken when the selected pair is
+    /// RTP, RTCP or DTLS relayed from <paramref name="peer"/>, once ICE selected a pair: taken when the selected pair is
     /// <paramref name="relay"/>'s to exactly that peer, when a check between the relay and that peer succeeded (a valid
     /// pair: RFC 8445 §12.1 lets the peer send on any), or when the peer is one of the candidates its SDP signalled (the
     /// rule without ICE: media by the signalled peer). re, baresip's stack, sends its RTP through its own TURN channel
@@ -133,7 +133,13 @@ public sealed partial class RtpSession
         }
 
         Interlocked.Increment(ref _relayedPacketsReceived);
-        if (RtpPacket.LooksLikeRtcp(buffer.AsSpan(0, length)))
+        if (length > 0 && buffer[0] is >= 20 and <= 63)
+        {
+            // DTLS (RFC 7983) from the same peer: with a relayed pair the handshake runs through the relay both ways
+            // (RFC 8842 §4); ours already leaves through it (SendDtls).
+            ReceiveDtls(buffer, length);
+        }
+        else if (RtpPacket.LooksLikeRtcp(buffer.AsSpan(0, length)))
         {
             AcceptRtcp(buffer, length, ice.Remote);
         }

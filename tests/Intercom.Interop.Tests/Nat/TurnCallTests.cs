@@ -20,7 +20,19 @@ public sealed class TurnCallTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     [Fact]
-    public async Task Both_behind_symmetric_nats_ice_selects_a_relayed_pair_audio_flows_both_ways_and_the_code_opens_the_door()
+    public Task Both_behind_symmetric_nats_ice_selects_a_relayed_pair_audio_flows_both_ways_and_the_code_opens_the_door() =>
+        RelayedCallAsync(dtlsSrtp: false);
+
+    /// <summary>
+    /// The same call keyed by DTLS-SRTP (baresip's dtls_srtp module): the handshake itself has to cross both relays, as
+    /// a browser's does behind such routers (RFC 8842 §4: DTLS runs on the selected pair). The tones crossing prove it:
+    /// neither side takes media before its keys.
+    /// </summary>
+    [Fact]
+    public Task Both_behind_symmetric_nats_the_dtls_srtp_handshake_runs_through_the_relays_and_the_code_opens_the_door() =>
+        RelayedCallAsync(dtlsSrtp: true);
+
+    private async Task RelayedCallAsync(bool dtlsSrtp)
     {
         await using var lab = await NatLab.StartAsync(_dir, NatBehaviour.Symmetric, NatBehaviour.Symmetric, turn: true);
         var (microphone, speaker) = IceLabCall.Audio(lab, seconds: 30);
@@ -31,8 +43,14 @@ public sealed class TurnCallTests(ITestOutputHelper output) : IDisposable
             ["username"] = NatLab.TurnUser,
             ["password"] = NatLab.TurnPassword,
         };
+        if (dtlsSrtp)
+        {
+            config["accounts"]![0]!["srtp"] = "dtls-srtp";
+        }
+
         var call = await IceLabCall.RunAsync(lab, config, speaker,
-            $";medianat=ice;stunserver={lab.Stun.TurnUri};stunuser={NatLab.TurnUser};stunpass={NatLab.TurnPassword}",
+            $";medianat=ice;stunserver={lab.Stun.TurnUri};stunuser={NatLab.TurnUser};stunpass={NatLab.TurnPassword}"
+            + (dtlsSrtp ? ";mediaenc=dtls_srtp" : ""),
             "module stun.so\nmodule turn.so\nmodule ice.so", Wait);
         var station = call.Station;
         output.WriteLine(station.Process.Lines.FirstOrDefault(l => l.Contains("TURN relayed candidate", StringComparison.Ordinal)) ?? "no relayed candidate");

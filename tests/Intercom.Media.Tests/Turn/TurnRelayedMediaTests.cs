@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Intercom.Media.Dtls;
 using Intercom.Media.Ice;
 using Intercom.Media.Nat;
 using Intercom.Media.Rtp;
@@ -141,6 +142,52 @@ public sealed class TurnRelayedMediaTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dtls_handshake_runs_through_the_relay_with_the_selected_peer_and_another_peers_dtls_is_dropped()
+    {
+        TurnIceRelay relay = await AllocatedAsync();
+        ushort peerChannel = await relay.Allocation.BindChannelAsync(Peer).WaitAsync(Timeout);
+        ushort strangerChannel = await relay.Allocation.BindChannelAsync(Stranger).WaitAsync(Timeout);
+        SelectRelayedPair(relay, Peer, new Collector());
+        DtlsFingerprint fingerprint = DtlsContext.Station.Certificate.Fingerprint;
+        using var ours = new DtlsEndpoint(DtlsContext.Station, DtlsRole.Server, _session, TimeProvider.System);
+        ours.SetRemoteFingerprint(fingerprint);
+        _session.Dtls = ours;
+        ours.Start();
+
+        // The peer behind the relay: what it sends reaches us as the server's ChannelData, what we send it is taken from
+        // the server's side of our ChannelData (RFC 8656 §12).
+        using var peer = new DtlsEndpoint(DtlsContext.Station, DtlsRole.Client, new ThroughServer(_server, Client, peerChannel), TimeProvider.System);
+        peer.SetRemoteFingerprint(fingerprint);
+        using var relaying = new CancellationTokenSource(Timeout);
+        Task toPeer = Task.Run(() =>
+        {
+            while (!relaying.IsCancellationRequested)
+            {
+                if (_server.ChannelData.TryTake(out (ushort Channel, byte[] Data) sent, 50))
+                {
+                    Assert.Equal(peerChannel, sent.Channel);
+                    peer.Receive(sent.Data);
+                }
+            }
+        }, CancellationToken.None);
+        peer.Start();
+
+        Eventually.Until(() => ours.State == DtlsState.Connected && peer.State == DtlsState.Connected, "the handshake through the relay", Timeout,
+            () => $"ours {ours.State} {ours.FailureReason}, peer {peer.State} {peer.FailureReason}");
+        await relaying.CancelAsync();
+        await toPeer;
+        Assert.Equal(ours.Keys!.LocalMasterKey.ToArray(), peer.Keys!.RemoteMasterKey.ToArray());
+        long taken = _session.DtlsPacketsReceived;
+        Assert.True(taken >= 2, $"{taken} DTLS datagrams taken from the relay");
+
+        // Another peer of the same allocation sends DTLS: dropped before the association sees it.
+        _server.SendTo(Client, FakeTurnServer.ChannelDataMessage(strangerChannel, [22, 0xfe, 0xfd, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0]));
+        Eventually.Until(() => _session.WrongSourcePackets == 1, "the stranger's DTLS refused", Timeout);
+        Assert.Equal(taken, _session.DtlsPacketsReceived);
+        Assert.Equal(DtlsState.Connected, ours.State);
+    }
+
+    [Fact]
     public async Task Once_the_channel_is_bound_sending_and_receiving_through_the_relay_allocate_nothing()
     {
         TurnIceRelay relay = await AllocatedAsync();
@@ -222,6 +269,16 @@ public sealed class TurnRelayedMediaTests : IDisposable
         Eventually.Until(() => _server.Requests.Contains((StunMethod.Refresh, 0u)), "a Refresh with LIFETIME 0", Timeout,
             () => string.Join(", ", _server.Requests));
         Assert.Equal(TurnAllocationState.Closed, relay.Allocation.State);
+    }
+
+    /// <summary>A peer's DTLS sent to us through the TURN server, on its channel.</summary>
+    private sealed class ThroughServer(LoopbackTurnServer server, IPEndPoint client, ushort channel) : IDtlsDatagramSender
+    {
+        public bool SendDtls(ReadOnlySpan<byte> datagram)
+        {
+            server.SendTo(client, FakeTurnServer.ChannelDataMessage(channel, datagram.ToArray()));
+            return true;
+        }
     }
 
     private static IceCandidate Candidate(string text)
