@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Intercom.Configuration;
 using Intercom.Sip.Transport;
 using Intercom.Station.Configuration;
@@ -59,9 +60,10 @@ public sealed class BrowserPhoneRegistrationTests
         return web.SessionCookieOf(client)!;
     }
 
-    private static string Register(int n, int expires = 600, string contactUser = "k3v9p2") =>
+    /// <param name="n">The request's number: its branch and tag, and its Call-ID and CSeq unless given.</param>
+    private static string Register(int n, int expires = 600, string contactUser = "k3v9p2", string? callId = null, int? cseq = null) =>
         $"REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WS q7d2lm.invalid;branch=z9hG4bKreg{n}\r\nMax-Forwards: 70\r\n" +
-        $"To: <sip:admin@127.0.0.1>\r\nFrom: <sip:admin@127.0.0.1>;tag=reg{n}\r\nCall-ID: reg-{n}@q7d2lm.invalid\r\nCSeq: {n} REGISTER\r\n" +
+        $"To: <sip:admin@127.0.0.1>\r\nFrom: <sip:admin@127.0.0.1>;tag=reg{n}\r\nCall-ID: {callId ?? $"reg-{n}"}@q7d2lm.invalid\r\nCSeq: {cseq ?? n} REGISTER\r\n" +
         $"Contact: <sip:{contactUser}@q7d2lm.invalid;transport=ws>;+sip.instance=\"<urn:uuid:5b1e0c1e-8d7a-4a57-9a36-0d1c0f1a2b3c>\";expires={expires}\r\n" +
         "Expires: 600\r\nAllow: INVITE, ACK, CANCEL, BYE, OPTIONS\r\nContent-Length: 0\r\n\r\n";
 
@@ -163,6 +165,39 @@ public sealed class BrowserPhoneRegistrationTests
         Assert.StartsWith("SIP/2.0 200", removed, StringComparison.Ordinal);
         Assert.DoesNotContain("k3v9p2", removed, StringComparison.Ordinal);
         Assert.Equal(1, phones.Count);
+    }
+
+    [Fact]
+    public async Task A_REGISTER_of_the_same_call_id_whose_cseq_is_not_higher_changes_nothing_and_fails()
+    {
+        await using var web = await StartAsync();
+        using var socket = await ConnectAsync(web, $"http://{web.Address.Authority}", await SessionCookieAsync(web));
+        var phones = web.App.Sip.Agent.BrowserPhones!;
+
+        // SIP.js keeps one Call-ID and counts CSeq up; the binding remembers the CSeq that wrote it (RFC 3261 §10.3 step 7).
+        Assert.StartsWith("SIP/2.0 200", await ExchangeAsync(socket, Register(1, expires: 600, callId: "sipjs", cseq: 5)), StringComparison.Ordinal);
+        var written = Assert.Single(phones.Find(null));
+
+        // Lower and equal CSeq: a refresh and an unregistration out of order, and "Contact: *" (step 6), each fail (500) and
+        // leave the binding as it was.
+        string[] outOfOrder =
+        [
+            Register(2, expires: 60, callId: "sipjs", cseq: 4),
+            Register(3, expires: 60, callId: "sipjs", cseq: 5),
+            Register(4, expires: 0, callId: "sipjs", cseq: 3),
+            Regex.Replace(Register(5, callId: "sipjs", cseq: 5), "Contact: [^\r]*", "Contact: *").Replace("Expires: 600", "Expires: 0", StringComparison.Ordinal),
+        ];
+        foreach (string request in outOfOrder)
+        {
+            Assert.StartsWith("SIP/2.0 500", await ExchangeAsync(socket, request), StringComparison.Ordinal);
+            Assert.Same(written, Assert.Single(phones.Find(null)));
+        }
+
+        // Higher: applied. Another Call-ID (a client that restarted) is not ordered against the old one.
+        Assert.StartsWith("SIP/2.0 200", await ExchangeAsync(socket, Register(6, expires: 300, callId: "sipjs", cseq: 6)), StringComparison.Ordinal);
+        Assert.Equal(6u, Assert.Single(phones.Find(null)).CSeq);
+        Assert.StartsWith("SIP/2.0 200", await ExchangeAsync(socket, Register(7, expires: 0, callId: "restarted", cseq: 1)), StringComparison.Ordinal);
+        Assert.Equal(0, phones.Count);
     }
 
     [Fact]

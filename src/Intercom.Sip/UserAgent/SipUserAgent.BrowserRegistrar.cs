@@ -80,6 +80,18 @@ public sealed partial class SipUserAgent
             return;
         }
 
+        // §10.3 steps 6–7: a REGISTER of the same Call-ID must come with a higher CSeq than the one that wrote a binding, or
+        // it changes nothing and fails. Over a WebSocket (one ordered stream) that is a client's bug or a replay.
+        var callId = request.CallId ?? "";
+        var cseq = request.CSeq?.Number ?? 0;
+        if (request.IsContactWildcard ? locations.IsOutOfOrder(null, flow, callId, cseq)
+            : request.Contacts.Any(c => locations.IsOutOfOrder(c.Uri, flow, callId, cseq)))
+        {
+            LogRegisterRefused(_log, flow.RemoteEndPoint.ToString(), $"CSeq {cseq} is not above the one of the binding it would change (out of order)");
+            Respond(transaction, request, 500, "Out of Order REGISTER");
+            return;
+        }
+
         if (request.IsContactWildcard)
         {
             // §10.3 step 6: "*" only with Expires: 0, and removes every binding (here: of this connection).
@@ -110,7 +122,7 @@ public sealed partial class SipUserAgent
                 locations.Unbind(contact.Uri, flow);
                 LogUnregistered(_log, name, flow.RemoteEndPoint.ToString());
             }
-            else if (!locations.Bind(name, contact, flow, expires))
+            else if (!locations.Bind(name, contact, flow, expires, callId, cseq))
             {
                 // Every resource an outsider can make us hold is bounded.
                 LogRegisterRefused(_log, flow.RemoteEndPoint.ToString(), "the browser phone table is full");

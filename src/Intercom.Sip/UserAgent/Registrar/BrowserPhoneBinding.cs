@@ -15,8 +15,16 @@ namespace Intercom.Sip.UserAgent.Registrar;
 /// <param name="Contact">The Contact as registered (its parameters kept, for the 200's echo, §10.3 step 8).</param>
 /// <param name="Flow">The WebSocket the binding lives on: requests to it go there only, and it dies with it.</param>
 /// <param name="ExpiresAt">When the registration runs out unless refreshed.</param>
-public sealed record BrowserPhoneBinding(string Name, SipNameAddress Contact, SipFlow Flow, DateTimeOffset ExpiresAt)
+/// <param name="CallId">The Call-ID of the REGISTER that made or last refreshed it (§10.3 step 7 orders refreshes by it).</param>
+/// <param name="CSeq">That REGISTER's CSeq number.</param>
+public sealed record BrowserPhoneBinding(string Name, SipNameAddress Contact, SipFlow Flow, DateTimeOffset ExpiresAt, string CallId, uint CSeq)
 {
+    /// <summary>
+    /// RFC 3261 §10.3 steps 6–7: a REGISTER from the same client (same Call-ID) whose CSeq is not higher than the one this
+    /// binding was last written by is out of order (or replayed): it may neither refresh nor remove it.
+    /// </summary>
+    internal bool IsNewerThan(string callId, uint cseq) => string.Equals(CallId, callId, StringComparison.Ordinal) && CSeq >= cseq;
+
     /// <summary>True until the registration expired or its connection closed.</summary>
     public bool IsLive(DateTimeOffset now) => now < ExpiresAt && !Flow.IsClosed;
 

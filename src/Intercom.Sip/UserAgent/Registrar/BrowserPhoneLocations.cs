@@ -68,7 +68,7 @@ public sealed class BrowserPhoneLocations
     /// <paramref name="expires"/>, at most <see cref="MaxExpires"/>. False when the table or the connection's share is full.
     /// On the SIP loop.
     /// </summary>
-    internal bool Bind(string name, SipNameAddress contact, SipFlow flow, TimeSpan expires)
+    internal bool Bind(string name, SipNameAddress contact, SipFlow flow, TimeSpan expires, string callId, uint cseq)
     {
         var now = _time.GetUtcNow();
         var kept = Live(now);
@@ -83,9 +83,20 @@ public sealed class BrowserPhoneLocations
         }
 
         var granted = expires > MaxExpires ? MaxExpires : expires;
-        kept.Add(new BrowserPhoneBinding(name, contact.Clone(), flow, now + granted));
+        kept.Add(new BrowserPhoneBinding(name, contact.Clone(), flow, now + granted, callId, cseq));
         _bindings = [.. kept];
         return true;
+    }
+
+    /// <summary>
+    /// True when a live binding on <paramref name="flow"/>'s connection — of <paramref name="contact"/>, or any when null
+    /// ("Contact: *") — was written by a REGISTER of the same Call-ID with a CSeq at least <paramref name="cseq"/>: the
+    /// request is out of order and must change nothing (RFC 3261 §10.3 steps 6–7).
+    /// </summary>
+    internal bool IsOutOfOrder(SipUri? contact, SipFlow flow, string callId, uint cseq)
+    {
+        var now = _time.GetUtcNow();
+        return _bindings.Any(b => b.IsLive(now) && b.IsOn(flow) && (contact is null || SameUri(b.Contact.Uri, contact)) && b.IsNewerThan(callId, cseq));
     }
 
     /// <summary>Removes the binding of <paramref name="contact"/> on <paramref name="flow"/>'s connection (Expires 0). On the SIP loop.</summary>
