@@ -11,7 +11,7 @@ namespace Intercom.Web.Tests;
 /// The station's own page is a door phone: logged in, it registers over the station's WebSocket with its session (no
 /// digest), the call button rings it (ring-group target web:admin), it answers with WebRTC (Chromium's fake microphone),
 /// audio goes both ways, its Open door button opens the door as a right code in the call does (named as the web user),
-/// and either side hangs up. Two pages ring; the one
+/// its keypad keys codes as RFC 4733 events, and either side hangs up. Two pages ring; the one
 /// that answers wins and the other stops ringing.
 /// </summary>
 public sealed class StationPagePhoneTests
@@ -19,6 +19,7 @@ public sealed class StationPagePhoneTests
     private const int Rate = 48000;
     private const double PageToneHz = 600;
     private const double StationToneHz = 1500;
+    private const string GateCode = "2468";
 
     private static Task<StationWeb> StartAsync(string directory, bool autoAnswer = true) => StationWeb.StartAsync(c =>
     {
@@ -27,6 +28,7 @@ public sealed class StationPagePhoneTests
         c.Web.Https = true;
         c.Web.SipWebSocket = true;
         c.Station.RingGroups[0] = new RingGroupConfig { Id = "residents", Targets = ["web:admin"], RingTimeoutSeconds = 60 };
+        c.Station.Codes = [.. c.Station.Codes, new CodeConfig { Code = GateCode, Relay = "gate" }];
         c.Audio.Driver = "wav";
         c.Audio.SampleRate = Rate;
         c.Audio.EchoControl = "off";
@@ -205,11 +207,28 @@ public sealed class StationPagePhoneTests
         var accepted = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().Single();
         Assert.Equal(("web page", "admin", answered.Call.ToString()), (accepted.Path, accepted.User, accepted.Scope));
 
+        // The keypad: the gate's code as RFC 4733 events from Chromium (RTCDTMFSender), taken through the code lock as a
+        // phone's keys are; the keys show only in the call.
+        var gate = web.RelayEnergised("gate");
+        foreach (char key in GateCode)
+        {
+            await page.ClickAsync($"#phone-keys button[data-key='{key}']");
+        }
+
+        await Eventually.UntilAsync(() => gate.IsCompleted, "the gate to open by its code keyed on the page", TimeSpan.FromSeconds(20),
+            () => string.Join('\n', web.App.Station.Events.Snapshot().Select(e => e.Message)) + "\n" + browser.ErrorText()
+                + "\ntelephone-event agreed: " + string.Join(", ", web.App.Calls.MediaSessions.Select(m => m.OfferAnswer.Negotiator.Media?.ReceiveTelephoneEventPayloadType)));
+        CodeAccepted? keyed = null;
+        await Eventually.UntilAsync(() => (keyed = web.App.Station.Events.Snapshot().Select(e => e.Detail).OfType<CodeAccepted>().FirstOrDefault(c => c.RelayId == "gate")) is not null,
+            "the gate's code accepted", TimeSpan.FromSeconds(10));
+        Assert.Equal(("RFC 4733", answered.Call.ToString()), (keyed!.Path, keyed.Scope));
+
         // The page hangs up (BYE from the caller's side of the dialog).
         await page.ClickAsync("#phone-hangup");
         await Eventually.UntilAsync(() => web.App.Station.CallState == StationCallState.Idle, "the station to end the page's call", TimeSpan.FromSeconds(10));
         await Eventually.UntilAsync(() => web.App.Calls.ActiveLegs == 0, "the station's leg to end", TimeSpan.FromSeconds(10));
         await Expect(page.Locator("#phone-call")).ToBeVisibleAsync();
+        await Expect(page.Locator("#phone-keys")).ToBeHiddenAsync();
     });
 
     [Fact]

@@ -404,6 +404,7 @@ function phoneShow(text) {
   $('phone-call').hidden = !!state || !phone.registered;
   $('phone-answer').hidden = state !== 'ringing';
   $('phone-open').hidden = state !== 'connected';
+  $('phone-keys').hidden = state !== 'connected';
   $('phone-hangup').hidden = !state;
 }
 
@@ -618,9 +619,21 @@ async function phoneOpenDoor() {
   notice(r.ok ? 'Door opened.' : (r.data && r.data.error) || 'The door did not open.', !r.ok);
 }
 
+// A key of the keypad in a call: an RFC 4733 event on the call's audio (RTCDTMFSender), which the door takes as a digit
+// keyed on a phone, through the same code lock; a gate's code, say, opens the gate.
+function phoneKey(e) {
+  const key = e.target.dataset && e.target.dataset.key, call = phone.call;
+  if (!key || !call || call.state !== 'connected' || !call.pc) return;
+  const sender = call.pc.getSenders().find(s => s.dtmf);
+  // insertDTMF replaces the tones still waiting: keys pressed faster than they are sent are appended to them.
+  if (sender && sender.dtmf.canInsertDTMF) sender.dtmf.insertDTMF(sender.dtmf.toneBuffer + key, 120, 80);
+  else notice('The door agreed no DTMF for this call.', true);
+}
+
 on('phone-call', 'click', phoneCall);
 on('phone-answer', 'click', phoneAnswer);
 on('phone-hangup', 'click', phoneHangUp);
 on('phone-open', 'click', phoneOpenDoor);
+on('phone-keys', 'click', phoneKey);
 window.addEventListener('hashchange', route);
 start();
