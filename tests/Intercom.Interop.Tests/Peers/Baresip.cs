@@ -233,11 +233,17 @@ public sealed class Baresip : IAsyncDisposable
     }
 
     /// <summary>Waits for a baresip event of the given type (CALL_INCOMING, CALL_ESTABLISHED, CALL_CLOSED, REGISTER_OK, ...).</summary>
-    public async Task<JsonElement> WaitForEventAsync(string type, TimeSpan timeout)
+    public Task<JsonElement> WaitForEventAsync(string type, TimeSpan timeout) => WaitForEventAsync(type, static _ => true, timeout);
+
+    /// <summary>
+    /// Waits for a baresip event of the given type that <paramref name="match"/> accepts (say, of another call than one
+    /// already seen: its "id" is the call's Call-ID); events of the type that it refuses stay for later waits.
+    /// </summary>
+    public async Task<JsonElement> WaitForEventAsync(string type, Func<JsonElement, bool> match, TimeSpan timeout)
     {
         lock (_seen)
         {
-            var index = _seen.FindIndex(e => EventType(e) == type);
+            var index = _seen.FindIndex(e => EventType(e) == type && match(e));
             if (index >= 0)
             {
                 var found = _seen[index];
@@ -254,7 +260,7 @@ public sealed class Baresip : IAsyncDisposable
                 var e = await _events.Reader.ReadAsync(cts.Token).ConfigureAwait(false);
                 lock (_seen)
                 {
-                    if (EventType(e) == type)
+                    if (EventType(e) == type && match(e))
                     {
                         _seen.Remove(e);
                         return e;
@@ -267,7 +273,7 @@ public sealed class Baresip : IAsyncDisposable
             string seen;
             lock (_seen)
             {
-                seen = string.Join(", ", _seen.Select(EventType));
+                seen = string.Join(", ", _seen.Select(e => e.ToString()));
             }
 
             throw new TimeoutException($"baresip event {type} did not come within {timeout.TotalSeconds:0.#} s (seen: {seen}). Output:\n{Process.Tail()}");
