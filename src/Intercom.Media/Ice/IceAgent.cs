@@ -149,7 +149,8 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
 
     /// <summary>
     /// A check from the peer passed MESSAGE-INTEGRITY with our password (RFC 8445 §7.3): its source is the peer's own,
-    /// before any pair is valid. Raised per check, with the local candidate it came in on, on the agent's thread.
+    /// before any pair is valid. Raised per check whose source is (or fits in the table as) a remote candidate, with the
+    /// local candidate it came in on, on the agent's thread.
     /// </summary>
     public event Action<IPEndPoint, IceLocalCandidate>? CheckAuthenticated;
 
@@ -580,8 +581,6 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
             return;
         }
 
-        CheckAuthenticated?.Invoke(source, receivedOn);
-
         // §7.3.1.3: a source that is none of the peer's candidates is a peer-reflexive candidate of it.
         IceCandidate? remote = FindRemote(source);
         if (remote is null)
@@ -604,6 +603,9 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
             };
             _remotes.Add(remote);
         }
+
+        // After the bound above: the sources told are the peer's candidates, as many as the table holds.
+        CheckAuthenticated?.Invoke(source, receivedOn);
 
         // §7.3.1.4: the pair this check came in on, found or made (local: the candidate whose base received it).
         IceCandidatePair? pair = _checkList.Find(receivedOn.Base, source);

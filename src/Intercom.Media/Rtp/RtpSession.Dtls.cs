@@ -119,9 +119,8 @@ public sealed partial class RtpSession : IDtlsDatagramSender
     private void HandleDtls(byte[] buffer, int length, SocketAddress from)
     {
         SocketAddress? signalled = _signalled;
-        DtlsEndpoint? dtls = _dtls;
         bool fromPeer = _iceOn ? FromIceDtlsPeer(from, signalled) : signalled is not null && SameAddress(from, signalled);
-        if (dtls is null || !fromPeer)
+        if (_dtls is null || !fromPeer)
         {
             Interlocked.Increment(ref _wrongSourcePackets);
             return;
