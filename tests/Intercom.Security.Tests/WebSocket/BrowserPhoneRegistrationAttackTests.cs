@@ -42,10 +42,11 @@ public sealed class BrowserPhoneRegistrationAttackTests
         }
         """;
 
-    private static string Register(int n, string? authorization = null) =>
+    /// <param name="n">The request's branch and tag, and its Call-ID and CSeq unless <paramref name="callId"/> and <paramref name="cseq"/> say.</param>
+    private static string Register(int n, string? authorization = null, string? callId = null, int? cseq = null, int expires = 600) =>
         $"REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/WSS q7d2lm.invalid;branch=z9hG4bKreg{n}\r\nMax-Forwards: 70\r\n" +
-        $"To: <sip:resident@127.0.0.1>\r\nFrom: <sip:resident@127.0.0.1>;tag=reg{n}\r\nCall-ID: reg-{n}@q7d2lm.invalid\r\nCSeq: {n} REGISTER\r\n" +
-        $"Contact: <sip:k3v9p2@q7d2lm.invalid;transport=ws>;expires=600\r\n" +
+        $"To: <sip:resident@127.0.0.1>\r\nFrom: <sip:resident@127.0.0.1>;tag=reg{n}\r\nCall-ID: {callId ?? $"reg-{n}"}@q7d2lm.invalid\r\nCSeq: {cseq ?? n} REGISTER\r\n" +
+        $"Contact: <sip:k3v9p2@q7d2lm.invalid;transport=ws>;expires={expires}\r\n" +
         (authorization is null ? "" : $"Authorization: {authorization}\r\n") + "Content-Length: 0\r\n\r\n";
 
     private static string Invite(int n)
@@ -226,6 +227,34 @@ public sealed class BrowserPhoneRegistrationAttackTests
         await PressAsync(port, session);
         await station.WaitForLineAsync(@"ring group residents: nobody answered \(Failed\)", Wait);
         Assert.Equal(1, station.Count(@"auto-answered"));
+        Assert.Equal(0, station.DoorOpenings());
+    }
+
+    [Fact]
+    public async Task A_replayed_older_REGISTER_on_the_pages_connection_neither_unregisters_nor_shortens_it_and_the_page_still_rings()
+    {
+        var port = FreePort.Next();
+        await using var station = await AotStation.StartAsync(Config(port));
+        await station.WaitForLineAsync(@"SIP listening on udp 127\.0\.0\.1:\d+", Wait);
+        var session = await WebStation.SetupAsync(station, port, tls: true);
+        using var page = await ConnectAsync(port, $"https://127.0.0.1:{port}", session.Split('|')[0]);
+
+        // The page registers (Call-ID "page", CSeq 5). Then older requests of the same Call-ID come over its connection, as
+        // a replay or a client out of order would send them: an unregistration (CSeq 4, Expires 0), the same CSeq again
+        // with a 1 s expiry, "Contact: *". Each fails (RFC 3261 §10.3 steps 6-7) and changes nothing.
+        Assert.StartsWith("SIP/2.0 200", await FinalAsync(page, Register(1, callId: "page", cseq: 5)), StringComparison.Ordinal);
+        Assert.StartsWith("SIP/2.0 500", await FinalAsync(page, Register(2, callId: "page", cseq: 4, expires: 0)), StringComparison.Ordinal);
+        Assert.StartsWith("SIP/2.0 500", await FinalAsync(page, Register(3, callId: "page", cseq: 5, expires: 1)), StringComparison.Ordinal);
+        var wildcard = System.Text.RegularExpressions.Regex.Replace(Register(4, callId: "page", cseq: 3), "Contact: [^\r]*", "Contact: *")
+            .Replace("Content-Length", "Expires: 0\r\nContent-Length", StringComparison.Ordinal);
+        Assert.StartsWith("SIP/2.0 500", await FinalAsync(page, wildcard), StringComparison.Ordinal);
+        Assert.Equal(0, station.Count(@"browser phone of .* unregistered"));
+
+        // The visitor presses the button more than a second later: the page is still rung, over its own connection.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await PressAsync(port, session);
+        var invite = await SipOverWebSocket.ReceiveAsync(page, Wait, skipProvisional: true);
+        Assert.StartsWith("INVITE ", invite, StringComparison.Ordinal);
         Assert.Equal(0, station.DoorOpenings());
     }
 }
