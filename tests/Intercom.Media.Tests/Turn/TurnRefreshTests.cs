@@ -78,8 +78,9 @@ public sealed class TurnRefreshTests
 
         // ... and when that one ends unanswered (624 s) the allocation has run out: it is lost.
         bed.Time.Advance(TimeSpan.FromMilliseconds(624_000 - bed.Now));
-        await Eventually.UntilAsync(() => bed.Allocation.State == TurnAllocationState.Failed, "the allocation is lost");
-        Assert.NotNull(lost);
+        // Lost is raised after the state turns Failed (outside the allocation's lock): wait for the event itself.
+        await Eventually.UntilAsync(() => lost is not null, "Lost raised");
+        Assert.Equal(TurnAllocationState.Failed, bed.Allocation.State);
         Assert.Contains("no answer", lost!.Message, StringComparison.Ordinal);
         Assert.Contains("Refresh", lost.Message, StringComparison.Ordinal);
         Assert.Same(lost, bed.Allocation.Failure);
