@@ -64,7 +64,9 @@ public sealed class CallMediaSessionDtlsTests
         Assert.True(door.Rtp.AwaitingDtls);
 
         // The phone did finish its side (the door's certificate was what it expected) and sends SRTP: the door takes none
-        // of it, and sends nothing itself.
+        // of it, and sends nothing itself. The phone is keyed when it has read the door's Finished, on its own receive
+        // thread, which may come after the door's failure: until then it sends nothing.
+        await Until(() => !phone.Rtp.AwaitingDtls, "the phone keyed by its side of the handshake");
         short[] frame = new short[320];
         for (int i = 0; i < 20; i++)
         {
