@@ -33,6 +33,8 @@ public sealed class RouterRestartTests(ITestOutputHelper output) : IDisposable
     // the pong has not come 10 s after the ping, which leaves up to one interval after the restart. One interval, the
     // pong's 10 s, and the same room for the REGISTER and a loaded machine.
     private static readonly TimeSpan TcpRecovery = TimeSpan.FromSeconds(KeepAliveSeconds + OutboundPongSeconds + 5);
+
+    // RFC 5626 §4.4.1's pong wait, as OutboundFlow.PongTimeout (internal to Intercom.Sip) implements it.
     private const int OutboundPongSeconds = 10;
     private readonly string _dir = Directory.CreateTempSubdirectory("intercom-natrestart-").FullName;
 

@@ -87,9 +87,9 @@ public sealed class TlsResetTests(ITestOutputHelper output) : IDisposable
         await resident.CommandAsync("hangup");
         await resident.WaitForEventAsync("CALL_CLOSED", Wait);
 
-        // baresip reports the call closed when it sends the BYE. Kamailio forwards that BYE to the station's Contact (its
-        // own TLS listener, a connection Kamailio has still to open), while the next INVITE comes over the registered flow
-        // already up: without this wait the INVITE can overtake the BYE and meet a station still in the first call (486).
+        // baresip reports the call closed when it sends the BYE. Kamailio relays that BYE to the station's Contact (its
+        // own TLS listener) and the next INVITE over the registered flow: two connections, handled by different Kamailio
+        // workers, so the INVITE can overtake the BYE and meet a station still in the first call (486).
         await station.WaitForLineAsync(@"incoming .* ended", Wait);
         output.WriteLine($"TLS flow reset mid-call: registered again over a new flow {reRegistered.TotalMilliseconds:0} ms later; the call went on and opened the door");
 
