@@ -875,7 +875,6 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
                 continue;
             }
 
-            LastRemoteReport = block;
             if (block.LastSenderReport != 0)
             {
                 // RTT = A - LSR - DLSR in 1/65536 s units (§6.4.1).
@@ -886,6 +885,9 @@ public sealed partial class RtpSession : IRtpPacketSender, IStunTransport, IDisp
                     RoundTripTime = TimeSpan.FromSeconds(rtt / 65536.0);
                 }
             }
+
+            // Published after the round trip it gives, so that a reader who sees the report sees its RTT.
+            LastRemoteReport = block;
         }
     }
 
