@@ -30,6 +30,13 @@ public sealed class IceMediaParameters
     /// <summary>`a=rtcp-mux` (RFC 5761): RTCP shares component 1's candidates.</summary>
     public bool RtcpMux { get; init; }
 
+    /// <summary>
+    /// `a=remote-candidates` (RFC 8839 §5.2): in the controlling peer's re-offer after its checks completed, the candidates
+    /// of ours its nominated pairs use; empty when absent or malformed. Read only, never written: we do not re-offer after
+    /// the checks (RFC 8445 leaves that updated offer optional).
+    /// </summary>
+    public IReadOnlyList<IceRemoteCandidate> RemoteCandidates { get; init; } = [];
+
     /// <summary>Candidates that were malformed or of an unknown type and so ignored (RFC 8839 §5.1): kept for the log.</summary>
     public int IgnoredCandidates { get; init; }
 
@@ -84,6 +91,7 @@ public sealed class IceMediaParameters
             Options = options,
             EndOfCandidates = media.HasAttribute("end-of-candidates") || SessionAttribute(session, "end-of-candidates") is not null,
             RtcpMux = media.HasAttribute("rtcp-mux"),
+            RemoteCandidates = IceRemoteCandidate.ParseList(media.GetAttribute("remote-candidates")),
             IgnoredCandidates = ignored,
         };
         return true;

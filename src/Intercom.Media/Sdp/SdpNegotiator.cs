@@ -208,6 +208,16 @@ public sealed class SdpNegotiator
             return OfferAnswerResult.Failure(488, reason);
         }
 
+        if (choice?.Negotiated.RemoteIce is { RemoteCandidates.Count: > 0 } remoteIce && LocalIce is { } localIce
+            && Ice.IceRemoteCandidate.NamedRtpCandidate(remoteIce.RemoteCandidates, localIce.Candidates) is { Address: { } nominated } named)
+        {
+            // RFC 8839 §3.4.2: the peer's checks completed and it names the candidate of ours it nominated; the answer's
+            // default destination is that candidate, whether or not our own check of the pair has come back yet. baresip
+            // sends its RTP to the answer's c=/m=, so an answer with our first default there (not where a symmetric NAT
+            // lets its media in) left the station deaf for the rest of the call (TurnCallTests, seen once in CI).
+            AdvertiseAt(new System.Net.IPEndPoint(nominated, named.Port));
+        }
+
         SessionDescription answer = NewDescription();
         for (int i = 0; i < offer.Media.Count; i++)
         {

@@ -41,7 +41,7 @@ public sealed partial class SipCallControl : ICallControl, IDisposable
     /// <param name="mediaFactory">A call's media with the SRTP policy of the account it goes through.</param>
     /// <param name="tones">Plays the station's tones.</param>
     /// <param name="time">Clock of the DTMF deduplication.</param>
-    /// <param name="log">Where a call's failed secure media is told, with its reason.</param>
+    /// <param name="log">Where a call's failed secure media is told, with its reason, and what each answered call's media did.</param>
     public SipCallControl(SipUserAgent agent, IReadOnlyList<CallAccount> accounts, Func<SrtpPolicy, CallMediaSession> mediaFactory, Action<StationTone> tones, TimeProvider time,
         ILogger log)
     {
@@ -483,6 +483,11 @@ public sealed partial class SipCallControl : ICallControl, IDisposable
         SipUri? redirected = null;
         lock (leg)
         {
+            if (leg.Media is { } media && leg.Answered)
+            {
+                LogMedia(leg.Handle.Id, CallMediaStatistics.Of(media.Rtp));
+            }
+
             leg.Media?.Dispose();
             leg.Media = null;
             if (!ended.IsIncoming && !leg.Answered && !leg.HungUp && CallRedirection.Follows(ended.EndStatus)
@@ -672,6 +677,24 @@ public sealed partial class SipCallControl : ICallControl, IDisposable
         /// <summary>True when the call is being ended because its RTP stopped.</summary>
         public bool MediaTimedOut { get; set; }
     }
+
+    private void LogMedia(long call, CallMediaStatistics statistics)
+    {
+        if (statistics.HeardNothing)
+        {
+            LogHeardNothing(_log, call, statistics);
+        }
+        else
+        {
+            LogMediaSummary(_log, call, statistics);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "call {Call}: media: {Statistics}")]
+    private static partial void LogMediaSummary(ILogger logger, long call, CallMediaStatistics statistics);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "call {Call}: no media from the peer was taken (one-way audio): {Statistics}")]
+    private static partial void LogHeardNothing(ILogger logger, long call, CallMediaStatistics statistics);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "call {Call}: secure media failed, ending the call: {Reason}")]
     private static partial void LogSecureMediaFailed(ILogger logger, long call, string reason);

@@ -64,6 +64,50 @@ public sealed class IceOfferAnswerTests
         Assert.DoesNotContain("ice-ufrag", answer.Sdp, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// RFC 8839 §3.4.2's race, as baresip plays it behind a symmetric NAT: its checks complete, it re-offers with
+    /// `a=remote-candidates` naming our relayed candidate, and that re-INVITE can beat the check response that would have
+    /// told us the pair. The answer's c=/m= is the named candidate all the same (baresip sends its RTP there), and stays
+    /// so; a name that is not one of our candidates moves nothing.
+    /// </summary>
+    [Theory]
+    [InlineData("198.51.100.10 57512", "198.51.100.10", 57512)]
+    [InlineData("203.0.113.66 57512", "198.51.100.1", 62965)]
+    [InlineData("198.51.100.10 57513", "198.51.100.1", 62965)]
+    public void A_reoffer_naming_our_nominated_candidate_gets_it_as_the_answers_default(string named, string expectedAddress, int expectedPort)
+    {
+        var station = new SdpNegotiator(new SdpNegotiatorOptions { Address = IPAddress.Parse("192.168.1.10"), RtpPort = 10320 });
+        station.LocalIce = new IceMediaParameters
+        {
+            Credentials = Ours,
+            Candidates =
+            [
+                IceRemoteCandidateTests.Candidate("192.168.1.10", 10320, IceCandidateType.Host),
+                IceRemoteCandidateTests.Candidate("198.51.100.1", 62965, IceCandidateType.ServerReflexive),
+                IceRemoteCandidateTests.Candidate("198.51.100.10", 57512, IceCandidateType.Relayed),
+            ],
+            RtcpMux = true,
+        };
+        station.AdvertiseAt(new IPEndPoint(IPAddress.Parse("198.51.100.1"), 62965));
+        Assert.True(station.CreateAnswer(PhoneOffer("198.51.100.10", 53815, remoteCandidates: null)).Succeeded);
+
+        OfferAnswerResult answer = station.CreateAnswer(PhoneOffer("192.168.2.20", 27910, remoteCandidates: "1 " + named));
+
+        Assert.True(answer.Succeeded, answer.Error);
+        Assert.Equal([.. named.Split(' ')], station.Media!.RemoteIce!.RemoteCandidates.SelectMany(c => new[] { c.Address.ToString(), c.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ToArray());
+        Assert.Contains($"c=IN IP4 {expectedAddress}\r\n", answer.Sdp, StringComparison.Ordinal);
+        Assert.Contains($"m=audio {expectedPort} RTP/AVP", answer.Sdp, StringComparison.Ordinal);
+        Assert.Contains($"m=audio {expectedPort} RTP/AVP", station.CreateOffer(), StringComparison.Ordinal);
+    }
+
+    private static string PhoneOffer(string address, int port, string? remoteCandidates) =>
+        $"v=0\r\no=- 7 {port} IN IP4 {address}\r\ns=-\r\nc=IN IP4 {address}\r\nt=0 0\r\n" +
+        $"m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ice-ufrag:them\r\na=ice-pwd:theirpasswordtheirpassw0\r\n" +
+        "a=candidate:1 1 UDP 2130706431 192.168.2.20 27910 typ host\r\n" +
+        "a=candidate:3 1 UDP 16777215 198.51.100.10 53815 typ relay raddr 198.51.100.2 rport 59290\r\n" +
+        (remoteCandidates is null ? "" : $"a=remote-candidates:{remoteCandidates}\r\n") +
+        "a=rtcp-mux\r\n";
+
     private static SdpNegotiator Negotiator(string address, int port, IceCredentials credentials)
     {
         var negotiator = new SdpNegotiator(new SdpNegotiatorOptions { Address = IPAddress.Parse(address), RtpPort = port });
