@@ -132,6 +132,46 @@ public sealed class BrowserTests(BrowserFixture browser) : IClassFixture<Browser
         await page.Context.CloseAsync();
     }
 
+    /// <summary>
+    /// A field written in the page's HTML (the hang-up seconds) exists before the configuration has loaded: typed into
+    /// then, the load's render put the file's value over it, and the save wrote the old value with no sign (this test's
+    /// neighbour failed so, once). While the configuration loads nothing on the form can be edited or saved.
+    /// </summary>
+    [Fact]
+    public async Task The_configuration_form_cannot_be_edited_or_saved_until_it_has_loaded()
+    {
+        await using var web = await StationWeb.StartAsync();
+        var page = await LoggedInAsync(web);
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/config", async route =>
+        {
+            if (route.Request.Method == "GET")
+            {
+                held.TrySetResult();
+                await release.Task;
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await page.GotoAsync(web.Address + "#config");
+        await held.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        var seconds = page.Locator("[data-path='station.hangUpAfterOpenSeconds']");
+        await Expect(seconds).ToBeDisabledAsync();
+        await Expect(page.Locator("#save-config")).ToBeDisabledAsync();
+        await Expect(page.Locator("#config-json")).ToBeDisabledAsync();
+
+        release.SetResult();
+        await Expect(seconds).ToBeEnabledAsync();
+        await page.FillAsync("[data-path='station.hangUpAfterOpenSeconds']", "7");
+        await page.ClickAsync("#save-config");
+        await Expect(page.Locator("#notice")).ToHaveTextAsync("Saved (applied now: station).");
+        Assert.True(Configuration.ConfigLoader.TryLoad(web.Store.Path, out var saved, out _));
+        Assert.Equal(7, saved!.Station.HangUpAfterOpenSeconds);
+        await page.Context.CloseAsync();
+    }
+
     [Fact]
     public async Task Hanging_up_after_the_door_opens_is_set_on_the_page_without_the_admin_password_and_emptied_to_the_default()
     {

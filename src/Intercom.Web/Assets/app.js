@@ -212,12 +212,20 @@ function row(fields, onRemove) {
   return r;
 }
 
+// Nothing on the form is editable or saveable while its configuration loads: the render puts the file's values over
+// what was typed meanwhile (the fields written in the HTML exist before the load), and the edit would be lost unseen.
+function configLoading(loading) {
+  for (const c of $('config-form').elements) if (c.tagName === 'FIELDSET' || !c.parentElement.closest('fieldset')) c.disabled = loading;
+}
+
 async function loadConfig() {
+  configLoading(true);
   const r = await api('GET', '/api/config');
   if (!r.ok) return;
   cfg = r.data;
   $('config-errors').replaceChildren();
   renderConfig();
+  configLoading(false);
 }
 
 function renderConfig() {
