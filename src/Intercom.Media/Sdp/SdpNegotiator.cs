@@ -12,7 +12,7 @@ namespace Intercom.Media.Sdp;
 /// agent can use it as its offer/answer implementation: <see cref="CreateOffer"/> for INVITE/re-INVITE/UPDATE or a 200 to an
 /// offerless INVITE, <see cref="CreateAnswer"/> for a received offer, <see cref="ApplyAnswer"/> for a received answer, and
 /// <see cref="Hold"/>/<see cref="Resume"/> before a re-offer. After each successful exchange <see cref="Media"/> says what
-/// to send where. Not thread-safe: it belongs to the SIP loop.
+/// to send where. Not thread-safe: it belongs to the SIP loop (but for <see cref="AdvertiseAt"/>, which any thread may call).
 /// </summary>
 public sealed class SdpNegotiator
 {
@@ -27,8 +27,9 @@ public sealed class SdpNegotiator
     private SessionDescription? _lastLocal;
     private SessionDescription? _pendingOffer;
     private int _audioIndex = -1;
-    private System.Net.IPAddress _address;
-    private int _rtpPort;
+    // One reference, read once per SDP: AdvertiseAt may be called from the ICE agent's thread (a pair selected) while
+    // the SIP loop writes an SDP, and c= and m= must never name two different candidates.
+    private volatile System.Net.IPEndPoint _advertised;
     private IReadOnlyList<MediaFormat> _formats;
     private string _dtlsProfile = DtlsSdp.Protocol;
 
@@ -37,8 +38,7 @@ public sealed class SdpNegotiator
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _address = options.Address;
-        _rtpPort = options.RtpPort;
+        _advertised = new System.Net.IPEndPoint(options.Address, options.RtpPort);
         _formats = options.Formats;
         _sessionId = options.SessionId != 0 ? options.SessionId : (ulong)RandomNumberGenerator.GetInt32(1, int.MaxValue) << 16;
         _version = _sessionId;
@@ -71,7 +71,15 @@ public sealed class SdpNegotiator
     public bool HasPendingOffer => _pendingOffer is not null;
 
     /// <summary>The address and port our o=, c= and m= lines advertise (the options', or the public mapping set by <see cref="AdvertiseAt"/>).</summary>
-    public System.Net.IPEndPoint Advertised => new(_address, _rtpPort);
+    public System.Net.IPEndPoint Advertised
+    {
+        get
+        {
+            // A copy: IPEndPoint is mutable, and ours is shared with every SDP being written.
+            System.Net.IPEndPoint at = _advertised;
+            return new System.Net.IPEndPoint(at.Address, at.Port);
+        }
+    }
 
     /// <summary>
     /// Advertises <paramref name="publicEndPoint"/> instead of the local address and port: the RTP socket's public mapping
@@ -80,8 +88,8 @@ public sealed class SdpNegotiator
     public void AdvertiseAt(System.Net.IPEndPoint publicEndPoint)
     {
         ArgumentNullException.ThrowIfNull(publicEndPoint);
-        _address = publicEndPoint.Address.IsIPv4MappedToIPv6 ? publicEndPoint.Address.MapToIPv4() : publicEndPoint.Address;
-        _rtpPort = publicEndPoint.Port;
+        _advertised = new System.Net.IPEndPoint(
+            publicEndPoint.Address.IsIPv4MappedToIPv6 ? publicEndPoint.Address.MapToIPv4() : publicEndPoint.Address, publicEndPoint.Port);
     }
 
     /// <summary>Marks the call held; the next offer (and answers) stop our receiving.</summary>
@@ -121,7 +129,8 @@ public sealed class SdpNegotiator
     /// <summary>Builds an offer (initial or re-offer keeping the m-line layout of the last exchange, RFC 3264 §8).</summary>
     public string CreateOffer()
     {
-        SessionDescription offer = NewDescription();
+        System.Net.IPEndPoint at = _advertised;
+        SessionDescription offer = NewDescription(at);
         int audioIndex = _audioIndex >= 0 ? _audioIndex : 0;
         int count = Math.Max(_lastLocal?.Media.Count ?? 1, audioIndex + 1);
         MediaDirection direction = MediaDirection.SendReceive;
@@ -137,6 +146,7 @@ public sealed class SdpNegotiator
             {
                 bool dtls = _options.Srtp == SrtpPolicy.DtlsSrtp;
                 MediaDescription audio = BuildAudio(
+                    at.Port,
                     dtls ? _dtlsProfile : _options.Srtp == SrtpPolicy.Required ? "RTP/SAVP" : "RTP/AVP",
                     _formats,
                     direction,
@@ -218,7 +228,8 @@ public sealed class SdpNegotiator
             AdvertiseAt(new System.Net.IPEndPoint(nominated, named.Port));
         }
 
-        SessionDescription answer = NewDescription();
+        System.Net.IPEndPoint at = _advertised;
+        SessionDescription answer = NewDescription(at);
         for (int i = 0; i < offer.Media.Count; i++)
         {
             if (choice is not null && i == choice.Index)
@@ -233,7 +244,7 @@ public sealed class SdpNegotiator
                     ? null
                     : [new SdesCryptoAttribute(choice.RemoteCrypto.Tag, choice.RemoteCrypto.Suite, LocalKey(choice.RemoteCrypto.Suite))];
                 string? setup = choice.Negotiated.Dtls is { } dtls ? DtlsSdp.SetupOf(dtls.Role) : null;
-                MediaDescription audio = BuildAudio(offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto, setup);
+                MediaDescription audio = BuildAudio(at.Port, offer.Media[i].Protocol, formats, choice.Direction, choice.RtcpMux, crypto, setup);
                 if (choice.Negotiated.RemoteIce is not null)
                 {
                     LocalIce?.WriteTo(answer, audio);
@@ -618,10 +629,10 @@ public sealed class SdpNegotiator
 
     private byte[] LocalKey(SrtpCryptoSuite suite) => suite == SrtpCryptoSuite.AesCm128HmacSha1_32 ? _key32 : _key80;
 
-    private MediaDescription BuildAudio(string protocol, IEnumerable<MediaFormat> formats, MediaDirection direction, bool rtcpMux,
+    private MediaDescription BuildAudio(int port, string protocol, IEnumerable<MediaFormat> formats, MediaDirection direction, bool rtcpMux,
         List<SdesCryptoAttribute>? crypto, string? dtlsSetup = null)
     {
-        var media = new MediaDescription("audio", _rtpPort, protocol);
+        var media = new MediaDescription("audio", port, protocol);
         foreach (MediaFormat format in formats)
         {
             media.Formats.Add(format.PayloadType.ToString(CultureInfo.InvariantCulture));
@@ -670,10 +681,10 @@ public sealed class SdpNegotiator
         return declined;
     }
 
-    private SessionDescription NewDescription()
+    private SessionDescription NewDescription(System.Net.IPEndPoint at)
     {
-        string addressType = _address.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
-        string address = _address.ToString();
+        string addressType = at.AddressFamily == AddressFamily.InterNetworkV6 ? "IP6" : "IP4";
+        string address = at.Address.ToString();
         return new SessionDescription(new SdpOrigin(_options.Username, _sessionId, 0, addressType, address))
         {
             Connection = new SdpConnection(addressType, address),
