@@ -21,7 +21,7 @@ public sealed partial class RtpSession
     private volatile TurnRoute? _turn;
     private long _relayedPacketsReceived;
 
-    /// <summary>RTP and RTCP that arrived through the TURN relay from the selected pair's peer and went on to the receive path.</summary>
+    /// <summary>RTP, RTCP and DTLS that arrived through the TURN relay from the peer and went on to the receive path.</summary>
     public long RelayedPacketsReceived => Interlocked.Read(ref _relayedPacketsReceived);
 
     /// <summary>The TURN relay sharing this socket, or null.</summary>

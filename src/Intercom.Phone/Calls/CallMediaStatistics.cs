@@ -31,6 +31,6 @@ public readonly record struct CallMediaStatistics(
     public bool HeardNothing => Sent > 0 && Received == 0;
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Sent} RTP sent, {Received} received ({Relayed} through the TURN relay), {Rtcp} RTCP received; dropped: {FromElsewhere} from elsewhere, "
+        $"{Sent} RTP sent, {Received} RTP received, {Rtcp} RTCP received, {Relayed} packets through the TURN relay; dropped: {FromElsewhere} from elsewhere, "
         + $"{SrtpFailures} failing SRTP, {Malformed} malformed, {UnagreedPayloadType} of a payload type not agreed");
 }
