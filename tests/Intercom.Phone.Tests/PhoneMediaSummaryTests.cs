@@ -3,12 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
-using Intercom.Audio;
 using Intercom.Media.Sdp;
 using Intercom.Media.Srtp;
 using Intercom.Sip.Messages;
-using Intercom.Sip.Transport;
-using Intercom.Sip.UserAgent;
 using Intercom.Station.Calls;
 using Intercom.TestSupport;
 using Intercom.TestSupport.Logging;
@@ -23,7 +20,7 @@ namespace Intercom.Phone.Tests;
 /// </summary>
 public sealed partial class PhoneMediaSummaryTests
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Wait = LoopbackCaller.Wait;
 
     [Fact]
     public async Task The_calls_end_logs_what_was_taken_and_what_was_dropped_from_elsewhere()
@@ -86,23 +83,18 @@ public sealed partial class PhoneMediaSummaryTests
         return packet;
     }
 
-    /// <summary>An incoming call from a UDP socket with a plain-RTP caller, answered and confirmed.</summary>
+    /// <summary>An incoming call from a <see cref="LoopbackCaller"/> with a plain-RTP caller, answered and confirmed.</summary>
     private sealed class AnsweredCall : IAsyncDisposable
     {
         private readonly SipPhone _phone;
-        private readonly UdpClient _signalling;
-        private readonly IPEndPoint _station;
-        private readonly string _callId;
+        private readonly LoopbackCaller _signalling;
         private readonly TaskCompletionSource<CallEndReason> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private string? _toTag;
 
-        private AnsweredCall(SipPhone phone, CallMediaSession caller, UdpClient signalling, IPEndPoint station, string callId, CapturedLogLines logs)
+        private AnsweredCall(SipPhone phone, CallMediaSession caller, LoopbackCaller signalling, CapturedLogLines logs)
         {
             _phone = phone;
             Caller = caller;
             _signalling = signalling;
-            _station = station;
-            _callId = callId;
             Logs = logs;
             phone.Calls.CallEvent += (_, e) =>
             {
@@ -131,24 +123,12 @@ public sealed partial class PhoneMediaSummaryTests
         public static async Task<AnsweredCall> StartAsync(string callId)
         {
             var logs = new CapturedLogLines();
-            var phone = SipPhone.Start(
-                new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "door", Product = "Intercom/test" } },
-                [new PhoneListener(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0))],
-                new PhoneOptions
-                {
-                    Name = "Front door",
-                    Accounts = [new AccountOptions { Id = "a", AddressOfRecord = "sip:door@127.0.0.1", Register = false, KeepAliveInterval = null, Srtp = SrtpPolicy.Disabled }],
-                    Media = new CallMediaOptions { Formats = [MediaFormat.Pcmu] },
-                    Audio = new AudioOptions { Driver = AudioDriver.Null },
-                    IncomingSources = [IPNetwork.Parse("127.0.0.1/32")],
-                },
-                TimeProvider.System, logs);
+            var phone = LoopbackCaller.StartStation(SrtpPolicy.Disabled, logs);
             var caller = CallMediaSession.Create(IPAddress.Loopback, new CallMediaOptions
             {
                 RtpPortMin = 45000, RtpPortMax = 45999, Formats = [MediaFormat.Pcmu], Srtp = SrtpPolicy.Disabled, MediaTimeout = TimeSpan.Zero,
             });
-            var signalling = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
-            var call = new AnsweredCall(phone, caller, signalling, new IPEndPoint(IPAddress.Loopback, phone.SipPort(SipTransportProtocol.Udp)), callId, logs);
+            var call = new AnsweredCall(phone, caller, new LoopbackCaller(phone, callId), logs);
             var incoming = new TaskCompletionSource<CallHandle>(TaskCreationOptions.RunContinuationsAsynchronously);
             phone.Calls.CallEvent += (_, e) =>
             {
@@ -158,13 +138,13 @@ public sealed partial class PhoneMediaSummaryTests
                 }
             };
 
-            await call.SendAsync("INVITE", 1, "application/sdp", caller.OfferAnswer.CreateOffer(hold: false));
+            await call._signalling.SendAsync("INVITE", 1, "application/sdp", caller.OfferAnswer.CreateOffer(hold: false));
             CallHandle handle = await incoming.Task.WaitAsync(Wait);
             call.Id = handle.Id;
             phone.Calls.Answer(handle);
-            SipResponse ok = await call.ReceiveAsync<SipResponse>(r => r.StatusCode == 200 && r.CSeq?.Method == "INVITE");
-            call._toTag = ok.To?.Tag;
-            await call.SendAsync("ACK", 1, null, "");
+            SipResponse ok = await call._signalling.ReceiveAsync<SipResponse>(r => r.StatusCode == 200 && r.CSeq?.Method == "INVITE");
+            call._signalling.ToTag = ok.To?.Tag;
+            await call._signalling.SendAsync("ACK", 1, null, "");
             string answer = Encoding.ASCII.GetString(ok.Body.Span);
             Assert.True(caller.OfferAnswer.ApplyAnswer(answer).Success);
             var media = Regex.Match(answer, @"m=audio (\d+) ");
@@ -174,46 +154,16 @@ public sealed partial class PhoneMediaSummaryTests
 
         public async Task HangUpAsync()
         {
-            await SendAsync("BYE", 2, null, "");
+            await _signalling.SendAsync("BYE", 2, null, "");
             Assert.Equal(CallEndReason.RemoteHangUp, await _ended.Task.WaitAsync(Wait));
         }
 
-        public async ValueTask DisposeAsync()
+        public ValueTask DisposeAsync()
         {
             Caller.Dispose();
             _signalling.Dispose();
             _phone.Dispose();
-            await Task.CompletedTask;
-        }
-
-        private Task SendAsync(string method, int sequence, string? contentType, string body)
-        {
-            var from = (IPEndPoint)_signalling.Client.LocalEndPoint!;
-            string request = $"{method} sip:door@{_station} SIP/2.0\r\n"
-                + $"Via: SIP/2.0/UDP {from};branch=z9hG4bK-{_callId}-{method.ToLowerInvariant()}\r\n"
-                + "Max-Forwards: 70\r\n"
-                + $"From: <sip:resident@{from}>;tag=resident\r\n"
-                + $"To: <sip:door@{_station}>{(_toTag is null ? "" : ";tag=" + _toTag)}\r\n"
-                + $"Call-ID: {_callId}@127.0.0.1\r\n"
-                + $"CSeq: {sequence} {method}\r\n"
-                + $"Contact: <sip:resident@{from}>\r\n"
-                + (contentType is null ? "" : $"Content-Type: {contentType}\r\n")
-                + $"Content-Length: {Encoding.ASCII.GetByteCount(body)}\r\n\r\n" + body;
-            return _signalling.SendAsync(Encoding.ASCII.GetBytes(request), _station).AsTask();
-        }
-
-        private async Task<T> ReceiveAsync<T>(Func<T, bool> wanted)
-            where T : SipMessage
-        {
-            using var timeout = new CancellationTokenSource(Wait);
-            while (true)
-            {
-                var datagram = await _signalling.ReceiveAsync(timeout.Token);
-                if (SipMessageParser.TryParse(datagram.Buffer, out var message, out _) && message is T typed && wanted(typed))
-                {
-                    return typed;
-                }
-            }
+            return ValueTask.CompletedTask;
         }
     }
 }
