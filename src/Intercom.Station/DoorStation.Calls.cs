@@ -71,17 +71,7 @@ public sealed partial class DoorStation
         else if (account is not null && account != group.Account)
         {
             // The requester's account for this call only; the configured group is not changed.
-            group = new RingGroupConfig
-            {
-                Id = group.Id,
-                Account = account,
-                Targets = group.Targets,
-                Mode = group.Mode,
-                RingTimeoutSeconds = group.RingTimeoutSeconds,
-                Fallback = group.Fallback,
-                MaxCallSeconds = group.MaxCallSeconds,
-                ButtonDuringCall = group.ButtonDuringCall,
-            };
+            group = group.WithAccount(account);
         }
 
         StartCall(group, origin);

@@ -29,4 +29,20 @@ public sealed class RingGroupConfig
 
     /// <summary>What a call button does during this group's call.</summary>
     public ButtonInCallAction ButtonDuringCall { get; set; } = ButtonInCallAction.Ignore;
+
+    /// <summary>
+    /// This group with another account, for one call (a dial request that names its account); the configured group is
+    /// left as it is. Written next to the properties so that a new one is copied too (RingGroupConfigTests checks all).
+    /// </summary>
+    public RingGroupConfig WithAccount(string? account) => new()
+    {
+        Id = Id,
+        Account = account,
+        Targets = Targets,
+        Mode = Mode,
+        RingTimeoutSeconds = RingTimeoutSeconds,
+        Fallback = Fallback,
+        MaxCallSeconds = MaxCallSeconds,
+        ButtonDuringCall = ButtonDuringCall,
+    };
 }
