@@ -154,6 +154,13 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
     /// </summary>
     public event Action<IPEndPoint, IceLocalCandidate>? CheckAuthenticated;
 
+    /// <summary>
+    /// Controlled: the peer nominated a pair, by a check with USE-CANDIDATE that passed MESSAGE-INTEGRITY (RFC 8445
+    /// §7.3.1.5), whether or not our own check of the pair has succeeded yet (until it has, the pair is not selected).
+    /// Its local candidate is where the peer will send media. Raised per nominating check, on the agent's thread.
+    /// </summary>
+    public event Action<IceCandidatePair>? NominationReceived;
+
     /// <summary>No pair worked, or consent was lost (RFC 7675 §5.1); the reason says which. The call should end.</summary>
     public event Action<string>? Failed;
 
@@ -622,6 +629,7 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
         // §7.3.1.5: the controlling peer nominates this pair.
         if (useCandidate && _role == IceRole.Controlled)
         {
+            NominationReceived?.Invoke(pair);
             IceCandidatePair? valid = pair.State == IceCandidatePairState.Succeeded ? ValidPairOf(pair) : null;
             if (valid is not null)
             {

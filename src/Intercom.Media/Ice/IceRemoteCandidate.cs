@@ -6,7 +6,8 @@ namespace Intercom.Media.Ice;
 /// One entry of `a=remote-candidates` (RFC 8839 §5.2: <c>component-ID SP connection-address SP port</c>): in a subsequent
 /// offer the controlling agent, its checks complete, names the candidate of ours each of its nominated pairs uses. It is
 /// there for the race in RFC 8839 §3.4.2: the re-offer can reach us before the check response that tells us which pair
-/// was chosen, and our answer must still put that pair in c=/m=, since a peer such as baresip sends its RTP there.
+/// was chosen, and our answer must still put that pair in c=/m= (the peer sends its RTP there). Only the RFC's form is
+/// trusted: one entry per component.
 /// </summary>
 public readonly record struct IceRemoteCandidate(int ComponentId, IPAddress Address, int Port)
 {
@@ -47,30 +48,40 @@ public readonly record struct IceRemoteCandidate(int ComponentId, IPAddress Addr
     }
 
     /// <summary>
-    /// Which of <paramref name="local"/> (our candidates) the entry for RTP names, or null: none does, or the entry names
-    /// an address that is not ours (a forged or stale offer cannot move our default anywhere else).
+    /// Which of <paramref name="local"/> (our candidates) the entry for RTP names, or null: there is none, there are
+    /// several (re, baresip's stack, lists every candidate of ours it knows, which says nothing of the nominated pair),
+    /// or it names an address that is not ours (a forged or stale offer cannot move our default anywhere else).
     /// </summary>
     public static IceCandidate? NamedRtpCandidate(IReadOnlyList<IceRemoteCandidate> entries, IReadOnlyList<IceCandidate> local)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(local);
+        IceRemoteCandidate? rtp = null;
         foreach (IceRemoteCandidate entry in entries)
         {
-            if (entry.ComponentId != 1)
+            if (entry.ComponentId == 1)
             {
-                continue;
-            }
-
-            foreach (IceCandidate candidate in local)
-            {
-                if (candidate.ComponentId == 1 && candidate.Port == entry.Port && candidate.Address is { } address
-                    && (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).Equals(entry.Address))
+                if (rtp is not null)
                 {
-                    return candidate;
+                    return null;
                 }
-            }
 
+                rtp = entry;
+            }
+        }
+
+        if (rtp is not { } named)
+        {
             return null;
+        }
+
+        foreach (IceCandidate candidate in local)
+        {
+            if (candidate.ComponentId == 1 && candidate.Port == named.Port && candidate.Address is { } address
+                && (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).Equals(named.Address))
+            {
+                return candidate;
+            }
         }
 
         return null;

@@ -222,9 +222,9 @@ public sealed class SdpNegotiator
             && Ice.IceRemoteCandidate.NamedRtpCandidate(remoteIce.RemoteCandidates, localIce.Candidates) is { Address: { } nominated } named)
         {
             // RFC 8839 §3.4.2: the peer's checks completed and it names the candidate of ours it nominated; the answer's
-            // default destination is that candidate, whether or not our own check of the pair has come back yet. baresip
-            // sends its RTP to the answer's c=/m=, so an answer with our first default there (not where a symmetric NAT
-            // lets its media in) left the station deaf for the rest of the call (TurnCallTests, seen once in CI).
+            // default destination is that candidate, whether or not our own check of the pair has come back yet (the
+            // peer sends its RTP to the answer's c=/m=). For a peer whose list does not name one, the call's media
+            // session advertises the local candidate of the pair the peer's nominating check came in on.
             AdvertiseAt(new System.Net.IPEndPoint(nominated, named.Port));
         }
 

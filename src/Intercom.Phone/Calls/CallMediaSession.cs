@@ -28,6 +28,9 @@ public sealed class CallMediaSession : IDisposable
     private bool _disposed;
     private bool _iceStarted;
 
+    // The best pair the peer nominated while none was selected (agent thread only).
+    private IceCandidatePair? _nominatedBeforeSelection;
+
     private CallMediaSession(IPAddress localAddress, RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio, TimeProvider time)
     {
         _localAddress = localAddress;
@@ -231,20 +234,26 @@ public sealed class CallMediaSession : IDisposable
         agent.SelectedPairChanged += pair =>
         {
             _rtp.UseIcePair(pair.RemoteEndPoint, pair.Local.Relay);
-            if (pair.Local.Candidate.Address is { } selectedAddress)
-            {
-                // RFC 8839 §4.2.4 / RFC 8445 §8.1.2: once a pair is selected, the default candidate of every later offer or
-                // answer (c=/m=) is its local candidate. re answers a re-INVITE's SDP by sending to its c=/m=: with our
-                // first default (the host or server-reflexive address) there, a peer behind a symmetric NAT sent its media
-                // where nothing arrives, and the station heard nothing for the rest of the call (TurnCallTests).
-                lock (_gate)
-                {
-                    OfferAnswer.Negotiator.AdvertiseAt(new IPEndPoint(selectedAddress, pair.Local.Candidate.Port));
-                }
-            }
 
+            // RFC 8839 §3.4.1.2.2 / RFC 8445 §8.1.2: once a pair is selected, the default candidate of every later offer
+            // or answer (c=/m=) is its local candidate. re answers a re-INVITE's SDP by sending to its c=/m=: with our
+            // first default (the host or server-reflexive address) there, a peer behind a symmetric NAT sent its media
+            // where nothing arrives, and the station heard nothing for the rest of the call (TurnCallTests).
+            AdvertiseCandidateOf(pair);
             SelectedPair = pair;
             IcePairSelected?.Invoke(pair);
+        };
+        agent.NominationReceived += pair =>
+        {
+            // RFC 8839 §3.4.2 and Appendix B: the controlling peer re-offers as soon as its own check of the pair it
+            // nominates succeeds, and that re-INVITE can reach us before our check of the same pair comes back, while no
+            // pair is selected yet. Its nominating check has come in already: its pair's local candidate is the one the
+            // answer must name. (re's a=remote-candidates, which should say so, lists every candidate of ours it knows.)
+            if (SelectedPair is null && (_nominatedBeforeSelection is null || pair.Priority > _nominatedBeforeSelection.Priority))
+            {
+                _nominatedBeforeSelection = pair;
+                AdvertiseCandidateOf(pair);
+            }
         };
         agent.Failed += reason =>
         {
@@ -403,6 +412,18 @@ public sealed class CallMediaSession : IDisposable
         Ice = null;
         ReleaseRelay();
         OfferAnswer.Negotiator.LocalIce = null;
+    }
+
+    /// <summary>Makes every later SDP name <paramref name="pair"/>'s local candidate in c=/m= (its address, not its base).</summary>
+    private void AdvertiseCandidateOf(IceCandidatePair pair)
+    {
+        if (pair.Local.Candidate.Address is { } address)
+        {
+            lock (_gate)
+            {
+                OfferAnswer.Negotiator.AdvertiseAt(new IPEndPoint(address, pair.Local.Candidate.Port));
+            }
+        }
     }
 
     /// <summary>The STUN servers' addresses the RTP socket can reach (its own family, or any from a dual-stack socket).</summary>

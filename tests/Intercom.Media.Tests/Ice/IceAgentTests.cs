@@ -255,6 +255,59 @@ public sealed class IceAgentTests
         Assert.Equal(IceAgentState.Closed, station.Agent.State);
     }
 
+    /// <summary>
+    /// RFC 8839 Appendix B's race from the controlled side: the peer's nominating check arrives before our own check of
+    /// the pair has come back. Nothing is selected yet, but the nomination is told with its pair (the call's SDP names
+    /// that pair's local candidate); a check without our password tells nothing.
+    /// </summary>
+    [Fact]
+    public void A_nominating_check_is_told_before_our_own_check_of_the_pair_succeeds_and_only_with_our_password()
+    {
+        var net = new IceTestNetwork();
+        Peer station = Peer.Create(net, "192.168.1.10:10000", IceRole.Controlled);
+        IPEndPoint phone = IPEndPoint.Parse("192.168.1.20:20000");
+        var phoneCredentials = new IceCredentials("phone", "phonepasswordphonepassword");
+        var nominated = new List<IceCandidatePair>();
+        station.Agent.NominationReceived += nominated.Add;
+        var answers = new List<StunMessageClass>();
+        net.Attach(phone, (data, source) =>
+        {
+            // The phone answers none of the station's checks: the pair never becomes valid on the station's side.
+            if (StunMessage.TryParse(data, out StunMessage m, out _) && m.Class != StunMessageClass.Request)
+            {
+                answers.Add(m.Class);
+            }
+        });
+        station.Agent.Start();
+        station.Agent.SetRemote(new IceMediaParameters { Credentials = phoneCredentials, Candidates = [Host(phone, 2130706431)], RtcpMux = true });
+
+        SendNominatingCheck(net, phone, station, phoneCredentials, "guessedpasswordguessedpassword");
+        net.Run(TimeSpan.FromMilliseconds(500));
+        Assert.Empty(nominated);
+
+        SendNominatingCheck(net, phone, station, phoneCredentials, station.Agent.Credentials.Password);
+        net.Run(TimeSpan.FromMilliseconds(500));
+
+        Assert.Equal([StunMessageClass.ErrorResponse, StunMessageClass.SuccessResponse], answers);
+        IceCandidatePair pair = Assert.Single(nominated);
+        Assert.Equal(station.Socket.Local, new IPEndPoint(pair.Local.Candidate.Address!, pair.Local.Candidate.Port));
+        Assert.Equal(phone, pair.RemoteEndPoint);
+        Assert.Null(station.Agent.SelectedPair);
+    }
+
+    private static void SendNominatingCheck(IceTestNetwork net, IPEndPoint from, Peer to, IceCredentials fromCredentials, string password)
+    {
+        var request = new byte[256];
+        var writer = new StunMessageWriter(request, StunMethod.Binding, StunMessageClass.Request, StunTransactionId.New());
+        writer.AddUsername(to.Agent.Credentials.Ufrag + ":" + fromCredentials.Ufrag);
+        writer.AddPriority(1853817087);
+        writer.AddIceControlling(ulong.MaxValue);
+        writer.AddUseCandidate();
+        writer.AddMessageIntegrity(StunCredentials.ShortTermKey(password));
+        writer.AddFingerprint();
+        net.Send(from, to.Socket.Local, request.AsSpan(0, writer.Complete()));
+    }
+
     [Fact]
     public void A_strangers_checks_with_the_wrong_password_are_refused_and_never_move_the_selected_pair()
     {

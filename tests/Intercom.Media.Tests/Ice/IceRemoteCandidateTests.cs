@@ -44,6 +44,9 @@ public sealed class IceRemoteCandidateTests
         Assert.Same(relay, IceRemoteCandidate.NamedRtpCandidate(IceRemoteCandidate.ParseList("1 198.51.100.10 57512"), ours));
         Assert.Same(host, IceRemoteCandidate.NamedRtpCandidate(IceRemoteCandidate.ParseList("2 198.51.100.10 57512 1 192.168.1.10 10320"), ours));
 
+        // re's form, every candidate of ours it knows, names no pair: nothing is taken from it.
+        Assert.Null(IceRemoteCandidate.NamedRtpCandidate(IceRemoteCandidate.ParseList("1 192.168.1.10 10320 1 198.51.100.10 57512"), ours));
+
         // Our address on another port, another address on our port, and a component-2 entry alone name nothing of ours.
         Assert.Null(IceRemoteCandidate.NamedRtpCandidate(IceRemoteCandidate.ParseList("1 198.51.100.10 57513"), ours));
         Assert.Null(IceRemoteCandidate.NamedRtpCandidate(IceRemoteCandidate.ParseList("1 203.0.113.66 57512"), ours));
