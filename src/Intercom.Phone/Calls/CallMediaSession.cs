@@ -249,7 +249,8 @@ public sealed class CallMediaSession : IDisposable
             // nominates succeeds, and that re-INVITE can reach us before our check of the same pair comes back, while no
             // pair is selected yet. Its nominating check has come in already: its pair's local candidate is the one the
             // answer must name. (re's a=remote-candidates, which should say so, lists every candidate of ours it knows.)
-            if (SelectedPair is null && (_nominatedBeforeSelection is null || pair.Priority > _nominatedBeforeSelection.Priority))
+            if (SelectedPair is null && TellsOurAddress(pair.Local)
+                && (_nominatedBeforeSelection is null || pair.Priority > _nominatedBeforeSelection.Priority))
             {
                 _nominatedBeforeSelection = pair;
                 AdvertiseCandidateOf(pair);
@@ -413,6 +414,15 @@ public sealed class CallMediaSession : IDisposable
         ReleaseRelay();
         OfferAnswer.Negotiator.LocalIce = null;
     }
+
+    /// <summary>
+    /// Whether the local candidate of a pair the peer nominated before one was selected is the address the peer reaches
+    /// us at. A relayed (or server-reflexive) one is. A host one is not always: a check arriving on the host socket is
+    /// paired with the host candidate (RFC 8445 §6.1.2.4 checks a server-reflexive one from its base), though a NAT in
+    /// front may have carried it; our address as the peer sees it comes with our own check's response, at the selection.
+    /// Until then the first default (the STUN mapping) stays.
+    /// </summary>
+    internal static bool TellsOurAddress(IceLocalCandidate local) => local.Candidate.Type != IceCandidateType.Host;
 
     /// <summary>Makes every later SDP name <paramref name="pair"/>'s local candidate in c=/m= (its address, not its base).</summary>
     private void AdvertiseCandidateOf(IceCandidatePair pair)
