@@ -69,6 +69,12 @@ public sealed class TurnCallTests(ITestOutputHelper output) : IDisposable
             l.Contains(NatLab.StationRouterAddress + ":", StringComparison.Ordinal) || l.Contains("lifetime", StringComparison.OrdinalIgnoreCase))));
         output.WriteLine(call.ToString());
 
+        // Where each offer and answer told the other side to send (baresip sends its RTP to the last c=/m=), and what a
+        // re-offer named as the nominated candidates: for a call where the station heard nothing.
+        output.WriteLine("SDP through Kamailio (c=, m=, remote-candidates):\n" + string.Join('\n', lab.Kamailio.RelayedSdp().Select(x =>
+            x.Message + ": " + string.Join(" | ", x.Sdp.Split("\r\n").Where(l => l.StartsWith("c=", StringComparison.Ordinal)
+                || l.StartsWith("m=", StringComparison.Ordinal) || l.StartsWith("a=remote-candidates", StringComparison.Ordinal))))));
+
         // The station's own candidate is its relay on coturn: media left and arrived as ChannelData through it.
         Assert.Contains(station.Process.Lines, l => l.Contains($"TURN relayed candidate {NatLab.ProviderAddress}:", StringComparison.Ordinal));
         Assert.True(call.Pair.Success, call.Selected);
