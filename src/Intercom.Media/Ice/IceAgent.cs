@@ -47,6 +47,7 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
     private readonly List<EarlyCheck> _early = [];
     private readonly byte[] _response = new byte[BufferSize];
     private readonly List<IceCandidatePair> _scratch = [];
+    private readonly IceAnsweredChecks _answered = new();
 
     private volatile StunBindingClient? _binding;
     private volatile IceCandidatePair? _selected;
@@ -124,6 +125,12 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
 
     /// <summary>The check list (RFC 8445 §6.1.2) once the peer's candidates are known; read it from the agent's events only.</summary>
     public IReadOnlyList<IceCandidatePair> Pairs => _checkList?.Pairs ?? [];
+
+    /// <summary>
+    /// Of our candidates, the highest-priority one on which we answered an authenticated check from <paramref name="peer"/>
+    /// (null: none): the pair the peer selects among those from that address of its own. Any thread.
+    /// </summary>
+    public IceLocalCandidate? AnsweredCandidateFor(IPEndPoint peer) => _answered.HighestAnswering(peer);
 
     /// <summary>Connectivity and consent checks sent, retransmissions included.</summary>
     public long ChecksSent => Interlocked.Read(ref _checksSent);
@@ -566,6 +573,9 @@ public sealed class IceAgent : IStunPacketReceiver, IDisposable
         }
 
         Interlocked.Increment(ref _checksAnswered);
+
+        // Recorded before the answer leaves: the peer can name this pair (in a re-offer's c=/m=) only once it has it.
+        _answered.Record(source, receivedOn);
         Send(receivedOn, source, _response.AsSpan(0, check.WriteSuccess(source, _localKey, _response)));
         if (_remote is null)
         {

@@ -61,6 +61,14 @@ public sealed class SdpNegotiator
     /// </summary>
     public Ice.IceMediaParameters? LocalIce { get; set; }
 
+    /// <summary>
+    /// Told, while an answer to an offer with ICE is written and unless the offer's a=remote-candidates named one of our
+    /// candidates, the offer's default destination (c=/m=), before the answer's own c=/m= are read: the call's ICE side
+    /// may <see cref="AdvertiseAt"/> the candidate of ours the peer's checks from that address reached (RFC 8839
+    /// Appendix B: the re-offer of a peer whose checks completed can arrive before its nomination does).
+    /// </summary>
+    public Action<System.Net.IPEndPoint>? IceOfferDefault { get; set; }
+
     /// <summary>The audio stream agreed by the last completed exchange; null before one, or when audio was declined.</summary>
     public NegotiatedMedia? Media { get; private set; }
 
@@ -223,9 +231,13 @@ public sealed class SdpNegotiator
         {
             // RFC 8839 §3.4.2: the peer's checks completed and it names the candidate of ours it nominated; the answer's
             // default destination is that candidate, whether or not our own check of the pair has come back yet (the
-            // peer sends its RTP to the answer's c=/m=). For a peer whose list does not name one, the call's media
-            // session advertises the local candidate of the pair the peer's nominating check came in on.
+            // peer sends its RTP to the answer's c=/m=). For a peer whose list does not name one (re lists every
+            // candidate of ours it knows), the call's ICE side decides from what its checks showed (IceOfferDefault).
             AdvertiseAt(new System.Net.IPEndPoint(nominated, named.Port));
+        }
+        else if (choice?.Negotiated is { RemoteIce: not null, RemoteRtp: { } peerDefault } && LocalIce is not null)
+        {
+            IceOfferDefault?.Invoke(peerDefault);
         }
 
         System.Net.IPEndPoint at = _advertised;

@@ -31,6 +31,10 @@ public sealed class CallMediaSession : IDisposable
     // The best pair the peer nominated while none was selected (agent thread only).
     private IceCandidatePair? _nominatedBeforeSelection;
 
+    // A selected or nominated pair has named the SDP's default candidate (under _gate): what the peer's checks merely
+    // reached (AnswerIceOffer) no longer moves it.
+    private bool _defaultFromPair;
+
     private CallMediaSession(IPAddress localAddress, RtpSession rtp, SdpOfferAnswer offerAnswer, AudioStream stream, CallAudio? audio, TimeProvider time)
     {
         _localAddress = localAddress;
@@ -274,6 +278,7 @@ public sealed class CallMediaSession : IDisposable
 
             Ice = agent;
             OfferAnswer.Negotiator.LocalIce = new IceMediaParameters { Credentials = agent.Credentials, Candidates = agent.LocalCandidates, RtcpMux = true };
+            OfferAnswer.Negotiator.IceOfferDefault = peerDefault => AnswerIceOffer(agent, peerDefault);
         }
 
         return result;
@@ -413,6 +418,7 @@ public sealed class CallMediaSession : IDisposable
         Ice = null;
         ReleaseRelay();
         OfferAnswer.Negotiator.LocalIce = null;
+        OfferAnswer.Negotiator.IceOfferDefault = null;
     }
 
     /// <summary>
@@ -432,6 +438,26 @@ public sealed class CallMediaSession : IDisposable
             lock (_gate)
             {
                 OfferAnswer.Negotiator.AdvertiseAt(new IPEndPoint(address, pair.Local.Candidate.Port));
+                _defaultFromPair = true;
+            }
+        }
+    }
+
+    /// <summary>
+    /// RFC 8839 Appendix B, the race re (baresip's stack) always runs: it re-offers the moment its checks conclude, in
+    /// the same instant it sends its nominating check, so the re-INVITE can come before that check and before any pair
+    /// of ours is selected. Its c=/m= (<paramref name="peerDefault"/>) is then the local candidate of the pair it
+    /// selected, and that pair's other end is the candidate of ours that answered its checks from there: the answer must
+    /// name it, for re sends its RTP to the answer's c=/m=. A host candidate is left alone (see
+    /// <see cref="TellsOurAddress"/>), as is a default a selected or nominated pair already set.
+    /// </summary>
+    private void AnswerIceOffer(IceAgent agent, IPEndPoint peerDefault)
+    {
+        lock (_gate)
+        {
+            if (!_defaultFromPair && agent.AnsweredCandidateFor(peerDefault) is { Candidate.Address: { } address } local && TellsOurAddress(local))
+            {
+                OfferAnswer.Negotiator.AdvertiseAt(new IPEndPoint(address, local.Candidate.Port));
             }
         }
     }

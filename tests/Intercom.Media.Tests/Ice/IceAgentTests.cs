@@ -295,17 +295,81 @@ public sealed class IceAgentTests
         Assert.Null(station.Agent.SelectedPair);
     }
 
-    private static void SendNominatingCheck(IceTestNetwork net, IPEndPoint from, Peer to, IceCredentials fromCredentials, string password)
+    private static void SendNominatingCheck(IceTestNetwork net, IPEndPoint from, Peer to, IceCredentials fromCredentials, string password) =>
+        net.Send(from, to.Socket.Local, Check(to.Agent.Credentials.Ufrag + ":" + fromCredentials.Ufrag, password, useCandidate: true));
+
+    private static byte[] Check(string username, string password, bool useCandidate)
     {
         var request = new byte[256];
         var writer = new StunMessageWriter(request, StunMethod.Binding, StunMessageClass.Request, StunTransactionId.New());
-        writer.AddUsername(to.Agent.Credentials.Ufrag + ":" + fromCredentials.Ufrag);
+        writer.AddUsername(username);
         writer.AddPriority(1853817087);
         writer.AddIceControlling(ulong.MaxValue);
-        writer.AddUseCandidate();
+        if (useCandidate)
+        {
+            writer.AddUseCandidate();
+        }
+
         writer.AddMessageIntegrity(StunCredentials.ShortTermKey(password));
         writer.AddFingerprint();
-        net.Send(from, to.Socket.Local, request.AsSpan(0, writer.Complete()));
+        return request.AsSpan(0, writer.Complete()).ToArray();
+    }
+
+    /// <summary>
+    /// What re (baresip's stack) re-offers with before its nominating check arrives: the pair of its own check that we
+    /// answered. Which candidate of ours answered a check from each peer address is known before the answer leaves (so
+    /// before the peer can name the pair), the highest-priority one when several did, and never for a check without our
+    /// password.
+    /// </summary>
+    [Fact]
+    public void The_candidate_that_answered_a_peers_check_is_known_before_the_answer_leaves_and_only_with_our_password()
+    {
+        var net = new IceTestNetwork();
+        var relay = new FakeRelay(net, IPEndPoint.Parse("198.51.100.50:49152"), IPEndPoint.Parse("198.51.100.50:3478"));
+        var socket = net.AddSocket(IPEndPoint.Parse("198.51.100.1:10000"));
+        var agent = new IceAgent(socket, new IceAgentOptions { Role = IceRole.Controlled, Time = net.Time });
+        socket.Receiver = agent;
+        IceLocalCandidate host = agent.AddHostCandidate(socket.Local);
+        IceLocalCandidate relayed = agent.AddRelayedCandidate(relay);
+        relay.Received = (data, peer) => agent.OnRelayedPacket(relay, data, peer);
+        IPEndPoint phone = IPEndPoint.Parse("198.51.100.20:20000");
+        var phoneCredentials = new IceCredentials("phone", "phonepasswordphonepassword");
+        var knownAsTheAnswerLeft = new List<IceLocalCandidate?>();
+        relay.Sending = (peer, data) =>
+        {
+            if (StunMessage.TryParse(data, out StunMessage m, out _) && m.Class == StunMessageClass.SuccessResponse)
+            {
+                knownAsTheAnswerLeft.Add(agent.AnsweredCandidateFor(peer));
+            }
+        };
+        var answers = new List<StunMessageClass>();
+        net.Attach(phone, (data, from) =>
+        {
+            if (StunMessage.TryParse(data, out StunMessage m, out _) && m.Class != StunMessageClass.Request)
+            {
+                answers.Add(m.Class);
+            }
+        });
+        agent.Start();
+        agent.SetRemote(new IceMediaParameters { Credentials = phoneCredentials, Candidates = [Host(phone, 2130706431)], RtcpMux = true });
+        string username = agent.Credentials.Ufrag + ":" + phoneCredentials.Ufrag;
+
+        net.Send(phone, relay.RelayedAddress, Check(username, "guessedpasswordguessedpassword", useCandidate: false));
+        net.Run(TimeSpan.FromMilliseconds(200));
+        Assert.Equal([StunMessageClass.ErrorResponse], answers);
+        Assert.Null(agent.AnsweredCandidateFor(phone));
+
+        net.Send(phone, relay.RelayedAddress, Check(username, agent.Credentials.Password, useCandidate: false));
+        net.Run(TimeSpan.FromMilliseconds(200));
+        Assert.Equal([StunMessageClass.ErrorResponse, StunMessageClass.SuccessResponse], answers);
+        Assert.Equal([relayed], knownAsTheAnswerLeft);
+        Assert.Same(relayed, agent.AnsweredCandidateFor(phone));
+        Assert.Null(agent.SelectedPair);
+
+        // Our host candidate answers the same address too: the peer's pair with it has the higher priority.
+        net.Send(phone, socket.Local, Check(username, agent.Credentials.Password, useCandidate: false));
+        net.Run(TimeSpan.FromMilliseconds(200));
+        Assert.Same(host, agent.AnsweredCandidateFor(phone));
     }
 
     [Fact]
@@ -476,8 +540,12 @@ public sealed class IceAgentTests
 
         public Action<byte[], IPEndPoint>? Received { get; set; }
 
+        /// <summary>Told of each datagram as the agent hands it over, before it is on its way.</summary>
+        public Action<IPEndPoint, byte[]>? Sending { get; set; }
+
         public void Send(IPEndPoint peer, ReadOnlySpan<byte> datagram)
         {
+            Sending?.Invoke(peer, datagram.ToArray());
             Sent++;
             _net.Send(RelayedAddress, peer, datagram);
         }

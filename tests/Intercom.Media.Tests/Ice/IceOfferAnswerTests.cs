@@ -101,6 +101,55 @@ public sealed class IceOfferAnswerTests
         Assert.Contains($"m=audio {expectedPort} RTP/AVP", station.CreateOffer(), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// re's form of the same race: its re-offer names every candidate of ours it knows (or none), so the negotiator asks
+    /// the call's ICE side, with the offer's c=/m= (the local candidate of the pair the peer selected), what the answer's
+    /// default is to be. An offer that names our candidate the RFC's way, or has no ICE, does not ask.
+    /// </summary>
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("1 192.168.1.10 10320 1 198.51.100.10 57512", true)]
+    [InlineData("1 198.51.100.10 57512", false)]
+    public void A_reoffer_that_names_no_single_candidate_of_ours_asks_the_ice_side_with_its_default(string? named, bool asks)
+    {
+        var station = new SdpNegotiator(new SdpNegotiatorOptions { Address = IPAddress.Parse("192.168.1.10"), RtpPort = 10320 });
+        station.LocalIce = new IceMediaParameters
+        {
+            Credentials = Ours,
+            Candidates =
+            [
+                IceRemoteCandidateTests.Candidate("192.168.1.10", 10320, IceCandidateType.Host),
+                IceRemoteCandidateTests.Candidate("198.51.100.1", 62965, IceCandidateType.ServerReflexive),
+                IceRemoteCandidateTests.Candidate("198.51.100.10", 57512, IceCandidateType.Relayed),
+            ],
+            RtcpMux = true,
+        };
+        station.AdvertiseAt(new IPEndPoint(IPAddress.Parse("198.51.100.1"), 62965));
+        var told = new List<IPEndPoint>();
+        station.IceOfferDefault = peerDefault =>
+        {
+            told.Add(peerDefault);
+            if (told.Count > 1)
+            {
+                // What the ICE side does when its relayed candidate answered the peer's checks from there.
+                station.AdvertiseAt(IPEndPoint.Parse("198.51.100.10:57512"));
+            }
+        };
+        Assert.True(station.CreateAnswer(PhoneOffer("198.51.100.10", 53815, remoteCandidates: null)).Succeeded);
+
+        OfferAnswerResult answer = station.CreateAnswer(PhoneOffer("192.168.2.20", 27910, named));
+
+        Assert.True(answer.Succeeded, answer.Error);
+        Assert.Equal(asks ? [IPEndPoint.Parse("198.51.100.10:53815"), IPEndPoint.Parse("192.168.2.20:27910")] : [IPEndPoint.Parse("198.51.100.10:53815")], told);
+        Assert.Contains("c=IN IP4 198.51.100.10\r\n", answer.Sdp, StringComparison.Ordinal);
+        Assert.Contains("m=audio 57512 RTP/AVP", answer.Sdp, StringComparison.Ordinal);
+
+        told.Clear();
+        Assert.True(station.CreateAnswer(PhoneOffer("192.168.2.20", 27910, named).Replace("a=ice-", "a=x-ice-", StringComparison.Ordinal)
+            .Replace("a=candidate", "a=x-candidate", StringComparison.Ordinal)).Succeeded);
+        Assert.Empty(told);
+    }
+
     private static string PhoneOffer(string address, int port, string? remoteCandidates) =>
         $"v=0\r\no=- 7 {port} IN IP4 {address}\r\ns=-\r\nc=IN IP4 {address}\r\nt=0 0\r\n" +
         $"m=audio {port} RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=ice-ufrag:them\r\na=ice-pwd:theirpasswordtheirpassw0\r\n" +
