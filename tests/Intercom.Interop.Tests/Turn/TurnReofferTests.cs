@@ -6,11 +6,8 @@ using Intercom.Configuration;
 using Intercom.Interop.Tests.Nat;
 using Intercom.Interop.Tests.Peers;
 using Intercom.Media.Nat;
-using Intercom.Sip.Messages;
 using Intercom.Sip.Transport;
 using Intercom.Sip.UserAgent;
-using Intercom.Sip.UserAgent.Authentication;
-using Intercom.Station.Configuration;
 using Intercom.TestSupport;
 using Xunit.Abstractions;
 
@@ -47,13 +44,7 @@ public sealed class TurnReofferTests(ITestOutputHelper output)
             var resident = new ScriptedIceOffer((IPEndPoint)media.LocalEndPoint!);
             using var sip = SipStack.Create(new SipStackOptions { Agent = new SipUserAgentOptions { ContactUser = "resident", Product = "turn-reoffer-test" } });
             sip.Listen(SipTransportProtocol.Udp, new IPEndPoint(IPAddress.Loopback, 0));
-            var digest = new DigestAuthenticator(new DigestCredentials("resident", Password));
-            SipCall call = sip.Agent.Dial(SipUri.Parse($"sip:door@127.0.0.1:{sipPort}"), new DialOptions
-            {
-                From = new SipNameAddress(SipUri.Parse("sip:resident@127.0.0.1"), "Resident"),
-                Media = resident,
-                Authorize = (request, challenge, _) => digest.HandleChallenge(request, challenge) == DigestChallengeOutcome.Authorized && digest.Authorize(request) > 0,
-            });
+            SipCall call = LoopbackDoor.Dial(sip, sipPort, Password, resident);
             var probe = new CallProbe(call);
             try
             {
@@ -135,36 +126,14 @@ public sealed class TurnReofferTests(ITestOutputHelper output)
 
     private static string IcePassword(string sdp) => Regex.Match(sdp, @"^a=ice-pwd:(\S+)\r$", RegexOptions.Multiline).Groups[1].Value;
 
-    private static string StationConfig(int sipPort, int turnPort)
-    {
-        var config = new IntercomConfig { Name = "TURN re-offer door" };
-        config.Sip.Listen = [new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = sipPort }];
-        config.Sip.IncomingAuth = new SipIncomingAuthConfig { Enabled = true, Username = "resident", Password = Password };
-        config.Accounts.Add(new SipAccountConfig
+    private static string StationConfig(int sipPort, int turnPort) => LoopbackDoor.Serialize(LoopbackDoor.Config("TURN re-offer door", sipPort, Password,
+        new SipAccountNatConfig
         {
-            Id = "door",
-            Aor = "sip:door@127.0.0.1",
-            Register = false,
-            Transport = "udp",
-            Nat = new SipAccountNatConfig
-            {
-                Stun = [$"stun:127.0.0.1:{turnPort}"],
-                Ice = true,
-                Turn = new SipAccountTurnConfig { Servers = [$"turn:127.0.0.1:{turnPort}"], Username = CoturnRelay.Username, Password = CoturnRelay.Password },
-            },
-        });
-        config.Media.RtpPortMin = 48200;
-        config.Media.RtpPortMax = 48299;
-        config.Media.Codecs = ["pcmu"];
-        config.Media.MediaTimeoutSeconds = 0;
-        config.Audio.Driver = "null";
-        config.Web.Enabled = false;
-        config.Station.RingGroups = [new RingGroupConfig { Id = "residents", Targets = ["sip:resident@127.0.0.1:5999"] }];
-        config.Station.Incoming = new IncomingConfig { Allowlist = ["sip:resident@127.0.0.1"], AutoAnswer = true, AnnouncementBeep = false };
-        config.Station.EventLog = new EventLogConfig { PersistPath = null };
-        var errors = ConfigValidator.Validate(config);
-        return errors.Count == 0 ? ConfigLoader.Serialize(config) : throw new InvalidOperationException(string.Join("; ", errors));
-    }
+            Stun = [$"stun:127.0.0.1:{turnPort}"],
+            Ice = true,
+            Turn = new SipAccountTurnConfig { Servers = [$"turn:127.0.0.1:{turnPort}"], Username = CoturnRelay.Username, Password = CoturnRelay.Password },
+        },
+        rtpPortMin: 48200));
 
     /// <summary>
     /// The resident's side of offer/answer, written by hand: every offer has c=/m= at its media socket, which is also its

@@ -77,19 +77,7 @@ public sealed class IceOfferAnswerTests
     [InlineData("192.168.1.10 10320 1 198.51.100.10 57512", "198.51.100.1", 62965)]
     public void A_reoffer_naming_our_nominated_candidate_gets_it_as_the_answers_default(string named, string expectedAddress, int expectedPort)
     {
-        var station = new SdpNegotiator(new SdpNegotiatorOptions { Address = IPAddress.Parse("192.168.1.10"), RtpPort = 10320 });
-        station.LocalIce = new IceMediaParameters
-        {
-            Credentials = Ours,
-            Candidates =
-            [
-                IceRemoteCandidateTests.Candidate("192.168.1.10", 10320, IceCandidateType.Host),
-                IceRemoteCandidateTests.Candidate("198.51.100.1", 62965, IceCandidateType.ServerReflexive),
-                IceRemoteCandidateTests.Candidate("198.51.100.10", 57512, IceCandidateType.Relayed),
-            ],
-            RtcpMux = true,
-        };
-        station.AdvertiseAt(new IPEndPoint(IPAddress.Parse("198.51.100.1"), 62965));
+        SdpNegotiator station = StationBehindRouterA();
         Assert.True(station.CreateAnswer(PhoneOffer("198.51.100.10", 53815, remoteCandidates: null)).Succeeded);
 
         OfferAnswerResult answer = station.CreateAnswer(PhoneOffer("192.168.2.20", 27910, remoteCandidates: "1 " + named));
@@ -112,19 +100,7 @@ public sealed class IceOfferAnswerTests
     [InlineData("1 198.51.100.10 57512", false)]
     public void A_reoffer_that_names_no_single_candidate_of_ours_asks_the_ice_side_with_its_default(string? named, bool asks)
     {
-        var station = new SdpNegotiator(new SdpNegotiatorOptions { Address = IPAddress.Parse("192.168.1.10"), RtpPort = 10320 });
-        station.LocalIce = new IceMediaParameters
-        {
-            Credentials = Ours,
-            Candidates =
-            [
-                IceRemoteCandidateTests.Candidate("192.168.1.10", 10320, IceCandidateType.Host),
-                IceRemoteCandidateTests.Candidate("198.51.100.1", 62965, IceCandidateType.ServerReflexive),
-                IceRemoteCandidateTests.Candidate("198.51.100.10", 57512, IceCandidateType.Relayed),
-            ],
-            RtcpMux = true,
-        };
-        station.AdvertiseAt(new IPEndPoint(IPAddress.Parse("198.51.100.1"), 62965));
+        SdpNegotiator station = StationBehindRouterA();
         var told = new List<IPEndPoint>();
         station.IceOfferDefault = peerDefault =>
         {
@@ -148,6 +124,25 @@ public sealed class IceOfferAnswerTests
         Assert.True(station.CreateAnswer(PhoneOffer("192.168.2.20", 27910, named).Replace("a=ice-", "a=x-ice-", StringComparison.Ordinal)
             .Replace("a=candidate", "a=x-candidate", StringComparison.Ordinal)).Succeeded);
         Assert.Empty(told);
+    }
+
+    /// <summary>The station's negotiator with host, server-reflexive and relayed candidates, advertising its STUN mapping.</summary>
+    private static SdpNegotiator StationBehindRouterA()
+    {
+        var station = new SdpNegotiator(new SdpNegotiatorOptions { Address = IPAddress.Parse("192.168.1.10"), RtpPort = 10320 });
+        station.LocalIce = new IceMediaParameters
+        {
+            Credentials = Ours,
+            Candidates =
+            [
+                IceRemoteCandidateTests.Candidate("192.168.1.10", 10320, IceCandidateType.Host),
+                IceRemoteCandidateTests.Candidate("198.51.100.1", 62965, IceCandidateType.ServerReflexive),
+                IceRemoteCandidateTests.Candidate("198.51.100.10", 57512, IceCandidateType.Relayed),
+            ],
+            RtcpMux = true,
+        };
+        station.AdvertiseAt(new IPEndPoint(IPAddress.Parse("198.51.100.1"), 62965));
+        return station;
     }
 
     private static string PhoneOffer(string address, int port, string? remoteCandidates) =>

@@ -34,7 +34,7 @@ public sealed class IceAttackTests(ITestOutputHelper output)
     private const string GateCode = "2468";
     private const string Password = "resident-ice-digest-secret";
     private const int PortMin = 47500;
-    private const int PortMax = 47599;
+    private const int PortMax = PortMin + 99;
     private const int Repeats = 3;
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private static readonly IPAddress OtherHost = IPAddress.Parse("127.0.0.2");
@@ -153,32 +153,12 @@ public sealed class IceAttackTests(ITestOutputHelper output)
 
     private static string StationConfig(int sipPort, string stun, bool dtlsSrtp)
     {
-        var config = new IntercomConfig { Name = "ICE attack door" };
-        config.Sip.Listen = [new SipListenerConfig { Transport = "udp", Address = "127.0.0.1", Port = sipPort }];
-        config.Sip.IncomingAuth = new SipIncomingAuthConfig { Enabled = true, Username = "resident", Password = Password };
-        // The account whose STUN server makes the station's calls answer with ICE; nothing to register with.
-        config.Accounts.Add(new SipAccountConfig
-        {
-            Id = "door",
-            Aor = "sip:door@127.0.0.1",
-            Register = false,
-            Transport = "udp",
-            Nat = new SipAccountNatConfig { Stun = [stun], Ice = true },
-            Srtp = dtlsSrtp ? "dtls-srtp" : "off",
-        });
-        config.Media.RtpPortMin = PortMin;
-        config.Media.RtpPortMax = PortMax;
-        config.Media.Codecs = ["pcmu"];
-        config.Media.MediaTimeoutSeconds = 0;
-        config.Audio.Driver = "null";
-        config.Web.Enabled = false;
-        config.Station.RingGroups = [new RingGroupConfig { Id = "residents", Targets = ["sip:resident@127.0.0.1:5999"] }];
+        // The account's STUN server makes the station's calls answer with ICE.
+        var config = LoopbackDoor.Config("ICE attack door", sipPort, Password, new SipAccountNatConfig { Stun = [stun], Ice = true }, PortMin);
+        config.Accounts[0].Srtp = dtlsSrtp ? "dtls-srtp" : "off";
         config.Station.Relays.First(r => r.Id == "door").PulseMs = 300;
         config.Station.Codes = [new CodeConfig { Code = DoorCode, Relay = "door" }, new CodeConfig { Code = GateCode, Relay = "gate" }];
-        config.Station.Incoming = new IncomingConfig { Allowlist = ["sip:resident@127.0.0.1"], AutoAnswer = true, AnnouncementBeep = false };
-        config.Station.EventLog = new EventLogConfig { PersistPath = null };
-        var errors = ConfigValidator.Validate(config);
-        return errors.Count == 0 ? ConfigLoader.Serialize(config) : throw new InvalidOperationException(string.Join("; ", errors));
+        return LoopbackDoor.Serialize(config);
     }
 
     /// <summary>
@@ -232,13 +212,7 @@ public sealed class IceAttackTests(ITestOutputHelper output)
                 Srtp = dtlsSrtp ? SrtpPolicy.DtlsSrtp : SrtpPolicy.Disabled,
             });
             await media.PrepareIceAsync([], TimeSpan.FromSeconds(1), TimeProvider.System, IceRole.Controlling);
-            var digest = new DigestAuthenticator(new DigestCredentials("resident", Password));
-            var call = resident.Agent.Dial(SipUri.Parse($"sip:door@127.0.0.1:{sipPort}"), new DialOptions
-            {
-                From = new SipNameAddress(SipUri.Parse("sip:resident@127.0.0.1"), "Resident"),
-                Media = media.OfferAnswer,
-                Authorize = (request, challenge, _) => digest.HandleChallenge(request, challenge) == DigestChallengeOutcome.Authorized && digest.Authorize(request) > 0,
-            });
+            var call = LoopbackDoor.Dial(resident, sipPort, Password, media.OfferAnswer);
             var ice = new IceCall(station, stun, resident, media, call, new CallProbe(call));
             try
             {
