@@ -78,7 +78,12 @@ public sealed class TurnReofferTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Sends a connectivity check as the controlling agent (RFC 8445 §7.2.2) and waits for its success response from <paramref name="to"/>.</summary>
+    /// <summary>
+    /// Sends a connectivity check as the controlling agent (RFC 8445 §7.2.2) and waits for its success response from
+    /// <paramref name="to"/>, sending the same request again every 500 ms meanwhile (RFC 8489 §6.2.1): coturn drops what
+    /// comes before the station's permission for our address is installed (RFC 8656 §9), and that request may still be
+    /// on its way when the answer reaches us.
+    /// </summary>
     private static async Task CheckAsync(Socket socket, IPEndPoint to, string username, string password)
     {
         var request = new byte[256];
@@ -89,20 +94,33 @@ public sealed class TurnReofferTests(ITestOutputHelper output)
         writer.AddIceControlling(0x0123456789ABCDEF);
         writer.AddMessageIntegrity(StunCredentials.ShortTermKey(password));
         writer.AddFingerprint();
-        await socket.SendToAsync(request.AsMemory(0, writer.Complete()), to);
+        int length = writer.Complete();
 
         using var deadline = new CancellationTokenSource(Wait);
         var buffer = new byte[2048];
         while (true)
         {
-            // The station's own checks and RTP come here too; only the answer to this check ends the wait.
-            SocketReceiveFromResult received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), deadline.Token);
-            if (StunMessage.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out StunMessage message, out _)
-                && message.TransactionId.Equals(id))
+            await socket.SendToAsync(request.AsMemory(0, length), to, deadline.Token);
+            using var retransmit = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+            retransmit.CancelAfter(TimeSpan.FromMilliseconds(500));
+            try
             {
-                Assert.Equal(StunMessageClass.SuccessResponse, message.Class);
-                Assert.Equal(to, received.RemoteEndPoint);
-                return;
+                while (true)
+                {
+                    // The station's own checks and RTP come here too; only the answer to this check ends the wait.
+                    SocketReceiveFromResult received = await socket.ReceiveFromAsync(buffer, new IPEndPoint(IPAddress.Any, 0), retransmit.Token);
+                    if (StunMessage.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out StunMessage message, out _)
+                        && message.TransactionId.Equals(id))
+                    {
+                        Assert.Equal(StunMessageClass.SuccessResponse, message.Class);
+                        Assert.Equal(to, received.RemoteEndPoint);
+                        return;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+            {
+                // No answer in 500 ms: the same request again.
             }
         }
     }
